@@ -1,0 +1,290 @@
+/* The libmicrohttpd side: collects a request (its body may arrive in many pieces), records it,
+ * applies a queued fault or routes it to its provider by the first path segment, and turns the
+ * emu_reply into an MHD response. Nothing here logs headers: they carry keys. */
+#define _POSIX_C_SOURCE 200809L
+#include "server.h"
+#include "emulator.h"
+#include "stream.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BODY (32u * 1024u * 1024u)
+
+typedef struct conn_ctx {
+  char *raw_uri;
+  char *body;
+  size_t len, cap;
+  int started;
+  int too_large;
+} conn_ctx;
+
+const char *req_header(const emu_request *rq, const char *name)
+{
+  return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(const emu_request *rq, const char *name)
+{
+  return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* The raw URI (with its query) arrives here before anything else: keep it for the log. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+  (void)cls;
+  (void)conn;
+  conn_ctx *c = calloc(1, sizeof *c);
+  if (c)
+    c->raw_uri = strdup(uri);
+  return c;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+  (void)cls;
+  (void)conn;
+  (void)toe;
+  conn_ctx *c = *con_cls;
+  if (c) {
+    free(c->raw_uri);
+    free(c->body);
+    free(c);
+  }
+  *con_cls = NULL;
+}
+
+static void append_body(conn_ctx *c, const char *data, size_t n)
+{
+  if (c->too_large || c->len + n > MAX_BODY) {
+    c->too_large = 1; /* keep reading (discarding) so the client gets our 413, not a reset */
+    return;
+  }
+  if (c->len + n + 1 > c->cap) {
+    size_t cap = c->cap ? c->cap : 4096;
+    while (cap < c->len + n + 1)
+      cap *= 2;
+    char *grown = realloc(c->body, cap);
+    if (!grown) {
+      c->too_large = 1;
+      return;
+    }
+    c->body = grown;
+    c->cap = cap;
+  }
+  memcpy(c->body + c->len, data, n);
+  c->len += n;
+  c->body[c->len] = '\0';
+}
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+  (void)kind;
+  json_t *headers = cls;
+  char name[256];
+  size_t i = 0;
+  for (; key[i] && i + 1 < sizeof name; i++)
+    name[i] = (char)tolower((unsigned char)key[i]);
+  name[i] = '\0';
+  const char *old = json_string_value(json_object_get(headers, name));
+  if (old) {
+    /* Repeated headers are joined as HTTP allows, so a test sees every copy that was sent. */
+    size_t n = strlen(old) + strlen(value ? value : "") + 3;
+    char *joined = malloc(n);
+    if (joined) {
+      snprintf(joined, n, "%s, %s", old, value ? value : "");
+      json_object_set_new(headers, name, json_string(joined));
+      free(joined);
+    }
+  } else {
+    json_object_set_new(headers, name, json_string(value ? value : ""));
+  }
+  return MHD_YES;
+}
+
+static void record(const emu_request *rq, const conn_ctx *c)
+{
+  json_t *headers = json_object();
+  MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, collect_header, headers);
+  /* A body over the limit is not kept: the log says so instead of holding 32 MiB. */
+  json_t *body = c->too_large ? NULL : c->body ? json_stringn(c->body, c->len) : json_string("");
+  json_t *entry = json_pack("{s:s, s:s, s:o}", "method", rq->method, "path", c->raw_uri ? c->raw_uri : rq->path,
+                            "headers", headers);
+  if (body) {
+    json_object_set_new(entry, "body", body);
+  } else if (c->too_large) {
+    json_object_set_new(entry, "body", json_null());
+    json_object_set_new(entry, "body_too_large", json_true());
+  } else {
+    json_object_set_new(entry, "body", json_null()); /* not UTF-8: the log says so, not what */
+    json_object_set_new(entry, "body_invalid_utf8", json_true());
+  }
+  state_record(entry);
+}
+
+/* Which provider a path belongs to, and the rest of the path after its prefix. */
+static int route(const char *path, emu_provider *p, const char **subpath)
+{
+  static const struct {
+    const char *prefix;
+    emu_provider provider;
+  } prefixes[] = {
+    {"/anthropic", EMU_ANTHROPIC},
+    {"/cerebras", EMU_CEREBRAS},
+    {"/fireworks/inference", EMU_FIREWORKS},
+    {"/fireworks", EMU_FIREWORKS}, /* the Fireworks SDK drops "/inference" from a custom base URL */
+    {"/openai", EMU_OPENAI},
+  };
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+    size_t n = strlen(prefixes[i].prefix);
+    if (strncmp(path, prefixes[i].prefix, n) == 0 && (path[n] == '/' || path[n] == '\0')) {
+      *p = prefixes[i].provider;
+      *subpath = path + n;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void fault_reply(emu_reply *r, const emu_request *rq, const emu_fault *f)
+{
+  if (f->body)
+    reply_text(r, f->status, "application/json", f->body, strlen(f->body));
+  else
+    error_reply(r, rq, f->status, NULL);
+  const char *name;
+  json_t *value;
+  json_object_foreach(f->headers, name, value) {
+    if (json_is_string(value))
+      reply_header(r, name, json_string_value(value));
+  }
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *conn, emu_reply *r)
+{
+  struct MHD_Response *resp;
+  if (r->stream) {
+    resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, r->stream, stream_release);
+    if (resp)
+      r->stream = NULL; /* now owned by the response */
+  } else {
+    resp = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : (char *)"", MHD_RESPMEM_MUST_FREE);
+    if (resp && r->body)
+      r->body = NULL;
+  }
+  if (!resp)
+    return MHD_NO;
+  if (r->content_type)
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+  for (size_t i = 0; i < r->n_headers; i++)
+    MHD_add_response_header(resp, r->header_names[i], r->header_values[i]);
+  enum MHD_Result ret = MHD_queue_response(conn, r->status ? r->status : 500, resp);
+  MHD_destroy_response(resp);
+  return ret;
+}
+
+static void dispatch(emu_reply *r, emu_request *rq, conn_ctx *c)
+{
+  if (strncmp(rq->path, "/_emulator/", 11) == 0) {
+    control_handle(r, rq);
+    return;
+  }
+  if (!route(rq->path, &rq->provider, &rq->subpath)) {
+    record(rq, c);
+    reply_json(r, 404, json_pack("{s:s}", "error", "unknown path: the first segment names the provider"));
+    return;
+  }
+  record(rq, c);
+  /* Each provider's id shape: Anthropic "req_011C…", OpenAI "req_…", Fireworks a bare token. */
+  if (rq->provider == EMU_ANTHROPIC)
+    emu_random_id(rq->request_id, sizeof rq->request_id, "req_011C", 20);
+  else
+    emu_random_id(rq->request_id, sizeof rq->request_id, rq->provider == EMU_OPENAI ? "req_" : "", 32);
+
+  emu_fault fault = {0};
+  int faulted = state_take_fault(rq->path, &fault);
+  if (faulted) {
+    emu_sleep_ms(fault.delay_ms);
+    rq->fault = &fault;
+  }
+  if (c->too_large) {
+    error_reply(r, rq, 413, NULL);
+  } else if (faulted && fault.status) {
+    fault_reply(r, rq, &fault);
+  } else if (rq->provider == EMU_ANTHROPIC) {
+    anthropic_handle(r, rq);
+  } else {
+    openai_handle(r, rq);
+  }
+  if (rq->provider == EMU_ANTHROPIC)
+    reply_header(r, "request-id", rq->request_id);
+  else if (rq->provider == EMU_OPENAI)
+    reply_header(r, "x-request-id", rq->request_id);
+  rq->fault = NULL;
+  if (faulted)
+    fault_free(&fault);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+  (void)cls;
+  (void)version;
+  conn_ctx *c = *con_cls;
+  if (!c)
+    return MHD_NO;
+  if (!c->started) {
+    c->started = 1;
+    return MHD_YES; /* the body, if any, comes in the next calls */
+  }
+  if (*upload_data_size > 0) {
+    append_body(c, upload_data, *upload_data_size);
+    *upload_data_size = 0;
+    return MHD_YES;
+  }
+  emu_request rq = {.conn = conn, .method = method, .path = url, .subpath = url, .provider = EMU_OPENAI,
+                    .body = c->body ? c->body : "", .body_len = c->len};
+  emu_reply reply = {0};
+  dispatch(&reply, &rq, c);
+  enum MHD_Result ret = send_reply(conn, &reply);
+  reply_free(&reply);
+  return ret;
+}
+
+struct MHD_Daemon *server_start(unsigned short port, unsigned threads)
+{
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* loopback only, always */
+
+  /* Thread per connection by default: a paced stream may sleep without stalling anyone else.
+   * A fixed pool (--threads N) is faster for benchmarks that do not pace streams. */
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  if (threads == 0)
+    flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+  else
+    flags |= MHD_USE_EPOLL;
+  return MHD_start_daemon(flags, port, NULL, NULL, on_request, NULL,
+                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                          MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+                          MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+                          /* the pool option only when wanted: END stops the list early otherwise */
+                          threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads,
+                          MHD_OPTION_END);
+}
+
+unsigned short server_port(struct MHD_Daemon *d)
+{
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  return info ? info->port : 0;
+}
