@@ -1,0 +1,32 @@
+# The README's two commands: `make demo` (the main job) and `make test` (the whole suite).
+# Both install missing Debian packages first, then configure and build with CMake + Ninja.
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+# Warnings are errors in CI (CI=true), and for anyone who asks for it with WERROR=ON.
+WERROR ?= $(if $(CI),ON,OFF)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test unit conformance clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLLMC_WERROR=$(WERROR) $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)
+
+demo: build
+	@scripts/demo $(BUILD)
+
+unit: build
+	@ctest --test-dir $(BUILD) --output-on-failure
+
+conformance: build
+	@tests/conformance/run.sh $(BUILD)
+
+test: unit conformance
+
+clean:
+	rm -rf $(BUILD)

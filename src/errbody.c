@@ -1,0 +1,144 @@
+/*
+ * errbody.c — turning any provider's error response into an llmc_error. The shapes differ
+ * (Anthropic's envelope, its CDN's 413 without one, Cerebras' flat body and its FastAPI
+ * `detail`, Fireworks' and OpenAI's `error` object, a proxy's HTML page, nothing at all), so
+ * this reads each of them rather than trusting one; whatever arrives, the caller gets a status,
+ * a code and one readable line.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Copy a JSON string or number member into dst; returns whether anything was copied. */
+static bool copy_scalar(json_t *obj, const char *key, char *dst, size_t size)
+{
+    json_t *v = json_object_get(obj, key);
+    if (json_is_string(v) && json_string_length(v) > 0) {
+        llmc_strlcpy(dst, json_string_value(v), size);
+        return true;
+    }
+    if (json_is_integer(v)) {
+        snprintf(dst, size, "%lld", (long long)json_integer_value(v));
+        return true;
+    }
+    return false;
+}
+
+/* One line of plain text: control characters become spaces, runs of spaces collapse. */
+static void flatten(char *s)
+{
+    char *w = s;
+    bool space = false;
+    for (char *r = s; *r; r++) {
+        unsigned char c = (unsigned char)*r;
+        if (c < 0x20 || c == 0x7f || c == ' ') {
+            if (!space && w != s)
+                *w++ = ' ';
+            space = true;
+        } else {
+            *w++ = (char)c;
+            space = false;
+        }
+    }
+    while (w > s && w[-1] == ' ')
+        w--;
+    *w = '\0';
+}
+
+/* FastAPI's `detail`: a string, or a list of {loc, msg, type}. */
+static bool read_detail(json_t *detail, llmc_error *err)
+{
+    if (json_is_string(detail))
+        return llmc_strlcpy(err->message, json_string_value(detail), sizeof err->message), true;
+    json_t *first = json_array_get(detail, 0);
+    return copy_scalar(first, "msg", err->message, sizeof err->message);
+}
+
+static bool read_json_error(json_t *root, llmc_error *err)
+{
+    if (!json_is_object(root))
+        return false;
+    copy_scalar(root, "request_id", err->request_id, sizeof err->request_id);
+    json_t *inner = json_object_get(root, "error");
+    if (json_is_object(inner)) {
+        /* Fireworks sends "type":"error", which says nothing; keep a type only when it informs. */
+        char type[64] = "";
+        if (copy_scalar(inner, "type", type, sizeof type) && strcmp(type, "error") != 0)
+            llmc_strlcpy(err->provider_type, type, sizeof err->provider_type);
+        copy_scalar(inner, "code", err->provider_code, sizeof err->provider_code);
+        if (!err->request_id[0])
+            copy_scalar(inner, "request_id", err->request_id, sizeof err->request_id);
+        return copy_scalar(inner, "message", err->message, sizeof err->message);
+    }
+    if (json_is_string(inner))
+        return copy_scalar(root, "error", err->message, sizeof err->message);
+    if (json_object_get(root, "detail"))
+        return read_detail(json_object_get(root, "detail"), err);
+    if (json_is_string(json_object_get(root, "message"))) {
+        copy_scalar(root, "type", err->provider_type, sizeof err->provider_type);
+        copy_scalar(root, "code", err->provider_code, sizeof err->provider_code);
+        return copy_scalar(root, "message", err->message, sizeof err->message);
+    }
+    return false;
+}
+
+/* For a non-JSON body: the <title> of an HTML page, else the first line, shortened. */
+static void describe_non_json(long status, const char *content_type, const char *body, size_t len,
+                              const char *provider, llmc_error *err)
+{
+    char excerpt[160] = "";
+    const char *title = len ? strstr(body, "<title>") : NULL;
+    if (title) {
+        title += 7;
+        const char *end = strstr(title, "</title>");
+        size_t n = end ? (size_t)(end - title) : strlen(title);
+        if (n >= sizeof excerpt)
+            n = sizeof excerpt - 1;
+        memcpy(excerpt, title, n);
+        excerpt[n] = '\0';
+    } else if (len) {
+        size_t n = len < sizeof excerpt - 1 ? len : sizeof excerpt - 1;
+        memcpy(excerpt, body, n);
+        excerpt[n] = '\0';
+    }
+    flatten(excerpt);
+    const char *ct = content_type && *content_type ? content_type : "no content type";
+    if (!len)
+        snprintf(err->message, sizeof err->message, "HTTP %ld from %s with an empty body", status, provider);
+    else if (title)
+        snprintf(err->message, sizeof err->message,
+                 "HTTP %ld from %s: an HTML page (\"%s\"), likely from a proxy or gateway in between",
+                 status, provider, excerpt);
+    else
+        snprintf(err->message, sizeof err->message, "HTTP %ld from %s with a body that is not JSON (%s): %s",
+                 status, provider, ct, excerpt);
+}
+
+void llmc_error_from_response(long status, const char *content_type, const char *body, size_t len,
+                              const char *provider, llmc_error *err)
+{
+    if (!err)
+        return;
+    err->http_status = (int)status;
+    err->code = llmc_code_for_status(status);
+    if (err->code == LLMC_OK)
+        err->code = LLMC_E_PROTOCOL; /* called for a 2xx only when its body could not be used */
+    llmc_strlcpy(err->provider, provider, sizeof err->provider);
+    err->message[0] = '\0';
+
+    json_error_t jerr;
+    json_t *root = len ? json_loadb(body, len, 0, &jerr) : NULL;
+    bool understood = root && read_json_error(root, err);
+    json_decref(root); /* only its truth value is used below */
+    if (!understood && root)
+        snprintf(err->message, sizeof err->message, "HTTP %ld from %s with a JSON body in no known error shape",
+                 status, provider);
+    else if (!understood)
+        describe_non_json(status, content_type, body, len, provider, err);
+    else
+        flatten(err->message);
+    if (strcmp(err->provider_type, "overloaded_error") == 0)
+        err->code = LLMC_E_OVERLOADED;
+}

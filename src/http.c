@@ -1,0 +1,328 @@
+/*
+ * http.c — the libcurl transport: one exchange with the SDKs' retry rules, the key attached as
+ * a header at the last moment and wiped afterwards, redirects never followed, plain http only to
+ * loopback, and the response body bounded. Nothing here knows a provider's JSON.
+ */
+#include "internal.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* ---- URL policy ---- */
+
+static bool host_is_loopback(const char *host)
+{
+    if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 || strcmp(host, "::1") == 0)
+        return true;
+    /* 127.0.0.0/8, written as four decimal parts */
+    unsigned a, b, c, d;
+    char tail;
+    return sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 &&
+           c < 256 && d < 256;
+}
+
+llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err)
+{
+    CURLU *u = curl_url();
+    if (!u)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    char *scheme = NULL, *host = NULL;
+    llmc_code rc = LLMC_OK;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+        rc = llmc_error_set(err, LLMC_E_CONFIG, "not a valid URL: %s", url);
+    } else if (strcasecmp(scheme, "https") == 0) {
+        rc = LLMC_OK;
+    } else if (strcasecmp(scheme, "http") != 0) {
+        rc = llmc_error_set(err, LLMC_E_CONFIG, "unsupported URL scheme \"%s\" (use https)", scheme);
+    } else if (!host_is_loopback(host) && !allow_insecure_http) {
+        rc = llmc_error_set(err, LLMC_E_INSECURE,
+                            "refused to send an API key over plain http:// to %s: only loopback hosts may "
+                            "use http (use https, or allow insecure http explicitly)", host);
+        if (err)
+            err->diagnosis.cause = LLMC_CAUSE_TRANSPORT_INSECURE;
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+/* ---- retry rules (the official SDKs', DESIGN §6) ---- */
+
+bool llmc_retry_wanted(long status, int should_retry)
+{
+    if (should_retry == 1)
+        return true;
+    if (should_retry == 0)
+        return false;
+    return status == 0 || status == 408 || status == 409 || status == 429 || status >= 500;
+}
+
+double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter)
+{
+    if (retry_after_s > 0 && retry_after_s <= 60)
+        return retry_after_s;
+    double base = 0.5 * pow(2.0, attempt);
+    if (base > 8.0)
+        base = 8.0;
+    return base * (1.0 - 0.25 * jitter);
+}
+
+/* ---- response capture ---- */
+
+typedef struct capture {
+    llmc_http_response *resp;
+    size_t max_body;
+    bool too_big;
+    double retry_after_ms;  /* -1 when absent */
+    double retry_after;     /* -1 when absent */
+} capture;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
+{
+    capture *cap = userp;
+    size_t n = size * nmemb;
+    if (cap->resp->body.len + n > cap->max_body) {
+        cap->too_big = true;
+        return 0;
+    }
+    return llmc_buf_append(&cap->resp->body, data, n) == 0 ? n : 0;
+}
+
+/* Copy a header's value (trimmed) into dst when the line is `name: value`. */
+static bool header_value(const char *line, size_t len, const char *name, char *dst, size_t size)
+{
+    size_t n = strlen(name);
+    if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+        return false;
+    const char *v = line + n + 1, *end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    size_t vlen = (size_t)(end - v) < size - 1 ? (size_t)(end - v) : size - 1;
+    memcpy(dst, v, vlen);
+    dst[vlen] = '\0';
+    return true;
+}
+
+/* retry-after: delta-seconds or an HTTP date. */
+static double parse_retry_after(const char *v)
+{
+    char *end;
+    errno = 0;
+    double secs = strtod(v, &end);
+    if (end != v && *end == '\0' && errno == 0)
+        return secs;
+    time_t when = curl_getdate(v, NULL);
+    return when < 0 ? -1 : difftime(when, time(NULL));
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
+{
+    capture *cap = userp;
+    size_t n = size * nmemb;
+    llmc_http_response *r = cap->resp;
+    char value[128];
+    if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+        /* a new response (e.g. after 100-continue): forget the previous one's headers */
+        r->request_id[0] = r->content_type[0] = r->location[0] = '\0';
+        cap->retry_after = cap->retry_after_ms = -1;
+        r->should_retry = -1;
+    } else if (header_value(line, n, "request-id", r->request_id, sizeof r->request_id) ||
+               header_value(line, n, "content-type", r->content_type, sizeof r->content_type) ||
+               header_value(line, n, "location", r->location, sizeof r->location)) {
+    } else if (!r->request_id[0] && header_value(line, n, "x-request-id", r->request_id, sizeof r->request_id)) {
+    } else if (header_value(line, n, "retry-after-ms", value, sizeof value)) {
+        char *end;
+        double ms = strtod(value, &end);
+        cap->retry_after_ms = end != value ? ms : -1;
+    } else if (header_value(line, n, "retry-after", value, sizeof value)) {
+        cap->retry_after = parse_retry_after(value);
+    } else if (header_value(line, n, "x-should-retry", value, sizeof value)) {
+        r->should_retry = strcasecmp(value, "true") == 0 ? 1 : strcasecmp(value, "false") == 0 ? 0 : -1;
+    }
+    return n;
+}
+
+/* ---- the exchange ---- */
+
+/* Wipe every header line (one of them holds the key) before freeing the list. */
+static void free_headers_wiped(struct curl_slist *list)
+{
+    for (struct curl_slist *h = list; h; h = h->next)
+        explicit_bzero(h->data, strlen(h->data));
+    curl_slist_free_all(list);
+}
+
+static struct curl_slist *build_headers(const char *const *headers, const llmc_credential *cred,
+                                        llmc_auth_style auth)
+{
+    struct curl_slist *list = NULL, *next;
+    for (size_t i = 0; headers && headers[i]; i++) {
+        if (!(next = curl_slist_append(list, headers[i])))
+            goto oom;
+        list = next;
+    }
+    /* Suppress curl's automatic "Expect: 100-continue": it costs a round trip on large bodies. */
+    if (!(next = curl_slist_append(list, "Expect:")))
+        goto oom;
+    list = next;
+    if (cred && cred->secret) {
+        const char *name = (auth == LLMC_AUTH_BEARER || cred->bearer) ? "Authorization: Bearer " : "x-api-key: ";
+        size_t len = strlen(name) + llmc_secret_len(cred->secret) + 1;
+        char *line = malloc(len);
+        if (!line)
+            goto oom;
+        snprintf(line, len, "%s%s", name, llmc_secret_bytes(cred->secret));
+        next = curl_slist_append(list, line);
+        explicit_bzero(line, len);
+        free(line);
+        if (!next)
+            goto oom;
+        list = next;
+    }
+    return list;
+oom:
+    free_headers_wiped(list);
+    return NULL;
+}
+
+static bool transport_retriable(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static llmc_code transport_error(CURLcode cc, const char *detail, const char *url, llmc_error *err)
+{
+    llmc_code code = cc == CURLE_OPERATION_TIMEDOUT ? LLMC_E_TIMEOUT : LLMC_E_TRANSPORT;
+    const char *what = *detail ? detail : curl_easy_strerror(cc);
+    if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
+        llmc_error_set(err, code,
+                       "TLS certificate of %s could not be verified: %s (to trust a private CA, give its "
+                       "PEM file with --cacert, llmc_client_set_ca_file() or CURL_CA_BUNDLE)", url, what);
+    else
+        llmc_error_set(err, code, "%s: %s", url, what);
+    if (err)
+        err->transport_code = (int)cc;
+    return code;
+}
+
+static void sleep_seconds(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+    }
+}
+
+llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method,
+                         const char *url, const char *const *headers, const llmc_credential *cred,
+                         llmc_auth_style auth, const char *body, size_t body_len,
+                         llmc_http_response *resp, llmc_error *err)
+{
+    CURL *curl = curl_handle;
+    llmc_code rc = llmc_url_check(url, opts->allow_insecure_http, err);
+    if (rc != LLMC_OK)
+        return rc;
+    struct curl_slist *list = build_headers(headers, cred, auth);
+    if (!list)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+
+    char detail[CURL_ERROR_SIZE];
+    capture cap = {resp, opts->max_body, false, -1, -1};
+    int attempt = 0;
+    for (;; attempt++) {
+        curl_easy_reset(curl);
+        detail[0] = '\0';
+        llmc_buf_reset(&resp->body);
+        resp->status = 0;
+        resp->should_retry = -1;
+        resp->retry_after_s = -1;
+        cap.too_big = false;
+        curl_easy_setopt(curl, CURLOPT_URL, url);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, "llmc/" LLMC_VERSION_STRING);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, opts->connect_ms);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, opts->request_ms);
+        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &cap);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &cap);
+        if (opts->ca_file)
+            curl_easy_setopt(curl, CURLOPT_CAINFO, opts->ca_file);
+        if (body) {
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+        }
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+
+        CURLcode cc = curl_easy_perform(curl);
+        resp->retry_after_s = cap.retry_after_ms >= 0 ? cap.retry_after_ms / 1000.0 : cap.retry_after;
+        if (cap.too_big) {
+            rc = llmc_error_set(err, LLMC_E_LIMIT, "response from %s is larger than the %zu-byte limit", url,
+                                opts->max_body);
+            break;
+        }
+        if (cc != CURLE_OK) {
+            rc = transport_error(cc, detail, url, err);
+            if (attempt < opts->max_retries && transport_retriable(cc)) {
+                double delay = llmc_retry_delay_s(attempt, -1, (double)rand() / ((double)RAND_MAX + 1));
+                llmc_logf(opts->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)", err ? err->message : url,
+                          delay, attempt + 2, opts->max_retries + 1);
+                sleep_seconds(delay);
+                continue;
+            }
+            break;
+        }
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+        rc = LLMC_OK;
+        if (resp->status >= 200 && resp->status < 300)
+            break;
+        if (attempt < opts->max_retries && llmc_retry_wanted(resp->status, resp->should_retry)) {
+            double delay = llmc_retry_delay_s(attempt, resp->retry_after_s, (double)rand() / ((double)RAND_MAX + 1));
+            llmc_logf(opts->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)",
+                      resp->status, url, delay, attempt + 2, opts->max_retries + 1);
+            sleep_seconds(delay);
+            continue;
+        }
+        break;
+    }
+    if (err)
+        err->attempts = attempt + 1;
+    free_headers_wiped(list);
+    /* Detach everything that pointed at this call's memory before the handle is reused. */
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+    return rc;
+}
+
+void llmc_http_response_free(llmc_http_response *resp)
+{
+    llmc_buf_free(&resp->body);
+}

@@ -1,0 +1,228 @@
+/*
+ * internal.h — what the library's files share and nothing outside sees: the byte buffer, error
+ * helpers, the provider table, held secrets, credentials, the HTTP transport and the dialects.
+ * Data flows one way: request → dialect encoder → transport (key attached last) → dialect decoder.
+ */
+#ifndef LLMC_INTERNAL_H
+#define LLMC_INTERNAL_H
+
+#include "llmc/llmc.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* ---- growable byte buffer (always NUL-terminated when data != NULL) ---- */
+typedef struct llmc_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} llmc_buf;
+
+/* 0 on success, -1 when out of memory (the buffer is unchanged then). */
+int llmc_buf_append(llmc_buf *buf, const void *bytes, size_t len);
+int llmc_buf_append_str(llmc_buf *buf, const char *s);
+void llmc_buf_reset(llmc_buf *buf);
+void llmc_buf_free(llmc_buf *buf);
+
+/* ---- small string helpers ---- */
+/* Copy at most size-1 bytes and always terminate; returns dst. */
+char *llmc_strlcpy(char *dst, const char *src, size_t size);
+/* strdup that returns NULL for NULL. */
+char *llmc_strdup(const char *s);
+
+/* ---- errors ---- */
+/* Set code and a printf-style message (the previous message is replaced). Returns code. */
+llmc_code llmc_error_set(llmc_error *err, llmc_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The code that an HTTP status maps to (401 → LLMC_E_AUTH, 529 → LLMC_E_OVERLOADED, …). */
+llmc_code llmc_code_for_status(long status);
+
+/* ---- logging (log.c) ---- */
+typedef struct llmc_logger {
+    llmc_log_fn fn;                /* NULL: the LLMC_LOG stderr sink, if that variable is set */
+    void *userdata;
+    llmc_log_level min_level;
+    bool enabled;
+} llmc_logger;
+/* Format, redact (header values of authorization, x-api-key, api-key, cookie, set-cookie,
+ * proxy-authorization, and anything that looks like a known key) and deliver one line. */
+void llmc_logf(const llmc_logger *lg, llmc_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Redact in place: sensitive header values and key-shaped tokens become "[REDACTED]".
+ * `line` must have room for its own length (the result is never longer). */
+void llmc_redact(char *line);
+/* The default logger: the LLMC_LOG variable's level on stderr, or disabled. */
+void llmc_logger_default(llmc_logger *lg);
+
+/* ---- secrets: a key held in one allocation, wiped on free ---- */
+typedef struct llmc_secret llmc_secret;
+llmc_secret *llmc_secret_new(const char *bytes, size_t len);
+void llmc_secret_free(llmc_secret *s);
+const char *llmc_secret_bytes(const llmc_secret *s); /* NUL-terminated */
+size_t llmc_secret_len(const llmc_secret *s);
+/* A short, safe-to-print fingerprint: up to the first 7 characters of a known prefix or 4
+ * characters, "…", and the last 4 — e.g. "sk-ant-…H1RE". Keys under 12 characters show only
+ * their length. */
+void llmc_key_fingerprint(const char *key, size_t len, char out[32]);
+
+/* ---- providers ---- */
+typedef enum llmc_dialect_kind { LLMC_DIALECT_ANTHROPIC = 0, LLMC_DIALECT_OPENAI = 1 } llmc_dialect_kind;
+typedef enum llmc_auth_style { LLMC_AUTH_X_API_KEY = 0, LLMC_AUTH_BEARER = 1 } llmc_auth_style;
+
+/* A provider's fixed facts (the table in providers.c). */
+typedef struct llmc_provider_info {
+    const char *name;              /* "anthropic" */
+    llmc_dialect_kind dialect;
+    llmc_auth_style auth;
+    const char *default_base_url;  /* "https://api.anthropic.com" */
+    const char *base_url_env;      /* "ANTHROPIC_BASE_URL" */
+    const char *messages_path;     /* appended to the base URL: "/v1/messages" */
+    const char *models_path;       /* "/v1/models" */
+    const char *key_env;           /* "ANTHROPIC_API_KEY" */
+    const char *token_env;         /* a second variable sent as Bearer ("ANTHROPIC_AUTH_TOKEN") or NULL */
+    long default_timeout_ms;
+    const char *const *key_prefixes; /* known key prefixes, NULL-terminated; NULL if none */
+} llmc_provider_info;
+
+const llmc_provider_info *llmc_provider_find(const char *name);
+const llmc_provider_info *llmc_provider_at(size_t index); /* NULL past the end */
+
+/* A provider as one client sees it: the fixed facts plus this client's overrides. Custom
+ * endpoints (llmc_client_add_endpoint) copy the "openai" facts and set name/base/key_env. */
+typedef struct llmc_endpoint {
+    char *name;
+    llmc_provider_info info;       /* name/base/key_env point into this struct's own strings */
+    char *base_url_override;       /* set by llmc_client_set_base_url */
+    char *custom_base_url;         /* owned copies for custom endpoints */
+    char *custom_key_env;
+    llmc_secret *explicit_key;
+} llmc_endpoint;
+
+/* ---- credentials: finding the key for one endpoint ---- */
+typedef struct llmc_credential {
+    llmc_secret *secret;           /* owned; NULL when no key was found */
+    llmc_key_source source;
+    char source_name[256];
+    bool bearer;                   /* send as Authorization: Bearer even for x-api-key providers */
+    char fingerprint[32];
+} llmc_credential;
+
+/* Resolve the key for `ep`; on failure fills err (code LLMC_E_KEY with a diagnosis). */
+llmc_code llmc_credential_resolve(const llmc_endpoint *ep, llmc_credential *out, llmc_error *err);
+void llmc_credential_clear(llmc_credential *cred);
+/* Fill err->diagnosis with what is known about the credential used (source, fingerprint, fix). */
+void llmc_credential_describe(const llmc_credential *cred, const char *provider, llmc_cause cause,
+                              llmc_error *err);
+
+/* ---- HTTP transport (http.c) ---- */
+typedef struct llmc_http_response {
+    long status;
+    llmc_buf body;
+    char request_id[128];
+    char content_type[128];
+    char location[256];
+    double retry_after_s;          /* from retry-after-ms / retry-after; -1 when absent */
+    int should_retry;              /* x-should-retry: 1 true, 0 false, -1 absent */
+} llmc_http_response;
+
+typedef struct llmc_transport_opts {
+    long connect_ms;
+    long request_ms;
+    int max_retries;
+    bool allow_insecure_http;
+    const char *ca_file;
+    size_t max_body;               /* bytes; a longer body is LLMC_E_LIMIT */
+    const llmc_logger *log;
+} llmc_transport_opts;
+
+/* One HTTP exchange with retries. `cred` may be NULL (no auth header). The body may be NULL
+ * for GET. Extra non-secret headers in `headers` ("Name: value"), NULL-terminated. */
+llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method,
+                         const char *url, const char *const *headers, const llmc_credential *cred,
+                         llmc_auth_style auth, const char *body, size_t body_len,
+                         llmc_http_response *resp, llmc_error *err);
+void llmc_http_response_free(llmc_http_response *resp);
+/* Whether a URL may carry a key: https anywhere, http only to loopback (or when allowed). */
+llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err);
+/* Delay before retry number `attempt` (0-based): from the response's headers when they ask for
+ * 0 < d <= 60 s, else min(0.5·2^attempt, 8) s × (1 − 0.25·jitter), jitter in [0,1). */
+double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);
+/* Whether a status (or a transport failure, status 0) is retried, given x-should-retry. */
+bool llmc_retry_wanted(long status, int should_retry);
+
+/* ---- requests and responses (request.c, response.c) ---- */
+typedef struct llmc_message {
+    llmc_role role;
+    char *text;
+} llmc_message;
+
+typedef struct llmc_kv {
+    char *key;
+    char *value;
+} llmc_kv;
+
+struct llmc_request {
+    char *model;
+    char *system;
+    llmc_message *messages;
+    size_t n_messages, cap_messages;
+    long max_tokens;
+    double temperature;            /* < 0: not set */
+    double top_p;                  /* < 0: not set */
+    char **stops;
+    size_t n_stops;
+    llmc_kv *metadata;
+    size_t n_metadata;
+    bool keep_raw;
+};
+
+typedef struct llmc_block {
+    llmc_block_type type;
+    char *text;                    /* text, thinking, or tool input JSON */
+    char *tool_id;                 /* tool-use blocks */
+    char *tool_name;
+} llmc_block;
+
+struct llmc_response {
+    char *provider;
+    char *id;
+    char *model;
+    char *request_id;
+    char *stop_reason_raw;
+    llmc_stop_reason stop_reason;
+    llmc_usage usage;
+    llmc_block *blocks;
+    size_t n_blocks;
+    char *text;                    /* all text blocks joined */
+    char *raw;
+};
+
+llmc_response *llmc_response_alloc(void);
+/* Append a block (takes ownership of the strings, which may be NULL). -1 on out of memory. */
+int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, char *tool_id,
+                            char *tool_name);
+/* Build r->text from the text blocks. -1 on out of memory. */
+int llmc_response_finish(llmc_response *r);
+
+/* ---- dialects (anthropic.c, openai.c, errors in errbody.c) ---- */
+/* The model name sent on the wire (the part after "provider/"). */
+char *llmc_anthropic_encode(const llmc_request *req, const char *model, llmc_error *err);
+llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out, llmc_error *err);
+char *llmc_openai_encode(const llmc_request *req, const char *model, llmc_error *err);
+llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err);
+/* Decode any provider's error body (every shape in PROVIDERS.md, or none) into err: code from
+ * the status, provider type/code/message/request id from the body when present. */
+void llmc_error_from_response(long status, const char *content_type, const char *body, size_t len,
+                              const char *provider, llmc_error *err);
+
+/* Map provider stop reasons to the normalized enum. */
+llmc_stop_reason llmc_stop_reason_from(const char *raw);
+
+/* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or
+ * LLMC_E_LIMIT and returns NULL. */
+json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err);
+
+#endif /* LLMC_INTERNAL_H */

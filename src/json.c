@@ -1,0 +1,53 @@
+/*
+ * json.c — parsing untrusted JSON with limits. jansson's own nesting limit is fixed at build
+ * time, so depth is checked first by a scan that skips strings; the error names what was being
+ * parsed and where it broke, never the body's contents.
+ */
+#include "internal.h"
+
+#define LLMC_MAX_JSON_DEPTH 256
+
+/* The deepest nesting of arrays/objects outside strings; stops early past the limit. */
+static int json_depth(const char *s, size_t len)
+{
+    int depth = 0, max = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max && (max = depth) > LLMC_MAX_JSON_DEPTH)
+                return max;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
+json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err)
+{
+    if (!body || len == 0) {
+        llmc_error_set(err, LLMC_E_PROTOCOL, "%s: empty body where JSON was expected", what);
+        return NULL;
+    }
+    if (json_depth(body, len) > LLMC_MAX_JSON_DEPTH) {
+        llmc_error_set(err, LLMC_E_LIMIT, "%s: JSON nested deeper than %d levels", what,
+                       LLMC_MAX_JSON_DEPTH);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, &jerr);
+    if (!root && json_error_code(&jerr) == json_error_out_of_memory)
+        llmc_error_set(err, LLMC_E_NOMEM, "%s: out of memory while parsing JSON", what);
+    else if (!root)
+        llmc_error_set(err, LLMC_E_PROTOCOL, "%s: invalid JSON at line %d, column %d: %s", what,
+                       jerr.line, jerr.column, jerr.text);
+    return root;
+}

@@ -1,0 +1,111 @@
+/*
+ * log.c — the log sink and its redaction. Every line passes through llmc_redact() before any
+ * callback or stderr sees it, so a key that slipped into a message (a header dump, a provider
+ * echoing it back) is cut out here as a last line of defence.
+ */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define REDACTED "[REDACTED]"
+
+static const char *const sensitive_headers[] = {"authorization", "proxy-authorization", "x-api-key",
+                                                "api-key", "cookie", "set-cookie", NULL};
+static const char *const key_prefixes[] = {"sk-", "csk-", "fw_", NULL};
+
+/* Replace s[from, to) with REDACTED when that is not longer; else with '*'s. */
+static size_t cut(char *s, size_t from, size_t to)
+{
+    size_t span = to - from, rlen = strlen(REDACTED);
+    if (span >= rlen) {
+        memcpy(s + from, REDACTED, rlen);
+        memmove(s + from + rlen, s + to, strlen(s + to) + 1);
+        return from + rlen;
+    }
+    memset(s + from, '*', span);
+    return to;
+}
+
+static bool key_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+void llmc_redact(char *line)
+{
+    /* "Name: value" where Name is sensitive: drop the whole value (to the end of the line). */
+    for (size_t i = 0; sensitive_headers[i]; i++) {
+        size_t n = strlen(sensitive_headers[i]);
+        for (char *p = line; (p = strcasestr(p, sensitive_headers[i])) != NULL; p += n) {
+            if (p != line && (isalnum((unsigned char)p[-1]) || p[-1] == '-'))
+                continue;
+            char *v = p + n;
+            while (*v == ' ' || *v == '"')
+                v++;
+            if (*v != ':' && *v != '=')
+                continue;
+            v++;
+            while (*v == ' ')
+                v++;
+            char *end = v;
+            while (*end && *end != '\n' && *end != '\r')
+                end++;
+            if (end > v)
+                cut(line, (size_t)(v - line), (size_t)(end - line));
+        }
+    }
+    /* Key-shaped tokens anywhere: a known prefix followed by 12 or more key characters. */
+    for (size_t i = 0; key_prefixes[i]; i++) {
+        size_t n = strlen(key_prefixes[i]);
+        for (size_t at = 0; line[at];) {
+            char *p = strstr(line + at, key_prefixes[i]);
+            if (!p)
+                break;
+            size_t start = (size_t)(p - line);
+            if (start > 0 && key_char(line[start - 1])) {
+                at = start + n;
+                continue;
+            }
+            size_t end = start + n;
+            while (key_char(line[end]))
+                end++;
+            at = end - start - n >= 12 ? cut(line, start, end) : end;
+        }
+    }
+}
+
+static void stderr_sink(void *userdata, llmc_log_level level, const char *line)
+{
+    (void)userdata;
+    static const char *const names[] = {"debug", "info", "warn"};
+    fprintf(stderr, "llmc %s: %s\n", names[level], line);
+}
+
+void llmc_logger_default(llmc_logger *lg)
+{
+    const char *v = getenv("LLMC_LOG");
+    lg->fn = stderr_sink;
+    lg->userdata = NULL;
+    lg->enabled = v && *v;
+    lg->min_level = !v ? LLMC_LOG_WARN
+                    : strcasecmp(v, "debug") == 0 ? LLMC_LOG_DEBUG
+                    : strcasecmp(v, "info") == 0 ? LLMC_LOG_INFO
+                                                 : LLMC_LOG_WARN;
+}
+
+void llmc_logf(const llmc_logger *lg, llmc_log_level level, const char *fmt, ...)
+{
+    if (!lg || !lg->enabled || !lg->fn || level < lg->min_level)
+        return;
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    llmc_redact(line);
+    lg->fn(lg->userdata, level, line);
+}

@@ -1,0 +1,157 @@
+/*
+ * openai.c — the OpenAI chat-completions dialect (Cerebras, Fireworks, OpenAI and every
+ * compatible server): request JSON out, chat.completion JSON in. Pure functions over memory.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int put(json_t *obj, const char *key, json_t *value)
+{
+    return value ? json_object_set_new(obj, key, value) : -1;
+}
+
+static int append(json_t *array, json_t *value)
+{
+    return value ? json_array_append_new(array, value) : -1;
+}
+
+char *llmc_openai_encode(const llmc_request *req, const char *model, llmc_error *err)
+{
+    json_t *root = json_object();
+    json_t *messages = json_array();
+    int bad = !root || !messages;
+    if (!bad) {
+        bad |= put(root, "model", json_string(model));
+        if (req->system)
+            bad |= append(messages, json_pack("{s:s, s:s}", "role", "system", "content", req->system));
+        for (size_t i = 0; i < req->n_messages && !bad; i++)
+            bad |= append(messages, json_pack("{s:s, s:s}", "role",
+                                              req->messages[i].role == LLMC_ROLE_USER ? "user" : "assistant",
+                                              "content", req->messages[i].text));
+        bad |= json_object_set(root, "messages", messages);
+        if (req->max_tokens > 0)
+            bad |= put(root, "max_tokens", json_integer(req->max_tokens));
+        if (req->temperature >= 0)
+            bad |= put(root, "temperature", json_real(req->temperature));
+        if (req->top_p >= 0)
+            bad |= put(root, "top_p", json_real(req->top_p));
+        if (req->n_stops) {
+            json_t *stops = json_array();
+            for (size_t i = 0; stops && i < req->n_stops; i++)
+                bad |= append(stops, json_string(req->stops[i]));
+            bad |= put(root, "stop", stops);
+        }
+        json_t *meta = NULL;
+        for (size_t i = 0; i < req->n_metadata && !bad; i++) {
+            if (strcmp(req->metadata[i].key, "user_id") == 0) {
+                bad |= put(root, "user", json_string(req->metadata[i].value));
+                continue;
+            }
+            if (!meta && !(meta = json_object()))
+                bad = 1;
+            else
+                bad |= put(meta, req->metadata[i].key, json_string(req->metadata[i].value));
+        }
+        if (meta)
+            bad |= put(root, "metadata", meta);
+    }
+    char *out = bad ? NULL : json_dumps(root, JSON_COMPACT);
+    json_decref(messages);
+    json_decref(root);
+    if (!out)
+        llmc_error_set(err, LLMC_E_NOMEM, "out of memory while encoding the request");
+    return out;
+}
+
+static char *dup_string(json_t *v, int *oom)
+{
+    const char *s = json_string_value(v);
+    if (!s)
+        return NULL;
+    char *copy = strdup(s);
+    if (!copy)
+        *oom = 1;
+    return copy;
+}
+
+static long member_long(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (long)json_integer_value(v) : 0;
+}
+
+/* Thinking text: Fireworks and DeepSeek-style servers say reasoning_content, Cerebras reasoning. */
+static json_t *reasoning_of(json_t *message)
+{
+    json_t *r = json_object_get(message, "reasoning_content");
+    return json_is_string(r) ? r : json_object_get(message, "reasoning");
+}
+
+static int add_tool_calls(llmc_response *out, json_t *calls, int *oom)
+{
+    size_t i;
+    json_t *call;
+    json_array_foreach(calls, i, call) {
+        json_t *fn = json_object_get(call, "function");
+        if (!json_is_object(fn) || !json_is_string(json_object_get(fn, "name")))
+            return -1;
+        char *args = dup_string(json_object_get(fn, "arguments"), oom);
+        if (!args && !*oom && !(args = strdup("{}")))
+            *oom = 1;
+        if (llmc_response_add_block(out, LLMC_BLOCK_TOOL_USE, args, dup_string(json_object_get(call, "id"), oom),
+                                    dup_string(json_object_get(fn, "name"), oom)) < 0)
+            *oom = 1;
+    }
+    return 0;
+}
+
+llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err)
+{
+    json_t *root = llmc_json_parse(body, len, "chat completion", err);
+    if (!root)
+        return err ? err->code : LLMC_E_PROTOCOL;
+    llmc_code rc = LLMC_OK;
+    json_t *choices = json_object_get(root, "choices");
+    json_t *choice = json_array_get(choices, 0);
+    json_t *message = json_object_get(choice, "message");
+    if (!json_is_object(root) || !json_is_array(choices) || !json_is_object(message)) {
+        rc = llmc_error_set(err, LLMC_E_PROTOCOL,
+                            "chat completion: expected an object with choices[0].message");
+        goto done;
+    }
+    json_t *content = json_object_get(message, "content");
+    if (!json_is_string(content) && !json_is_null(content) && content) {
+        rc = llmc_error_set(err, LLMC_E_PROTOCOL, "chat completion: message content is neither text nor null");
+        goto done;
+    }
+    int oom = 0;
+    out->id = dup_string(json_object_get(root, "id"), &oom);
+    out->model = dup_string(json_object_get(root, "model"), &oom);
+    out->stop_reason_raw = dup_string(json_object_get(choice, "finish_reason"), &oom);
+    out->stop_reason = llmc_stop_reason_from(out->stop_reason_raw);
+    json_t *usage = json_object_get(root, "usage");
+    out->usage.input_tokens = member_long(usage, "prompt_tokens");
+    out->usage.output_tokens = member_long(usage, "completion_tokens");
+    out->usage.cache_read_input_tokens =
+        member_long(json_object_get(usage, "prompt_tokens_details"), "cached_tokens");
+
+    json_t *reasoning = reasoning_of(message);
+    if (json_is_string(reasoning) && json_string_length(reasoning) > 0 &&
+        llmc_response_add_block(out, LLMC_BLOCK_THINKING, dup_string(reasoning, &oom), NULL, NULL) < 0)
+        oom = 1;
+    if (json_is_string(content) &&
+        llmc_response_add_block(out, LLMC_BLOCK_TEXT, dup_string(content, &oom), NULL, NULL) < 0)
+        oom = 1;
+    json_t *calls = json_object_get(message, "tool_calls");
+    if (json_is_array(calls) && add_tool_calls(out, calls, &oom) < 0) {
+        rc = llmc_error_set(err, LLMC_E_PROTOCOL, "chat completion: a tool call has no function name");
+        goto done;
+    }
+    if (oom || llmc_response_finish(out) < 0)
+        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory while decoding the response");
+done:
+    json_decref(root);
+    return rc;
+}

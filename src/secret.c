@@ -1,0 +1,80 @@
+/*
+ * secret.c — holding a key in memory: one allocation (header and bytes together), wiped with
+ * explicit_bzero before it is freed, so a key leaves no copy behind in the heap. Also the only
+ * place that turns a key into something printable: its fingerprint.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct llmc_secret {
+    size_t len;
+    char bytes[]; /* len bytes + NUL */
+};
+
+llmc_secret *llmc_secret_new(const char *bytes, size_t len)
+{
+    llmc_secret *s = malloc(sizeof *s + len + 1);
+    if (!s)
+        return NULL;
+    s->len = len;
+    memcpy(s->bytes, bytes, len);
+    s->bytes[len] = '\0';
+    return s;
+}
+
+void llmc_secret_free(llmc_secret *s)
+{
+    if (!s)
+        return;
+    explicit_bzero(s, sizeof *s + s->len + 1);
+    free(s);
+}
+
+const char *llmc_secret_bytes(const llmc_secret *s)
+{
+    return s->bytes;
+}
+
+size_t llmc_secret_len(const llmc_secret *s)
+{
+    return s->len;
+}
+
+/* Known prefixes are shown whole (they identify the kind of key, not the key); otherwise only
+ * the first 3 characters. The last 4 match what provider consoles show, so a user can find it. */
+static size_t shown_prefix(const char *key, size_t len)
+{
+    static const char *const prefixes[] = {"sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-",
+                                           "sk-proj-", "sk-svcacct-", "csk-", "fw_", "sk-", NULL};
+    for (size_t i = 0; prefixes[i]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (len >= n && memcmp(key, prefixes[i], n) == 0)
+            return n > 7 ? 7 : n;
+    }
+    return 3;
+}
+
+void llmc_key_fingerprint(const char *key, size_t len, char out[32])
+{
+    if (len < 12) {
+        snprintf(out, 32, "(%zu characters)", len);
+        return;
+    }
+    size_t head = shown_prefix(key, len);
+    char tail[5];
+    for (size_t i = 0; i < 4; i++) {
+        unsigned char c = (unsigned char)key[len - 4 + i];
+        tail[i] = (c >= 0x21 && c < 0x7f) ? (char)c : '?';
+    }
+    tail[4] = '\0';
+    char headbuf[8];
+    for (size_t i = 0; i < head; i++) {
+        unsigned char c = (unsigned char)key[i];
+        headbuf[i] = (c >= 0x21 && c < 0x7f) ? (char)c : '?';
+    }
+    headbuf[head] = '\0';
+    snprintf(out, 32, "%s\u2026%s", headbuf, tail);
+}

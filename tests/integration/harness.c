@@ -1,0 +1,294 @@
+/*
+ * harness.c — emulator lifecycle, control-plane calls and CLI runs for the integration tests.
+ * The emulator is a separate process started per test file: tests see real sockets and real
+ * HTTP, exactly as an application would.
+ */
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+    fprintf(stderr, "harness: %s: %s\n", what, strerror(errno));
+    abort();
+}
+
+void emulator_start(emulator *emu, const char *const *extra_args)
+{
+    char portfile[] = "/tmp/llmc-emu-port-XXXXXX";
+    int fd = mkstemp(portfile);
+    if (fd < 0)
+        die("mkstemp");
+    close(fd);
+    unlink(portfile);
+    const char *argv[32] = {EMULATOR_PATH, "--port", "0", "--port-file", portfile};
+    size_t n = 5;
+    for (size_t i = 0; extra_args && extra_args[i] && n < 31; i++)
+        argv[n++] = extra_args[i];
+    argv[n] = NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, STDOUT_FILENO);
+        execv(EMULATOR_PATH, (char *const *)argv);
+        _exit(127);
+    }
+    emu->pid = pid;
+    emu->port = 0;
+    for (int i = 0; i < 400 && !emu->port; i++) {
+        FILE *f = fopen(portfile, "r");
+        if (f) {
+            if (fscanf(f, "%d", &emu->port) != 1)
+                emu->port = 0;
+            fclose(f);
+        }
+        if (!emu->port) {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    unlink(portfile);
+    if (!emu->port) {
+        kill(pid, SIGTERM);
+        fprintf(stderr, "harness: the emulator did not publish its port\n");
+        abort();
+    }
+    snprintf(emu->base, sizeof emu->base, "http://127.0.0.1:%d", emu->port);
+}
+
+void emulator_stop(emulator *emu)
+{
+    if (emu->pid > 0) {
+        kill(emu->pid, SIGTERM);
+        waitpid(emu->pid, NULL, 0);
+        emu->pid = 0;
+    }
+}
+
+const char *emulator_base_url(const emulator *emu, const char *provider)
+{
+    static char buf[128];
+    const char *suffix = strcmp(provider, "fireworks") == 0 ? "/fireworks/inference"
+                         : strcmp(provider, "openai") == 0  ? "/openai/v1"
+                                                            : NULL;
+    if (suffix)
+        snprintf(buf, sizeof buf, "%s%s", emu->base, suffix);
+    else
+        snprintf(buf, sizeof buf, "%s/%s", emu->base, provider);
+    return buf;
+}
+
+typedef struct body_buf {
+    char *data;
+    size_t len;
+} body_buf;
+
+static size_t collect(char *p, size_t size, size_t nmemb, void *userp)
+{
+    body_buf *b = userp;
+    size_t n = size * nmemb;
+    char *grown = realloc(b->data, b->len + n + 1);
+    if (!grown)
+        return 0;
+    memcpy(grown + b->len, p, n);
+    b->data = grown;
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+long emulator_call(const emulator *emu, const char *method, const char *path, const char *json_body, char **body)
+{
+    CURL *curl = curl_easy_init();
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", emu->base, path);
+    body_buf b = {0};
+    struct curl_slist *h = curl_slist_append(NULL, "content-type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    if (json_body)
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json_body);
+    long status = 0;
+    if (curl_easy_perform(curl) == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(curl);
+    if (body)
+        *body = b.data ? b.data : strdup("");
+    else
+        free(b.data);
+    return status;
+}
+
+void emulator_fault(const emulator *emu, const char *fault_json)
+{
+    long status = emulator_call(emu, "POST", "/_emulator/faults", fault_json, NULL);
+    if (status < 200 || status >= 300) {
+        fprintf(stderr, "harness: the emulator refused the fault %s (HTTP %ld)\n", fault_json, status);
+        abort();
+    }
+}
+
+char *emulator_requests(const emulator *emu, bool clear)
+{
+    char *body = NULL;
+    emulator_call(emu, "GET", "/_emulator/requests", NULL, &body);
+    if (clear)
+        emulator_call(emu, "DELETE", "/_emulator/requests", NULL, NULL);
+    return body;
+}
+
+size_t emulator_request_count(const emulator *emu)
+{
+    char *body = emulator_requests(emu, false);
+    size_t n = 0;
+    for (const char *p = body; (p = strstr(p, "\"method\"")) != NULL; p++)
+        n++;
+    free(body);
+    return n;
+}
+
+const char *test_key(const char *provider_upper, const char *state_upper)
+{
+    static char keys[16][160];
+    static int next;
+    char name[64];
+    snprintf(name, sizeof name, "EMU_%s_%s=", provider_upper, state_upper);
+    FILE *f = fopen(KEYS_ENV_PATH, "r");
+    if (!f)
+        die(KEYS_ENV_PATH);
+    char line[256];
+    char *found = NULL;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, name, strlen(name)) == 0) {
+            found = keys[next++ % 16];
+            snprintf(found, 160, "%s", line + strlen(name));
+            found[strcspn(found, "\r\n")] = '\0';
+            break;
+        }
+    fclose(f);
+    if (!found) {
+        fprintf(stderr, "harness: no %s in %s\n", name, KEYS_ENV_PATH);
+        abort();
+    }
+    return found;
+}
+
+static const char *const provider_vars[] = {
+    "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY_FILE",
+    "CEREBRAS_API_KEY", "CEREBRAS_BASE_URL", "CEREBRAS_API_KEY_FILE", "FIREWORKS_API_KEY",
+    "FIREWORKS_BASE_URL", "FIREWORKS_API_KEY_FILE", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+    "OPENAI_API_KEY_FILE", "LLMC_MODEL", "LLMC_LOG", NULL};
+
+void set_provider_env(const char *const *env)
+{
+    for (size_t i = 0; provider_vars[i]; i++)
+        unsetenv(provider_vars[i]);
+    for (size_t i = 0; env && env[i]; i++) {
+        char *copy = strdup(env[i]);
+        char *eq = strchr(copy, '=');
+        *eq = '\0';
+        setenv(copy, eq + 1, 1);
+        free(copy);
+    }
+}
+
+/* Read both pipes until EOF without letting either fill up and block the child. */
+static void drain(int out_fd, int err_fd, body_buf *out, body_buf *err)
+{
+    struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+    int open_fds = 2;
+    char chunk[4096];
+    while (open_fds > 0) {
+        if (poll(fds, 2, 30000) <= 0)
+            break;
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            } else {
+                collect(chunk, 1, (size_t)n, i == 0 ? out : err);
+            }
+        }
+    }
+}
+
+cli_result run_cli(const char *const *args, const char *const *env, const char *stdin_text)
+{
+    int out_pipe[2], err_pipe[2], in_pipe[2];
+    if (pipe(out_pipe) || pipe(err_pipe) || pipe(in_pipe))
+        die("pipe");
+    const char *argv[64] = {LLMC_CLI_PATH};
+    size_t n = 1;
+    for (size_t i = 0; args && args[i] && n < 63; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    const char *envp[64];
+    size_t m = 0;
+    static char path_var[1024], home_var[512], tmp_var[512];
+    snprintf(path_var, sizeof path_var, "PATH=%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(home_var, sizeof home_var, "HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp");
+    snprintf(tmp_var, sizeof tmp_var, "TMPDIR=%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    envp[m++] = path_var;
+    envp[m++] = home_var;
+    envp[m++] = tmp_var;
+    for (size_t i = 0; env && env[i] && m < 63; i++)
+        envp[m++] = env[i];
+    envp[m] = NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        dup2(in_pipe[0], STDIN_FILENO);
+        dup2(out_pipe[1], STDOUT_FILENO);
+        dup2(err_pipe[1], STDERR_FILENO);
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        close(err_pipe[0]);
+        execve(LLMC_CLI_PATH, (char *const *)argv, (char *const *)envp);
+        _exit(127);
+    }
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (stdin_text) {
+        signal(SIGPIPE, SIG_IGN);
+        ssize_t w = write(in_pipe[1], stdin_text, strlen(stdin_text));
+        (void)w;
+    }
+    close(in_pipe[1]);
+    body_buf out = {0}, err = {0};
+    drain(out_pipe[0], err_pipe[0], &out, &err);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    cli_result r = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+                    out.data ? out.data : strdup(""), err.data ? err.data : strdup("")};
+    return r;
+}
+
+void cli_result_free(cli_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}

@@ -1,0 +1,35 @@
+/*
+ * main.c — the llmc command: global set-up and dispatch to subcommands. Anything that is not a
+ * subcommand's name is a prompt for the default command (see cmd_prompt.c).
+ */
+#include "cli.h"
+
+#include <string.h>
+
+typedef struct subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommand;
+
+static const subcommand subcommands[] = {
+    {"prompt", cmd_prompt},
+};
+
+int main(int argc, char **argv)
+{
+    if (llmc_global_init() != LLMC_OK) {
+        fprintf(stderr, "llmc: error: could not initialise the network library\n");
+        return EXIT_OTHER;
+    }
+    int rc = -1;
+    if (argc > 1)
+        for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+            if (strcmp(argv[1], subcommands[i].name) == 0) {
+                rc = subcommands[i].run(argc - 1, argv + 1);
+                break;
+            }
+    if (rc < 0)
+        rc = cmd_prompt(argc, argv);
+    llmc_global_cleanup();
+    return rc;
+}
