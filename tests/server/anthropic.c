@@ -83,11 +83,13 @@ static int read_convo(emu_reply *r, const emu_request *rq, const json_t *body, e
   return 0;
 }
 
+/* The SDK (API version 2026-10-21) types every usage field as present, possibly null. */
 json_t *anthropic_usage(size_t input_tokens, size_t output_tokens)
 {
-  return json_pack("{s:I, s:i, s:i, s:I, s:s}", "input_tokens", (json_int_t)input_tokens,
-                   "cache_creation_input_tokens", 0, "cache_read_input_tokens", 0, "output_tokens",
-                   (json_int_t)output_tokens, "service_tier", "standard");
+  return json_pack("{s:I, s:i, s:i, s:n, s:I, s:s, s:n, s:n, s:n, s:s}", "input_tokens", (json_int_t)input_tokens,
+                   "cache_creation_input_tokens", 0, "cache_read_input_tokens", 0, "cache_creation", "output_tokens",
+                   (json_int_t)output_tokens, "service_tier", "standard", "server_tool_use", "output_tokens_details",
+                   "inference_geo", "speed", "standard");
 }
 
 json_t *anthropic_message(const char *model, const emu_convo *c, const emu_answer *a)
@@ -105,6 +107,8 @@ json_t *anthropic_message(const char *model, const emu_convo *c, const emu_answe
   json_t *msg = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", id, "type", "message", "role", "assistant", "model",
                           model, "content", content, "stop_reason", stop_reason(a->stop));
   json_object_set_new(msg, "stop_sequence", a->stop_sequence ? json_string(a->stop_sequence) : json_null());
+  json_object_set_new(msg, "stop_details", json_null());
+  json_object_set_new(msg, "container", json_null());
   json_object_set_new(msg, "usage", anthropic_usage(c->input_tokens, a->output_tokens));
   return msg;
 }

@@ -33,8 +33,11 @@ static const char *const openai_models[] = {"gpt-4o-mini", "gpt-4o", "gpt-4.1", 
 
 static json_t *anthropic_item(const model_info *m)
 {
-  return json_pack("{s:s, s:s, s:s, s:s}", "type", "model", "id", m->id, "display_name", m->display_name,
-                   "created_at", m->created_at);
+  /* Fields the 2026-10-21 API version added; the SDK types them as present, possibly null. */
+  return json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:n, s:i, s:i, s:n, s:n}", "type", "model", "id", m->id,
+                   "display_name", m->display_name, "created_at", m->created_at, "lifecycle", "active",
+                   "deprecated_at", "retires_at", "max_input_tokens", 200000, "max_tokens", 64000, "capabilities",
+                   "line");
 }
 
 static long index_of(const char *id)
