@@ -16,13 +16,15 @@ static int put(json_t *obj, const char *key, json_t *value)
     return value ? json_object_set_new(obj, key, value) : -1;
 }
 
-char *llmc_anthropic_encode(const llmc_request *req, const char *model, llmc_error *err)
+char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err)
 {
     json_t *root = json_object();
     json_t *messages = json_array();
     int bad = !root || !messages;
     if (!bad) {
         bad |= put(root, "model", json_string(model));
+        if (stream)
+            bad |= put(root, "stream", json_true());
         bad |= put(root, "max_tokens",
                    json_integer(req->max_tokens > 0 ? req->max_tokens : LLMC_DEFAULT_MAX_TOKENS));
         if (req->system)

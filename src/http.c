@@ -156,15 +156,15 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
 /* ---- the exchange ---- */
 
 /* Wipe every header line (one of them holds the key) before freeing the list. */
-static void free_headers_wiped(struct curl_slist *list)
+void llmc_http_headers_free(struct curl_slist *list)
 {
     for (struct curl_slist *h = list; h; h = h->next)
         explicit_bzero(h->data, strlen(h->data));
     curl_slist_free_all(list);
 }
 
-static struct curl_slist *build_headers(const char *const *headers, const llmc_credential *cred,
-                                        llmc_auth_style auth)
+struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_credential *cred,
+                                   llmc_auth_style auth)
 {
     struct curl_slist *list = NULL, *next;
     for (size_t i = 0; headers && headers[i]; i++) {
@@ -192,7 +192,7 @@ static struct curl_slist *build_headers(const char *const *headers, const llmc_c
     }
     return list;
 oom:
-    free_headers_wiped(list);
+    llmc_http_headers_free(list);
     return NULL;
 }
 
@@ -245,7 +245,7 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
     llmc_code rc = llmc_url_check(url, opts->allow_insecure_http, err);
     if (rc != LLMC_OK)
         return rc;
-    struct curl_slist *list = build_headers(headers, cred, auth);
+    struct curl_slist *list = llmc_http_headers(headers, cred, auth);
     if (!list)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
 
@@ -315,7 +315,7 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
     }
     if (err)
         err->attempts = attempt + 1;
-    free_headers_wiped(list);
+    llmc_http_headers_free(list);
     /* Detach everything that pointed at this call's memory before the handle is reused. */
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);

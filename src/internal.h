@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 
 /* ---- growable byte buffer (always NUL-terminated when data != NULL) ---- */
@@ -145,6 +146,11 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
                          llmc_auth_style auth, const char *body, size_t body_len,
                          llmc_http_response *resp, llmc_error *err);
 void llmc_http_response_free(llmc_http_response *resp);
+/* The header list for one request: `headers` plus the auth header built from `cred` (x-api-key
+ * or Authorization: Bearer). NULL when out of memory. Free with llmc_http_headers_free, which
+ * wipes every line first (one holds the key). */
+struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_credential *cred, llmc_auth_style auth);
+void llmc_http_headers_free(struct curl_slist *list);
 /* Whether a URL may carry a key: https anywhere, http only to loopback (or when allowed). */
 llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err);
 /* Delay before retry number `attempt` (0-based): from the response's headers when they ask for
@@ -152,6 +158,21 @@ llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *
 double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);
 /* Whether a status (or a transport failure, status 0) is retried, given x-should-retry. */
 bool llmc_retry_wanted(long status, int should_retry);
+
+/* ---- the client (client.c) ---- */
+struct llmc_client {
+    llmc_endpoint *endpoints;
+    size_t n_endpoints;
+    size_t default_endpoint;
+    void *curl;                    /* a CURL easy handle, reused so connections stay alive */
+    long connect_ms, request_ms;   /* 0: defaults */
+    int max_retries;
+    bool allow_insecure_http;
+    char *ca_file;
+    llmc_logger log;
+};
+/* An endpoint by name (name_len bytes), or NULL. */
+llmc_endpoint *llmc_client_endpoint(llmc_client *c, const char *name, size_t name_len);
 
 /* ---- requests and responses (request.c, response.c) ---- */
 typedef struct llmc_message {
@@ -209,9 +230,9 @@ int llmc_response_finish(llmc_response *r);
 
 /* ---- dialects (anthropic.c, openai.c, errors in errbody.c) ---- */
 /* The model name sent on the wire (the part after "provider/"). */
-char *llmc_anthropic_encode(const llmc_request *req, const char *model, llmc_error *err);
+char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err);
 llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out, llmc_error *err);
-char *llmc_openai_encode(const llmc_request *req, const char *model, llmc_error *err);
+char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err);
 llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err);
 /* Decode any provider's error body (every shape in PROVIDERS.md, or none) into err: code from
  * the status, provider type/code/message/request id from the body when present. */
@@ -224,5 +245,31 @@ llmc_stop_reason llmc_stop_reason_from(const char *raw);
 /* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or
  * LLMC_E_LIMIT and returns NULL. */
 json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err);
+
+/* ---- one call (call.c): shared by llmc_messages_create and streaming ---- */
+typedef struct llmc_call {
+    llmc_client *client;
+    llmc_endpoint *endpoint;
+    const char *wire_model;        /* points into the request's model string */
+    char *url;                     /* owned */
+    char *body;                    /* owned: the encoded request */
+    llmc_credential cred;          /* owned: wiped by llmc_call_finish */
+    llmc_transport_opts opts;
+    const char *const *headers;    /* static: the dialect's non-secret headers */
+    bool anthropic;
+} llmc_call;
+
+/* Route, resolve the key, encode (with "stream": true when `stream`), build URL and options.
+ * Always call llmc_call_finish afterwards, whatever this returned. */
+llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream, llmc_call *call, llmc_error *err);
+/* Fill err from a non-2xx response: provider body, diagnosis for 401/403, redirect refusal. */
+llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err);
+/* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
+void llmc_call_finish(llmc_call *call, llmc_error *err);
+
+const char *llmc_endpoint_base_url(const llmc_endpoint *ep);
+char *llmc_join_url(const char *base, const char *path);
+void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc_transport_opts *o);
+const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream);
 
 #endif /* LLMC_INTERNAL_H */

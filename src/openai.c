@@ -17,13 +17,15 @@ static int append(json_t *array, json_t *value)
     return value ? json_array_append_new(array, value) : -1;
 }
 
-char *llmc_openai_encode(const llmc_request *req, const char *model, llmc_error *err)
+char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err)
 {
     json_t *root = json_object();
     json_t *messages = json_array();
     int bad = !root || !messages;
     if (!bad) {
         bad |= put(root, "model", json_string(model));
+        if (stream)
+            bad |= put(root, "stream", json_true());
         if (req->system)
             bad |= append(messages, json_pack("{s:s, s:s}", "role", "system", "content", req->system));
         for (size_t i = 0; i < req->n_messages && !bad; i++)

@@ -1,0 +1,251 @@
+/*
+ * call.c — one call through the one-way pipeline: route the model string to an endpoint,
+ * resolve the key, encode the request, send it (key attached last), and decode the reply or
+ * the refusal. llmc_call_prepare/llmc_call_fail/llmc_call_finish are shared with streaming.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LLMC_DEFAULT_CONNECT_MS 5000
+#define LLMC_DEFAULT_MAX_BODY (64u * 1024 * 1024)
+
+/* "provider/model" → endpoint + wire model; a model without a known provider goes to the default. */
+static llmc_endpoint *route(llmc_client *c, const char *model, const char **wire_model, llmc_error *err)
+{
+    if (!model || !*model) {
+        llmc_error_set(err, LLMC_E_CONFIG, "no model given (use provider/model, e.g. anthropic/claude-sonnet-4-5)");
+        return NULL;
+    }
+    const char *slash = strchr(model, '/');
+    llmc_endpoint *ep = slash ? llmc_client_endpoint(c, model, (size_t)(slash - model)) : NULL;
+    *wire_model = ep ? slash + 1 : model;
+    if (!ep)
+        ep = &c->endpoints[c->default_endpoint];
+    if (!**wire_model) {
+        llmc_error_set(err, LLMC_E_CONFIG, "model \"%s\" names a provider but no model", model);
+        return NULL;
+    }
+    return ep;
+}
+
+const char *llmc_endpoint_base_url(const llmc_endpoint *ep)
+{
+    if (ep->base_url_override)
+        return ep->base_url_override;
+    const char *env = ep->info.base_url_env ? getenv(ep->info.base_url_env) : NULL;
+    return env && *env ? env : ep->info.default_base_url;
+}
+
+char *llmc_join_url(const char *base, const char *path)
+{
+    size_t blen = strlen(base);
+    while (blen > 0 && base[blen - 1] == '/')
+        blen--;
+    size_t len = blen + strlen(path) + 1;
+    char *url = malloc(len);
+    if (url)
+        snprintf(url, len, "%.*s%s", (int)blen, base, path);
+    return url;
+}
+
+void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc_transport_opts *o)
+{
+    o->connect_ms = c->connect_ms ? c->connect_ms : LLMC_DEFAULT_CONNECT_MS;
+    o->request_ms = c->request_ms ? c->request_ms : ep->info.default_timeout_ms;
+    o->max_retries = c->max_retries;
+    o->allow_insecure_http = c->allow_insecure_http;
+    o->ca_file = c->ca_file;
+    if (!o->ca_file) {
+        /* the variable curl's own tool honours, so a CA bundle that works for curl works here */
+        const char *env = getenv("CURL_CA_BUNDLE");
+        o->ca_file = env && *env ? env : NULL;
+    }
+    o->max_body = LLMC_DEFAULT_MAX_BODY;
+    o->log = &c->log;
+}
+
+const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
+{
+    static const char *const anthropic[] = {"content-type: application/json", "accept: application/json",
+                                            "anthropic-version: 2023-06-01", NULL};
+    static const char *const anthropic_stream[] = {"content-type: application/json", "accept: text/event-stream",
+                                                   "anthropic-version: 2023-06-01", NULL};
+    static const char *const openai[] = {"content-type: application/json", "accept: application/json", NULL};
+    static const char *const openai_stream[] = {"content-type: application/json", "accept: text/event-stream", NULL};
+    if (dialect == LLMC_DIALECT_ANTHROPIC)
+        return stream ? anthropic_stream : anthropic;
+    return stream ? openai_stream : openai;
+}
+
+llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream, llmc_call *call, llmc_error *err)
+{
+    memset(call, 0, sizeof *call);
+    call->client = c;
+    if (req->n_messages == 0)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "the request has no messages");
+    call->endpoint = route(c, req->model, &call->wire_model, err);
+    if (!call->endpoint)
+        return LLMC_E_CONFIG;
+    llmc_endpoint *ep = call->endpoint;
+    if (err)
+        llmc_strlcpy(err->provider, ep->name, sizeof err->provider);
+    llmc_code rc = llmc_credential_resolve(ep, &call->cred, err);
+    if (rc != LLMC_OK)
+        return rc;
+    if (err && err->diagnosis.severity == LLMC_SEVERITY_WARNING)
+        llmc_logf(&c->log, LLMC_LOG_WARN, "%s key from %s %s: %s", ep->name, llmc_key_source_name(call->cred.source),
+                  call->cred.source_name, err->diagnosis.detail);
+    call->anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
+    call->body = call->anthropic ? llmc_anthropic_encode(req, call->wire_model, stream, err)
+                                 : llmc_openai_encode(req, call->wire_model, stream, err);
+    call->url = llmc_join_url(llmc_endpoint_base_url(ep), ep->info.messages_path);
+    if (!call->body || !call->url)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    call->headers = llmc_dialect_headers(ep->info.dialect, stream);
+    llmc_transport_opts_for(c, ep, &call->opts);
+    llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; key from %s %s, %s)", call->url, call->wire_model,
+              llmc_key_source_name(call->cred.source), call->cred.source_name, call->cred.fingerprint);
+    return LLMC_OK;
+}
+
+static llmc_cause cause_for_status(long status)
+{
+    return status == 401 ? LLMC_CAUSE_AUTH_REJECTED : status == 403 ? LLMC_CAUSE_AUTH_FORBIDDEN : LLMC_CAUSE_NONE;
+}
+
+llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err)
+{
+    const char *provider = call->endpoint->name;
+    if (!err)
+        return llmc_code_for_status(resp->status);
+    int attempts = err->attempts;
+    llmc_error_from_response(resp->status, resp->content_type, resp->body.data, resp->body.len, provider, err);
+    err->attempts = attempts;
+    err->retry_after = resp->retry_after_s;
+    if (!err->request_id[0])
+        llmc_strlcpy(err->request_id, resp->request_id, sizeof err->request_id);
+    if (resp->status >= 300 && resp->status < 400)
+        llmc_error_set(err, LLMC_E_INSECURE,
+                       "refused to follow a redirect (HTTP %ld to %s): it would carry the API key to another "
+                       "address; set the base URL to the final address instead",
+                       resp->status, resp->location[0] ? resp->location : "an unnamed location");
+    llmc_cause cause = cause_for_status(resp->status);
+    if (cause != LLMC_CAUSE_NONE)
+        llmc_credential_describe(&call->cred, provider, cause, err);
+    return err->code;
+}
+
+/* Remove every copy of the key's bytes from the error's text fields: a provider or proxy may
+ * echo what it received, and errors end up in logs. */
+static void scrub_error(llmc_error *err, const llmc_credential *cred)
+{
+    if (!err || !cred->secret || llmc_secret_len(cred->secret) < 4)
+        return;
+    const char *key = llmc_secret_bytes(cred->secret);
+    size_t klen = llmc_secret_len(cred->secret);
+    char *fields[] = {err->message, err->provider_type, err->provider_code, err->request_id, err->diagnosis.detail};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        for (char *p; (p = strstr(fields[i], key)) != NULL;) {
+            memmove(p + 10, p + klen, strlen(p + klen) + 1);
+            memcpy(p, "[REDACTED]", 10);
+        }
+    llmc_redact(err->message);
+}
+
+void llmc_call_finish(llmc_call *call, llmc_error *err)
+{
+    scrub_error(err, &call->cred);
+    llmc_credential_clear(&call->cred);
+    free(call->body);
+    free(call->url);
+    call->body = call->url = NULL;
+}
+
+static double elapsed_ms(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_response **out, llmc_error *err)
+{
+    llmc_error_clear(err);
+    if (out)
+        *out = NULL;
+    if (!c || !req || !out)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, request and out must not be NULL");
+    llmc_call call;
+    llmc_http_response resp = {0};
+    llmc_response *r = NULL;
+    llmc_code rc = llmc_call_prepare(c, req, false, &call, err);
+    if (rc != LLMC_OK)
+        goto done;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = llmc_http_send(c->curl, &call.opts, "POST", call.url, call.headers, &call.cred, call.endpoint->info.auth,
+                        call.body, strlen(call.body), &resp, err);
+    if (rc != LLMC_OK)
+        goto done;
+    llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s in %.1f ms (request id %s)", resp.status, call.endpoint->name,
+              elapsed_ms(&t0), resp.request_id[0] ? resp.request_id : "none");
+    if (resp.status < 200 || resp.status >= 300) {
+        rc = llmc_call_fail(&call, &resp, err);
+        goto done;
+    }
+    if (!(r = llmc_response_alloc())) {
+        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+        goto done;
+    }
+    rc = call.anthropic ? llmc_anthropic_decode(resp.body.data, resp.body.len, r, err)
+                        : llmc_openai_decode(resp.body.data, resp.body.len, r, err);
+    if (rc == LLMC_OK) {
+        r->provider = strdup(call.endpoint->name);
+        r->request_id = strdup(resp.request_id);
+        if (req->keep_raw)
+            r->raw = strdup(resp.body.data ? resp.body.data : "");
+        if (!r->provider || !r->request_id || (req->keep_raw && !r->raw))
+            rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    } else if (err) {
+        err->http_status = (int)resp.status;
+        llmc_strlcpy(err->request_id, resp.request_id, sizeof err->request_id);
+    }
+done:
+    llmc_call_finish(&call, err);
+    llmc_http_response_free(&resp);
+    if (rc == LLMC_OK) {
+        *out = r;
+        if (err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
+            llmc_error_clear(err);
+    } else {
+        llmc_response_free(r);
+    }
+    return rc;
+}
+
+llmc_code llmc_generate(llmc_client *c, const char *model, const char *prompt, char **text_out, llmc_error *err)
+{
+    llmc_error_clear(err);
+    if (text_out)
+        *text_out = NULL;
+    if (!c || !prompt || !text_out)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, prompt and text_out must not be NULL");
+    llmc_request *req = llmc_request_new(model);
+    if (!req)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    llmc_response *resp = NULL;
+    llmc_code rc = llmc_request_add_message(req, LLMC_ROLE_USER, prompt);
+    if (rc == LLMC_OK)
+        rc = llmc_messages_create(c, req, &resp, err);
+    else
+        llmc_error_set(err, rc, "%s", llmc_strerror(rc));
+    if (rc == LLMC_OK && !(*text_out = strdup(llmc_response_text(resp))))
+        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    llmc_response_free(resp);
+    llmc_request_free(req);
+    return rc;
+}
