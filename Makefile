@@ -24,7 +24,7 @@ unit: build
 	@ctest --test-dir $(BUILD) --output-on-failure
 
 conformance: build
-	@tests/conformance/run.sh $(BUILD)
+	@tests/conformance/run.sh $(BUILD)/tests/server/llmc-emulator
 
 test: unit conformance
 

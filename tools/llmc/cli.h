@@ -30,6 +30,10 @@ typedef struct cli_style {
 } cli_style;
 cli_style cli_style_for(FILE *stream);
 
+/* Print "  label: text" to stderr, indenting continuation lines and naming the provider where
+ * the text says PROVIDER. */
+void cli_print_field(const cli_style *st, const char *label, const char *text, const char *provider);
+
 /* Print an error (and its diagnosis, if any) to stderr in the human format. */
 void cli_report_error(const char *what, const llmc_error *err);
 /* Print a warning diagnosis (a repaired key) to stderr. */

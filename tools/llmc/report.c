@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,26 +46,52 @@ cli_style cli_style_for(FILE *stream)
     return (cli_style){"\033[1m", "\033[2m", "\033[31m", "\033[33m", "\033[32m", "\033[0m"};
 }
 
+void cli_print_field(const cli_style *st, const char *label, const char *text, const char *provider)
+{
+    /* Catalogue texts say PROVIDER where a provider's name belongs; name it. Continuation lines
+     * are indented under the first, so a field reads as one block. */
+    fprintf(stderr, "  %s%-9s%s ", st->bold, label, st->reset);
+    for (const char *p = text; *p; p++) {
+        if (provider && *provider && strncmp(p, "PROVIDER", 8) == 0) {
+            fputs(provider, stderr);
+            p += 7;
+        } else if (*p == '\n') {
+            fputs("\n            ", stderr);
+        } else {
+            fputc(*p, stderr);
+        }
+    }
+    fputc('\n', stderr);
+}
+
+static void fieldf(const cli_style *st, const char *label, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fieldf(const cli_style *st, const char *label, const char *fmt, ...)
+{
+    char text[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    cli_print_field(st, label, text, NULL);
+}
+
 static void print_diagnosis(const cli_style *st, const llmc_diagnosis *d)
 {
     const llmc_cause_info *info = llmc_cause_info_get(d->cause);
     if (info)
-        fprintf(stderr, "  %scause:%s   %s — %s\n", st->bold, st->reset, info->id, info->title);
+        fieldf(st, "cause:", "%s — %s", info->id, info->title);
     if (d->source != LLMC_SOURCE_NONE) {
-        fprintf(stderr, "  %skey:%s     %s %s", st->bold, st->reset, llmc_key_source_name(d->source),
-                d->source_name);
-        if (d->fingerprint[0])
-            fprintf(stderr, " (%s)", d->fingerprint);
-        fputc('\n', stderr);
+        fieldf(st, "key:", "%s %s%s%s%s", llmc_key_source_name(d->source), d->source_name,
+               d->fingerprint[0] ? " (" : "", d->fingerprint, d->fingerprint[0] ? ")" : "");
     } else if (d->source_name[0]) {
-        fprintf(stderr, "  %slooked:%s  %s\n", st->bold, st->reset, d->source_name);
+        fieldf(st, "looked:", "%s", d->source_name);
     }
     if (d->detail[0])
-        fprintf(stderr, "  %sfound:%s   %s\n", st->bold, st->reset, d->detail);
+        fieldf(st, "found:", "%s", d->detail);
     if (d->fix)
-        fprintf(stderr, "  %sfix:%s     %s\n", st->bold, st->reset, d->fix);
+        cli_print_field(st, "fix:", d->fix, d->provider);
     if (info)
-        fprintf(stderr, "  %smore:%s    llmc explain %s\n", st->bold, st->reset, info->id);
+        fieldf(st, "more:", "llmc explain %s", info->id);
 }
 
 void cli_report_error(const char *what, const llmc_error *err)
@@ -73,21 +100,24 @@ void cli_report_error(const char *what, const llmc_error *err)
     fprintf(stderr, "%sllmc: error:%s ", st.red, st.reset);
     if (what)
         fprintf(stderr, "%s: ", what);
-    fprintf(stderr, "%s", llmc_strerror(err->code));
+    /* A message that already says what failed (a key problem found before sending) stands alone. */
+    bool self_explaining = err->code == LLMC_E_KEY && err->message[0];
+    if (!self_explaining)
+        fprintf(stderr, "%s", llmc_strerror(err->code));
     if (err->http_status)
         fprintf(stderr, " (HTTP %d%s%s)", err->http_status, err->provider[0] ? " from " : "", err->provider);
     if (err->message[0])
-        fprintf(stderr, ": %s", err->message);
+        fprintf(stderr, "%s%s", self_explaining ? "" : ": ", err->message);
     fputc('\n', stderr);
     if (err->provider_type[0] || err->provider_code[0])
-        fprintf(stderr, "  %sprovider:%s %s%s%s\n", st.bold, st.reset, err->provider_type,
-                err->provider_type[0] && err->provider_code[0] ? " / " : "", err->provider_code);
+        fieldf(&st, "provider:", "%s%s%s", err->provider_type,
+               err->provider_type[0] && err->provider_code[0] ? " / " : "", err->provider_code);
     if (err->diagnosis.cause != LLMC_CAUSE_NONE)
         print_diagnosis(&st, &err->diagnosis);
     if (err->request_id[0])
-        fprintf(stderr, "  %srequest:%s %s\n", st.bold, st.reset, err->request_id);
+        fieldf(&st, "request:", "%s", err->request_id);
     if (err->attempts > 1)
-        fprintf(stderr, "  %stried:%s   %d times\n", st.bold, st.reset, err->attempts);
+        fieldf(&st, "tried:", "%d times", err->attempts);
 }
 
 void cli_report_warning(const llmc_error *err)
@@ -100,5 +130,5 @@ void cli_report_warning(const llmc_error *err)
             err->diagnosis.provider, llmc_key_source_name(err->diagnosis.source), err->diagnosis.source_name,
             err->diagnosis.detail, info ? info->id : "");
     if (err->diagnosis.fix)
-        fprintf(stderr, "  %sfix:%s     %s\n", st.bold, st.reset, err->diagnosis.fix);
+        cli_print_field(&st, "fix:", err->diagnosis.fix, err->diagnosis.provider);
 }
