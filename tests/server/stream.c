@@ -224,3 +224,71 @@ ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
   }
   return (ssize_t)out;
 }
+
+static char *dump(json_t *value)
+{
+  char *text = json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+  json_decref(value);
+  return text;
+}
+
+void stream_prefix_json(emu_stream *s, const char *event, json_t *value)
+{
+  char *text = dump(value);
+  if (text)
+    stream_add_prefix(s, stream_frame(event, text));
+  free(text);
+}
+
+void stream_suffix_json(emu_stream *s, const char *event, json_t *value)
+{
+  char *text = dump(value);
+  if (text)
+    stream_add_suffix(s, stream_frame(event, text));
+  free(text);
+}
+
+void stream_set_delta_json(emu_stream *s, const char *event, json_t *chunk, int cycle)
+{
+  char *text = dump(chunk);
+  char *frame = text ? stream_frame(event, text) : NULL;
+  char *mark = frame ? strstr(frame, STREAM_PIECE_MARKER) : NULL;
+  if (mark) {
+    *mark = '\0';
+    stream_set_deltas(s, frame, mark + strlen(STREAM_PIECE_MARKER), cycle);
+  }
+  free(frame);
+  free(text);
+}
+
+void stream_add_words(emu_stream *s, const char *text)
+{
+  size_t i = 0, n = strlen(text);
+  while (i < n) {
+    size_t start = i;
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+      i++;
+    while (i < n && !(text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+      i++;
+    char *piece = strndup(text + start, i - start);
+    if (piece)
+      stream_add_piece(s, piece);
+    free(piece);
+  }
+}
+
+size_t stream_apply_request(emu_stream *s, const emu_request *rq, int text_deltas)
+{
+  const char *events = req_header(rq, "x-emulator-stream-events");
+  const char *delay = req_header(rq, "x-emulator-stream-delay-ms");
+  if (events && text_deltas) {
+    long n = strtol(events, NULL, 10);
+    if (n >= 0)
+      stream_set_count(s, (size_t)n);
+  }
+  if (delay)
+    stream_set_pacing(s, strtol(delay, NULL, 10));
+  if (rq->fault && rq->fault->stream_cut_after >= 0)
+    stream_set_cut(s, rq->fault->stream_cut_after);
+  return s->n_deltas_set ? s->n_deltas : s->pieces.n;
+}

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <stdint.h>
 
+#include "emulator.h"
+
 typedef struct emu_stream emu_stream;
 
 emu_stream *stream_new(void);
@@ -30,5 +32,19 @@ void stream_release(void *cls);
 
 /* "event: NAME\ndata: JSON\n\n" or "data: JSON\n\n" (name NULL); malloc'd. */
 char *stream_frame(const char *event, const char *json_text);
+
+
+/* The marker a delta template's JSON carries where the piece goes. */
+#define STREAM_PIECE_MARKER "@@EMU_PIECE@@"
+/* Sets the delta template from a JSON value holding STREAM_PIECE_MARKER in one string; steals it. */
+void stream_set_delta_json(emu_stream *s, const char *event, json_t *chunk, int cycle);
+/* Appends a framed JSON value (steals it) to the prefix or suffix. */
+void stream_prefix_json(emu_stream *s, const char *event, json_t *value);
+void stream_suffix_json(emu_stream *s, const char *event, json_t *value);
+/* Splits text into pieces, one word each with the whitespace before it, so they join back to it. */
+void stream_add_words(emu_stream *s, const char *text);
+/* The stream knobs a request may set: x-emulator-stream-events, x-emulator-stream-delay-ms, and
+ * the fault's stream_cut_after. Returns the number of delta events that will be sent. */
+size_t stream_apply_request(emu_stream *s, const emu_request *rq, int text_deltas);
 
 #endif
