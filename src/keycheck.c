@@ -451,16 +451,6 @@ static int placeholder_reason(const char *s, size_t n, const char **why)
         *why = "looks like documentation text (\"your ... key\"), not a real key";
         return 1;
     }
-    for (size_t i = 0; i < sizeof placeholder_words / sizeof placeholder_words[0]; i++) {
-        if (strcmp(norm, placeholder_words[i]) == 0) {
-            *why = "is a well-known placeholder value, not a real key";
-            return 1;
-        }
-    }
-    if (all_same(s, n) || (nn >= 3 && all_same(norm, nn) && nn * 2 >= n)) {
-        *why = "is one character repeated: a placeholder, not a real key";
-        return 1;
-    }
     for (size_t i = 0; i < sizeof placeholder_prefixes / sizeof placeholder_prefixes[0]; i++) {
         size_t pn = strlen(placeholder_prefixes[i]);
         if (has_prefix(s, n, placeholder_prefixes[i])) {
@@ -474,6 +464,16 @@ static int placeholder_reason(const char *s, size_t n, const char **why)
             }
             break;
         }
+    }
+    for (size_t i = 0; i < sizeof placeholder_words / sizeof placeholder_words[0]; i++) {
+        if (strcmp(norm, placeholder_words[i]) == 0) {
+            *why = "is a stock value from examples or tutorials, not a real key";
+            return 1;
+        }
+    }
+    if (all_same(s, n) || (nn >= 3 && all_same(norm, nn) && nn * 2 >= n)) {
+        *why = "is one character repeated: a placeholder, not a real key";
+        return 1;
     }
     if (nn == 0) {
         *why = "has no letters or digits at all";
