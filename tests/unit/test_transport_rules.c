@@ -94,7 +94,7 @@ static void test_redaction(void **state)
         {"Authorization: Bearer csk-abc", "Authorization: [REDACTED]"},
         {"AUTHORIZATION:Bearer xyz123", "AUTHORIZATION:[REDACTED]"},
         {"Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: [REDACTED]"},
-        {"Cookie: a=b; c=d", "Cookie: [REDACTED]"},
+        {"Cookie: session=a; c=d", "Cookie: [REDACTED]"},
         {"set-cookie: session=abcdef", "set-cookie: [REDACTED]"},
         {"api-key: 12345678901", "api-key: [REDACTED]"},
         {"using key sk-proj-ABCDEFGHIJKLMNOP now", "using key [REDACTED] now"},
