@@ -20,6 +20,11 @@ static llmc_endpoint *route(llmc_client *c, const char *model, const char **wire
         llmc_error_set(err, LLMC_E_CONFIG, "no model given (use provider/model, e.g. anthropic/claude-sonnet-4-5)");
         return NULL;
     }
+    for (size_t i = 0; i < c->n_aliases; i++)
+        if (strcmp(c->aliases[i].key, model) == 0) {
+            model = c->aliases[i].value;
+            break;
+        }
     const char *slash = strchr(model, '/');
     llmc_endpoint *ep = slash ? llmc_client_endpoint(c, model, (size_t)(slash - model)) : NULL;
     *wire_model = ep ? slash + 1 : model;
@@ -93,7 +98,7 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     llmc_endpoint *ep = call->endpoint;
     if (err)
         llmc_strlcpy(err->provider, ep->name, sizeof err->provider);
-    llmc_code rc = llmc_credential_resolve(ep, &call->cred, err);
+    llmc_code rc = llmc_credential_resolve(ep, c->use_store, &call->cred, err);
     if (rc != LLMC_OK)
         return rc;
     if (err && err->diagnosis.severity == LLMC_SEVERITY_WARNING)
@@ -137,6 +142,44 @@ llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_e
     if (cause != LLMC_CAUSE_NONE)
         llmc_credential_describe(&call->cred, provider, cause, err);
     return err->code;
+}
+
+/* After a 401: a key command may have rotated the key, and the store may hold another key. Get
+ * a different key from the same chain (marking a rejected stored key so it is skipped from now
+ * on), and say in `tried` which keys were rejected. Returns whether there is a new key to try. */
+bool llmc_call_recover(llmc_call *call, char *tried, size_t size)
+{
+    llmc_credential *cred = &call->cred;
+    size_t len = strlen(tried);
+    snprintf(tried + len, size - len, "%s%s %s (%s)", len ? "; " : "", llmc_key_source_name(cred->source),
+             cred->source_name, cred->fingerprint);
+    if (cred->source == LLMC_SOURCE_STORE)
+        llmc_store_mark(call->endpoint->name, cred->store_label, false);
+    else if (cred->source == LLMC_SOURCE_COMMAND) {
+        llmc_secret_free(call->endpoint->command_key);
+        call->endpoint->command_key = NULL;
+    } else {
+        return false; /* an explicit key, a variable or a file cannot change by itself */
+    }
+    llmc_credential next;
+    llmc_error quiet;
+    llmc_error_clear(&quiet);
+    if (llmc_credential_resolve(call->endpoint, call->client->use_store, &next, &quiet) != LLMC_OK) {
+        llmc_credential_clear(&next);
+        return false;
+    }
+    bool same = llmc_secret_len(next.secret) == llmc_secret_len(cred->secret) &&
+                memcmp(llmc_secret_bytes(next.secret), llmc_secret_bytes(cred->secret), llmc_secret_len(cred->secret)) == 0;
+    if (same) {
+        llmc_credential_clear(&next);
+        return false;
+    }
+    llmc_logf(&call->client->log, LLMC_LOG_INFO, "%s rejected the key from %s %s (%s); trying %s %s (%s)",
+              call->endpoint->name, llmc_key_source_name(cred->source), cred->source_name, cred->fingerprint,
+              llmc_key_source_name(next.source), next.source_name, next.fingerprint);
+    llmc_credential_clear(cred);
+    *cred = next;
+    return true;
 }
 
 /* Remove every copy of the key's bytes from the error's text fields: a provider or proxy may
@@ -185,18 +228,30 @@ llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_res
     llmc_code rc = llmc_call_prepare(c, req, false, &call, err);
     if (rc != LLMC_OK)
         goto done;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = llmc_http_send(c->curl, &call.opts, "POST", call.url, call.headers, &call.cred, call.endpoint->info.auth,
-                        call.body, strlen(call.body), &resp, err);
-    if (rc != LLMC_OK)
-        goto done;
-    llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s in %.1f ms (request id %s)", resp.status, call.endpoint->name,
-              elapsed_ms(&t0), resp.request_id[0] ? resp.request_id : "none");
+    char tried[512] = "";
+    for (int recovered = 0;; recovered++) {
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        rc = llmc_http_send(c->curl, &call.opts, "POST", call.url, call.headers, &call.cred,
+                            call.endpoint->info.auth, call.body, strlen(call.body), &resp, err);
+        if (rc != LLMC_OK)
+            goto done;
+        llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s in %.1f ms (request id %s)", resp.status,
+                  call.endpoint->name, elapsed_ms(&t0), resp.request_id[0] ? resp.request_id : "none");
+        if (resp.status == 401 && recovered == 0 && llmc_call_recover(&call, tried, sizeof tried))
+            continue;
+        break;
+    }
     if (resp.status < 200 || resp.status >= 300) {
         rc = llmc_call_fail(&call, &resp, err);
+        if (resp.status == 401 && call.cred.source == LLMC_SOURCE_STORE)
+            llmc_store_mark(call.endpoint->name, call.cred.store_label, false);
+        if (err && tried[0])
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "also rejected before it: %s", tried);
         goto done;
     }
+    if (call.cred.source == LLMC_SOURCE_STORE && tried[0])
+        llmc_store_mark(call.endpoint->name, call.cred.store_label, true);
     if (!(r = llmc_response_alloc())) {
         rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         goto done;

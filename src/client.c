@@ -28,6 +28,10 @@ static void endpoint_clear(llmc_endpoint *ep)
     free(ep->custom_base_url);
     free(ep->custom_key_env);
     llmc_secret_free(ep->explicit_key);
+    llmc_secret_free(ep->command_key);
+    for (size_t i = 0; ep->key_command && ep->key_command[i]; i++)
+        free(ep->key_command[i]);
+    free(ep->key_command);
     memset(ep, 0, sizeof *ep);
 }
 
@@ -37,6 +41,7 @@ llmc_client *llmc_client_new(void)
     if (!c)
         return NULL;
     c->max_retries = 2;
+    c->use_store = true;
     llmc_logger_default(&c->log);
     size_t n = 0;
     while (llmc_provider_at(n))
@@ -67,6 +72,12 @@ void llmc_client_free(llmc_client *c)
     if (c->curl)
         curl_easy_cleanup(c->curl);
     free(c->ca_file);
+    free(c->default_model);
+    for (size_t i = 0; i < c->n_aliases; i++) {
+        free(c->aliases[i].key);
+        free(c->aliases[i].value);
+    }
+    free(c->aliases);
     free(c);
 }
 
@@ -219,4 +230,57 @@ void llmc_client_set_log(llmc_client *c, llmc_log_fn fn, void *userdata, llmc_lo
         return;
     }
     c->log = (llmc_logger){fn, userdata, min_level, true};
+}
+
+void llmc_client_use_key_store(llmc_client *c, int use)
+{
+    if (c)
+        c->use_store = use != 0;
+}
+
+const char *llmc_client_provider_at(const llmc_client *c, size_t index)
+{
+    return c && index < c->n_endpoints ? c->endpoints[index].name : NULL;
+}
+
+const char *llmc_client_default_model(const llmc_client *c)
+{
+    return c ? c->default_model : NULL;
+}
+
+llmc_code llmc_client_set_key_command(llmc_client *c, const char *provider, const char *const *argv, long timeout_ms,
+                                      long ttl_ms, llmc_error *err)
+{
+    llmc_error_clear(err);
+    if (!c)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
+    llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    if (!ep)
+        return LLMC_E_CONFIG;
+    size_t n = 0;
+    while (argv && argv[n])
+        n++;
+    if (argv && (n == 0 || !*argv[0]))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a key command needs a program to run");
+    char **copy = NULL;
+    if (argv) {
+        if (!(copy = calloc(n + 1, sizeof *copy)))
+            return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            if (!(copy[i] = strdup(argv[i]))) {
+                for (size_t j = 0; j < i; j++)
+                    free(copy[j]);
+                free(copy);
+                return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+            }
+    }
+    for (size_t i = 0; ep->key_command && ep->key_command[i]; i++)
+        free(ep->key_command[i]);
+    free(ep->key_command);
+    ep->key_command = copy;
+    ep->key_command_timeout_ms = timeout_ms > 0 ? timeout_ms : 10000;
+    ep->key_command_ttl_ms = ttl_ms > 0 ? ttl_ms : 3600000;
+    llmc_secret_free(ep->command_key);
+    ep->command_key = NULL;
+    return LLMC_OK;
 }

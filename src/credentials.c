@@ -1,8 +1,9 @@
 /*
  * credentials.c — finding the key for a provider (DESIGN §4): explicit → environment →
- * <VAR>_FILE, first match wins, each candidate checked statically (diagnose.h) before it can be
- * sent. Whitespace and quotes are repaired with a warning; anything else wrong stops the call
- * here with a diagnosis that names the cause, the source and the fix — never the key.
+ * <VAR>_FILE → key command → key store; the first source that is set wins, and the later ones
+ * it shadows are remembered for the diagnosis. Each candidate is checked statically
+ * (diagnose.h) before it can be sent: whitespace and quotes are repaired with a warning, and
+ * anything else wrong stops the call here with the cause, the source and the fix — never the key.
  */
 #include "internal.h"
 #include "diagnose.h"
@@ -88,9 +89,13 @@ static llmc_code read_key_file(const llmc_endpoint *ep, const char *path, llmc_c
     llmc_strlcpy(out->source_name, path, sizeof out->source_name);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        llmc_error_set(err, LLMC_E_IO, "cannot read the %s key file %s: %s", ep->info.name, path, strerror(errno));
+        int saved = errno;
+        llmc_error_set(err, LLMC_E_KEY, "cannot read the %s key file %s: %s", ep->info.name, path, strerror(saved));
         llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_KEY_MISSING, err);
-        return LLMC_E_IO;
+        if (err)
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "%s_FILE names %s: %s", ep->info.key_env,
+                     path, strerror(saved));
+        return LLMC_E_KEY;
     }
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0077)) {
@@ -98,6 +103,9 @@ static llmc_code read_key_file(const llmc_endpoint *ep, const char *path, llmc_c
         llmc_error_set(err, LLMC_E_KEY, "the %s key file %s can be read by other users (mode %03o); refused",
                        ep->info.name, path, (unsigned)(st.st_mode & 0777));
         llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_KEY_FILE_PERMISSIONS, err);
+        if (err)
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "mode %03o; run: chmod 600 %.400s",
+                     (unsigned)(st.st_mode & 0777), path);
         return LLMC_E_KEY;
     }
     char *buf = malloc(LLMC_MAX_KEY_FILE + 1);
@@ -116,8 +124,62 @@ static llmc_code read_key_file(const llmc_endpoint *ep, const char *path, llmc_c
     return rc;
 }
 
+/* The key command's answer, from the cache while its TTL lasts. */
+static llmc_code from_command(llmc_endpoint *ep, llmc_credential *out, llmc_error *err)
+{
+    char what[300];
+    llmc_key_command_describe(ep->key_command, what, sizeof what);
+    if (!ep->command_key || llmc_now_s() - ep->command_key_at > (double)ep->key_command_ttl_ms / 1000.0) {
+        llmc_secret_free(ep->command_key);
+        ep->command_key = NULL;
+        llmc_code rc = llmc_key_command_run(ep->key_command, ep->key_command_timeout_ms, &ep->command_key, err);
+        if (rc != LLMC_OK) {
+            out->source = LLMC_SOURCE_COMMAND;
+            llmc_strlcpy(out->source_name, what, sizeof out->source_name);
+            if (err)
+                llmc_strlcpy(err->diagnosis.provider, ep->info.name, sizeof err->diagnosis.provider);
+            return rc;
+        }
+        ep->command_key_at = llmc_now_s();
+    }
+    return accept_candidate(ep, llmc_secret_bytes(ep->command_key), llmc_secret_len(ep->command_key),
+                            LLMC_SOURCE_COMMAND, what, false, out, err);
+}
+
+/* The first stored key of this provider not marked rejected. Returns LLMC_E_NOT_FOUND (with
+ * err untouched) when the store holds none; *rejected counts the keys skipped as rejected. */
+static llmc_code from_store(const llmc_endpoint *ep, llmc_credential *out, size_t *rejected, llmc_error *err)
+{
+    llmc_store store;
+    *rejected = 0;
+    llmc_code rc = llmc_store_load(&store, err);
+    if (rc != LLMC_OK) {
+        out->source = LLMC_SOURCE_STORE;
+        llmc_strlcpy(out->source_name, store.path, sizeof out->source_name);
+        if (err)
+            llmc_strlcpy(err->diagnosis.provider, ep->info.name, sizeof err->diagnosis.provider);
+        return rc == LLMC_E_IO ? LLMC_E_KEY : rc;
+    }
+    rc = LLMC_E_NOT_FOUND;
+    for (size_t i = 0; i < store.n; i++) {
+        const llmc_store_entry *e = &store.entries[i];
+        if (strcmp(e->provider, ep->info.name) != 0)
+            continue;
+        if (e->last_rejected > 0 && e->last_rejected >= e->last_verified) {
+            (*rejected)++;
+            continue;
+        }
+        rc = accept_candidate(ep, llmc_secret_bytes(e->key), llmc_secret_len(e->key), LLMC_SOURCE_STORE, e->label,
+                              false, out, err);
+        llmc_strlcpy(out->store_label, e->label, sizeof out->store_label);
+        break;
+    }
+    llmc_store_free(&store);
+    return rc;
+}
+
 /* Fill a key.missing diagnosis, naming near-miss variables when there are some. */
-static llmc_code missing(const llmc_endpoint *ep, llmc_credential *out, llmc_error *err)
+static llmc_code missing(const llmc_endpoint *ep, size_t rejected, llmc_credential *out, llmc_error *err)
 {
     char near[4][64];
     size_t n = llmc_near_miss_vars(ep->info.key_env, environ, near, 4);
@@ -130,41 +192,217 @@ static llmc_code missing(const llmc_endpoint *ep, llmc_credential *out, llmc_err
         if (err)
             snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "%s is set; the variable read is %s",
                      near[0], ep->info.key_env);
-    } else {
-        llmc_strlcpy(out->source_name, ep->info.key_env, sizeof out->source_name);
-        llmc_error_set(err, LLMC_E_KEY, "no %s API key: %s is not set", ep->info.name, ep->info.key_env);
-        llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_KEY_MISSING, err);
+        return LLMC_E_KEY;
     }
+    llmc_strlcpy(out->source_name, ep->info.key_env, sizeof out->source_name);
+    llmc_error_set(err, LLMC_E_KEY, "no %s API key: %s is not set%s", ep->info.name, ep->info.key_env,
+                   rejected ? ", and every stored key was rejected by the provider" : "");
+    llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_KEY_MISSING, err);
+    if (err)
+        snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail,
+                 "looked in: %s, %s_FILE, %s, the key store%s", ep->info.key_env, ep->info.key_env,
+                 ep->key_command ? "the key command" : "no key command configured",
+                 rejected ? " (its keys for this provider are marked rejected)" : "");
     return LLMC_E_KEY;
 }
 
-llmc_code llmc_credential_resolve(const llmc_endpoint *ep, llmc_credential *out, llmc_error *err)
+/* Names of later sources that are set too (cheap checks only: nothing is run or read). */
+static void note_shadows(const llmc_endpoint *ep, llmc_key_source winner, bool use_store, llmc_credential *out)
+{
+    char file_var[128];
+    snprintf(file_var, sizeof file_var, "%s_FILE", ep->info.key_env);
+    const char *env = getenv(ep->info.key_env);
+    const char *token = ep->info.token_env ? getenv(ep->info.token_env) : NULL;
+    struct { llmc_key_source source; bool set; const char *name; } later[] = {
+        {LLMC_SOURCE_ENV, env || token, env ? ep->info.key_env : ep->info.token_env},
+        {LLMC_SOURCE_FILE, getenv(file_var) != NULL, file_var},
+        {LLMC_SOURCE_COMMAND, ep->key_command != NULL, "the key command"},
+        {LLMC_SOURCE_STORE, false, "the key store"},
+    };
+    if (use_store) {
+        char path[512];
+        later[3].set = llmc_key_store_path(path, sizeof path, NULL) == LLMC_OK && access(path, F_OK) == 0;
+    }
+    out->shadows[0] = '\0';
+    for (size_t i = 0; i < sizeof later / sizeof later[0]; i++) {
+        if (later[i].source <= winner || !later[i].set)
+            continue;
+        size_t len = strlen(out->shadows);
+        snprintf(out->shadows + len, sizeof out->shadows - len, "%s%s", len ? ", " : "", later[i].name);
+    }
+}
+
+llmc_code llmc_credential_resolve(llmc_endpoint *ep, bool use_store, llmc_credential *out, llmc_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (ep->explicit_key)
-        return accept_candidate(ep, llmc_secret_bytes(ep->explicit_key), llmc_secret_len(ep->explicit_key),
-                                LLMC_SOURCE_EXPLICIT, "llmc_client_set_key", false, out, err);
-
+    llmc_code rc;
+    if (ep->explicit_key) {
+        rc = accept_candidate(ep, llmc_secret_bytes(ep->explicit_key), llmc_secret_len(ep->explicit_key),
+                              LLMC_SOURCE_EXPLICIT, "llmc_client_set_key", false, out, err);
+        goto found;
+    }
     const char *key = getenv(ep->info.key_env);
     const char *token = ep->info.token_env ? getenv(ep->info.token_env) : NULL;
     if (key && token) {
         out->source = LLMC_SOURCE_ENV;
         snprintf(out->source_name, sizeof out->source_name, "%s and %s", ep->info.key_env, ep->info.token_env);
-        llmc_error_set(err, LLMC_E_KEY,
-                       "both %s and %s are set: llmc will not guess which one to send; unset one", ep->info.key_env,
-                       ep->info.token_env);
+        llmc_error_set(err, LLMC_E_KEY, "both %s and %s are set: llmc will not guess which one to send; unset one",
+                       ep->info.key_env, ep->info.token_env);
         llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_AUTH_CONFLICT, err);
         return LLMC_E_KEY;
     }
-    if (key)
-        return accept_candidate(ep, key, strlen(key), LLMC_SOURCE_ENV, ep->info.key_env, false, out, err);
-    if (token)
-        return accept_candidate(ep, token, strlen(token), LLMC_SOURCE_ENV, ep->info.token_env, true, out, err);
-
+    if (key || token) {
+        rc = key ? accept_candidate(ep, key, strlen(key), LLMC_SOURCE_ENV, ep->info.key_env, false, out, err)
+                 : accept_candidate(ep, token, strlen(token), LLMC_SOURCE_ENV, ep->info.token_env, true, out, err);
+        goto found;
+    }
     char file_var[128];
     snprintf(file_var, sizeof file_var, "%s_FILE", ep->info.key_env);
     const char *path = getenv(file_var);
-    if (path && *path)
-        return read_key_file(ep, path, out, err);
-    return missing(ep, out, err);
+    if (path && *path) {
+        rc = read_key_file(ep, path, out, err);
+        goto found;
+    }
+    if (ep->key_command) {
+        rc = from_command(ep, out, err);
+        goto found;
+    }
+    size_t rejected = 0;
+    if (use_store && (rc = from_store(ep, out, &rejected, err)) != LLMC_E_NOT_FOUND)
+        goto found;
+    return missing(ep, rejected, out, err);
+found:
+    if (rc == LLMC_OK)
+        note_shadows(ep, out->source, use_store, out);
+    return rc;
+}
+
+/* ---- inspection: every source, not just the winner ---- */
+
+static void add_candidate(llmc_key_report *r, const llmc_credential *cred, llmc_code rc, const llmc_error *e,
+                          bool present)
+{
+    if (r->n_candidates >= LLMC_MAX_CANDIDATES)
+        return;
+    llmc_key_candidate *c = &r->candidates[r->n_candidates++];
+    memset(c, 0, sizeof *c);
+    c->source = cred->source;
+    llmc_strlcpy(c->source_name, cred->source_name, sizeof c->source_name);
+    llmc_strlcpy(c->fingerprint, cred->fingerprint, sizeof c->fingerprint);
+    c->present = present;
+    if (present && (rc != LLMC_OK || e->diagnosis.severity == LLMC_SEVERITY_WARNING))
+        c->check = e->diagnosis;
+    if (present && rc != LLMC_OK && c->check.cause == LLMC_CAUSE_NONE)
+        llmc_strlcpy(c->check.detail, e->message, sizeof c->check.detail);
+}
+
+static void absent(llmc_key_report *r, llmc_key_source source, const char *name)
+{
+    llmc_credential none = {0};
+    none.source = source;
+    llmc_strlcpy(none.source_name, name, sizeof none.source_name);
+    llmc_error e;
+    llmc_error_clear(&e);
+    add_candidate(r, &none, LLMC_OK, &e, false);
+}
+
+void llmc_credential_inspect(llmc_endpoint *ep, bool use_store, llmc_key_report *r)
+{
+    llmc_credential cred;
+    llmc_error e;
+    llmc_code rc;
+    llmc_strlcpy(r->key_env, ep->info.key_env, sizeof r->key_env);
+    r->n_near_miss = llmc_near_miss_vars(ep->info.key_env, environ, r->near_miss, 4);
+
+    memset(&cred, 0, sizeof cred);
+    llmc_error_clear(&e);
+    if (ep->explicit_key) {
+        rc = accept_candidate(ep, llmc_secret_bytes(ep->explicit_key), llmc_secret_len(ep->explicit_key),
+                              LLMC_SOURCE_EXPLICIT, "llmc_client_set_key", false, &cred, &e);
+        add_candidate(r, &cred, rc, &e, true);
+        llmc_credential_clear(&cred);
+    }
+    const char *vars[2] = {ep->info.key_env, ep->info.token_env};
+    for (int i = 0; i < 2; i++) {
+        if (!vars[i])
+            continue;
+        const char *v = getenv(vars[i]);
+        if (!v) {
+            absent(r, LLMC_SOURCE_ENV, vars[i]);
+            continue;
+        }
+        llmc_error_clear(&e);
+        rc = accept_candidate(ep, v, strlen(v), LLMC_SOURCE_ENV, vars[i], i == 1, &cred, &e);
+        add_candidate(r, &cred, rc, &e, true);
+        llmc_credential_clear(&cred);
+    }
+    char file_var[128];
+    snprintf(file_var, sizeof file_var, "%s_FILE", ep->info.key_env);
+    const char *path = getenv(file_var);
+    if (path && *path) {
+        llmc_error_clear(&e);
+        rc = read_key_file(ep, path, &cred, &e);
+        add_candidate(r, &cred, rc, &e, true);
+        llmc_credential_clear(&cred);
+    } else {
+        absent(r, LLMC_SOURCE_FILE, file_var);
+    }
+    if (ep->key_command) {
+        llmc_error_clear(&e);
+        rc = from_command(ep, &cred, &e);
+        add_candidate(r, &cred, rc, &e, true);
+        llmc_credential_clear(&cred);
+    } else {
+        absent(r, LLMC_SOURCE_COMMAND, "key command (none configured)");
+    }
+    if (use_store) {
+        llmc_store store;
+        llmc_error_clear(&e);
+        rc = llmc_store_load(&store, &e);
+        if (rc != LLMC_OK) {
+            cred.source = LLMC_SOURCE_STORE;
+            llmc_strlcpy(cred.source_name, store.path, sizeof cred.source_name);
+            add_candidate(r, &cred, rc, &e, true);
+        }
+        size_t found = 0;
+        for (size_t i = 0; rc == LLMC_OK && i < store.n; i++) {
+            const llmc_store_entry *se = &store.entries[i];
+            if (strcmp(se->provider, ep->info.name) != 0)
+                continue;
+            found++;
+            llmc_error_clear(&e);
+            llmc_code krc = accept_candidate(ep, llmc_secret_bytes(se->key), llmc_secret_len(se->key),
+                                             LLMC_SOURCE_STORE, se->label, false, &cred, &e);
+            if (krc == LLMC_OK && se->last_rejected > 0 && se->last_rejected >= se->last_verified) {
+                /* skipped by requests until the key is set again */
+                llmc_error_set(&e, LLMC_E_AUTH, "marked rejected by the provider; skipped until it is set again");
+                llmc_credential_describe(&cred, ep->info.name, LLMC_CAUSE_AUTH_REJECTED, &e);
+                llmc_strlcpy(e.diagnosis.detail, e.message, sizeof e.diagnosis.detail);
+                krc = LLMC_E_AUTH;
+            }
+            add_candidate(r, &cred, krc, &e, true);
+            llmc_credential_clear(&cred);
+        }
+        if (rc == LLMC_OK && !found)
+            absent(r, LLMC_SOURCE_STORE, store.path[0] ? store.path : "the key store");
+        llmc_store_free(&store);
+    }
+
+    /* What a request would do now, and so which candidate wins and which are shadowed. */
+    llmc_error_clear(&r->result);
+    rc = llmc_credential_resolve(ep, use_store, &cred, &r->result);
+    bool winner_seen = false;
+    for (size_t i = 0; i < r->n_candidates; i++) {
+        llmc_key_candidate *c = &r->candidates[i];
+        if (!c->present)
+            continue;
+        if (!winner_seen && c->source == cred.source &&
+            (cred.source != LLMC_SOURCE_STORE || strcmp(c->source_name, cred.source_name) == 0)) {
+            c->chosen = rc == LLMC_OK;
+            winner_seen = true;
+        } else if (winner_seen) {
+            c->shadowed = 1;
+        }
+    }
+    llmc_credential_clear(&cred);
 }

@@ -100,6 +100,11 @@ typedef struct llmc_endpoint {
     char *custom_base_url;         /* owned copies for custom endpoints */
     char *custom_key_env;
     llmc_secret *explicit_key;
+    char **key_command;            /* argv, NULL-terminated, owned; NULL when none */
+    long key_command_timeout_ms;
+    long key_command_ttl_ms;
+    llmc_secret *command_key;      /* the command's last answer, reused within the TTL */
+    double command_key_at;         /* monotonic seconds when it was fetched */
 } llmc_endpoint;
 
 /* ---- credentials: finding the key for one endpoint ---- */
@@ -109,10 +114,48 @@ typedef struct llmc_credential {
     char source_name[256];
     bool bearer;                   /* send as Authorization: Bearer even for x-api-key providers */
     char fingerprint[32];
+    char store_label[64];          /* for keys from the store: the label, to mark it later */
+    char shadows[256];             /* later sources that were also set, e.g. "store default" */
 } llmc_credential;
 
-/* Resolve the key for `ep`; on failure fills err (code LLMC_E_KEY with a diagnosis). */
-llmc_code llmc_credential_resolve(const llmc_endpoint *ep, llmc_credential *out, llmc_error *err);
+/* Resolve the key for `ep` through the chain; on failure fills err (LLMC_E_KEY or LLMC_E_IO
+ * with a diagnosis). `use_store`: whether the key store is the last source. */
+llmc_code llmc_credential_resolve(llmc_endpoint *ep, bool use_store, llmc_credential *out, llmc_error *err);
+
+/* Every source of the chain, present or not, for llmc_client_inspect_key. */
+void llmc_credential_inspect(llmc_endpoint *ep, bool use_store, llmc_key_report *report);
+
+/* ---- key command (keycmd.c) ---- */
+/* Run argv (no shell) for at most timeout_ms; on success *key_out holds the first line of its
+ * stdout. On failure err says why (exit status, timeout, no output) and summarizes stderr by
+ * size only: it may hold a secret. */
+llmc_code llmc_key_command_run(char *const *argv, long timeout_ms, llmc_secret **key_out, llmc_error *err);
+/* A printable form of the command: argv[0] and the number of arguments (arguments can hold
+ * secrets such as a vault path). */
+void llmc_key_command_describe(char *const *argv, char *out, size_t size);
+
+/* ---- key store (keystore.c) ---- */
+typedef struct llmc_store_entry {
+    char provider[32];
+    char label[64];
+    long long added, last_verified, last_rejected;
+    llmc_secret *key;
+} llmc_store_entry;
+typedef struct llmc_store {
+    llmc_store_entry *entries;
+    size_t n;
+    char path[512];
+} llmc_store;
+/* Load the store. A missing file is an empty store (LLMC_OK). A file other users can read is
+ * LLMC_E_KEY with cause key.file_permissions; unreadable or malformed is LLMC_E_IO. */
+llmc_code llmc_store_load(llmc_store *store, llmc_error *err);
+llmc_code llmc_store_save(const llmc_store *store, llmc_error *err);
+void llmc_store_free(llmc_store *store);
+/* Mark the entry (provider, label) verified or rejected now, and save. Errors are ignored on
+ * purpose: a mark is a hint, never a reason to fail a call. */
+void llmc_store_mark(const char *provider, const char *label, bool verified);
+/* llmc's configuration directory: $XDG_CONFIG_HOME/llmc or ~/.config/llmc. */
+llmc_code llmc_config_dir(char *buf, size_t size, llmc_error *err);
 void llmc_credential_clear(llmc_credential *cred);
 /* Fill err->diagnosis with what is known about the credential used (source, fingerprint, fix). */
 void llmc_credential_describe(const llmc_credential *cred, const char *provider, llmc_cause cause,
@@ -146,6 +189,11 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
                          llmc_auth_style auth, const char *body, size_t body_len,
                          llmc_http_response *resp, llmc_error *err);
 void llmc_http_response_free(llmc_http_response *resp);
+/* Capture one response header line into resp (request-id / x-request-id, content-type, location,
+ * x-should-retry; an HTTP/ status line resets them). retry-after-ms and retry-after go to the two
+ * doubles (-1 when absent); the caller combines them as llmc_http_send does. Used by streams. */
+void llmc_http_header_line(const char *line, size_t n, llmc_http_response *resp, double *retry_after_ms,
+                           double *retry_after);
 /* The header list for one request: `headers` plus the auth header built from `cred` (x-api-key
  * or Authorization: Bearer). NULL when out of memory. Free with llmc_http_headers_free, which
  * wipes every line first (one holds the key). */
@@ -159,6 +207,11 @@ double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);
 /* Whether a status (or a transport failure, status 0) is retried, given x-should-retry. */
 bool llmc_retry_wanted(long status, int should_retry);
 
+typedef struct llmc_kv {
+    char *key;
+    char *value;
+} llmc_kv;
+
 /* ---- the client (client.c) ---- */
 struct llmc_client {
     llmc_endpoint *endpoints;
@@ -168,22 +221,23 @@ struct llmc_client {
     long connect_ms, request_ms;   /* 0: defaults */
     int max_retries;
     bool allow_insecure_http;
+    bool use_store;
     char *ca_file;
+    char *default_model;           /* from the config file */
+    llmc_kv *aliases;              /* model aliases from the config file: key → model */
+    size_t n_aliases;
     llmc_logger log;
 };
 /* An endpoint by name (name_len bytes), or NULL. */
 llmc_endpoint *llmc_client_endpoint(llmc_client *c, const char *name, size_t name_len);
+/* Monotonic seconds, for TTLs. */
+double llmc_now_s(void);
 
 /* ---- requests and responses (request.c, response.c) ---- */
 typedef struct llmc_message {
     llmc_role role;
     char *text;
 } llmc_message;
-
-typedef struct llmc_kv {
-    char *key;
-    char *value;
-} llmc_kv;
 
 struct llmc_request {
     char *model;
@@ -264,6 +318,9 @@ typedef struct llmc_call {
 llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream, llmc_call *call, llmc_error *err);
 /* Fill err from a non-2xx response: provider body, diagnosis for 401/403, redirect refusal. */
 llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err);
+/* After a 401, replace the credential with the chain's next different key, if there is one;
+ * `tried` collects what was rejected. */
+bool llmc_call_recover(llmc_call *call, char *tried, size_t size);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
 void llmc_call_finish(llmc_call *call, llmc_error *err);
 

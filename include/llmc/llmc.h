@@ -248,6 +248,113 @@ typedef void (*llmc_log_fn)(void *userdata, llmc_log_level level, const char *li
 LLMC_API void llmc_client_set_log(llmc_client *client, llmc_log_fn fn, void *userdata,
                                   llmc_log_level min_level);
 
+/* A key command for `provider`: a program (argv[0], looked up in PATH; no shell) whose first
+ * line of stdout is the key. It runs when no explicit key or variable supplies one, at most
+ * `timeout_ms` (0: 10 s), and its answer is reused for `ttl_ms` (0: 1 hour) — except after a
+ * 401, when it is run again at once. Its stderr is never shown raw (it may hold a secret): only
+ * its size and first word are summarized. argv is copied; NULL removes the command. */
+LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *provider,
+                                               const char *const *argv, long timeout_ms, long ttl_ms,
+                                               llmc_error *err);
+
+/* Read a configuration file (NULL: $XDG_CONFIG_HOME/llmc/config, else ~/.config/llmc/config;
+ * a missing default file is not an error). The format, one `name = value` a line, `#` comments:
+ *
+ *     model = cerebras/llama-3.3-70b        # the default model (llmc_client_default_model)
+ *     [provider anthropic]                  # settings for a built-in provider
+ *     base_url = https://gateway.example.com/anthropic
+ *     key_command = pass show anthropic     # split on spaces; "…" and '…' group words
+ *     key_command_timeout = 10              # seconds
+ *     key_command_ttl = 3600                # seconds
+ *     [endpoint groq]                       # a custom OpenAI-compatible endpoint
+ *     base_url = https://api.groq.com/openai/v1
+ *     key_env = GROQ_API_KEY
+ *     [alias fast]
+ *     model = cerebras/llama-3.3-70b        # "fast" as a model string means this
+ *
+ * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message. Keys
+ * themselves never belong in this file: `llmc keys set` keeps them in the key store. */
+LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path, llmc_error *err);
+/* The default model from the configuration, or NULL. Borrowed from the client. */
+LLMC_API const char *llmc_client_default_model(const llmc_client *client);
+
+/* Use the key store (below) as the last source of keys. On by default; 0 turns it off. */
+LLMC_API void llmc_client_use_key_store(llmc_client *client, int use);
+
+/* The providers this client knows, built-in and added: index 0 .. n-1, NULL past the end.
+ * Borrowed from the client. */
+LLMC_API const char *llmc_client_provider_at(const llmc_client *client, size_t index);
+
+/* ---------------------------------------------------------------------------------------------
+ * Keys: inspection, validation and the key store.
+ */
+
+/* One source in a provider's credential chain, as llmc_client_inspect_key sees it. */
+typedef struct llmc_key_candidate {
+    llmc_key_source source;
+    char source_name[256];     /* variable name, file path, command, or "store: LABEL" */
+    int present;               /* the source is set / configured / holds a key */
+    int chosen;                /* the first usable source: the one a request would send */
+    int shadowed;              /* present but not chosen because an earlier source won */
+    char fingerprint[32];      /* of the key it holds, when present */
+    llmc_diagnosis check;      /* the static check's worst finding (cause NONE when clean) */
+    unsigned char reserved[32];
+} llmc_key_candidate;
+
+#define LLMC_MAX_CANDIDATES 12
+
+/* Everything known about `provider`'s key without sending anything: every source in chain
+ * order, which one wins and what it shadows, near-miss variable names, and the error a request
+ * would get now (code LLMC_OK when a usable key was found). Runs the key command, if any. */
+typedef struct llmc_key_report {
+    char provider[32];
+    char key_env[64];          /* the variable this provider reads */
+    size_t n_candidates;
+    llmc_key_candidate candidates[LLMC_MAX_CANDIDATES];
+    size_t n_near_miss;
+    char near_miss[4][64];     /* names of set variables that look like key_env */
+    char base_url[256];        /* where requests would go */
+    llmc_error result;         /* what resolving the key gives right now */
+    unsigned char reserved[128];
+} llmc_key_report;
+
+LLMC_API llmc_code llmc_client_inspect_key(llmc_client *client, const char *provider,
+                                           llmc_key_report *report);
+
+/* A cheap authenticated request (GET the provider's models list) to check the key at start-up.
+ * LLMC_OK when the provider accepts the key; otherwise the reason, with the same diagnosis a
+ * failed call would carry. A key that passes is marked verified in the store (if it came from
+ * there); one rejected with 401 is marked rejected. */
+LLMC_API llmc_code llmc_client_validate(llmc_client *client, const char *provider, llmc_error *err);
+
+/* The key store: $XDG_CONFIG_HOME/llmc/keys (or ~/.config/llmc/keys), mode 0600, refused when
+ * other users can read it. Several keys per provider, each with a label; requests use the first
+ * key of the provider not marked rejected. The key bytes never leave the library: listings
+ * show fingerprints. */
+typedef struct llmc_stored_key {
+    char provider[32];
+    char label[64];
+    char fingerprint[32];
+    long long added;           /* Unix seconds */
+    long long last_verified;   /* 0: never */
+    long long last_rejected;   /* 0: never; a rejected key is skipped until it is set again */
+    unsigned char reserved[32];
+} llmc_stored_key;
+
+/* The store's path into buf. */
+LLMC_API llmc_code llmc_key_store_path(char *buf, size_t size, llmc_error *err);
+/* Add a key for `provider` under `label` (NULL: "default"), replacing a key with that label
+ * (which clears its marks). The key is checked statically first and refused with LLMC_E_KEY and
+ * a diagnosis when it is unusable. */
+LLMC_API llmc_code llmc_key_store_set(const char *provider, const char *label, const char *key, llmc_error *err);
+/* Remove keys of `provider`: the one labelled `label`, or all of them when label is NULL.
+ * LLMC_E_NOT_FOUND when none matched. */
+LLMC_API llmc_code llmc_key_store_remove(const char *provider, const char *label, llmc_error *err);
+/* List up to `max` stored keys (all providers when `provider` is NULL); *count gets how many
+ * exist. */
+LLMC_API llmc_code llmc_key_store_list(const char *provider, llmc_stored_key *out, size_t max, size_t *count,
+                                       llmc_error *err);
+
 /* ---------------------------------------------------------------------------------------------
  * Requests: a builder for one call. Reusable: send it, add the reply and a new user turn, send again.
  */
@@ -340,6 +447,97 @@ LLMC_API llmc_code llmc_messages_create(llmc_client *client, const llmc_request 
  * *text_out (owned by the caller; release with llmc_free). */
 LLMC_API llmc_code llmc_generate(llmc_client *client, const char *model, const char *prompt,
                                  char **text_out, llmc_error *err);
+
+/* ---------------------------------------------------------------------------------------------
+ * Streaming: the reply as it is generated, normalized across providers into events.
+ *
+ * Two ways to read a stream, giving the same events in the same order:
+ *  - llmc_messages_stream: a callback receives each event (push);
+ *  - llmc_stream_open / llmc_stream_next: a loop asks for the next event (pull), without threads.
+ *
+ * Every started stream ends with exactly one terminal event: LLMC_EVENT_DONE (the reply is
+ * complete; the final response is available) or LLMC_EVENT_ERROR (it is not; the event's error
+ * says why). A stream starts when the provider answers with a 2xx status; failures before that
+ * (no key, HTTP 401, a connection error, …) are returned by the call itself with the same
+ * diagnosis as llmc_messages_create, and no event is delivered.
+ *
+ * Retries: only before the stream starts, with the rules of llmc_client_set_max_retries. Once a
+ * stream has started it is never retried (events may already have reached the caller).
+ * Idle timeout: a started stream that receives no bytes for 60 seconds fails with
+ * LLMC_E_TIMEOUT. The client's request timeout bounds only the wait for the response headers.
+ * Text is delivered in whole UTF-8 characters, even when a provider splits one between deltas.
+ */
+
+typedef enum llmc_event_type {
+    LLMC_EVENT_TEXT = 1,             /* text: a piece of a text block */
+    LLMC_EVENT_THINKING = 2,         /* text: a piece of a thinking (reasoning) block */
+    LLMC_EVENT_TOOL_USE_START = 3,   /* tool_id, tool_name: a tool call begins (block `index`) */
+    LLMC_EVENT_TOOL_INPUT_DELTA = 4, /* text: a piece of the tool call's input JSON */
+    LLMC_EVENT_USAGE = 5,            /* usage: token counts so far (cumulative, not a delta) */
+    LLMC_EVENT_STOP = 6,             /* stop_reason, stop_reason_raw: why generation stopped */
+    LLMC_EVENT_DONE = 7,             /* terminal: the reply is complete (usage, stop reason final) */
+    LLMC_EVENT_ERROR = 8             /* terminal: the stream failed; `error` says why */
+} llmc_event_type;
+
+/* One event. The struct and every pointer in it are borrowed: valid only during the callback
+ * (push) or until the next llmc_stream_next / llmc_stream_free (pull). String members are never
+ * NULL ("" when they do not apply) and are NUL-terminated; `text` may contain NUL bytes of its
+ * own when the provider sent "\u0000", so use text_len. */
+typedef struct llmc_event {
+    llmc_event_type type;
+    /* The content block the event belongs to: its index in the final response's blocks (for
+     * OpenAI-compatible providers, blocks are numbered as they first appear: reasoning, text,
+     * then tool calls, the order the non-streamed reply lists them in). */
+    size_t index;
+    const char *text;                /* TEXT, THINKING, TOOL_INPUT_DELTA: the new piece */
+    size_t text_len;
+    const char *tool_id;             /* TOOL_USE_START */
+    const char *tool_name;           /* TOOL_USE_START */
+    llmc_usage usage;                /* USAGE, STOP, DONE: the counts known so far */
+    llmc_stop_reason stop_reason;    /* STOP, DONE */
+    const char *stop_reason_raw;     /* STOP, DONE: as the provider sent it */
+    const llmc_error *error;         /* ERROR: the failure (also returned by the call); else NULL */
+    const void *reserved[6];
+} llmc_event;
+
+/* The event callback: return 0 to go on, nonzero to abort the stream. After an abort the
+ * callback receives one last event, LLMC_EVENT_ERROR with code LLMC_E_ABORTED (its return value
+ * is then ignored), and llmc_messages_stream returns LLMC_E_ABORTED. */
+typedef int (*llmc_event_fn)(void *userdata, const llmc_event *event);
+
+/* Send `req` as a stream and deliver its events to `fn` until the terminal event; returns when
+ * the stream has ended. On success, when `final_out` is not NULL, *final_out receives the whole
+ * reply as one response owned by the caller (free with llmc_response_free), the same as
+ * llmc_messages_create would have returned (text, thinking and tool-use blocks, usage, stop
+ * reason, ids, model; llmc_response_raw_json is NULL for streams). On failure *final_out is NULL
+ * and the code says why (the ERROR event carried the same). `fn` runs on the calling thread. */
+LLMC_API llmc_code llmc_messages_stream(llmc_client *client, const llmc_request *req, llmc_event_fn fn,
+                                        void *userdata, llmc_response **final_out, llmc_error *err);
+
+/* A stream read in a loop. */
+typedef struct llmc_stream llmc_stream;
+
+/* Send `req` as a stream and wait until the provider has answered with a 2xx status (retrying
+ * as described above). On success *out is a new stream owned by the caller; free it with
+ * llmc_stream_free. `req` may be freed at once; `client` must outlive the stream and must not
+ * be used by another thread meanwhile (other calls on it from this thread are fine). On failure
+ * *out is NULL and err says why, exactly as llmc_messages_create would. */
+LLMC_API llmc_code llmc_stream_open(llmc_client *client, const llmc_request *req, llmc_stream **out,
+                                    llmc_error *err);
+
+/* The next event, waiting for the network as needed. Returns LLMC_OK with *event set for every
+ * event up to and including LLMC_EVENT_DONE. When the stream fails, returns the failure's code
+ * with *event set to the LLMC_EVENT_ERROR event and err filled. After the terminal event it
+ * returns LLMC_OK with *event NULL (the stream completed) or the failure's code again with
+ * *event NULL. */
+LLMC_API llmc_code llmc_stream_next(llmc_stream *stream, const llmc_event **event, llmc_error *err);
+
+/* The reply accumulated so far as a final response, once LLMC_EVENT_DONE has been delivered;
+ * NULL before that and after a failure. Borrowed from the stream: valid until llmc_stream_free. */
+LLMC_API const llmc_response *llmc_stream_response(const llmc_stream *stream);
+
+/* Close the connection (if the stream is still running) and free everything. NULL is fine. */
+LLMC_API void llmc_stream_free(llmc_stream *stream);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,101 @@
+/*
+ * test_config.c — the configuration file: a complete file applies every setting; each kind of
+ * mistake is refused with the file, the line and what was expected (test data in
+ * tests/unit/data/config/).
+ */
+#include "internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define CONF(name) UNIT_DATA_DIR "/config/" name
+
+static void test_good_file_applies_everything(void **state)
+{
+    (void)state;
+    llmc_client *c = llmc_client_new();
+    llmc_error err;
+    assert_int_equal(llmc_client_load_config(c, CONF("good.conf"), &err), LLMC_OK);
+    assert_string_equal(llmc_client_default_model(c), "fast");
+    llmc_endpoint *ep = llmc_client_endpoint(c, "anthropic", 9);
+    assert_string_equal(llmc_endpoint_base_url(ep), "https://gateway.example.com/anthropic");
+    assert_non_null(ep->key_command);
+    assert_string_equal(ep->key_command[0], "/usr/bin/pass");
+    assert_string_equal(ep->key_command[1], "show");
+    assert_string_equal(ep->key_command[2], "anthropic api");
+    assert_null(ep->key_command[3]);
+    assert_int_equal(ep->key_command_timeout_ms, 5000);
+    assert_int_equal(ep->key_command_ttl_ms, 60000);
+    llmc_endpoint *groq = llmc_client_endpoint(c, "groq", 4);
+    assert_non_null(groq);
+    assert_string_equal(groq->info.key_env, "GROQ_API_KEY");
+    assert_string_equal(llmc_endpoint_base_url(groq), "https://api.groq.com/openai/v1");
+    assert_int_equal(c->n_aliases, 1);
+    assert_string_equal(c->aliases[0].value, "cerebras/llama-3.3-70b");
+    /* the provider list grows by the endpoint */
+    size_t n = 0;
+    while (llmc_client_provider_at(c, n))
+        n++;
+    assert_int_equal(n, 5);
+    llmc_client_free(c);
+}
+
+static void test_mistakes_name_file_and_line(void **state)
+{
+    (void)state;
+    static const struct { const char *file; int line; const char *says; } cases[] = {
+        {"key_in_config.conf", 2, "keys do not belong in the config file"},
+        {"unknown_provider.conf", 2, "unknown provider \"nosuch\""},
+        {"endpoint_without_key_env.conf", 0, "needs both base_url and key_env"},
+        {"no_equals.conf", 1, "expected `name = value`"},
+        {"unclosed_quote.conf", 2, "an unclosed quote"},
+        {"bad_ttl.conf", 2, "whole number of seconds"},
+        {"unknown_section.conf", 1, "unknown section kind \"widget\""},
+        {"insecure_base.conf", 2, "plain http"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        llmc_client *c = llmc_client_new();
+        llmc_error err;
+        char path[512];
+        snprintf(path, sizeof path, "%s/config/%s", UNIT_DATA_DIR, cases[i].file);
+        assert_int_equal(llmc_client_load_config(c, path, &err), LLMC_E_CONFIG);
+        print_message("%s -> %s\n", cases[i].file, err.message);
+        assert_non_null(strstr(err.message, cases[i].file));
+        if (cases[i].line) {
+            char at[64];
+            snprintf(at, sizeof at, "%s:%d:", cases[i].file, cases[i].line);
+            assert_non_null(strstr(err.message, at));
+        }
+        assert_non_null(strstr(err.message, cases[i].says));
+        llmc_client_free(c);
+    }
+}
+
+static void test_missing_files(void **state)
+{
+    (void)state;
+    llmc_client *c = llmc_client_new();
+    llmc_error err;
+    /* a named file that is missing is an error; the default one missing is normal */
+    assert_int_equal(llmc_client_load_config(c, CONF("nope.conf"), &err), LLMC_E_CONFIG);
+    assert_non_null(strstr(err.message, "No such file"));
+    setenv("XDG_CONFIG_HOME", "/nonexistent-llmc-test", 1);
+    assert_int_equal(llmc_client_load_config(c, NULL, &err), LLMC_OK);
+    unsetenv("XDG_CONFIG_HOME");
+    llmc_client_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_file_applies_everything),
+        cmocka_unit_test(test_mistakes_name_file_and_line),
+        cmocka_unit_test(test_missing_files),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
