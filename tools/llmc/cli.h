@@ -39,7 +39,30 @@ void cli_report_error(const char *what, const llmc_error *err);
 /* Print a warning diagnosis (a repaired key) to stderr. */
 void cli_report_warning(const llmc_error *err);
 
+/* Secrets typed or piped in (prompt_key.c). cli_can_prompt: stdin and stderr are both
+ * terminals, so a person can be asked (never when stdin is a pipe). cli_read_secret: on a
+ * terminal, print `prompt` to stderr and read one line with echo off; otherwise read the first
+ * line of stdin. The line end is dropped. Returns a new buffer to release with
+ * cli_secret_free (which wipes it), or NULL on end of input or error. */
+bool cli_can_prompt(void);
+char *cli_read_secret(const char *prompt);
+void cli_secret_free(char *secret);
+
+/* Shared by keys and doctor (cmd_keys.c). cli_open_client: a client with the configuration file
+ * loaded; NULL (the error printed, *exit_code set) when the file is bad. cli_check_provider: true
+ * for a provider the client knows, otherwise false with the known ones listed on stderr.
+ * cli_report_is_configured: some source holds (or tried to hold) a key for this provider — a
+ * near-miss variable or a broken source counts, so that it fails loudly instead of being skipped.
+ * cli_print_nothing_configured: the summary and fix lines when no provider has a key. */
+llmc_client *cli_open_client(int *exit_code);
+bool cli_check_provider(const llmc_client *client, const char *name);
+bool cli_report_is_configured(const llmc_key_report *report);
+void cli_print_nothing_configured(FILE *out, const cli_style *st, llmc_client *client);
+
 /* Subcommands: argv[0] is the subcommand's name. Each returns an exit code. */
 int cmd_prompt(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

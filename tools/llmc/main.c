@@ -13,6 +13,9 @@ typedef struct subcommand {
 
 static const subcommand subcommands[] = {
     {"prompt", cmd_prompt},
+    {"explain", cmd_explain},
+    {"doctor", cmd_doctor},
+    {"keys", cmd_keys},
 };
 
 int main(int argc, char **argv)
