@@ -206,6 +206,59 @@ static bool parse_number(const char *opt, const char *text, double lo, double hi
     return true;
 }
 
+/* A rejected key need not end a session at a terminal: show why, ask for a new key (hidden),
+ * retry once with it, and keep it in the store only after the provider accepted it. Never called
+ * when stdin is not a terminal: a script must fail at once, not wait on a prompt. *reported is set
+ * when the error in `err` has already been printed. */
+static llmc_code offer_new_key(llmc_client *client, const llmc_request *req, llmc_response **resp, llmc_error *err,
+                               bool *reported)
+{
+    char provider[32], prompt[200];
+    snprintf(provider, sizeof provider, "%s", err->diagnosis.provider[0] ? err->diagnosis.provider : err->provider);
+    if (!provider[0])
+        return err->code;
+    llmc_key_source old_source = err->diagnosis.source;
+    char old_name[256];
+    snprintf(old_name, sizeof old_name, "%s", err->diagnosis.source_name);
+    cli_report_error(NULL, err);
+    *reported = true;
+    snprintf(prompt, sizeof prompt, "Enter a new %s key to retry with (input hidden; empty to give up): ", provider);
+    char *key = cli_read_secret(prompt);
+    if (!key || !*key) {
+        cli_secret_free(key);
+        return err->code;
+    }
+    llmc_error set_err;
+    llmc_error_clear(&set_err);
+    llmc_code rc = llmc_client_set_key(client, provider, key, &set_err);
+    if (rc != LLMC_OK) {
+        cli_secret_free(key);
+        *err = set_err;
+        *reported = false;
+        return rc;
+    }
+    rc = llmc_messages_create(client, req, resp, err);
+    if (rc != LLMC_OK) {
+        cli_secret_free(key);
+        *reported = false;
+        return rc;
+    }
+    llmc_error store_err;
+    llmc_error_clear(&store_err);
+    if (llmc_key_store_set(provider, NULL, key, &store_err) == LLMC_OK) {
+        char path[1024] = "";
+        llmc_key_store_path(path, sizeof path, NULL);
+        fprintf(stderr, "llmc: stored the new %s key in %s (label \"default\")\n", provider, path);
+        if (old_source != LLMC_SOURCE_STORE && old_source != LLMC_SOURCE_NONE)
+            fprintf(stderr, "llmc: note: %s %s still holds the rejected key and comes before the store; "
+                            "remove or update it\n", llmc_key_source_name(old_source), old_name);
+    } else {
+        cli_report_error("the new key worked but was not stored", &store_err);
+    }
+    cli_secret_free(key);
+    return rc;
+}
+
 enum { OPT_MAX_TOKENS = 256, OPT_TEMPERATURE, OPT_TOP_P, OPT_STOP, OPT_JSON, OPT_RETRIES, OPT_TIMEOUT,
        OPT_CACERT, OPT_VERSION, OPT_KEY };
 
@@ -269,7 +322,8 @@ int cmd_prompt(int argc, char **argv)
         default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (!model || !*model)
+    bool model_given = model && *model;
+    if (!model_given)
         model = DEFAULT_MODEL;
     if (optind >= argc && isatty(STDIN_FILENO)) {
         usage(stderr);
@@ -294,6 +348,12 @@ int cmd_prompt(int argc, char **argv)
     llmc_code rc = (client && req) ? LLMC_OK : LLMC_E_NOMEM;
     if (rc == LLMC_OK && verbose)
         llmc_client_set_log(client, verbose_log, NULL, LLMC_LOG_DEBUG);
+    /* The configuration file (key commands, base URLs, endpoints, default model): a bad one stops
+     * here with its file and line (exit 4) rather than half-applying. */
+    if (rc == LLMC_OK)
+        rc = llmc_client_load_config(client, NULL, &err);
+    if (rc == LLMC_OK && !model_given && llmc_client_default_model(client))
+        rc = llmc_request_set_model(req, llmc_client_default_model(client));
     if (rc == LLMC_OK) {
         llmc_client_set_max_retries(client, (int)retries);
         llmc_client_set_timeouts(client, 0, (long)(timeout * 1000));
@@ -316,6 +376,9 @@ int cmd_prompt(int argc, char **argv)
         err.code = rc;
     if (rc == LLMC_OK)
         rc = llmc_messages_create(client, req, &resp, &err);
+    bool reported = false;
+    if (rc == LLMC_E_AUTH && cli_can_prompt())
+        rc = offer_new_key(client, req, &resp, &err, &reported);
 
     int exit_code = cli_exit_code(rc);
     if (rc == LLMC_OK) {
@@ -333,7 +396,8 @@ int cmd_prompt(int argc, char **argv)
     } else {
         if (json)
             print_json_error(&err);
-        cli_report_error(NULL, &err);
+        if (!reported)
+            cli_report_error(NULL, &err);
     }
     llmc_response_free(resp);
     llmc_request_free(req);
