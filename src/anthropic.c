@@ -16,6 +16,76 @@ static int put(json_t *obj, const char *key, json_t *value)
     return value ? json_object_set_new(obj, key, value) : -1;
 }
 
+/* One turn's content: a plain string for a lone text part (the common, compact form), else
+ * an array of blocks. NULL when out of memory or a tool call's input is not JSON. */
+static json_t *content_of(const llmc_message *m)
+{
+    if (m->n_parts == 1 && m->parts[0].kind == LLMC_PART_TEXT)
+        return json_string(m->parts[0].text);
+    json_t *blocks = json_array();
+    for (size_t i = 0; blocks && i < m->n_parts; i++) {
+        const llmc_part *p = &m->parts[i];
+        json_t *b = NULL;
+        switch (p->kind) {
+        case LLMC_PART_TEXT:
+            b = json_pack("{s:s, s:s}", "type", "text", "text", p->text);
+            break;
+        case LLMC_PART_IMAGE:
+            b = json_pack("{s:s, s:{s:s, s:s, s:s}}", "type", "image", "source", "type", "base64", "media_type",
+                          p->name, "data", p->text);
+            break;
+        case LLMC_PART_TOOL_USE: {
+            json_t *input = json_loads(p->text, JSON_DECODE_ANY, NULL);
+            b = json_is_object(input) ? json_pack("{s:s, s:s, s:s, s:o}", "type", "tool_use", "id", p->id, "name",
+                                                  p->name, "input", input)
+                                      : NULL;
+            if (!b)
+                json_decref(input);
+            break;
+        }
+        case LLMC_PART_TOOL_RESULT:
+            b = json_pack("{s:s, s:s, s:s}", "type", "tool_result", "tool_use_id", p->id, "content", p->text);
+            if (b && p->is_error)
+                json_object_set_new(b, "is_error", json_true());
+            break;
+        case LLMC_PART_THINKING:
+            b = json_pack("{s:s, s:s, s:s}", "type", "thinking", "thinking", p->text, "signature", p->id ? p->id : "");
+            break;
+        }
+        if (!b || json_array_append_new(blocks, b) != 0) {
+            json_decref(blocks);
+            return NULL;
+        }
+    }
+    return blocks;
+}
+
+static json_t *tools_of(const llmc_request *req)
+{
+    json_t *tools = json_array();
+    for (size_t i = 0; tools && i < req->n_tools; i++) {
+        json_t *t = json_pack("{s:s, s:O}", "name", req->tools[i].name, "input_schema", req->tools[i].schema);
+        if (t && req->tools[i].description)
+            json_object_set_new(t, "description", json_string(req->tools[i].description));
+        if (!t || json_array_append_new(tools, t) != 0) {
+            json_decref(tools);
+            return NULL;
+        }
+    }
+    return tools;
+}
+
+static json_t *tool_choice_of(const llmc_request *req)
+{
+    switch (req->tool_choice) {
+    case LLMC_TOOL_CHOICE_AUTO: return json_pack("{s:s}", "type", "auto");
+    case LLMC_TOOL_CHOICE_ANY: return json_pack("{s:s}", "type", "any");
+    case LLMC_TOOL_CHOICE_NONE: return json_pack("{s:s}", "type", "none");
+    case LLMC_TOOL_CHOICE_TOOL: return json_pack("{s:s, s:s}", "type", "tool", "name", req->tool_choice_name);
+    }
+    return NULL;
+}
+
 char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err)
 {
     json_t *root = json_object();
@@ -30,9 +100,11 @@ char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool str
         if (req->system)
             bad |= put(root, "system", json_string(req->system));
         for (size_t i = 0; i < req->n_messages && !bad; i++) {
-            json_t *m = json_pack("{s:s, s:s}", "role",
-                                  req->messages[i].role == LLMC_ROLE_USER ? "user" : "assistant",
-                                  "content", req->messages[i].text);
+            json_t *content = content_of(&req->messages[i]);
+            json_t *m = content ? json_pack("{s:s, s:o}", "role",
+                                            req->messages[i].role == LLMC_ROLE_USER ? "user" : "assistant",
+                                            "content", content)
+                                : NULL;
             bad |= m ? json_array_append_new(messages, m) : -1;
         }
         bad |= json_object_set(root, "messages", messages);
@@ -52,12 +124,18 @@ char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool str
                 bad |= put(meta, req->metadata[i].key, json_string(req->metadata[i].value));
             bad |= put(root, "metadata", meta);
         }
+        if (req->n_tools) {
+            bad |= put(root, "tools", tools_of(req));
+            if (req->tool_choice != LLMC_TOOL_CHOICE_AUTO)
+                bad |= put(root, "tool_choice", tool_choice_of(req));
+        }
     }
     char *out = bad ? NULL : json_dumps(root, JSON_COMPACT);
     json_decref(messages);
     json_decref(root);
     if (!out)
-        llmc_error_set(err, LLMC_E_NOMEM, "out of memory while encoding the request");
+        llmc_error_set(err, LLMC_E_NOMEM,
+                       "could not encode the request (out of memory, or a tool call's input is not a JSON object)");
     return out;
 }
 
@@ -120,6 +198,8 @@ llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out
             added = llmc_response_add_block(out, LLMC_BLOCK_TEXT, dup_member(block, "text", &oom), NULL, NULL);
         } else if (strcmp(btype, "thinking") == 0) {
             added = llmc_response_add_block(out, LLMC_BLOCK_THINKING, dup_member(block, "thinking", &oom), NULL, NULL);
+            if (added == 0 && llmc_response_set_signature(out, dup_member(block, "signature", &oom)) < 0)
+                added = -1;
         } else if (strcmp(btype, "tool_use") == 0) {
             char *input = json_dumps(json_object_get(block, "input"), JSON_COMPACT | JSON_ENCODE_ANY);
             added = llmc_response_add_block(out, LLMC_BLOCK_TOOL_USE, input, dup_member(block, "id", &oom),

@@ -247,7 +247,7 @@ llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_res
         if (resp.status == 401 && call.cred.source == LLMC_SOURCE_STORE)
             llmc_store_mark(call.endpoint->name, call.cred.store_label, false);
         if (err && tried[0])
-            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "also rejected before it: %s", tried);
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "also rejected before it: %.480s", tried);
         goto done;
     }
     if (call.cred.source == LLMC_SOURCE_STORE && tried[0])

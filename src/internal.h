@@ -234,10 +234,34 @@ llmc_endpoint *llmc_client_endpoint(llmc_client *c, const char *name, size_t nam
 double llmc_now_s(void);
 
 /* ---- requests and responses (request.c, response.c) ---- */
+/* A message is a list of parts: the shapes both dialects can express. */
+typedef enum llmc_part_kind {
+    LLMC_PART_TEXT = 0,
+    LLMC_PART_IMAGE = 1,           /* text: base64 data; name: media type */
+    LLMC_PART_TOOL_USE = 2,        /* id, name, text: the input as JSON */
+    LLMC_PART_TOOL_RESULT = 3,     /* id: the call it answers; text: the result; is_error */
+    LLMC_PART_THINKING = 4         /* text; id: the signature (Anthropic wants it back) */
+} llmc_part_kind;
+
+typedef struct llmc_part {
+    llmc_part_kind kind;
+    char *text;
+    char *id;
+    char *name;
+    bool is_error;
+} llmc_part;
+
 typedef struct llmc_message {
     llmc_role role;
-    char *text;
+    llmc_part *parts;
+    size_t n_parts;
 } llmc_message;
+
+typedef struct llmc_tool {
+    char *name;
+    char *description;
+    json_t *schema;                /* owned reference: the JSON-schema parameters */
+} llmc_tool;
 
 struct llmc_request {
     char *model;
@@ -251,6 +275,10 @@ struct llmc_request {
     size_t n_stops;
     llmc_kv *metadata;
     size_t n_metadata;
+    llmc_tool *tools;
+    size_t n_tools;
+    llmc_tool_choice tool_choice;
+    char *tool_choice_name;
     bool keep_raw;
 };
 
@@ -259,6 +287,7 @@ typedef struct llmc_block {
     char *text;                    /* text, thinking, or tool input JSON */
     char *tool_id;                 /* tool-use blocks */
     char *tool_name;
+    char *signature;               /* thinking blocks (Anthropic): to send the block back */
 } llmc_block;
 
 struct llmc_response {
@@ -279,6 +308,8 @@ llmc_response *llmc_response_alloc(void);
 /* Append a block (takes ownership of the strings, which may be NULL). -1 on out of memory. */
 int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, char *tool_id,
                             char *tool_name);
+/* Give the last block its signature (takes ownership). -1 on out of memory or no block. */
+int llmc_response_set_signature(llmc_response *r, char *signature);
 /* Build r->text from the text blocks. -1 on out of memory. */
 int llmc_response_finish(llmc_response *r);
 

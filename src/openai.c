@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static int put(json_t *obj, const char *key, json_t *value)
@@ -17,6 +18,108 @@ static int append(json_t *array, json_t *value)
     return value ? json_array_append_new(array, value) : -1;
 }
 
+/* A user turn: its tool results become "tool" messages (first, as they answer the previous
+ * assistant turn), then its text and images one "user" message. */
+static int append_user_turn(json_t *messages, const llmc_message *m)
+{
+    int bad = 0;
+    size_t texts = 0, images = 0;
+    for (size_t i = 0; i < m->n_parts && !bad; i++) {
+        const llmc_part *p = &m->parts[i];
+        if (p->kind == LLMC_PART_TOOL_RESULT)
+            bad |= append(messages, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", p->id, "content",
+                                              p->text));
+        texts += p->kind == LLMC_PART_TEXT;
+        images += p->kind == LLMC_PART_IMAGE;
+    }
+    if (bad || texts + images == 0)
+        return bad;
+    if (images == 0 && texts == 1) {
+        for (size_t i = 0; i < m->n_parts; i++)
+            if (m->parts[i].kind == LLMC_PART_TEXT)
+                return append(messages, json_pack("{s:s, s:s}", "role", "user", "content", m->parts[i].text));
+    }
+    json_t *content = json_array();
+    for (size_t i = 0; content && i < m->n_parts && !bad; i++) {
+        const llmc_part *p = &m->parts[i];
+        if (p->kind == LLMC_PART_TEXT) {
+            bad |= append(content, json_pack("{s:s, s:s}", "type", "text", "text", p->text));
+        } else if (p->kind == LLMC_PART_IMAGE) {
+            size_t len = strlen(p->name) + strlen(p->text) + 16;
+            char *url = malloc(len);
+            if (url)
+                snprintf(url, len, "data:%s;base64,%s", p->name, p->text);
+            bad |= url ? append(content, json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url)) : -1;
+            free(url);
+        }
+    }
+    if (!content)
+        return -1;
+    if (bad) {
+        json_decref(content);
+        return bad;
+    }
+    return append(messages, json_pack("{s:s, s:o}", "role", "user", "content", content));
+}
+
+/* An assistant turn: text as content (null when there is none), tool calls as tool_calls.
+ * Thinking is not sent back: OpenAI-compatible servers do not take it as input. */
+static int append_assistant_turn(json_t *messages, const llmc_message *m)
+{
+    llmc_buf text = {0};
+    json_t *calls = NULL;
+    int bad = 0;
+    for (size_t i = 0; i < m->n_parts && !bad; i++) {
+        const llmc_part *p = &m->parts[i];
+        if (p->kind == LLMC_PART_TEXT) {
+            bad |= llmc_buf_append_str(&text, p->text);
+        } else if (p->kind == LLMC_PART_TOOL_USE) {
+            if (!calls && !(calls = json_array()))
+                bad = -1;
+            else
+                bad |= append(calls, json_pack("{s:s, s:s, s:{s:s, s:s}}", "id", p->id, "type", "function",
+                                               "function", "name", p->name, "arguments", p->text));
+        }
+    }
+    json_t *msg = bad ? NULL : json_pack("{s:s}", "role", "assistant");
+    if (msg) {
+        bad |= put(msg, "content", text.data ? json_string(text.data) : json_null());
+        if (calls)
+            bad |= json_object_set(msg, "tool_calls", calls);
+    }
+    json_decref(calls);
+    llmc_buf_free(&text);
+    return bad ? (json_decref(msg), -1) : append(messages, msg);
+}
+
+static json_t *tools_of(const llmc_request *req)
+{
+    json_t *tools = json_array();
+    for (size_t i = 0; tools && i < req->n_tools; i++) {
+        json_t *fn = json_pack("{s:s, s:O}", "name", req->tools[i].name, "parameters", req->tools[i].schema);
+        if (fn && req->tools[i].description)
+            json_object_set_new(fn, "description", json_string(req->tools[i].description));
+        json_t *t = fn ? json_pack("{s:s, s:o}", "type", "function", "function", fn) : NULL;
+        if (!t || json_array_append_new(tools, t) != 0) {
+            json_decref(tools);
+            return NULL;
+        }
+    }
+    return tools;
+}
+
+static json_t *tool_choice_of(const llmc_request *req)
+{
+    switch (req->tool_choice) {
+    case LLMC_TOOL_CHOICE_AUTO: return json_string("auto");
+    case LLMC_TOOL_CHOICE_ANY: return json_string("required");
+    case LLMC_TOOL_CHOICE_NONE: return json_string("none");
+    case LLMC_TOOL_CHOICE_TOOL:
+        return json_pack("{s:s, s:{s:s}}", "type", "function", "function", "name", req->tool_choice_name);
+    }
+    return NULL;
+}
+
 char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err)
 {
     json_t *root = json_object();
@@ -24,14 +127,16 @@ char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream
     int bad = !root || !messages;
     if (!bad) {
         bad |= put(root, "model", json_string(model));
-        if (stream)
+        if (stream) {
             bad |= put(root, "stream", json_true());
+            /* usage arrives only when asked for on some servers (OpenAI, Fireworks) */
+            bad |= put(root, "stream_options", json_pack("{s:b}", "include_usage", 1));
+        }
         if (req->system)
             bad |= append(messages, json_pack("{s:s, s:s}", "role", "system", "content", req->system));
         for (size_t i = 0; i < req->n_messages && !bad; i++)
-            bad |= append(messages, json_pack("{s:s, s:s}", "role",
-                                              req->messages[i].role == LLMC_ROLE_USER ? "user" : "assistant",
-                                              "content", req->messages[i].text));
+            bad |= req->messages[i].role == LLMC_ROLE_USER ? append_user_turn(messages, &req->messages[i])
+                                                           : append_assistant_turn(messages, &req->messages[i]);
         bad |= json_object_set(root, "messages", messages);
         if (req->max_tokens > 0)
             bad |= put(root, "max_tokens", json_integer(req->max_tokens));
@@ -58,6 +163,11 @@ char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream
         }
         if (meta)
             bad |= put(root, "metadata", meta);
+        if (req->n_tools) {
+            bad |= put(root, "tools", tools_of(req));
+            if (req->tool_choice != LLMC_TOOL_CHOICE_AUTO)
+                bad |= put(root, "tool_choice", tool_choice_of(req));
+        }
     }
     char *out = bad ? NULL : json_dumps(root, JSON_COMPACT);
     json_decref(messages);

@@ -1,9 +1,11 @@
 /*
- * request.c — the request builder: a plain record of what the caller wants, with no provider
- * shape in it. The dialect encoders turn it into JSON at send time.
+ * request.c — the request builder: a plain record of what the caller wants — turns made of parts
+ * (text, images, tool calls and results, thinking), tools, sampling — with no provider shape in
+ * it. The dialect encoders turn it into JSON at send time.
  */
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +29,22 @@ void llmc_request_free(llmc_request *req)
         return;
     free(req->model);
     free(req->system);
-    for (size_t i = 0; i < req->n_messages; i++)
-        free(req->messages[i].text);
+    for (size_t i = 0; i < req->n_messages; i++) {
+        for (size_t j = 0; j < req->messages[i].n_parts; j++) {
+            free(req->messages[i].parts[j].text);
+            free(req->messages[i].parts[j].id);
+            free(req->messages[i].parts[j].name);
+        }
+        free(req->messages[i].parts);
+    }
     free(req->messages);
+    for (size_t i = 0; i < req->n_tools; i++) {
+        free(req->tools[i].name);
+        free(req->tools[i].description);
+        json_decref(req->tools[i].schema);
+    }
+    free(req->tools);
+    free(req->tool_choice_name);
     for (size_t i = 0; i < req->n_stops; i++)
         free(req->stops[i]);
     free(req->stops);
@@ -66,25 +81,212 @@ llmc_code llmc_request_set_system(llmc_request *req, const char *system)
     return replace_string(&req->system, system);
 }
 
-llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char *text)
+/* A new, empty turn at the end. */
+static llmc_message *new_turn(llmc_request *req, llmc_role role)
 {
-    if (!req || !text || (role != LLMC_ROLE_USER && role != LLMC_ROLE_ASSISTANT))
-        return LLMC_E_INVALID_ARG;
     if (req->n_messages == req->cap_messages) {
         size_t cap = req->cap_messages ? req->cap_messages * 2 : 4;
         llmc_message *grown = realloc(req->messages, cap * sizeof *grown);
         if (!grown)
-            return LLMC_E_NOMEM;
+            return NULL;
         req->messages = grown;
         req->cap_messages = cap;
     }
+    llmc_message *m = &req->messages[req->n_messages++];
+    *m = (llmc_message){role, NULL, 0};
+    return m;
+}
+
+static bool has_part(const llmc_message *m, llmc_part_kind kind)
+{
+    for (size_t i = 0; i < m->n_parts; i++)
+        if (m->parts[i].kind == kind)
+            return true;
+    return false;
+}
+
+/* The turn a new part of `role` joins: the last turn when it has that role and is still open
+ * (a user turn so far holding only images and tool results), else a new one. */
+static llmc_message *turn_for(llmc_request *req, llmc_role role, bool joins_open_turn)
+{
+    llmc_message *last = req->n_messages ? &req->messages[req->n_messages - 1] : NULL;
+    if (joins_open_turn && last && last->role == role && !has_part(last, LLMC_PART_TEXT))
+        return last;
+    return new_turn(req, role);
+}
+
+/* Append a part (taking ownership of the strings; they are freed on failure). */
+static llmc_code add_part(llmc_message *m, llmc_part_kind kind, char *text, char *id, char *name, bool is_error)
+{
+    llmc_part *grown = m ? realloc(m->parts, (m->n_parts + 1) * sizeof *grown) : NULL;
+    if (!grown) {
+        free(text);
+        free(id);
+        free(name);
+        return LLMC_E_NOMEM;
+    }
+    m->parts = grown;
+    m->parts[m->n_parts++] = (llmc_part){kind, text, id, name, is_error};
+    return LLMC_OK;
+}
+
+/* Copies of up to three strings (NULL stays NULL); false when one could not be copied. */
+static bool copy3(const char *a, const char *b, const char *c, char **pa, char **pb, char **pc)
+{
+    *pa = a ? strdup(a) : NULL;
+    *pb = b ? strdup(b) : NULL;
+    *pc = c ? strdup(c) : NULL;
+    if ((a && !*pa) || (b && !*pb) || (c && !*pc)) {
+        free(*pa);
+        free(*pb);
+        free(*pc);
+        return false;
+    }
+    return true;
+}
+
+llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char *text)
+{
+    if (!req || !text || (role != LLMC_ROLE_USER && role != LLMC_ROLE_ASSISTANT))
+        return LLMC_E_INVALID_ARG;
     char *copy = strdup(text);
     if (!copy)
         return LLMC_E_NOMEM;
-    req->messages[req->n_messages].role = role;
-    req->messages[req->n_messages].text = copy;
-    req->n_messages++;
+    return add_part(turn_for(req, role, role == LLMC_ROLE_USER), LLMC_PART_TEXT, copy, NULL, NULL, false);
+}
+
+llmc_code llmc_request_add_tool_result(llmc_request *req, const char *tool_call_id, const char *content, int is_error)
+{
+    if (!req || !tool_call_id || !*tool_call_id || !content)
+        return LLMC_E_INVALID_ARG;
+    char *text, *id, *unused;
+    if (!copy3(content, tool_call_id, NULL, &text, &id, &unused))
+        return LLMC_E_NOMEM;
+    return add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_TOOL_RESULT, text, id, NULL, is_error != 0);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static char *base64(const unsigned char *in, size_t len)
+{
+    if (len > (SIZE_MAX - 1) / 4 * 3 - 3)
+        return NULL;
+    char *out = malloc((len + 2) / 3 * 4 + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    size_t i = 0;
+    for (; i + 2 < len; i += 3) {
+        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+        *o++ = b64[v >> 18];
+        *o++ = b64[(v >> 12) & 63];
+        *o++ = b64[(v >> 6) & 63];
+        *o++ = b64[v & 63];
+    }
+    if (i < len) {
+        unsigned v = (unsigned)in[i] << 16 | (i + 1 < len ? (unsigned)in[i + 1] << 8 : 0);
+        *o++ = b64[v >> 18];
+        *o++ = b64[(v >> 12) & 63];
+        *o++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+        *o++ = '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len)
+{
+    if (!req || !media_type || strncmp(media_type, "image/", 6) != 0 || !bytes || len == 0)
+        return LLMC_E_INVALID_ARG;
+    char *data = base64(bytes, len);
+    char *type = strdup(media_type);
+    if (!data || !type) {
+        free(data);
+        free(type);
+        return LLMC_E_NOMEM;
+    }
+    return add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_IMAGE, data, NULL, type, false);
+}
+
+llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp)
+{
+    if (!req || !resp)
+        return LLMC_E_INVALID_ARG;
+    llmc_message *m = new_turn(req, LLMC_ROLE_ASSISTANT);
+    if (!m)
+        return LLMC_E_NOMEM;
+    for (size_t i = 0; i < resp->n_blocks; i++) {
+        const llmc_block *b = &resp->blocks[i];
+        char *text, *id, *name;
+        llmc_code rc = LLMC_OK;
+        switch (b->type) {
+        case LLMC_BLOCK_TEXT:
+            if (!b->text || !*b->text)
+                continue; /* providers refuse empty text blocks */
+            if (!copy3(b->text, NULL, NULL, &text, &id, &name))
+                return LLMC_E_NOMEM;
+            rc = add_part(m, LLMC_PART_TEXT, text, NULL, NULL, false);
+            break;
+        case LLMC_BLOCK_THINKING:
+            if (!copy3(b->text ? b->text : "", b->signature, NULL, &text, &id, &name))
+                return LLMC_E_NOMEM;
+            rc = add_part(m, LLMC_PART_THINKING, text, id, NULL, false);
+            break;
+        case LLMC_BLOCK_TOOL_USE:
+            if (!copy3(b->text && *b->text ? b->text : "{}", b->tool_id ? b->tool_id : "", b->tool_name ? b->tool_name : "",
+                       &text, &id, &name))
+                return LLMC_E_NOMEM;
+            rc = add_part(m, LLMC_PART_TOOL_USE, text, id, name, false);
+            break;
+        case LLMC_BLOCK_OTHER:
+            continue; /* server-side blocks cannot be replayed portably */
+        }
+        if (rc != LLMC_OK)
+            return rc;
+    }
+    if (m->n_parts == 0) {
+        /* nothing replayable (e.g. an empty reply): keep the turn, as an empty text */
+        char *empty = strdup("");
+        return empty ? add_part(m, LLMC_PART_TEXT, empty, NULL, NULL, false) : LLMC_E_NOMEM;
+    }
     return LLMC_OK;
+}
+
+llmc_code llmc_request_add_tool(llmc_request *req, const char *name, const char *description,
+                                const char *parameters_schema)
+{
+    if (!req || !name || !*name)
+        return LLMC_E_INVALID_ARG;
+    json_t *schema = json_loads(parameters_schema ? parameters_schema : "{\"type\":\"object\",\"properties\":{}}",
+                                0, NULL);
+    if (!json_is_object(schema)) {
+        json_decref(schema);
+        return LLMC_E_INVALID_ARG;
+    }
+    llmc_tool *grown = realloc(req->tools, (req->n_tools + 1) * sizeof *grown);
+    if (!grown) {
+        json_decref(schema);
+        return LLMC_E_NOMEM;
+    }
+    req->tools = grown;
+    char *n, *d, *unused;
+    if (!copy3(name, description, NULL, &n, &d, &unused)) {
+        json_decref(schema);
+        return LLMC_E_NOMEM;
+    }
+    req->tools[req->n_tools++] = (llmc_tool){n, d, schema};
+    return LLMC_OK;
+}
+
+llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name)
+{
+    if (!req || choice < LLMC_TOOL_CHOICE_AUTO || choice > LLMC_TOOL_CHOICE_TOOL ||
+        (choice == LLMC_TOOL_CHOICE_TOOL && (!name || !*name)))
+        return LLMC_E_INVALID_ARG;
+    llmc_code rc = replace_string(&req->tool_choice_name, choice == LLMC_TOOL_CHOICE_TOOL ? name : NULL);
+    if (rc == LLMC_OK)
+        req->tool_choice = choice;
+    return rc;
 }
 
 llmc_code llmc_request_set_max_tokens(llmc_request *req, long max_tokens)

@@ -20,6 +20,7 @@ void llmc_response_free(llmc_response *r)
         free(r->blocks[i].text);
         free(r->blocks[i].tool_id);
         free(r->blocks[i].tool_name);
+        free(r->blocks[i].signature);
     }
     free(r->blocks);
     free(r->provider);
@@ -43,7 +44,18 @@ int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, 
         return -1;
     }
     r->blocks = grown;
-    r->blocks[r->n_blocks++] = (llmc_block){type, text, tool_id, tool_name};
+    r->blocks[r->n_blocks++] = (llmc_block){type, text, tool_id, tool_name, NULL};
+    return 0;
+}
+
+int llmc_response_set_signature(llmc_response *r, char *signature)
+{
+    if (!signature || r->n_blocks == 0) {
+        free(signature);
+        return signature ? -1 : 0;
+    }
+    free(r->blocks[r->n_blocks - 1].signature);
+    r->blocks[r->n_blocks - 1].signature = signature;
     return 0;
 }
 
@@ -98,6 +110,16 @@ llmc_block_type llmc_response_block_type(const llmc_response *r, size_t i)
 const char *llmc_response_block_text(const llmc_response *r, size_t i)
 {
     return r && i < r->n_blocks ? or_empty(r->blocks[i].text) : "";
+}
+
+const char *llmc_response_block_tool_id(const llmc_response *r, size_t i)
+{
+    return r && i < r->n_blocks ? or_empty(r->blocks[i].tool_id) : "";
+}
+
+const char *llmc_response_block_tool_name(const llmc_response *r, size_t i)
+{
+    return r && i < r->n_blocks ? or_empty(r->blocks[i].tool_name) : "";
 }
 
 llmc_stop_reason llmc_response_stop_reason(const llmc_response *r)

@@ -359,6 +359,7 @@ LLMC_API llmc_code llmc_key_store_list(const char *provider, llmc_stored_key *ou
  * Requests: a builder for one call. Reusable: send it, add the reply and a new user turn, send again.
  */
 typedef struct llmc_request llmc_request;
+typedef struct llmc_response llmc_response; /* below */
 
 typedef enum llmc_role { LLMC_ROLE_USER = 0, LLMC_ROLE_ASSISTANT = 1 } llmc_role;
 
@@ -382,6 +383,36 @@ LLMC_API llmc_code llmc_request_add_stop(llmc_request *req, const char *stop);
  * `user_id`); OpenAI-compatible providers receive `user` for the key "user_id" and the other
  * entries in `metadata`. */
 LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key, const char *value);
+/* Tools the model may call. `parameters_schema` is a JSON-schema object as text (e.g.
+ * "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"); it is
+ * parsed now, so a malformed schema fails here with LLMC_E_INVALID_ARG, not at the provider.
+ * Sent as Anthropic `tools[].input_schema` or OpenAI `tools[].function.parameters`. */
+LLMC_API llmc_code llmc_request_add_tool(llmc_request *req, const char *name, const char *description,
+                                         const char *parameters_schema);
+
+typedef enum llmc_tool_choice {
+    LLMC_TOOL_CHOICE_AUTO = 0,  /* the model decides (the default) */
+    LLMC_TOOL_CHOICE_ANY = 1,   /* it must call some tool (OpenAI "required") */
+    LLMC_TOOL_CHOICE_NONE = 2,  /* it must not call tools */
+    LLMC_TOOL_CHOICE_TOOL = 3   /* it must call the tool named `name` */
+} llmc_tool_choice;
+LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name);
+
+/* Append a reply as the assistant's turn — its text, its tool calls and (for Anthropic) its
+ * thinking blocks with their signatures — so a conversation continues without copying JSON. */
+LLMC_API llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp);
+
+/* Answer a tool call: `tool_call_id` is llmc_response_block_tool_id() of the call; `content` the
+ * result as text; `is_error` says the tool failed. Results after the assistant's turn are
+ * gathered into one user turn, as Anthropic requires (OpenAI receives one "tool" message each). */
+LLMC_API llmc_code llmc_request_add_tool_result(llmc_request *req, const char *tool_call_id, const char *content,
+                                                int is_error);
+
+/* Attach an image (bytes of `media_type`, e.g. "image/png") to the current user turn, sent as
+ * base64: Anthropic `image` blocks, OpenAI `image_url` data URLs. Add images before the turn's
+ * text; llmc_request_add_message(LLMC_ROLE_USER, …) then joins the same turn. */
+LLMC_API llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len);
+
 /* Keep the response's raw JSON body (llmc_response_raw_json). Off by default. */
 LLMC_API void llmc_request_keep_raw(llmc_request *req, int keep);
 
@@ -421,6 +452,10 @@ LLMC_API size_t llmc_response_block_count(const llmc_response *resp);
 LLMC_API llmc_block_type llmc_response_block_type(const llmc_response *resp, size_t index);
 /* The text of a text or thinking block; for a tool-use block, its input as JSON text. */
 LLMC_API const char *llmc_response_block_text(const llmc_response *resp, size_t index);
+/* For a tool-use block: the call's id (answer it with llmc_request_add_tool_result) and the
+ * tool's name; "" for other blocks. */
+LLMC_API const char *llmc_response_block_tool_id(const llmc_response *resp, size_t index);
+LLMC_API const char *llmc_response_block_tool_name(const llmc_response *resp, size_t index);
 LLMC_API llmc_stop_reason llmc_response_stop_reason(const llmc_response *resp);
 /* The stop reason exactly as the provider sent it, e.g. "end_turn" or "length" ("" if none). */
 LLMC_API const char *llmc_response_stop_reason_raw(const llmc_response *resp);
