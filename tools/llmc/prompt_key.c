@@ -90,10 +90,12 @@ char *cli_read_secret(const char *prompt)
         /* Echo off, but keep canonical mode so backspace and Ctrl-U still edit the line. */
         quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
         quiet.c_lflag |= ICANON;
-        fputs(prompt, stderr);
-        fflush(stderr);
+        /* Echo goes off before the prompt appears: whoever answers the prompt (a person, or a
+         * test driving a pseudo-terminal) can never type into a still-echoing terminal. */
         echo_is_off = 1;
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        fputs(prompt, stderr);
+        fflush(stderr);
     }
     long len = read_line(buf);
     if (tty) {
