@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 /* data/ beside this file: CMake compiles with absolute source paths, so __FILE__ locates it. */
-static const char *data_path(const char *name)
+static inline const char *data_path(const char *name)
 {
     static char bufs[8][1024];
     static int next;
@@ -31,8 +31,8 @@ static const char *data_path(const char *name)
 }
 
 /* "NAME=value" (or any text) in a ring of buffers, so a test can build an environment inline. */
-static const char *envf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *envf(const char *fmt, ...)
+static inline const char *envf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline const char *envf(const char *fmt, ...)
 {
     static char bufs[32][1024];
     static int next;
@@ -55,7 +55,7 @@ typedef struct temp_home {
 
 /* A fresh HOME for this test, set in this process too: run_cli passes this process's HOME to the
  * CLI, and in-process library calls (the key store) read HOME/XDG_CONFIG_HOME from here. */
-static void home_make(temp_home *h)
+static inline void home_make(temp_home *h)
 {
     memset(h, 0, sizeof *h);
     const char *old = getenv("HOME");
@@ -77,7 +77,7 @@ static void home_make(temp_home *h)
     setenv("XDG_CONFIG_HOME", h->xdg, 1);
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+static inline int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
     (void)sb;
     (void)type;
@@ -85,7 +85,7 @@ static int remove_entry(const char *path, const struct stat *sb, int type, struc
     return remove(path);
 }
 
-static void home_remove(temp_home *h)
+static inline void home_remove(temp_home *h)
 {
     if (h->root[0])
         nftw(h->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -99,7 +99,7 @@ static void home_remove(temp_home *h)
 }
 
 /* Write `text` to `path` with exactly `mode` (umask does not apply: fchmod after create). */
-static void write_file(const char *path, const char *text, mode_t mode)
+static inline void write_file(const char *path, const char *text, mode_t mode)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) {
@@ -114,7 +114,7 @@ static void write_file(const char *path, const char *text, mode_t mode)
 }
 
 /* The whole content of a file (malloc'd), or NULL. */
-static char *read_whole(const char *path)
+static inline char *read_whole(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -132,7 +132,7 @@ static char *read_whole(const char *path)
     return buf;
 }
 
-static mode_t file_mode(const char *path)
+static inline mode_t file_mode(const char *path)
 {
     struct stat sb;
     return stat(path, &sb) == 0 ? (sb.st_mode & 0777) : (mode_t)-1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void usage(FILE *out)
 {
@@ -190,6 +191,7 @@ static int keys_set(int argc, char **argv)
     }
     char prompt[128];
     snprintf(prompt, sizeof prompt, "Key for %s (input hidden): ", provider);
+    bool tty = isatty(STDIN_FILENO);
     char *key = cli_read_secret(prompt);
     if (!key || !*key) {
         fprintf(stderr, "llmc: error: no key was given (type it at the prompt, or pipe it: "
@@ -208,6 +210,10 @@ static int keys_set(int argc, char **argv)
             rc = llmc_client_validate(client, provider, &err);
         llmc_client_set_key(client, provider, NULL, NULL);
         if (rc != LLMC_OK) {
+            /* The library calls it llmc_client_set_key; the user knows it as what they typed. */
+            if (err.diagnosis.source == LLMC_SOURCE_EXPLICIT)
+                snprintf(err.diagnosis.source_name, sizeof err.diagnosis.source_name, "%s",
+                         tty ? "key typed at the prompt" : "key read from stdin");
             cli_secret_free(key);
             cli_report_error("the key was not stored", &err);
             llmc_client_free(client);
