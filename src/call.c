@@ -101,20 +101,59 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     llmc_code rc = llmc_credential_resolve(ep, c->use_store, &call->cred, err);
     if (rc != LLMC_OK)
         return rc;
+    call->url = llmc_join_url(llmc_endpoint_base_url(ep), ep->info.messages_path);
+    if (!call->url)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    /* refuse an insecure address here, naming the key that would have travelled */
+    if ((rc = llmc_url_check(call->url, c->allow_insecure_http, err)) != LLMC_OK) {
+        if (err && err->diagnosis.cause == LLMC_CAUSE_TRANSPORT_INSECURE) {
+            err->diagnosis.source = call->cred.source;
+            llmc_strlcpy(err->diagnosis.source_name, call->cred.source_name, sizeof err->diagnosis.source_name);
+            llmc_strlcpy(err->diagnosis.fingerprint, call->cred.fingerprint, sizeof err->diagnosis.fingerprint);
+            llmc_strlcpy(err->diagnosis.provider, ep->name, sizeof err->diagnosis.provider);
+        }
+        return rc;
+    }
     if (err && err->diagnosis.severity == LLMC_SEVERITY_WARNING)
         llmc_logf(&c->log, LLMC_LOG_WARN, "%s key from %s %s: %s", ep->name, llmc_key_source_name(call->cred.source),
                   call->cred.source_name, err->diagnosis.detail);
     call->anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
     call->body = call->anthropic ? llmc_anthropic_encode(req, call->wire_model, stream, err)
                                  : llmc_openai_encode(req, call->wire_model, stream, err);
-    call->url = llmc_join_url(llmc_endpoint_base_url(ep), ep->info.messages_path);
-    if (!call->body || !call->url)
+    if (!call->body)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     call->headers = llmc_dialect_headers(ep->info.dialect, stream);
     llmc_transport_opts_for(c, ep, &call->opts);
     llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; key from %s %s, %s)", call->url, call->wire_model,
               llmc_key_source_name(call->cred.source), call->cred.source_name, call->cred.fingerprint);
     return LLMC_OK;
+}
+
+llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, bool quick, llmc_call *call,
+                        llmc_http_response *resp, llmc_error *err)
+{
+    memset(call, 0, sizeof *call);
+    call->client = c;
+    call->endpoint = ep;
+    if (err)
+        llmc_strlcpy(err->provider, ep->name, sizeof err->provider);
+    llmc_code rc = llmc_credential_resolve(ep, c->use_store, &call->cred, err);
+    if (rc != LLMC_OK)
+        return rc;
+    if (!(call->url = llmc_join_url(llmc_endpoint_base_url(ep), path)))
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    llmc_transport_opts_for(c, ep, &call->opts);
+    if (quick) {
+        /* a start-up check should answer quickly: no retries, a short overall limit */
+        call->opts.max_retries = 0;
+        if (call->opts.request_ms > 15000)
+            call->opts.request_ms = 15000;
+    }
+    rc = llmc_http_send(c->curl, &call->opts, "GET", call->url, llmc_dialect_headers(ep->info.dialect, false),
+                        &call->cred, ep->info.auth, NULL, 0, resp, err);
+    if (rc == LLMC_OK && (resp->status < 200 || resp->status >= 300))
+        rc = llmc_call_fail(call, resp, err);
+    return rc;
 }
 
 static llmc_cause cause_for_status(long status)

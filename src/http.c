@@ -46,8 +46,13 @@ llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *
         rc = llmc_error_set(err, LLMC_E_INSECURE,
                             "refused to send an API key over plain http:// to %s: only loopback hosts may "
                             "use http (use https, or allow insecure http explicitly)", host);
-        if (err)
+        if (err) {
+            const llmc_cause_info *info = llmc_cause_info_get(LLMC_CAUSE_TRANSPORT_INSECURE);
             err->diagnosis.cause = LLMC_CAUSE_TRANSPORT_INSECURE;
+            err->diagnosis.severity = LLMC_SEVERITY_ERROR;
+            err->diagnosis.fix = info ? info->fix : NULL;
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "the base URL is %.400s", url);
+        }
     }
     curl_free(scheme);
     curl_free(host);

@@ -29,44 +29,20 @@ llmc_code llmc_client_validate(llmc_client *c, const char *provider, llmc_error 
     llmc_error_clear(err);
     if (!c || !provider)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "client and provider must not be NULL");
-    llmc_call call;
-    memset(&call, 0, sizeof call);
-    call.client = c;
-    call.endpoint = llmc_client_endpoint(c, provider, strlen(provider));
-    if (!call.endpoint)
+    llmc_endpoint *ep = llmc_client_endpoint(c, provider, strlen(provider));
+    if (!ep)
         return llmc_error_set(err, LLMC_E_CONFIG, "unknown provider \"%s\"", provider);
-    if (err)
-        llmc_strlcpy(err->provider, call.endpoint->name, sizeof err->provider);
-    llmc_code rc = llmc_credential_resolve(call.endpoint, c->use_store, &call.cred, err);
+    llmc_call call;
     llmc_http_response resp = {0};
-    if (rc != LLMC_OK)
-        goto done;
-    call.url = llmc_join_url(llmc_endpoint_base_url(call.endpoint), call.endpoint->info.models_path);
-    if (!call.url) {
-        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-        goto done;
-    }
-    llmc_transport_opts_for(c, call.endpoint, &call.opts);
-    /* a start-up check should answer quickly: no retries, a short overall limit */
-    call.opts.max_retries = 0;
-    if (call.opts.request_ms > 15000)
-        call.opts.request_ms = 15000;
-    const char *const *headers = llmc_dialect_headers(call.endpoint->info.dialect, false);
-    rc = llmc_http_send(c->curl, &call.opts, "GET", call.url, headers, &call.cred, call.endpoint->info.auth, NULL, 0,
-                        &resp, err);
-    if (rc != LLMC_OK)
-        goto done;
-    if (resp.status >= 200 && resp.status < 300) {
+    llmc_code rc = llmc_call_get(c, ep, ep->info.models_path, true, &call, &resp, err);
+    if (rc == LLMC_OK) {
         if (call.cred.source == LLMC_SOURCE_STORE)
-            llmc_store_mark(call.endpoint->name, call.cred.store_label, true);
-        llmc_logf(&c->log, LLMC_LOG_INFO, "%s key from %s %s (%s) is accepted", call.endpoint->name,
+            llmc_store_mark(ep->name, call.cred.store_label, true);
+        llmc_logf(&c->log, LLMC_LOG_INFO, "%s key from %s %s (%s) is accepted", ep->name,
                   llmc_key_source_name(call.cred.source), call.cred.source_name, call.cred.fingerprint);
-    } else {
-        rc = llmc_call_fail(&call, &resp, err);
-        if (resp.status == 401 && call.cred.source == LLMC_SOURCE_STORE)
-            llmc_store_mark(call.endpoint->name, call.cred.store_label, false);
+    } else if (resp.status == 401 && call.cred.source == LLMC_SOURCE_STORE) {
+        llmc_store_mark(ep->name, call.cred.store_label, false);
     }
-done:
     llmc_http_response_free(&resp);
     llmc_call_finish(&call, err);
     if (rc == LLMC_OK && err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)

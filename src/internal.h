@@ -347,6 +347,11 @@ typedef struct llmc_call {
 /* Route, resolve the key, encode (with "stream": true when `stream`), build URL and options.
  * Always call llmc_call_finish afterwards, whatever this returned. */
 llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream, llmc_call *call, llmc_error *err);
+/* An authenticated GET of base URL + `path` (the models list; validation). A non-2xx answer is
+ * decoded into err and returned as its code. `quick`: no retries and at most 15 s. Always call
+ * llmc_call_finish and llmc_http_response_free afterwards. */
+llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, bool quick, llmc_call *call,
+                        llmc_http_response *resp, llmc_error *err);
 /* Fill err from a non-2xx response: provider body, diagnosis for 401/403, redirect refusal. */
 llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err);
 /* After a 401, replace the credential with the chain's next different key, if there is one;

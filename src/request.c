@@ -23,20 +23,24 @@ llmc_request *llmc_request_new(const char *model)
     return req;
 }
 
+static void free_turn(llmc_message *m)
+{
+    for (size_t j = 0; j < m->n_parts; j++) {
+        free(m->parts[j].text);
+        free(m->parts[j].id);
+        free(m->parts[j].name);
+    }
+    free(m->parts);
+}
+
 void llmc_request_free(llmc_request *req)
 {
     if (!req)
         return;
     free(req->model);
     free(req->system);
-    for (size_t i = 0; i < req->n_messages; i++) {
-        for (size_t j = 0; j < req->messages[i].n_parts; j++) {
-            free(req->messages[i].parts[j].text);
-            free(req->messages[i].parts[j].id);
-            free(req->messages[i].parts[j].name);
-        }
-        free(req->messages[i].parts);
-    }
+    for (size_t i = 0; i < req->n_messages; i++)
+        free_turn(&req->messages[i]);
     free(req->messages);
     for (size_t i = 0; i < req->n_tools; i++) {
         free(req->tools[i].name);
@@ -153,6 +157,14 @@ llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char
     if (!copy)
         return LLMC_E_NOMEM;
     return add_part(turn_for(req, role, role == LLMC_ROLE_USER), LLMC_PART_TEXT, copy, NULL, NULL, false);
+}
+
+llmc_code llmc_request_drop_last_turn(llmc_request *req)
+{
+    if (!req || req->n_messages == 0)
+        return LLMC_E_INVALID_ARG;
+    free_turn(&req->messages[--req->n_messages]);
+    return LLMC_OK;
 }
 
 llmc_code llmc_request_add_tool_result(llmc_request *req, const char *tool_call_id, const char *content, int is_error)

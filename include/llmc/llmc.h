@@ -286,6 +286,22 @@ LLMC_API void llmc_client_use_key_store(llmc_client *client, int use);
 LLMC_API const char *llmc_client_provider_at(const llmc_client *client, size_t index);
 
 /* ---------------------------------------------------------------------------------------------
+ * Models.
+ */
+typedef struct llmc_model_info {
+    char id[160];              /* what goes after "provider/" in a model string */
+    char display_name[160];    /* Anthropic's display name; "" elsewhere */
+    char owned_by[64];         /* OpenAI-compatible `owned_by`; "" for Anthropic */
+    char created[40];          /* RFC 3339 (Anthropic) or Unix seconds (others), as sent */
+    unsigned char reserved[32];
+} llmc_model_info;
+
+/* The models `provider` offers (all pages). On success *out is an array of *count entries owned
+ * by the caller (release with llmc_free); on failure *out is NULL and err says why. */
+LLMC_API llmc_code llmc_models_list(llmc_client *client, const char *provider, llmc_model_info **out,
+                                    size_t *count, llmc_error *err);
+
+/* ---------------------------------------------------------------------------------------------
  * Keys: inspection, validation and the key store.
  */
 
@@ -383,6 +399,10 @@ LLMC_API llmc_code llmc_request_add_stop(llmc_request *req, const char *stop);
  * `user_id`); OpenAI-compatible providers receive `user` for the key "user_id" and the other
  * entries in `metadata`. */
 LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key, const char *value);
+/* Remove the last turn (e.g. a user turn whose call failed, before trying another). Returns
+ * LLMC_E_INVALID_ARG when there is none. */
+LLMC_API llmc_code llmc_request_drop_last_turn(llmc_request *req);
+
 /* Tools the model may call. `parameters_schema` is a JSON-schema object as text (e.g.
  * "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"); it is
  * parsed now, so a malformed schema fails here with LLMC_E_INVALID_ARG, not at the provider.
