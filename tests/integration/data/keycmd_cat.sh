@@ -1,0 +1,3 @@
+#!/bin/sh
+# A key command that prints the key kept in the file it is given (as `pass show` would).
+exec cat "$1"

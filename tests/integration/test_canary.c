@@ -1,0 +1,403 @@
+/*
+ * test_canary.c — secret hygiene end to end: recognizable canary keys go through the CLI and the
+ * library (success, 401, 403, repaired whitespace, key file, key command, key store, doctor,
+ * keys list/check, verbose and debug logs) and must then appear nowhere — no stdout, stderr, log
+ * line, error struct or file left under HOME — except the key store (0600) and what the emulator
+ * received. "Appear" means the whole key or any 8 characters of its secret part.
+ */
+#include "auth_fixture.h"
+
+#include <jansson.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "llmc/llmc.h"
+
+typedef struct canary {
+    const char *provider, *state, *prefix, *secret;
+    char key[160];
+} canary;
+
+/* Shaped like real keys of each provider, so the static checks let them through to the wire. */
+static canary canaries[] = {
+    {"anthropic", "valid", "sk-ant-api03-", "CANARYvalid7Qm2Xr9Lk4Wp8Zt3Nb6Hj1Fd5Gs0Ye2Uc7Vi4Ob9Ta3Rn6Ml8Kq1Ex5CANARYAA", ""},
+    {"anthropic", "revoked", "sk-ant-api03-", "CANARYrevok3Hs8Jd2Kf7Lg1Zm6Xn4Cb9Vq5Wr0Et3Yu8Ip2Oa7Sd1Fg6Hj4Kl9CANARYAA", ""},
+    {"anthropic", "forbidden", "sk-ant-api03-", "CANARYforbd5Qw1Er6Ty2Ui7Op3As8Df4Gh9Jk0Lz5Xc1Vb6Nm2Qa7Ws3Ed8Rf4CANARYAA", ""},
+    {"cerebras", "valid", "csk-", "canaryc3rebras7x2k9m4p8q1w6e3r5t0y2u7i4o9a1s6d3f8g5h", ""},
+    {"openai", "revoked", "sk-proj-", "CANARYopenai4Rt8Yu2Io6Pa1Sd5Fg9Hj3Kl7Zx0Cv4Bn8Mq2We6", ""},
+    {"fireworks", "valid", "fw_", "CANARYfw3Kq9Lm2Np7Vx", ""},
+};
+#define N_CANARIES (sizeof canaries / sizeof canaries[0])
+enum { ANT_VALID, ANT_REVOKED, ANT_FORBIDDEN, CB_VALID, OAI_REVOKED, FW_VALID };
+
+static emulator emu;
+static temp_home home;
+static char outside[256]; /* a directory outside HOME for the key file and the key command's file */
+
+/* Fail when `len` bytes at `data` hold any canary or any 8-character piece of a secret part. */
+static void assert_clean_mem(const char *where, const void *data, size_t len)
+{
+    for (size_t c = 0; c < N_CANARIES; c++) {
+        const char *secret = canaries[c].secret;
+        size_t sl = strlen(secret);
+        for (size_t i = 0; i + 8 <= sl; i++)
+            if (memmem(data, len, secret + i, 8))
+                fail_msg("%s holds 8 characters (\"%.8s\") of the %s %s canary key", where, secret + i,
+                         canaries[c].provider, canaries[c].state);
+    }
+}
+
+static void assert_clean(const char *where, const char *text)
+{
+    assert_clean_mem(where, text, strlen(text));
+}
+
+static void assert_clean_result(const char *what, const cli_result *r)
+{
+    assert_clean_mem(envf("stdout of `llmc %s`", what), r->out, strlen(r->out));
+    assert_clean_mem(envf("stderr of `llmc %s`", what), r->err, strlen(r->err));
+}
+
+static const char *const *base_env(void)
+{
+    static const char *env[8];
+    env[0] = home.xdg_env;
+    env[1] = envf("ANTHROPIC_BASE_URL=%s", emulator_base_url(&emu, "anthropic"));
+    env[2] = envf("CEREBRAS_BASE_URL=%s", emulator_base_url(&emu, "cerebras"));
+    env[3] = envf("FIREWORKS_BASE_URL=%s", emulator_base_url(&emu, "fireworks"));
+    env[4] = envf("OPENAI_BASE_URL=%s", emulator_base_url(&emu, "openai"));
+    env[5] = NULL;
+    return env;
+}
+
+/* Run the CLI with the emulator's base URLs plus `extra`; check its output is clean. */
+static cli_result run(const char *what, const char *const *args, const char *const *extra, const char *stdin_text)
+{
+    const char *env[24];
+    size_t n = 0;
+    for (const char *const *b = base_env(); *b; b++)
+        env[n++] = *b;
+    for (size_t i = 0; extra && extra[i] && n < 23; i++)
+        env[n++] = extra[i];
+    env[n] = NULL;
+    cli_result r = run_cli(args, env, stdin_text);
+    assert_clean_result(what, &r);
+    return r;
+}
+
+static void test_cli_calls(void **state)
+{
+    (void)state;
+    const char *valid = canaries[ANT_VALID].key;
+    const char *hi[] = {"hi", NULL};
+    const char *verbose[] = {"-v", "hi", NULL};
+    const char *json[] = {"--json", "hi", NULL};
+
+    const char *ok_env[] = {envf("ANTHROPIC_API_KEY=%s", valid), "LLMC_LOG=debug", NULL};
+    cli_result r = run("hi (valid key)", hi, ok_env, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    r = run("-v hi (valid key, LLMC_LOG=debug)", verbose, ok_env, NULL);
+    assert_int_equal(r.status, 0);
+    assert_true(strlen(r.err) > 0); /* there was a verbose log to check */
+    cli_result_free(&r);
+
+    const char *ws_env[] = {envf("ANTHROPIC_API_KEY=  %s\r\n", valid), NULL};
+    r = run("hi (key with whitespace)", verbose, ws_env, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.err, "key.whitespace"));
+    cli_result_free(&r);
+
+    const char *rev_env[] = {envf("ANTHROPIC_API_KEY=%s", canaries[ANT_REVOKED].key), "LLMC_LOG=debug", NULL};
+    r = run("-v hi (revoked key)", verbose, rev_env, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "auth.rejected"));
+    cli_result_free(&r);
+    r = run("--json hi (revoked key)", json, rev_env, NULL);
+    assert_int_equal(r.status, 3);
+    cli_result_free(&r);
+
+    const char *forb_env[] = {envf("ANTHROPIC_API_KEY=%s", canaries[ANT_FORBIDDEN].key), NULL};
+    r = run("-v hi (forbidden key)", verbose, forb_env, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "auth.forbidden"));
+    cli_result_free(&r);
+
+    /* OpenAI echoes a masked key in its 401 message: only 3 leading and 4 trailing characters */
+    const char *oai[] = {"-v", "-m", "openai/gpt-4o-mini", "hi", NULL};
+    const char *oai_env[] = {envf("OPENAI_API_KEY=%s", canaries[OAI_REVOKED].key), "LLMC_LOG=debug", NULL};
+    r = run("-m openai/… hi (revoked key)", oai, oai_env, NULL);
+    assert_int_equal(r.status, 3);
+    cli_result_free(&r);
+
+    /* a key file outside HOME, and a key command reading a file outside HOME */
+    char key_file[400];
+    snprintf(key_file, sizeof key_file, "%s/anthropic.key", outside);
+    write_file(key_file, envf("%s\n", valid), 0600);
+    const char *file_env[] = {envf("ANTHROPIC_API_KEY_FILE=%s", key_file), "LLMC_LOG=debug", NULL};
+    r = run("-v hi (key file)", verbose, file_env, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    char cb_file[400];
+    snprintf(cb_file, sizeof cb_file, "%s/cerebras.key", outside);
+    write_file(cb_file, canaries[CB_VALID].key, 0600);
+    write_file(home.config, envf("[provider cerebras]\nkey_command = %s %s\n", data_path("keycmd_cat.sh"), cb_file),
+               0600);
+    const char *cb[] = {"-v", "-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    const char *dbg[] = {"LLMC_LOG=debug", NULL};
+    r = run("-v -m cerebras/… hi (key command)", cb, dbg, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+
+    /* the key store: set from a pipe (checked live first), then used, listed, checked, doctored */
+    const char *set[] = {"keys", "set", "anthropic", "--check", NULL};
+    r = run("keys set anthropic --check", set, NULL, envf("%s\n", valid));
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    const char *set_fw[] = {"keys", "set", "fireworks", NULL};
+    r = run("keys set fireworks", set_fw, NULL, canaries[FW_VALID].key);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    r = run("-v hi (stored key)", verbose, dbg, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    const char *list[] = {"keys", "list", NULL};
+    r = run("keys list", list, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    const char *list_json[] = {"keys", "list", "--json", NULL};
+    r = run("keys list --json", list_json, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    const char *check[] = {"keys", "check", NULL};
+    const char *oai_only[] = {envf("OPENAI_API_KEY=%s", canaries[OAI_REVOKED].key), NULL};
+    r = run("keys check", check, oai_only, NULL);
+    assert_int_equal(r.status, 3); /* the openai canary is revoked */
+    cli_result_free(&r);
+    const char *doctor[] = {"doctor", NULL};
+    r = run("doctor", doctor, oai_only, NULL);
+    assert_int_equal(r.status, 3);
+    cli_result_free(&r);
+    const char *doctor_json[] = {"doctor", "--json", NULL};
+    r = run("doctor --json", doctor_json, oai_only, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "\"fingerprint\""));
+    cli_result_free(&r);
+    /* a static refusal of the whole key shows only its fingerprint */
+    const char *set_wrong[] = {"keys", "set", "cerebras", NULL};
+    r = run("keys set cerebras (an anthropic key)", set_wrong, NULL, valid);
+    assert_int_equal(r.status, 3);
+    cli_result_free(&r);
+}
+
+/* ---- the library, with its log captured ---- */
+
+typedef struct log_buf {
+    char text[262144];
+    size_t len;
+} log_buf;
+
+static void collect_log(void *userdata, llmc_log_level level, const char *line)
+{
+    (void)level;
+    log_buf *b = userdata;
+    size_t n = strlen(line);
+    if (b->len + n + 2 < sizeof b->text) {
+        memcpy(b->text + b->len, line, n);
+        b->len += n;
+        b->text[b->len++] = '\n';
+        b->text[b->len] = '\0';
+    }
+}
+
+static void test_library_calls(void **state)
+{
+    (void)state;
+    static log_buf log;
+    memset(&log, 0, sizeof log);
+    llmc_client *c = llmc_client_new();
+    assert_non_null(c);
+    llmc_client_set_log(c, collect_log, &log, LLMC_LOG_DEBUG);
+    llmc_error err;
+    const char *providers[] = {"anthropic", "openai"};
+    for (size_t i = 0; i < 2; i++)
+        assert_int_equal(llmc_client_set_base_url(c, providers[i], emulator_base_url(&emu, providers[i]), &err),
+                         LLMC_OK);
+
+    char *text = NULL;
+    assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_VALID].key, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_OK);
+    llmc_free(text);
+    text = NULL;
+    assert_clean_mem("llmc_error after a success", &err, sizeof err);
+    assert_int_equal(llmc_client_validate(c, "anthropic", &err), LLMC_OK);
+
+    assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_REVOKED].key, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_E_AUTH);
+    assert_clean_mem("llmc_error after a 401", &err, sizeof err);
+    assert_int_equal(llmc_client_validate(c, "anthropic", &err), LLMC_E_AUTH);
+    assert_clean_mem("llmc_error after a failed validation", &err, sizeof err);
+    llmc_key_report report;
+    assert_int_equal(llmc_client_inspect_key(c, "anthropic", &report), LLMC_OK);
+    assert_clean_mem("llmc_key_report", &report, sizeof report);
+
+    assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_FORBIDDEN].key, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_E_PERMISSION);
+    assert_clean_mem("llmc_error after a 403", &err, sizeof err);
+
+    assert_int_equal(llmc_client_set_key(c, "openai", canaries[OAI_REVOKED].key, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, "openai/gpt-4o-mini", "hello", &text, &err), LLMC_E_AUTH);
+    assert_clean_mem("llmc_error after OpenAI's 401 (which echoes a masked key)", &err, sizeof err);
+
+    /* a key refused statically: another provider's key */
+    assert_int_equal(llmc_client_set_key(c, "openai", canaries[ANT_VALID].key, &err), LLMC_OK);
+    assert_int_not_equal(llmc_generate(c, "openai/gpt-4o-mini", "hello", &text, &err), LLMC_OK);
+    assert_clean_mem("llmc_error after a static refusal", &err, sizeof err);
+
+    llmc_stored_key keys[8];
+    size_t n = 0;
+    assert_int_equal(llmc_key_store_list(NULL, keys, 8, &n, &err), LLMC_OK);
+    assert_clean_mem("llmc_stored_key list", keys, sizeof keys);
+    llmc_client_free(c);
+
+    assert_true(log.len > 0);
+    assert_clean("the library's log lines", log.text);
+}
+
+/* The library's default log sink (LLMC_LOG=debug on stderr), captured in a file under HOME that
+ * the last test scans with everything else. */
+static void test_library_default_log_sink(void **state)
+{
+    (void)state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/stderr.log", home.root);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
+    setenv("LLMC_LOG", "debug", 1);
+    llmc_client *c = llmc_client_new();
+    llmc_error err;
+    llmc_client_set_base_url(c, "anthropic", emulator_base_url(&emu, "anthropic"), &err);
+    char *text = NULL;
+    llmc_client_set_key(c, "anthropic", canaries[ANT_REVOKED].key, &err);
+    llmc_code rc1 = llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err);
+    llmc_client_set_key(c, "anthropic", canaries[ANT_VALID].key, &err);
+    llmc_code rc2 = llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err);
+    llmc_free(text);
+    llmc_client_free(c);
+    unsetenv("LLMC_LOG");
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    assert_int_equal(rc1, LLMC_E_AUTH);
+    assert_int_equal(rc2, LLMC_OK);
+    char *logged = read_whole(path);
+    assert_non_null(logged);
+    assert_true(strlen(logged) > 0);
+    free(logged);
+}
+
+/* Walk HOME: every file but the store must be clean; the store must hold the key, mode 0600. */
+static int scan_file(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    if (type != FTW_F || !S_ISREG(sb->st_mode) || strcmp(path, home.store) == 0)
+        return 0;
+    char *text = read_whole(path);
+    if (text) {
+        assert_clean_mem(envf("the file %s", path), text, strlen(text));
+        free(text);
+    }
+    return 0;
+}
+
+static void test_nothing_left_behind(void **state)
+{
+    (void)state;
+    assert_int_equal(nftw(home.root, scan_file, 16, FTW_PHYS), 0);
+    char *store = read_whole(home.store);
+    assert_non_null(store);
+    assert_non_null(strstr(store, canaries[ANT_VALID].key));
+    assert_non_null(strstr(store, canaries[FW_VALID].key));
+    free(store);
+    assert_int_equal(file_mode(home.store), 0600);
+
+    /* the keys did travel — to the provider, and only in the authentication header */
+    char *seen = emulator_requests(&emu, false);
+    json_t *reqs = json_loads(seen, 0, NULL);
+    assert_non_null(reqs);
+    for (size_t c = 0; c < N_CANARIES; c++)
+        if (!strstr(seen, canaries[c].key))
+            fail_msg("the emulator never received the %s %s canary", canaries[c].provider, canaries[c].state);
+    size_t i;
+    json_t *req;
+    json_array_foreach(reqs, i, req) {
+        const char *path = json_string_value(json_object_get(req, "path"));
+        const char *body = json_string_value(json_object_get(req, "body"));
+        assert_clean(envf("the URL %s", path), path);
+        if (body)
+            assert_clean(envf("the body of a request to %s", path), body);
+        const char *name;
+        json_t *value;
+        json_object_foreach(json_object_get(req, "headers"), name, value) {
+            if (strcmp(name, "x-api-key") != 0 && strcmp(name, "authorization") != 0)
+                assert_clean(envf("the %s header", name), json_string_value(value));
+        }
+    }
+    json_decref(reqs);
+    free(seen);
+}
+
+static int remove_entry_outside(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const char *args[2 * N_CANARIES + 2];
+    size_t n = 0;
+    for (size_t c = 0; c < N_CANARIES; c++) {
+        snprintf(canaries[c].key, sizeof canaries[c].key, "%s%s", canaries[c].prefix, canaries[c].secret);
+        args[n++] = "--key";
+        args[n++] = envf("%s:%s:%s", canaries[c].provider, canaries[c].state, canaries[c].key);
+    }
+    args[n] = NULL;
+    emulator_start(&emu, args);
+    home_make(&home);
+    snprintf(outside, sizeof outside, "/tmp/llmc-canary-XXXXXX");
+    if (!mkdtemp(outside))
+        return -1;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    emulator_stop(&emu);
+    home_remove(&home);
+    nftw(outside, remove_entry_outside, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+int main(void)
+{
+    /* in order: the last test scans what the others left */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cli_calls),
+        cmocka_unit_test(test_library_calls),
+        cmocka_unit_test(test_library_default_log_sink),
+        cmocka_unit_test(test_nothing_left_behind),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
