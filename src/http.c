@@ -131,16 +131,14 @@ static double parse_retry_after(const char *v)
     return when < 0 ? -1 : difftime(when, time(NULL));
 }
 
-static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
+void llmc_http_header_line(const char *line, size_t n, llmc_http_response *r, double *retry_after_ms,
+                           double *retry_after)
 {
-    capture *cap = userp;
-    size_t n = size * nmemb;
-    llmc_http_response *r = cap->resp;
     char value[128];
     if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
         /* a new response (e.g. after 100-continue): forget the previous one's headers */
         r->request_id[0] = r->content_type[0] = r->location[0] = '\0';
-        cap->retry_after = cap->retry_after_ms = -1;
+        *retry_after = *retry_after_ms = -1;
         r->should_retry = -1;
     } else if (header_value(line, n, "request-id", r->request_id, sizeof r->request_id) ||
                header_value(line, n, "content-type", r->content_type, sizeof r->content_type) ||
@@ -149,12 +147,19 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
     } else if (header_value(line, n, "retry-after-ms", value, sizeof value)) {
         char *end;
         double ms = strtod(value, &end);
-        cap->retry_after_ms = end != value ? ms : -1;
+        *retry_after_ms = end != value ? ms : -1;
     } else if (header_value(line, n, "retry-after", value, sizeof value)) {
-        cap->retry_after = parse_retry_after(value);
+        *retry_after = parse_retry_after(value);
     } else if (header_value(line, n, "x-should-retry", value, sizeof value)) {
         r->should_retry = strcasecmp(value, "true") == 0 ? 1 : strcasecmp(value, "false") == 0 ? 0 : -1;
     }
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
+{
+    capture *cap = userp;
+    size_t n = size * nmemb;
+    llmc_http_header_line(line, n, cap->resp, &cap->retry_after_ms, &cap->retry_after);
     return n;
 }
 

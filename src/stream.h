@@ -1,0 +1,143 @@
+/*
+ * stream.h — the stream decoder, shared by the transport (stream.c), the unit tests and the
+ * fuzzers: bytes of an event stream in, normalized llmc_events out, and the final response
+ * accumulated on the way. No I/O. The two dialects plug in through llmc_sdec_dialect_*.
+ */
+#ifndef LLMC_STREAM_H
+#define LLMC_STREAM_H
+
+#include "internal.h"
+#include "sse.h"
+
+/* Receives each normalized event. Returning anything but LLMC_OK aborts the stream (the
+ * decoder then emits the terminal LLMC_EVENT_ERROR with LLMC_E_ABORTED). */
+typedef llmc_code (*llmc_sdec_emit_fn)(void *userdata, const llmc_event *event);
+
+/* One content block being accumulated. */
+typedef struct llmc_sblock {
+    llmc_block_type type;
+    llmc_buf text;                 /* text, thinking or tool input JSON so far */
+    char *tool_id, *tool_name;
+    char *start_input;             /* Anthropic tool_use: the input given at block start (JSON) */
+    llmc_buf signature;            /* Anthropic thinking: its signature, to send the block back */
+    bool has_signature;
+    long wire_index;               /* the provider's index (Anthropic block / OpenAI tool call) */
+    unsigned char pending[4];      /* an incomplete UTF-8 sequence held back from the caller */
+    unsigned n_pending;
+    bool args_seen;                /* OpenAI tool call: an "arguments" member arrived */
+    bool stopped;                  /* Anthropic content_block_stop seen */
+} llmc_sblock;
+
+typedef enum llmc_sdec_state { LLMC_SDEC_RUNNING = 0, LLMC_SDEC_DONE = 1, LLMC_SDEC_FAILED = 2 } llmc_sdec_state;
+
+typedef struct llmc_sdec {
+    llmc_dialect_kind dialect;
+    llmc_sse_parser sse;
+    llmc_sdec_emit_fn emit;
+    void *userdata;
+    llmc_sdec_state state;
+    bool no_fast_path;             /* decode every event with jansson (tests compare both ways) */
+
+    /* what the transport knows, copied into errors and the final response */
+    char provider[32];
+    char request_id[128];
+    int http_status;
+
+    /* the reply so far */
+    llmc_sblock *blocks;
+    size_t n_blocks, cap_blocks;
+    char *id, *model, *stop_raw;
+    llmc_usage usage;
+    bool started;                  /* Anthropic message_start seen */
+    bool finished;                 /* OpenAI: a finish_reason or usage arrived (a close is then clean) */
+    bool content_seen;             /* OpenAI: delta.content was a string at least once */
+    long text_block, think_block;  /* OpenAI: their block numbers, -1 before they appear */
+
+    llmc_buf scratch, scratch2;    /* unescaped strings on the fast path */
+    llmc_response *final;          /* built at DONE; owned until taken */
+    llmc_error failure;            /* the terminal error, once FAILED */
+} llmc_sdec;
+
+void llmc_sdec_init(llmc_sdec *d, llmc_dialect_kind dialect, llmc_sdec_emit_fn emit, void *userdata);
+void llmc_sdec_free(llmc_sdec *d);
+
+/* Feed stream bytes. Returns LLMC_OK while the stream runs or once it is done; on failure the
+ * decoder has emitted its ERROR event, and the code is returned (err, if given, gets a copy).
+ * Bytes after the terminal event are ignored. */
+llmc_code llmc_sdec_feed(llmc_sdec *d, const char *bytes, size_t len, llmc_error *err);
+/* The transport closed cleanly: DONE when the dialect allows the stream to end here, else the
+ * cut-stream error. Returns as llmc_sdec_feed. */
+llmc_code llmc_sdec_close(llmc_sdec *d, llmc_error *err);
+/* Fail from outside (transport error, abort): emits the ERROR event with `why`'s content unless
+ * a terminal event was already emitted. Returns the code of the terminal state (LLMC_OK if DONE). */
+llmc_code llmc_sdec_fail(llmc_sdec *d, const llmc_error *why);
+/* The final response once DONE (ownership passes to the caller), else NULL. */
+llmc_response *llmc_sdec_take_response(llmc_sdec *d);
+
+/* ---- for the dialects (stream_anthropic.c, stream_openai.c) ---- */
+
+/* One SSE event of each dialect. */
+llmc_code llmc_sdec_anthropic_event(llmc_sdec *d, const llmc_sse_event *ev);
+llmc_code llmc_sdec_openai_event(llmc_sdec *d, const llmc_sse_event *ev);
+/* OpenAI: the stream ended ([DONE] or a clean close after finish_reason/usage): complete it. */
+llmc_code llmc_sdec_openai_finish(llmc_sdec *d);
+
+/* Emit a non-terminal event; a non-OK return from the caller becomes an abort. */
+llmc_code llmc_sdec_emit(llmc_sdec *d, llmc_event *ev);
+/* Fail with a protocol-level error from inside the decoder (printf-style message). */
+llmc_code llmc_sdec_error(llmc_sdec *d, llmc_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Fail with a provider's mid-stream error body; `status` picks the code (e.g. 529 for
+ * overloaded_error), the body's type/message fill the rest. */
+llmc_code llmc_sdec_provider_error(llmc_sdec *d, long status, const char *body, size_t len);
+/* The stream completed: finish the blocks, build the final response, emit DONE. */
+llmc_code llmc_sdec_done(llmc_sdec *d);
+
+/* Append a new block; returns its number or -1 (out of memory: the decoder has failed). */
+long llmc_sdec_add_block(llmc_sdec *d, llmc_block_type type, long wire_index);
+/* Append text to block `bi` and emit it as `type` (TEXT, THINKING or TOOL_INPUT_DELTA), holding
+ * back an incomplete trailing UTF-8 sequence until the next piece. LLMC_E_PROTOCOL on invalid
+ * UTF-8. */
+llmc_code llmc_sdec_block_text(llmc_sdec *d, size_t bi, llmc_event_type type, const char *s, size_t n);
+/* Release anything held back in block `bi` (as U+FFFD: the character never completed). */
+llmc_code llmc_sdec_block_flush(llmc_sdec *d, size_t bi);
+/* The same for every block: before a stop, so no text follows the STOP event. */
+llmc_code llmc_sdec_flush_all(llmc_sdec *d);
+/* Emit USAGE or STOP with the current counts and stop reason. */
+llmc_code llmc_sdec_emit_simple(llmc_sdec *d, llmc_event_type type);
+/* Replace *dst with a copy of s (n bytes); -1 when out of memory. */
+int llmc_sdec_set_str(char **dst, const char *s, size_t n);
+
+/* ---- a small JSON reader for the fast path: it accepts only what is valid JSON, and a caller
+ * that meets anything it does not expect gives up and lets jansson decide. ---- */
+typedef struct llmc_jcur {
+    const char *p, *end;
+} llmc_jcur;
+
+void llmc_j_ws(llmc_jcur *c);
+/* Consume the character `ch` (after whitespace); false if it is not there. */
+bool llmc_j_char(llmc_jcur *c, char ch);
+/* A string: unescaped into out (reset first) when out is not NULL. `raw_utf8`: leave raw
+ * non-ASCII bytes unchecked (the caller validates them, with hold-back); otherwise they must be
+ * valid UTF-8. Escapes are always checked, surrogate pairs joined, lone surrogates refused. */
+bool llmc_j_string(llmc_jcur *c, llmc_buf *out, bool raw_utf8);
+/* A string without escapes, returned in place (*s, *n): keys and type names. False when it has
+ * escapes (the caller then lets jansson read it) or is not valid. */
+bool llmc_j_rawstr(llmc_jcur *c, const char **s, size_t *n);
+/* A key: llmc_j_rawstr then the ':' after it. */
+bool llmc_j_key(llmc_jcur *c, const char **s, size_t *n);
+/* Whether (s, n) is exactly the NUL-terminated `lit`. */
+bool llmc_j_eq(const char *s, size_t n, const char *lit);
+/* A non-negative integer written as plain digits (no sign, fraction or exponent). */
+bool llmc_j_uint(llmc_jcur *c, long *out);
+/* Skip any JSON value, checking it, nested at most `depth` levels. */
+bool llmc_j_skip(llmc_jcur *c, int depth);
+/* The literal null. */
+bool llmc_j_null(llmc_jcur *c);
+/* Whether only whitespace is left. */
+bool llmc_j_at_end(llmc_jcur *c);
+
+/* How many leading bytes of s form complete, valid UTF-8; *tail gets the number of trailing
+ * bytes that are a valid but incomplete sequence. -1 when s is not valid UTF-8 otherwise. */
+long llmc_utf8_complete(const unsigned char *s, size_t n, size_t *tail);
+
+#endif
