@@ -5,8 +5,9 @@ BUILD_TYPE ?= RelWithDebInfo
 # Warnings are errors in CI (CI=true), and for anyone who asks for it with WERROR=ON.
 WERROR ?= $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: all deps build demo test unit conformance clean
+.PHONY: all deps build demo test unit conformance install clean
 
 all: build
 
@@ -27,6 +28,13 @@ conformance: build
 	@tests/conformance/run.sh $(BUILD)/tests/server/llmc-emulator
 
 test: unit conformance
+
+# Installs the libraries (shared with SONAME libllmc.so.0, and static), the header, llmc.pc, the
+# CMake package, the CLI, man pages and completions under PREFIX (DESTDIR is honoured).
+install: build
+	@cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build $(BUILD)
+	@cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -59,8 +59,37 @@ bool cli_check_provider(const llmc_client *client, const char *name);
 bool cli_report_is_configured(const llmc_key_report *report);
 void cli_print_nothing_configured(FILE *out, const cli_style *st, llmc_client *client);
 
+/* Options shared by the prompt and chat commands (options.c). */
+typedef struct cli_options {
+    const char *model, *system, *cacert;
+    double max_tokens, temperature, top_p, retries, timeout;
+    bool json, verbose;
+    int stream;                    /* 1 stream, 0 wait; decided from the terminal when not given */
+    const char *stops[16];
+    int n_stops;
+    int first_arg;                 /* argv index of the first non-option argument */
+} cli_options;
+
+void cli_usage(FILE *out);
+/* Parse; returns -1 to go on, or the exit code to leave with (after --help, a bad option…). */
+int cli_parse_options(int argc, char **argv, cli_options *o);
+/* A client (configuration file loaded) and a request (model, system, sampling) from options. */
+llmc_code cli_setup(const cli_options *o, llmc_client **client, llmc_request **req, llmc_error *err);
+/* Put rc into err when nothing has described the failure yet; returns rc. */
+llmc_code cli_code(llmc_error *err, llmc_code rc);
+llmc_code cli_nomem(llmc_error *err);
+
+/* Output (render.c): send (streaming to the terminal when o->stream), then print the reply. */
+llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **out,
+                   llmc_error *err);
+void cli_print_reply(const llmc_response *resp, const cli_options *o);
+void cli_print_json_response(const llmc_response *r);
+void cli_print_json_error(const llmc_error *err);
+
 /* Subcommands: argv[0] is the subcommand's name. Each returns an exit code. */
 int cmd_prompt(int argc, char **argv);
+int cmd_chat(int argc, char **argv);
+int cmd_models(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_keys(int argc, char **argv);

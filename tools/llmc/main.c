@@ -16,6 +16,8 @@ static const subcommand subcommands[] = {
     {"explain", cmd_explain},
     {"doctor", cmd_doctor},
     {"keys", cmd_keys},
+    {"chat", cmd_chat},
+    {"models", cmd_models},
 };
 
 int main(int argc, char **argv)

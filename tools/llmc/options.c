@@ -1,0 +1,205 @@
+/*
+ * options.c — the options the prompt and chat commands share, and turning them into a client
+ * and a request: the configuration file, the model (flag, $LLMC_MODEL, the config's default,
+ * then the built-in default), sampling, retries, timeouts and trust.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_MODEL "anthropic/claude-sonnet-4-5"
+
+void cli_usage(FILE *out)
+{
+    fprintf(out,
+            "usage: llmc [-m PROVIDER/MODEL] [-s SYSTEM] [--max-tokens N] [--temperature T] [--json]\n"
+            "            [--stream|--no-stream] [PROMPT...]\n"
+            "       llmc chat [options]                  a conversation at the terminal (Ctrl-D ends it)\n"
+            "       llmc models [PROVIDER]               the models a provider offers\n"
+            "       llmc keys set|list|check|rm|path     the key store (fingerprints only)\n"
+            "       llmc doctor [PROVIDER...]            every key check, static and live\n"
+            "       llmc explain CAUSE-ID                what a key problem means and how to fix it\n"
+            "\n"
+            "Send PROMPT to a hosted model and print the reply. Without PROMPT, or with stdin piped,\n"
+            "the prompt is read from stdin. On a terminal the reply streams as it is written.\n"
+            "\n"
+            "options:\n"
+            "  -m, --model P/M        provider/model, e.g. anthropic/claude-sonnet-4-5, cerebras/llama-3.3-70b,\n"
+            "                         fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct, openai/gpt-4o-mini\n"
+            "                         (default: $LLMC_MODEL, else " DEFAULT_MODEL ")\n"
+            "  -s, --system TEXT      system prompt\n"
+            "      --max-tokens N     most tokens to generate (default 1024)\n"
+            "      --temperature T    sampling temperature, 0..2\n"
+            "      --top-p P          nucleus sampling, 0..1\n"
+            "      --stop SEQ         stop sequence (repeatable)\n"
+            "      --json             print the whole normalized response as JSON\n"
+            "      --stream           stream even when stdout is not a terminal\n"
+            "      --no-stream        wait for the whole reply\n"
+            "      --retries N        retries on 408/409/429/5xx/connection errors (default 2)\n"
+            "      --timeout SECONDS  whole-request timeout (default 600 for anthropic, 60 for others)\n"
+            "      --cacert FILE      trust the CA certificates in FILE (PEM)\n"
+            "  -v, --verbose          show endpoint, key source and fingerprint, request id, retries, timing\n"
+            "  -h, --help             this help\n"
+            "      --version          print the version\n"
+            "\n"
+            "keys: read from the provider's variable (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN,\n"
+            "CEREBRAS_API_KEY, FIREWORKS_API_KEY, OPENAI_API_KEY) or a file named by <VAR>_FILE.\n"
+            "A key is never accepted on the command line: it would show in `ps` and shell history.\n"
+            "base URLs: ANTHROPIC_BASE_URL, CEREBRAS_BASE_URL, FIREWORKS_BASE_URL, OPENAI_BASE_URL.\n"
+            "\n"
+            "exit status:\n"
+            "  0  success\n"
+            "  1  other failure (out of memory, local I/O)\n"
+            "  2  usage error\n"
+            "  3  key or authentication problem (missing, malformed, rejected, forbidden, insecure)\n"
+            "  4  request refused (bad request, unknown model or provider, configuration)\n"
+            "  5  provider unavailable (rate limited, overloaded, server error) after retries\n"
+            "  6  network failure or timeout\n"
+            "  7  malformed response from the provider, or a size limit hit\n");
+}
+
+static void verbose_log(void *userdata, llmc_log_level level, const char *line)
+{
+    (void)userdata;
+    (void)level;
+    cli_style st = cli_style_for(stderr);
+    fprintf(stderr, "%s* %s%s\n", st.dim, line, st.reset);
+}
+
+/* Parse a number option; false (with a message) when it is not one. */
+static bool parse_number(const char *opt, const char *text, double lo, double hi, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || *end || v < lo || v > hi) {
+        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not \"%s\"\n", opt, lo, hi, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+enum { OPT_MAX_TOKENS = 256, OPT_TEMPERATURE, OPT_TOP_P, OPT_STOP, OPT_JSON, OPT_RETRIES, OPT_TIMEOUT,
+       OPT_CACERT, OPT_VERSION, OPT_KEY, OPT_STREAM, OPT_NO_STREAM };
+
+int cli_parse_options(int argc, char **argv, cli_options *o)
+{
+    static const struct option options[] = {
+        {"model", required_argument, NULL, 'm'},        {"system", required_argument, NULL, 's'},
+        {"max-tokens", required_argument, NULL, OPT_MAX_TOKENS},
+        {"temperature", required_argument, NULL, OPT_TEMPERATURE},
+        {"top-p", required_argument, NULL, OPT_TOP_P}, {"stop", required_argument, NULL, OPT_STOP},
+        {"json", no_argument, NULL, OPT_JSON},          {"retries", required_argument, NULL, OPT_RETRIES},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT}, {"cacert", required_argument, NULL, OPT_CACERT},
+        {"stream", no_argument, NULL, OPT_STREAM},      {"no-stream", no_argument, NULL, OPT_NO_STREAM},
+        {"verbose", no_argument, NULL, 'v'},            {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},    {"key", required_argument, NULL, OPT_KEY},
+        {"api-key", required_argument, NULL, OPT_KEY},  {NULL, 0, NULL, 0}};
+    memset(o, 0, sizeof *o);
+    o->model = getenv("LLMC_MODEL");
+    o->temperature = o->top_p = -1;
+    o->retries = 2;
+    o->stream = -1;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "m:s:vh", options, NULL)) != -1) {
+        switch (c) {
+        case 'm': o->model = optarg; break;
+        case 's': o->system = optarg; break;
+        case OPT_MAX_TOKENS:
+            if (!parse_number("--max-tokens", optarg, 1, 1e9, &o->max_tokens)) return EXIT_USAGE;
+            break;
+        case OPT_TEMPERATURE:
+            if (!parse_number("--temperature", optarg, 0, 2, &o->temperature)) return EXIT_USAGE;
+            break;
+        case OPT_TOP_P:
+            if (!parse_number("--top-p", optarg, 0, 1, &o->top_p)) return EXIT_USAGE;
+            break;
+        case OPT_STOP:
+            if (o->n_stops == 16) {
+                fprintf(stderr, "llmc: error: at most 16 --stop sequences\n");
+                return EXIT_USAGE;
+            }
+            o->stops[o->n_stops++] = optarg;
+            break;
+        case OPT_JSON: o->json = true; break;
+        case OPT_STREAM: o->stream = 1; break;
+        case OPT_NO_STREAM: o->stream = 0; break;
+        case OPT_RETRIES:
+            if (!parse_number("--retries", optarg, 0, 100, &o->retries)) return EXIT_USAGE;
+            break;
+        case OPT_TIMEOUT:
+            if (!parse_number("--timeout", optarg, 0.001, 86400, &o->timeout)) return EXIT_USAGE;
+            break;
+        case OPT_CACERT: o->cacert = optarg; break;
+        case 'v': o->verbose = true; break;
+        case 'h': cli_usage(stdout); return EXIT_OK;
+        case OPT_VERSION: printf("llmc %s\n", llmc_version()); return EXIT_OK;
+        case OPT_KEY:
+            fprintf(stderr,
+                    "llmc: error: a key on the command line is refused: it shows in `ps` and in shell history.\n"
+                    "  fix: export the provider's variable (e.g. ANTHROPIC_API_KEY), point <VAR>_FILE at a\n"
+                    "       file that holds it (chmod 600), or store it with `llmc keys set PROVIDER`\n");
+            return EXIT_USAGE;
+        default: cli_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    o->first_arg = optind;
+    /* stream by default only where a person watches the reply arrive */
+    if (o->stream < 0)
+        o->stream = !o->json && isatty(STDOUT_FILENO);
+    return -1;
+}
+
+llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request **req_out, llmc_error *err)
+{
+    llmc_client *client = llmc_client_new();
+    llmc_request *req = llmc_request_new(DEFAULT_MODEL);
+    *client_out = client;
+    *req_out = req;
+    if (!client || !req)
+        return cli_nomem(err);
+    if (o->verbose)
+        llmc_client_set_log(client, verbose_log, NULL, LLMC_LOG_DEBUG);
+    /* The configuration file (key commands, base URLs, endpoints, default model): a bad one stops
+     * here with its file and line (exit 4) rather than half-applying. */
+    llmc_code rc = llmc_client_load_config(client, NULL, err);
+    if (rc != LLMC_OK)
+        return rc;
+    const char *model = o->model && *o->model ? o->model : llmc_client_default_model(client);
+    if (model && (rc = llmc_request_set_model(req, model)) != LLMC_OK)
+        return cli_code(err, rc);
+    llmc_client_set_max_retries(client, (int)o->retries);
+    llmc_client_set_timeouts(client, 0, (long)(o->timeout * 1000));
+    if (o->cacert && (rc = llmc_client_set_ca_file(client, o->cacert, err)) != LLMC_OK)
+        return rc;
+    if (o->system && (rc = llmc_request_set_system(req, o->system)) != LLMC_OK)
+        return cli_code(err, rc);
+    if (o->max_tokens > 0 && (rc = llmc_request_set_max_tokens(req, (long)o->max_tokens)) != LLMC_OK)
+        return cli_code(err, rc);
+    if (o->temperature >= 0 && (rc = llmc_request_set_temperature(req, o->temperature)) != LLMC_OK)
+        return cli_code(err, rc);
+    if (o->top_p >= 0 && (rc = llmc_request_set_top_p(req, o->top_p)) != LLMC_OK)
+        return cli_code(err, rc);
+    for (int i = 0; i < o->n_stops; i++)
+        if ((rc = llmc_request_add_stop(req, o->stops[i])) != LLMC_OK)
+            return cli_code(err, rc);
+    return LLMC_OK;
+}
+
+llmc_code cli_code(llmc_error *err, llmc_code rc)
+{
+    if (err && err->code == LLMC_OK) {
+        err->code = rc;
+        snprintf(err->message, sizeof err->message, "%s", llmc_strerror(rc));
+    }
+    return rc;
+}
+
+llmc_code cli_nomem(llmc_error *err)
+{
+    return cli_code(err, LLMC_E_NOMEM);
+}

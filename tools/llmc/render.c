@@ -1,0 +1,149 @@
+/*
+ * render.c — what the prompt and chat commands print: a reply streamed to the terminal as it
+ * is written (text on stdout; tool calls and, with -v, thinking on stderr), a finished reply,
+ * or the normalized response and errors as JSON for machines.
+ */
+#include "cli.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *block_type_name(llmc_block_type t)
+{
+    switch (t) {
+    case LLMC_BLOCK_TEXT: return "text";
+    case LLMC_BLOCK_THINKING: return "thinking";
+    case LLMC_BLOCK_TOOL_USE: return "tool_use";
+    case LLMC_BLOCK_OTHER: return "other";
+    }
+    return "other";
+}
+
+static const char *stop_reason_name(llmc_stop_reason r)
+{
+    switch (r) {
+    case LLMC_STOP_END_TURN: return "end_turn";
+    case LLMC_STOP_MAX_TOKENS: return "max_tokens";
+    case LLMC_STOP_STOP_SEQUENCE: return "stop_sequence";
+    case LLMC_STOP_TOOL_USE: return "tool_use";
+    case LLMC_STOP_REFUSAL: return "refusal";
+    case LLMC_STOP_PAUSE: return "pause_turn";
+    case LLMC_STOP_UNKNOWN: return "unknown";
+    }
+    return "unknown";
+}
+
+void cli_print_json_response(const llmc_response *r)
+{
+    json_t *blocks = json_array();
+    for (size_t i = 0; i < llmc_response_block_count(r); i++) {
+        llmc_block_type t = llmc_response_block_type(r, i);
+        json_array_append_new(blocks, json_pack("{s:s, s:s}", "type", block_type_name(t),
+                                                t == LLMC_BLOCK_TOOL_USE ? "input_json" : "text",
+                                                llmc_response_block_text(r, i)));
+    }
+    llmc_usage u = llmc_response_usage(r);
+    json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}",
+                             "provider", llmc_response_provider(r), "model", llmc_response_model(r),
+                             "id", llmc_response_id(r), "request_id", llmc_response_request_id(r),
+                             "stop_reason", stop_reason_name(llmc_response_stop_reason(r)),
+                             "stop_reason_raw", llmc_response_stop_reason_raw(r),
+                             "text", llmc_response_text(r), "content", blocks,
+                             "usage", "input_tokens", (json_int_t)u.input_tokens,
+                             "output_tokens", (json_int_t)u.output_tokens,
+                             "cache_read_input_tokens", (json_int_t)u.cache_read_input_tokens,
+                             "cache_creation_input_tokens", (json_int_t)u.cache_creation_input_tokens);
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    if (text)
+        printf("%s\n", text);
+    free(text);
+    json_decref(root);
+}
+
+void cli_print_json_error(const llmc_error *err)
+{
+    const llmc_cause_info *info = llmc_cause_info_get(err->diagnosis.cause);
+    json_t *root = json_pack("{s:{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}}", "error",
+                             "code", llmc_strerror(err->code), "message", err->message,
+                             "http_status", err->http_status, "provider", err->provider,
+                             "provider_type", err->provider_type, "provider_code", err->provider_code,
+                             "request_id", err->request_id, "cause", info ? info->id : "",
+                             "attempts", err->attempts);
+    if (root && info) {
+        json_t *e = json_object_get(root, "error");
+        json_object_set_new(e, "key_source", json_string(llmc_key_source_name(err->diagnosis.source)));
+        json_object_set_new(e, "key_source_name", json_string(err->diagnosis.source_name));
+        json_object_set_new(e, "key_fingerprint", json_string(err->diagnosis.fingerprint));
+        if (err->diagnosis.fix)
+            json_object_set_new(e, "fix", json_string(err->diagnosis.fix));
+    }
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    if (text)
+        printf("%s\n", text);
+    free(text);
+    json_decref(root);
+}
+
+typedef struct stream_view {
+    bool show_text;      /* false with --json: only the final response is printed */
+    bool show_thinking;
+    bool ended_newline;  /* whether the last text written ended a line */
+    bool any_text;
+} stream_view;
+
+static int on_event(void *userdata, const llmc_event *ev)
+{
+    stream_view *v = userdata;
+    cli_style st = cli_style_for(stderr);
+    switch (ev->type) {
+    case LLMC_EVENT_TEXT:
+        if (v->show_text && ev->text_len) {
+            fwrite(ev->text, 1, ev->text_len, stdout);
+            fflush(stdout);
+            v->ended_newline = ev->text[ev->text_len - 1] == '\n';
+            v->any_text = true;
+        }
+        break;
+    case LLMC_EVENT_THINKING:
+        if (v->show_thinking && ev->text_len) {
+            fprintf(stderr, "%s", st.dim);
+            fwrite(ev->text, 1, ev->text_len, stderr);
+            fprintf(stderr, "%s", st.reset);
+        }
+        break;
+    case LLMC_EVENT_TOOL_USE_START:
+        if (v->show_text)
+            fprintf(stderr, "%s[calls tool %s]%s\n", st.dim, ev->tool_name, st.reset);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **out,
+                   llmc_error *err)
+{
+    if (!o->stream)
+        return llmc_messages_create(client, req, out, err);
+    stream_view view = {!o->json, o->verbose, true, false};
+    llmc_code rc = llmc_messages_stream(client, req, on_event, &view, out, err);
+    /* end the streamed text's line, so the prompt (or an error) starts on a fresh one */
+    if (view.any_text && !view.ended_newline)
+        fputc('\n', stdout);
+    fflush(stdout);
+    return rc;
+}
+
+void cli_print_reply(const llmc_response *resp, const cli_options *o)
+{
+    if (o->json) {
+        cli_print_json_response(resp);
+    } else if (!o->stream) {
+        const char *text = llmc_response_text(resp);
+        fputs(text, stdout);
+        if (!*text || text[strlen(text) - 1] != '\n')
+            fputc('\n', stdout);
+    }
+}
