@@ -161,6 +161,31 @@ static void test_doctor_all_good_and_shadowing(void **state)
     cli_result_free(&r);
 }
 
+static void test_doctor_refused_store(void **state)
+{
+    (void)state;
+    llmc_error err;
+    assert_int_equal(llmc_key_store_set("anthropic", NULL, test_key("ANTHROPIC", "VALID"), &err), LLMC_OK);
+    chmod(home.store, 0640);
+    const char *args[] = {"doctor", NULL};
+    cli_result r = run(args, NULL, NULL);
+    assert_int_equal(r.status, 3);
+    /* said once, at the top, with the path and the fix — not once per provider */
+    assert_has(r.out, envf("the key store %s has mode 640", home.store));
+    assert_has(r.out, "llmc explain key.file_permissions");
+    assert_has(r.out, envf("chmod 600 %s", home.store));
+    assert_has(r.out, "anthropic  store refused");
+    const char *first = strstr(r.out, "has mode 640");
+    assert_null(strstr(first + 1, "has mode 640"));
+    cli_result_free(&r);
+    assert_int_equal(emulator_request_count(&emu), 0);
+    chmod(home.store, 0600);
+    r = run(args, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_has(r.out, "anthropic  ok");
+    cli_result_free(&r);
+}
+
 static void test_doctor_json(void **state)
 {
     (void)state;
@@ -486,6 +511,7 @@ int main(void)
         T(test_doctor_misspelled_variable),
         T(test_doctor_revoked_key),
         T(test_doctor_all_good_and_shadowing),
+        T(test_doctor_refused_store),
         T(test_doctor_json),
         T(test_keys_round_trip),
         T(test_keys_set_refuses_bad_keys),

@@ -39,6 +39,7 @@ typedef struct provider_check {
     const char *name;
     llmc_key_report report;
     bool configured;
+    bool store_refused; /* the only place a key could be is the store, and it is refused */
     bool live_checked;
     llmc_code live;
     llmc_error live_err;
@@ -88,15 +89,39 @@ static void add_problem(provider_check *pc, const llmc_diagnosis *d, const char 
     p->fix = d->fix;
 }
 
-static void run_checks(llmc_client *client, provider_check *pc, bool offline)
+static bool provider_ok(const provider_check *pc)
+{
+    return pc->configured && pc->report.result.code == LLMC_OK && (!pc->live_checked || pc->live == LLMC_OK);
+}
+
+static bool is_refused_store(const llmc_key_candidate *c)
+{
+    return c->source == LLMC_SOURCE_STORE && c->check.cause == LLMC_CAUSE_KEY_FILE_PERMISSIONS;
+}
+
+/* `store_reported`: the store's permissions are already one problem at the top of the report;
+ * repeating it under every provider would bury the rest. */
+static void run_checks(llmc_client *client, provider_check *pc, bool offline, bool store_reported)
 {
     llmc_key_report *r = &pc->report;
     if (llmc_client_inspect_key(client, pc->name, r) != LLMC_OK && r->result.code == LLMC_OK)
         r->result.code = LLMC_E_INVALID_ARG;
     pc->configured = cli_report_is_configured(r);
+    /* A refused store cannot be read, so whether it holds this provider's key is unknown: that
+     * is not "configured and failing" for every provider, only the store's problem. */
+    if (pc->configured && store_reported && r->n_near_miss == 0) {
+        bool other = false;
+        for (size_t i = 0; i < r->n_candidates; i++)
+            if (r->candidates[i].present && !is_refused_store(&r->candidates[i]))
+                other = true;
+        if (!other) {
+            pc->configured = false;
+            pc->store_refused = true;
+        }
+    }
     for (size_t i = 0; i < r->n_candidates; i++) {
         const llmc_key_candidate *c = &r->candidates[i];
-        if (c->check.cause == LLMC_CAUSE_NONE)
+        if (c->check.cause == LLMC_CAUSE_NONE || (store_reported && is_refused_store(c)))
             continue;
         llmc_diagnosis d = c->check;
         if (d.source == LLMC_SOURCE_NONE) {
@@ -127,15 +152,17 @@ static void run_checks(llmc_client *client, provider_check *pc, bool offline)
             snprintf(what, sizeof what, "%s: %s", llmc_strerror(pc->live), pc->live_err.message);
         add_problem(pc, &pc->live_err.diagnosis, what, false);
     }
-}
-
-static bool provider_ok(const provider_check *pc)
-{
-    return pc->configured && pc->report.result.code == LLMC_OK && (!pc->live_checked || pc->live == LLMC_OK);
+    /* The key in use works: what is wrong with the others (a rejected stored key, a shadowed
+     * variable with a stray newline) is worth a warning, not a failure. */
+    if (provider_ok(pc))
+        for (size_t i = 0; i < pc->n_problems; i++)
+            pc->problems[i].severity = LLMC_SEVERITY_WARNING;
 }
 
 static const char *status_word(const provider_check *pc, bool offline)
 {
+    if (pc->store_refused)
+        return "store refused";
     if (!pc->configured)
         return "no key";
     if (!provider_ok(pc))
@@ -191,6 +218,10 @@ static void print_detail(const cli_style *st, const provider_check *pc, bool off
 {
     const llmc_key_report *r = &pc->report;
     printf("\n%s%s%s  %s\n", st->bold, pc->name, st->reset, r->base_url);
+    if (pc->store_refused) {
+        printf("  %sno key outside the key store, which is refused (above)%s\n", st->red, st->reset);
+        return;
+    }
     if (!pc->configured && pc->n_problems == 0) {
         /* Nothing to show but where llmc looked: one line, not a table of "not set". */
         printf("  %sno key; looked in", st->dim);
@@ -201,11 +232,16 @@ static void print_detail(const cli_style *st, const provider_check *pc, bool off
     }
     for (size_t i = 0; i < r->n_candidates; i++) {
         const llmc_key_candidate *c = &r->candidates[i];
-        const char *state = c->chosen ? "used" : c->shadowed ? "shadowed" : c->present ? "set, unusable" : "not set";
+        const char *state = c->chosen                                    ? "used"
+                            : c->check.cause == LLMC_CAUSE_AUTH_REJECTED ? "rejected"
+                            : is_refused_store(c)                        ? "refused"
+                            : c->shadowed                                ? "shadowed"
+                            : c->present                                 ? "set, unusable"
+                                                                         : "not set";
         printf("  %-8s ", llmc_key_source_name(c->source));
         pad(c->source_name[0] ? c->source_name : "-", name_width);
         printf(" %s", c->chosen ? st->green : "");
-        if (c->present) {
+        if (c->present && c->fingerprint[0]) {
             pad(state, 14);
             printf("%s %s\n", c->chosen ? st->reset : "", c->fingerprint);
         } else {
@@ -303,7 +339,7 @@ static json_t *provider_json(const provider_check *pc, bool offline)
                                                   explain));
     }
     const llmc_key_candidate *c = chosen(r);
-    const char *status = !pc->configured ? "not_configured" : !provider_ok(pc) ? "failed" : offline ? "ok_offline" : "ok";
+    const char *status = pc->store_refused ? "store_refused" : !pc->configured ? "not_configured" : !provider_ok(pc) ? "failed" : offline ? "ok_offline" : "ok";
     json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:o}", "provider", pc->name, "key_env",
                           r->key_env, "base_url", r->base_url, "configured", pc->configured, "ok", provider_ok(pc),
                           "status", status, "sources", sources, "near_miss", near, "static",
@@ -360,17 +396,17 @@ int cmd_doctor(int argc, char **argv)
         fprintf(stderr, "llmc: error: out of memory\n");
         return EXIT_OTHER;
     }
-    size_t configured = 0, working = 0;
-    for (size_t i = 0; i < n_named; i++) {
-        checks[i].name = named[i];
-        run_checks(client, &checks[i], offline);
-        configured += checks[i].configured;
-        working += provider_ok(&checks[i]);
-    }
     char cfg_path[1024], store_path[1024] = "";
     config_path(cfg_path, sizeof cfg_path);
     mode_t store_mode = 0;
     bool bad_store = store_problem(store_path, sizeof store_path, &store_mode);
+    size_t configured = 0, working = 0;
+    for (size_t i = 0; i < n_named; i++) {
+        checks[i].name = named[i];
+        run_checks(client, &checks[i], offline, bad_store);
+        configured += checks[i].configured;
+        working += provider_ok(&checks[i]);
+    }
 
     int exit_code = EXIT_OK;
     if (configured == 0 || working < configured || bad_store)
@@ -414,8 +450,8 @@ int cmd_doctor(int argc, char **argv)
         const llmc_cause_info *info = llmc_cause_info_get(p.cause);
         p.fix = info ? info->fix : NULL;
         snprintf(p.where, sizeof p.where, "store %s", store_path);
-        snprintf(p.what, sizeof p.what, "mode %03o: other users can read it; the store is refused",
-                 (unsigned)store_mode);
+        snprintf(p.what, sizeof p.what, "the key store %.1000s has mode %03o: other users can read it, so it is refused",
+                 store_path, (unsigned)store_mode);
         print_problem(&st, &p, NULL);
     }
     printf("\n%s%-10s %-13s %-48s %s%s\n", st.bold, "PROVIDER", "STATUS", "KEY", "BASE URL", st.reset);
@@ -429,7 +465,7 @@ int cmd_doctor(int argc, char **argv)
             snprintf(key, sizeof key, "%s", pc->problems[0].where);
         else
             snprintf(key, sizeof key, "-");
-        const char *colour = !pc->configured ? st.dim : provider_ok(pc) ? st.green : st.red;
+        const char *colour = pc->store_refused ? st.red : !pc->configured ? st.dim : provider_ok(pc) ? st.green : st.red;
         printf("%-10s %s", pc->name, colour);
         pad(status_word(pc, offline), 13);
         printf("%s ", st.reset);
@@ -446,7 +482,11 @@ int cmd_doctor(int argc, char **argv)
     for (size_t i = 0; i < n_named; i++)
         print_detail(&st, &checks[i], offline, name_width);
     putchar('\n');
-    if (configured == 0) {
+    if (configured == 0 && bad_store) {
+        printf("%sthe key store is refused (mode %03o), so no provider has a usable key.%s\n"
+               "  fix:  chmod 600 %s\n  more: llmc explain key.file_permissions\n",
+               st.red, (unsigned)store_mode, st.reset, store_path);
+    } else if (configured == 0) {
         cli_print_nothing_configured(stdout, &st, client);
     } else if (working == configured) {
         printf("%s%zu of %zu configured provider%s work%s%s\n", st.green, working, configured,
