@@ -78,7 +78,8 @@ static json_t *batch_json(const batch *b, const emu_request *rq, long long now, 
     /* The SDK fetches results_url as an absolute URL: point it back at this emulator. */
     const char *host = req_header(rq, "host");
     char url[512];
-    snprintf(url, sizeof url, "http://%s/anthropic/v1/messages/batches/%s/results", host ? host : "127.0.0.1", b->id);
+    snprintf(url, sizeof url, "%s://%s/anthropic/v1/messages/batches/%s/results", emu_scheme(),
+             host ? host : "127.0.0.1", b->id);
     json_object_set_new(o, "results_url", json_string(url));
   } else {
     json_object_set_new(o, "results_url", json_null());

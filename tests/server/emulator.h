@@ -22,12 +22,18 @@ typedef enum emu_key_state { EMU_KEY_UNKNOWN, EMU_KEY_VALID, EMU_KEY_REVOKED, EM
 
 /* A queued fault (control plane). Negative stream fields mean "not set". */
 typedef struct emu_fault {
-  unsigned status;        /* 0: answer normally (only delay or stream faults apply) */
+  unsigned status;        /* 0: answer normally (only delay, drip or stream faults apply) */
   json_t *headers;        /* object name -> string, or NULL */
   char *body;             /* raw body, or NULL for the provider's own error body */
+  char *content_type;     /* of `body` / `body_bytes`; NULL: application/json */
   long delay_ms;
   long stream_cut_after;
   long stream_error_after;
+  long long body_bytes;   /* > 0: a generated body of exactly this many bytes (status 0 → 200) */
+  long drip_ms;           /* > 0: send the body one byte every drip_ms */
+  long retry_after_date_s;/* >= 0: add `retry-after` as an HTTP date this many seconds ahead */
+  int hang;               /* accept, read the request, never answer (until the client leaves) */
+  int drop;               /* close the connection without any answer */
 } emu_fault;
 
 typedef struct emu_request {
@@ -55,6 +61,10 @@ typedef struct emu_reply {
   char *header_values[EMU_MAX_HEADERS];
   size_t n_headers;
   emu_stream *stream; /* when set, the body is produced by the stream instead */
+  long long gen_bytes; /* > 0: the body is generated, this many bytes (fault body_bytes) */
+  long drip_ms;        /* > 0: the body goes out one byte every drip_ms (fault drip_ms) */
+  int drop;            /* close the connection instead of answering (faults drop, hang) */
+  char *owned_content_type; /* a fault's content type: content_type may point here */
 } emu_reply;
 
 /* reply.c */
@@ -67,11 +77,17 @@ void reply_free(emu_reply *r);
 const char *req_header(const emu_request *rq, const char *name);
 const char *req_query(const emu_request *rq, const char *name);
 
+/* server.c: "https" when serving TLS, else "http" (for absolute URLs the emulator hands out) */
+const char *emu_scheme(void);
+
 /* util.c */
 void emu_random_id(char *out, size_t out_size, const char *prefix, size_t n_chars);
 size_t emu_count_words(const char *text);
 long long emu_now(void);
 void emu_sleep_ms(long ms);
+/* Set once the emulator is shutting down: long waits (hang, drip) give up so it can exit. */
+void emu_set_stopping(void);
+int emu_stopping(void);
 
 /* keys.c */
 void keys_init_builtin(void);

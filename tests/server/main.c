@@ -1,5 +1,6 @@
-/* llmc-emulator: command line, port file, signals. Everything else lives in the modules; this
- * file only starts the server, announces where it listens and waits for SIGINT/SIGTERM. */
+/* llmc-emulator: command line, port file, TLS files, signals. Everything else lives in the
+ * modules; this file only starts the server, announces where it listens and waits for
+ * SIGINT/SIGTERM. */
 #define _POSIX_C_SOURCE 200809L
 #include "emulator.h"
 #include "server.h"
@@ -15,6 +16,7 @@ static void usage(FILE *out)
 {
   fputs("usage: llmc-emulator [--port N] [--port-file FILE] [--key PROVIDER:STATE:KEY]...\n"
         "                     [--no-builtin-keys] [--threads N] [--max-recorded N]\n"
+        "                     [--tls-cert FILE --tls-key FILE]\n"
         "Serves the Anthropic, Cerebras, Fireworks and OpenAI wire formats on 127.0.0.1.\n"
         "See tests/server/README.md.\n",
         out);
@@ -40,6 +42,33 @@ static int write_port_file(const char *path, unsigned short port)
   return ok ? 0 : -1;
 }
 
+/* A whole (small) file as a NUL-terminated string, or NULL. */
+static char *read_file(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  size_t len = 0, cap = 4096;
+  char *data = malloc(cap);
+  for (size_t n; data && (n = fread(data + len, 1, cap - len - 1, f)) > 0;) {
+    len += n;
+    if (len + 1 == cap) {
+      char *grown = cap < (1u << 20) ? realloc(data, cap * 2) : NULL;
+      if (!grown) {
+        free(data);
+        data = NULL;
+        break;
+      }
+      data = grown;
+      cap *= 2;
+    }
+  }
+  fclose(f);
+  if (data)
+    data[len] = '\0';
+  return data;
+}
+
 static int parse_number(const char *s, unsigned long max, unsigned long *out)
 {
   char *end;
@@ -53,7 +82,7 @@ static int parse_number(const char *s, unsigned long max, unsigned long *out)
 int main(int argc, char **argv)
 {
   unsigned long port = 0, threads = 0, max_recorded = 10000;
-  const char *port_file = NULL;
+  const char *port_file = NULL, *tls_cert = NULL, *tls_key = NULL;
   int builtin = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -68,6 +97,12 @@ int main(int argc, char **argv)
     } else if (v && strcmp(a, "--threads") == 0 && parse_number(v, 1024, &threads) == 0) {
       i++;
     } else if (v && strcmp(a, "--max-recorded") == 0 && parse_number(v, 10000000, &max_recorded) == 0) {
+      i++;
+    } else if (v && strcmp(a, "--tls-cert") == 0) {
+      tls_cert = v;
+      i++;
+    } else if (v && strcmp(a, "--tls-key") == 0) {
+      tls_key = v;
       i++;
     } else if (v && strcmp(a, "--port-file") == 0) {
       port_file = v;
@@ -86,6 +121,22 @@ int main(int argc, char **argv)
       return 2;
     }
   }
+  char *cert_pem = NULL, *key_pem = NULL;
+  if (tls_cert || tls_key) {
+    if (!tls_cert || !tls_key) {
+      fprintf(stderr, "llmc-emulator: --tls-cert and --tls-key go together\n");
+      return 2;
+    }
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      fprintf(stderr, "llmc-emulator: this libmicrohttpd was built without TLS (GnuTLS)\n");
+      return 1;
+    }
+    if (!(cert_pem = read_file(tls_cert)) || !(key_pem = read_file(tls_key))) {
+      fprintf(stderr, "llmc-emulator: cannot read %s\n", cert_pem ? tls_key : tls_cert);
+      free(cert_pem);
+      return 1;
+    }
+  }
   if (builtin)
     keys_init_builtin();
   state_init(max_recorded);
@@ -98,9 +149,12 @@ int main(int argc, char **argv)
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  struct MHD_Daemon *d = server_start((unsigned short)port, (unsigned)threads);
+  struct MHD_Daemon *d = server_start((unsigned short)port, (unsigned)threads, cert_pem, key_pem);
   if (!d) {
-    fprintf(stderr, "llmc-emulator: cannot listen on 127.0.0.1:%lu\n", port);
+    fprintf(stderr, "llmc-emulator: cannot listen on 127.0.0.1:%lu%s\n", port,
+            cert_pem ? " (or the TLS certificate/key is unusable)" : "");
+    free(cert_pem);
+    free(key_pem);
     return 1;
   }
   unsigned short bound = server_port(d);
@@ -109,12 +163,15 @@ int main(int argc, char **argv)
     MHD_stop_daemon(d);
     return 1;
   }
-  printf("llmc-emulator listening on http://127.0.0.1:%u\n", (unsigned)bound);
+  printf("llmc-emulator listening on %s://127.0.0.1:%u\n", emu_scheme(), (unsigned)bound);
   fflush(stdout);
 
   int sig = 0;
   sigwait(&stop, &sig);
+  emu_set_stopping(); /* hung and dripping requests give up, so their threads can be joined */
   MHD_stop_daemon(d);
+  free(cert_pem);
+  free(key_pem);
   state_clear_requests();
   state_clear_faults();
   return 0;

@@ -57,5 +57,6 @@ void reply_free(emu_reply *r)
     free(r->header_values[i]);
   }
   stream_free(r->stream);
+  free(r->owned_content_type);
   memset(r, 0, sizeof *r);
 }

@@ -1,7 +1,7 @@
 /* The libmicrohttpd side: collects a request (its body may arrive in many pieces), records it,
  * applies a queued fault or routes it to its provider by the first path segment, and turns the
- * emu_reply into an MHD response. Nothing here logs headers: they carry keys. */
-#define _POSIX_C_SOURCE 200809L
+ * emu_reply into an MHD response (plain or TLS). Nothing here logs headers: they carry keys. */
+#define _GNU_SOURCE /* POLLRDHUP: a hung request notices its client leaving */
 #include "server.h"
 #include "emulator.h"
 #include "stream.h"
@@ -10,11 +10,23 @@
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_BODY (32u * 1024u * 1024u)
+/* A hung request gives up after this long even if its client never leaves. */
+#define HANG_MAX_MS (300L * 1000L)
+
+static int serving_tls;
+
+const char *emu_scheme(void)
+{
+  return serving_tls ? "https" : "http";
+}
 
 typedef struct conn_ctx {
   char *raw_uri;
@@ -151,24 +163,141 @@ static int route(const char *path, emu_provider *p, const char **subpath)
   return 0;
 }
 
-static void fault_reply(emu_reply *r, const emu_request *rq, const emu_fault *f)
+/* Header values of a faulted reply that depend on the moment it is sent. */
+static void fault_headers(emu_reply *r, const emu_fault *f)
 {
-  if (f->body)
-    reply_text(r, f->status, "application/json", f->body, strlen(f->body));
-  else
-    error_reply(r, rq, f->status, NULL);
   const char *name;
   json_t *value;
   json_object_foreach(f->headers, name, value) {
     if (json_is_string(value))
       reply_header(r, name, json_string_value(value));
   }
+  if (f->retry_after_date_s >= 0) {
+    /* Rendered now, not when queued, so the client sees the intended distance. */
+    time_t when = time(NULL) + f->retry_after_date_s;
+    struct tm tm;
+    char date[64];
+    gmtime_r(&when, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    reply_header(r, "retry-after", date);
+  }
+}
+
+static void fault_reply(emu_reply *r, const emu_request *rq, const emu_fault *f)
+{
+  /* The fault is freed before the reply is sent: the reply keeps its own copy of the type. */
+  const char *ctype = "application/json";
+  if (f->content_type && (r->owned_content_type = strdup(f->content_type)) != NULL)
+    ctype = r->owned_content_type;
+  if (f->body_bytes > 0) {
+    r->status = f->status ? f->status : 200;
+    r->content_type = ctype;
+    r->gen_bytes = f->body_bytes;
+  } else if (f->body) {
+    reply_text(r, f->status, ctype, f->body, strlen(f->body));
+  } else {
+    error_reply(r, rq, f->status, NULL);
+  }
+  fault_headers(r, f);
+}
+
+/* Wait, without answering, until the client closes its end (its timeout fired), the emulator
+ * stops, or HANG_MAX_MS passed. Polls the socket every 20 ms: cheap, and no MHD internals. */
+static void hang(struct MHD_Connection *conn)
+{
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+  for (long waited = 0; waited < HANG_MAX_MS && !emu_stopping(); waited += 20) {
+    if (info) {
+      struct pollfd p = {info->connect_fd, POLLRDHUP, 0};
+      if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)))
+        return;
+    }
+    emu_sleep_ms(20);
+  }
+}
+
+/* A body of exactly `total` bytes made on the fly, so a fault can send gigabytes cheaply: a
+ * JSON object whose one string is padding. Over 10 bytes it is valid JSON. */
+typedef struct generated {
+  uint64_t total;
+} generated;
+
+static ssize_t generated_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+  const generated *g = cls;
+  static const char head[] = "{\"pad\":\"", tail[] = "\"}";
+  if (pos >= g->total)
+    return MHD_CONTENT_READER_END_OF_STREAM;
+  size_t n = g->total - pos < max ? (size_t)(g->total - pos) : max;
+  int framed = g->total >= sizeof head + sizeof tail;
+  for (size_t i = 0; i < n; i++) {
+    uint64_t at = pos + i;
+    if (framed && at < sizeof head - 1)
+      buf[i] = head[at];
+    else if (framed && at >= g->total - (sizeof tail - 1))
+      buf[i] = tail[at - (g->total - (sizeof tail - 1))];
+    else
+      buf[i] = 'x';
+  }
+  return (ssize_t)n;
+}
+
+/* A reply body sent one byte every delay_ms: a server that is alive but slower than any timeout. */
+typedef struct drip {
+  char *body;
+  size_t len;
+  long delay_ms;
+} drip;
+
+static ssize_t drip_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+  drip *d = cls;
+  if (pos >= d->len)
+    return MHD_CONTENT_READER_END_OF_STREAM;
+  if (max == 0)
+    return 0;
+  for (long waited = 0; waited < d->delay_ms; waited += 20) {
+    if (emu_stopping())
+      return MHD_CONTENT_READER_END_WITH_ERROR;
+    emu_sleep_ms(d->delay_ms - waited < 20 ? d->delay_ms - waited : 20);
+  }
+  buf[0] = d->body[pos];
+  return 1;
+}
+
+static void drip_free(void *cls)
+{
+  drip *d = cls;
+  free(d->body);
+  free(d);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *conn, emu_reply *r)
 {
   struct MHD_Response *resp;
-  if (r->stream) {
+  if (r->drop)
+    return MHD_NO; /* libmicrohttpd closes the connection: the client gets no answer at all */
+  if (r->gen_bytes > 0) {
+    generated *g = malloc(sizeof *g);
+    if (!g)
+      return MHD_NO;
+    g->total = (uint64_t)r->gen_bytes;
+    resp = MHD_create_response_from_callback(g->total, 64 * 1024, generated_read, g, free);
+    if (!resp)
+      free(g);
+  } else if (r->drip_ms > 0 && !r->stream) {
+    drip *d = malloc(sizeof *d);
+    if (!d)
+      return MHD_NO;
+    d->body = r->body;
+    d->len = r->body_len;
+    d->delay_ms = r->drip_ms;
+    resp = MHD_create_response_from_callback(d->len, 1, drip_read, d, drip_free);
+    if (resp)
+      r->body = NULL; /* now owned by the drip */
+    else
+      free(d);
+  } else if (r->stream) {
     resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, r->stream, stream_release);
     if (resp)
       r->stream = NULL; /* now owned by the response */
@@ -211,10 +340,19 @@ static void dispatch(emu_reply *r, emu_request *rq, conn_ctx *c)
   if (faulted) {
     emu_sleep_ms(fault.delay_ms);
     rq->fault = &fault;
+    r->drip_ms = fault.drip_ms;
+    if (fault.hang)
+      hang(rq->conn);
+    if (fault.hang || fault.drop) {
+      r->drop = 1;
+      fault_free(&fault);
+      rq->fault = NULL;
+      return;
+    }
   }
   if (c->too_large) {
     error_reply(r, rq, 413, NULL);
-  } else if (faulted && fault.status) {
+  } else if (faulted && (fault.status || fault.body_bytes > 0)) {
     fault_reply(r, rq, &fault);
   } else if (rq->provider == EMU_ANTHROPIC) {
     anthropic_handle(r, rq);
@@ -257,7 +395,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   return ret;
 }
 
-struct MHD_Daemon *server_start(unsigned short port, unsigned threads)
+/* libmicrohttpd's error log, minus the lines our own drop and hang faults cause on purpose. */
+static void log_error(void *cls, const char *fmt, va_list ap)
+{
+  (void)cls;
+  char line[512];
+  vsnprintf(line, sizeof line, fmt, ap);
+  if (strcasestr(line, "application reported"))
+    return;
+  fputs(line, stderr);
+}
+
+struct MHD_Daemon *server_start(unsigned short port, unsigned threads, const char *tls_cert_pem,
+                                const char *tls_key_pem)
 {
   struct sockaddr_in addr;
   memset(&addr, 0, sizeof addr);
@@ -272,14 +422,26 @@ struct MHD_Daemon *server_start(unsigned short port, unsigned threads)
     flags |= MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
   else
     flags |= MHD_USE_EPOLL;
+  struct MHD_OptionItem opts[10];
+  size_t n = 0;
+  opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, 4096, NULL};
+  opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
+  if (threads > 1)
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
+  if (tls_cert_pem && tls_key_pem) {
+    flags |= MHD_USE_TLS;
+    /* libmicrohttpd only reads these pointers; the cast drops const for its void * slot. */
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)tls_cert_pem};
+    opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)tls_key_pem};
+    serving_tls = 1;
+  }
+  opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
   return MHD_start_daemon(flags, port, NULL, NULL, on_request, NULL,
+                          MHD_OPTION_EXTERNAL_LOGGER, log_error, NULL, /* first, or MHD complains */
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                           MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
                           MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
-                          MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
-                          /* the pool option only when wanted: END stops the list early otherwise */
-                          threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads,
+                          MHD_OPTION_ARRAY, opts,
                           MHD_OPTION_END);
 }
 

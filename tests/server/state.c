@@ -53,6 +53,17 @@ int state_add_fault(const json_t *spec, char *err, size_t err_size)
     snprintf(err, err_size, "\"body\" must be a string (sent as is)");
     return -1;
   }
+  const json_t *ctype = json_object_get(spec, "content_type");
+  if (ctype && !json_is_string(ctype)) {
+    snprintf(err, err_size, "\"content_type\" must be a string");
+    return -1;
+  }
+  const json_t *bytes = json_object_get(spec, "body_bytes");
+  if (bytes && (!json_is_integer(bytes) || json_integer_value(bytes) < 0 ||
+                json_integer_value(bytes) > (json_int_t)1 << 40)) {
+    snprintf(err, err_size, "\"body_bytes\" must be an integer 0..2^40");
+    return -1;
+  }
   long status = get_long(spec, "status", 0);
   if (status != 0 && (status < 100 || status > 599)) {
     snprintf(err, err_size, "\"status\" must be 100..599");
@@ -71,6 +82,12 @@ int state_add_fault(const json_t *spec, char *err, size_t err_size)
   e->fault.delay_ms = get_long(spec, "delay_ms", 0);
   e->fault.stream_cut_after = get_long(spec, "stream_cut_after", -1);
   e->fault.stream_error_after = get_long(spec, "stream_error_after", -1);
+  e->fault.content_type = json_is_string(ctype) ? strdup(json_string_value(ctype)) : NULL;
+  e->fault.body_bytes = bytes ? (long long)json_integer_value(bytes) : 0;
+  e->fault.drip_ms = get_long(spec, "drip_ms", 0);
+  e->fault.retry_after_date_s = get_long(spec, "retry_after_date_s", -1);
+  e->fault.hang = json_is_true(json_object_get(spec, "hang"));
+  e->fault.drop = json_is_true(json_object_get(spec, "drop"));
   if (e->count <= 0)
     e->count = 1;
   pthread_mutex_lock(&lock);
@@ -86,6 +103,7 @@ void fault_free(emu_fault *f)
 {
   json_decref(f->headers);
   free(f->body);
+  free(f->content_type);
   memset(f, 0, sizeof *f);
 }
 
@@ -124,6 +142,18 @@ json_t *state_list_faults(void)
       json_object_set_new(o, "stream_cut_after", json_integer(e->fault.stream_cut_after));
     if (e->fault.stream_error_after >= 0)
       json_object_set_new(o, "stream_error_after", json_integer(e->fault.stream_error_after));
+    if (e->fault.content_type)
+      json_object_set_new(o, "content_type", json_string(e->fault.content_type));
+    if (e->fault.body_bytes > 0)
+      json_object_set_new(o, "body_bytes", json_integer(e->fault.body_bytes));
+    if (e->fault.drip_ms > 0)
+      json_object_set_new(o, "drip_ms", json_integer(e->fault.drip_ms));
+    if (e->fault.retry_after_date_s >= 0)
+      json_object_set_new(o, "retry_after_date_s", json_integer(e->fault.retry_after_date_s));
+    if (e->fault.hang)
+      json_object_set_new(o, "hang", json_true());
+    if (e->fault.drop)
+      json_object_set_new(o, "drop", json_true());
     json_array_append_new(list, o);
   }
   pthread_mutex_unlock(&lock);
@@ -145,6 +175,12 @@ int state_take_fault(const char *path, emu_fault *out)
     out->delay_ms = e->fault.delay_ms;
     out->stream_cut_after = e->fault.stream_cut_after;
     out->stream_error_after = e->fault.stream_error_after;
+    out->content_type = e->fault.content_type ? strdup(e->fault.content_type) : NULL;
+    out->body_bytes = e->fault.body_bytes;
+    out->drip_ms = e->fault.drip_ms;
+    out->retry_after_date_s = e->fault.retry_after_date_s;
+    out->hang = e->fault.hang;
+    out->drop = e->fault.drop;
     if (--e->count == 0) {
       *pp = e->next;
       done = e;

@@ -5,6 +5,7 @@
 #include "emulator.h"
 
 #include <ctype.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -64,4 +65,16 @@ void emu_sleep_ms(long ms)
   struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
   while (nanosleep(&ts, &ts) != 0) {
   }
+}
+
+static atomic_int stopping;
+
+void emu_set_stopping(void)
+{
+  atomic_store(&stopping, 1);
+}
+
+int emu_stopping(void)
+{
+  return atomic_load(&stopping);
 }
