@@ -954,6 +954,8 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
     }
     configure(s);
     const llmc_transport_opts *o = &s->call.opts;
+    char tried[512] = "";
+    bool recovered = false;
     for (int attempt = 0;; attempt++) {
         s->headers_done = s->not_stream = s->transfer_done = false;
         s->result = CURLE_OK;
@@ -981,6 +983,8 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
         if (err)
             err->attempts = attempt + 1;
         if (started) {
+            if (s->call.cred.source == LLMC_SOURCE_STORE && tried[0])
+                llmc_store_mark(s->call.endpoint->name, s->call.cred.store_label, true);
             llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s: streaming (request id %s)", s->resp.status,
                       s->call.endpoint->name, s->resp.request_id[0] ? s->resp.request_id : "none");
             /* The request is sent: the key's last copy outside curl's header list goes now. */
@@ -1012,6 +1016,20 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
                                 s->resp.status, s->resp.content_type);
             goto fail;
         }
+        /* As llmc_messages_create: after a 401, once, the chain's next different key. */
+        if (s->resp.status == 401 && !recovered && llmc_call_recover(&s->call, tried, sizeof tried)) {
+            recovered = true;
+            struct curl_slist *fresh = llmc_http_headers(s->call.headers, &s->call.cred, s->call.endpoint->info.auth);
+            if (!fresh) {
+                rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+                goto fail;
+            }
+            curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, fresh);
+            llmc_http_headers_free(s->headers);
+            s->headers = fresh;
+            attempt--; /* not a retry: another key */
+            continue;
+        }
         if (attempt < o->max_retries && llmc_retry_wanted(s->resp.status, s->resp.should_retry)) {
             double delay = llmc_retry_delay_s(attempt, s->resp.retry_after_s, (double)rand() / ((double)RAND_MAX + 1));
             llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)",
@@ -1020,6 +1038,10 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
             continue;
         }
         rc = llmc_call_fail(&s->call, &s->resp, err);
+        if (s->resp.status == 401 && s->call.cred.source == LLMC_SOURCE_STORE)
+            llmc_store_mark(s->call.endpoint->name, s->call.cred.store_label, false);
+        if (err && tried[0])
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "also rejected before it: %.480s", tried);
         goto fail;
     }
 fail:
