@@ -25,7 +25,7 @@ unit: build
 	@ctest --test-dir $(BUILD) --output-on-failure
 
 conformance: build
-	@tests/conformance/run.sh $(BUILD)/tests/server/llmc-emulator
+	@LLMC_CLI=$(abspath $(BUILD))/tools/llmc/llmc tests/conformance/run.sh $(abspath $(BUILD))/tests/server/llmc-emulator
 
 test: unit conformance
 

@@ -47,6 +47,7 @@ fi
 # The SDKs would otherwise pick up real keys or endpoints from the caller's environment.
 unset ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN CEREBRAS_API_KEY FIREWORKS_API_KEY OPENAI_API_KEY \
   ANTHROPIC_CUSTOM_HEADERS CEREBRAS_CUSTOM_HEADERS OPENAI_ORG_ID OPENAI_PROJECT_ID || true
+LLMC_CLI="${LLMC_CLI:-$ROOT/build/tools/llmc/llmc}" \
 EMU_BASE="http://127.0.0.1:$port" \
 ANTHROPIC_BASE_URL="http://127.0.0.1:$port/anthropic" \
 CEREBRAS_BASE_URL="http://127.0.0.1:$port/cerebras" \
