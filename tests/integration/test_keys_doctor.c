@@ -48,7 +48,7 @@ static int each_setup(void **state)
 {
     (void)state;
     home_make(&home);
-    emulator_requests(&emu, true);
+    free(emulator_requests(&emu, true));
     return 0;
 }
 
@@ -145,7 +145,7 @@ static void test_doctor_all_good_and_shadowing(void **state)
     cli_result_free(&r);
 
     /* --offline sends nothing */
-    emulator_requests(&emu, true);
+    free(emulator_requests(&emu, true));
     const char *offline[] = {"doctor", "--offline", "anthropic", NULL};
     r = run(offline, extra, NULL);
     assert_int_equal(r.status, 0);

@@ -125,7 +125,7 @@ static int each_setup(void **state)
 {
     (void)state;
     home_make(&home);
-    emulator_requests(&emu, true);
+    free(emulator_requests(&emu, true));
     return 0;
 }
 
