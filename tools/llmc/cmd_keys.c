@@ -349,7 +349,13 @@ static int keys_check(int argc, char **argv)
         checked++;
         llmc_error err;
         llmc_error_clear(&err);
-        llmc_code rc = llmc_client_validate(client, named[i], &err);
+        /* A key that cannot even be resolved is reported as inspection found it: validating would
+         * only resolve it again (and re-run a failing key command to its time limit). */
+        llmc_code rc = r.result.code;
+        if (rc != LLMC_OK)
+            err = r.result;
+        else
+            rc = llmc_client_validate(client, named[i], &err);
         if (rc == LLMC_OK) {
             const llmc_key_candidate *c = NULL;
             for (size_t j = 0; j < r.n_candidates && !c; j++)
