@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define LLMC_DEFAULT_CONNECT_MS 5000
@@ -86,6 +88,84 @@ const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
     return stream ? openai_stream : openai;
 }
 
+bool llmc_header_name_allowed(const char *name)
+{
+    static const char *const credentials[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
+                                              "cookie", NULL};
+    if (!*name || strlen(name) > 128)
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
+            return false;
+    for (size_t i = 0; credentials[i]; i++)
+        if (strcasecmp(name, credentials[i]) == 0)
+            return false;
+    return true;
+}
+
+/* Append "Name: value" unless `name` is already in lines[0..n). */
+static int add_header_line(char **lines, size_t *n, const char *name, size_t name_len, const char *value)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strncasecmp(lines[i], name, name_len) == 0 && lines[i][name_len] == ':')
+            return 0;
+    size_t len = name_len + strlen(value) + 3;
+    if (!(lines[*n] = malloc(len)))
+        return -1;
+    snprintf(lines[(*n)++], len, "%.*s: %s", (int)name_len, name, value);
+    return 0;
+}
+
+/* The request's non-secret headers: its own extra headers first (they win), then for Anthropic
+ * the ones ANTHROPIC_CUSTOM_HEADERS lists, then the dialect's. */
+static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool stream, llmc_error *err)
+{
+    const char *const *base = llmc_dialect_headers(call->endpoint->info.dialect, stream);
+    const char *custom = call->anthropic ? getenv("ANTHROPIC_CUSTOM_HEADERS") : NULL;
+    call->headers = base;
+    if (req->n_headers == 0 && !(custom && *custom))
+        return LLMC_OK;
+    size_t n_base = 0, n_custom = 0;
+    while (base[n_base])
+        n_base++;
+    for (const char *p = custom; p && *p; p++)
+        n_custom += *p == '\n';
+    char **lines = calloc(req->n_headers + n_custom + 1 + n_base + 1, sizeof *lines);
+    if (!lines)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    call->owned_headers = lines;
+    size_t n = 0;
+    for (size_t i = 0; i < req->n_headers; i++)
+        if (add_header_line(lines, &n, req->headers[i].key, strlen(req->headers[i].key), req->headers[i].value) < 0)
+            return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    for (const char *line = custom; line && *line;) {
+        const char *end = line + strcspn(line, "\r\n");
+        const char *colon = memchr(line, ':', (size_t)(end - line));
+        char name[129] = "", value[1024] = "";
+        if (colon && colon > line && (size_t)(colon - line) < sizeof name) {
+            memcpy(name, line, (size_t)(colon - line));
+            const char *v = colon + 1;
+            while (v < end && *v == ' ')
+                v++;
+            snprintf(value, sizeof value, "%.*s", (int)(end - v), v);
+        }
+        if (!name[0] || !llmc_header_name_allowed(name))
+            llmc_logf(&call->client->log, LLMC_LOG_WARN,
+                      "ANTHROPIC_CUSTOM_HEADERS: a line is not a header llmc may send (\"Name: value\", no "
+                      "credentials); skipped");
+        else if (add_header_line(lines, &n, name, strlen(name), value) < 0)
+            return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+        line = *end ? end + 1 : end;
+    }
+    for (size_t i = 0; i < n_base; i++) {
+        const char *colon = strchr(base[i], ':');
+        if (add_header_line(lines, &n, base[i], (size_t)(colon - base[i]), colon + 2) < 0)
+            return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    }
+    call->headers = (const char *const *)lines;
+    return LLMC_OK;
+}
+
 llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream, llmc_call *call, llmc_error *err)
 {
     memset(call, 0, sizeof *call);
@@ -98,10 +178,11 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     llmc_endpoint *ep = call->endpoint;
     if (err)
         llmc_strlcpy(err->provider, ep->name, sizeof err->provider);
-    llmc_code rc = llmc_credential_resolve(ep, c->use_store, &call->cred, err);
+    llmc_code rc = req->key ? llmc_credential_from_request(ep, req->key, &call->cred, err)
+                            : llmc_credential_resolve(ep, c->use_store, &call->cred, err);
     if (rc != LLMC_OK)
         return rc;
-    call->url = llmc_join_url(llmc_endpoint_base_url(ep), ep->info.messages_path);
+    call->url = llmc_join_url(req->base_url ? req->base_url : llmc_endpoint_base_url(ep), ep->info.messages_path);
     if (!call->url)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     /* refuse an insecure address here, naming the key that would have travelled */
@@ -121,9 +202,12 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     call->body = call->anthropic ? llmc_anthropic_encode(req, call->wire_model, stream, err)
                                  : llmc_openai_encode(req, call->wire_model, stream, err);
     if (!call->body)
-        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    call->headers = llmc_dialect_headers(ep->info.dialect, stream);
+        return err ? err->code : LLMC_E_NOMEM;
+    if ((rc = build_headers(call, req, stream, err)) != LLMC_OK)
+        return rc;
     llmc_transport_opts_for(c, ep, &call->opts);
+    if (req->timeout_ms > 0)
+        call->opts.request_ms = req->timeout_ms;
     llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; key from %s %s, %s)", call->url, call->wire_model,
               llmc_key_source_name(call->cred.source), call->cred.source_name, call->cred.fingerprint);
     return LLMC_OK;
@@ -242,6 +326,10 @@ void llmc_call_finish(llmc_call *call, llmc_error *err)
 {
     scrub_error(err, &call->cred);
     llmc_credential_clear(&call->cred);
+    for (size_t i = 0; call->owned_headers && call->owned_headers[i]; i++)
+        free(call->owned_headers[i]);
+    free(call->owned_headers);
+    call->owned_headers = NULL;
     free(call->body);
     free(call->url);
     call->body = call->url = NULL;

@@ -277,6 +277,14 @@ found:
     return rc;
 }
 
+llmc_code llmc_credential_from_request(const llmc_endpoint *ep, const llmc_secret *key, llmc_credential *out,
+                                       llmc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    return accept_candidate(ep, llmc_secret_bytes(key), llmc_secret_len(key), LLMC_SOURCE_EXPLICIT,
+                            "llmc_request_set_key", false, out, err);
+}
+
 /* ---- inspection: every source, not just the winner ---- */
 
 static void add_candidate(llmc_key_report *r, const llmc_credential *cred, llmc_code rc, const llmc_error *e,

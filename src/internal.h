@@ -122,6 +122,12 @@ typedef struct llmc_credential {
  * with a diagnosis). `use_store`: whether the key store is the last source. */
 llmc_code llmc_credential_resolve(llmc_endpoint *ep, bool use_store, llmc_credential *out, llmc_error *err);
 
+/* A key given for one request (llmc_request_set_key): checked like any other, source explicit. */
+llmc_code llmc_credential_from_request(const llmc_endpoint *ep, const llmc_secret *key, llmc_credential *out,
+                                       llmc_error *err);
+/* Whether a header name may be set by callers: a token, and not one that carries credentials. */
+bool llmc_header_name_allowed(const char *name);
+
 /* Every source of the chain, present or not, for llmc_client_inspect_key. */
 void llmc_credential_inspect(llmc_endpoint *ep, bool use_store, llmc_key_report *report);
 
@@ -279,6 +285,11 @@ struct llmc_request {
     size_t n_tools;
     llmc_tool_choice tool_choice;
     char *tool_choice_name;
+    llmc_secret *key;              /* per-request overrides */
+    char *base_url;
+    long timeout_ms;
+    llmc_kv *headers;              /* extra headers: name → value */
+    size_t n_headers;
     bool keep_raw;
 };
 
@@ -340,7 +351,8 @@ typedef struct llmc_call {
     char *body;                    /* owned: the encoded request */
     llmc_credential cred;          /* owned: wiped by llmc_call_finish */
     llmc_transport_opts opts;
-    const char *const *headers;    /* static: the dialect's non-secret headers */
+    const char *const *headers;    /* the non-secret headers: the dialect's, or owned_headers */
+    char **owned_headers;          /* with extra headers: "Name: value" lines, NULL-terminated */
     bool anthropic;
 } llmc_call;
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 llmc_request *llmc_request_new(const char *model)
 {
@@ -49,6 +50,13 @@ void llmc_request_free(llmc_request *req)
     }
     free(req->tools);
     free(req->tool_choice_name);
+    llmc_secret_free(req->key);
+    free(req->base_url);
+    for (size_t i = 0; i < req->n_headers; i++) {
+        free(req->headers[i].key);
+        free(req->headers[i].value);
+    }
+    free(req->headers);
     for (size_t i = 0; i < req->n_stops; i++)
         free(req->stops[i]);
     free(req->stops);
@@ -157,6 +165,59 @@ llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char
     if (!copy)
         return LLMC_E_NOMEM;
     return add_part(turn_for(req, role, role == LLMC_ROLE_USER), LLMC_PART_TEXT, copy, NULL, NULL, false);
+}
+
+llmc_code llmc_request_set_key(llmc_request *req, const char *key)
+{
+    if (!req)
+        return LLMC_E_INVALID_ARG;
+    llmc_secret *copy = NULL;
+    if (key && !(copy = llmc_secret_new(key, strlen(key))))
+        return LLMC_E_NOMEM;
+    llmc_secret_free(req->key);
+    req->key = copy;
+    return LLMC_OK;
+}
+
+llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url)
+{
+    if (!req)
+        return LLMC_E_INVALID_ARG;
+    return replace_string(&req->base_url, base_url);
+}
+
+llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms)
+{
+    if (!req || timeout_ms < 0)
+        return LLMC_E_INVALID_ARG;
+    req->timeout_ms = timeout_ms;
+    return LLMC_OK;
+}
+
+llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value)
+{
+    if (!req || !name || !llmc_header_name_allowed(name) || (value && strpbrk(value, "\r\n")))
+        return LLMC_E_INVALID_ARG;
+    for (size_t i = 0; i < req->n_headers; i++)
+        if (strcasecmp(req->headers[i].key, name) == 0) {
+            if (value)
+                return replace_string(&req->headers[i].value, value);
+            free(req->headers[i].key);
+            free(req->headers[i].value);
+            req->headers[i] = req->headers[--req->n_headers];
+            return LLMC_OK;
+        }
+    if (!value)
+        return LLMC_OK;
+    llmc_kv *grown = realloc(req->headers, (req->n_headers + 1) * sizeof *grown);
+    if (!grown)
+        return LLMC_E_NOMEM;
+    req->headers = grown;
+    char *n, *v, *unused;
+    if (!copy3(name, value, NULL, &n, &v, &unused))
+        return LLMC_E_NOMEM;
+    req->headers[req->n_headers++] = (llmc_kv){n, v};
+    return LLMC_OK;
 }
 
 llmc_code llmc_request_drop_last_turn(llmc_request *req)

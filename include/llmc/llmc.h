@@ -399,6 +399,22 @@ LLMC_API llmc_code llmc_request_add_stop(llmc_request *req, const char *stop);
  * `user_id`); OpenAI-compatible providers receive `user` for the key "user_id" and the other
  * entries in `metadata`. */
 LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key, const char *value);
+/* Per-request overrides, for servers that act for many tenants. Each wins over the client's
+ * setting for this request only; NULL (or 0) removes the override.
+ *  - llmc_request_set_key: the key to send (copied into wiped storage), ahead of every source;
+ *  - llmc_request_set_base_url: same meaning as llmc_client_set_base_url;
+ *  - llmc_request_set_timeout: the whole-request timeout in milliseconds;
+ *  - llmc_request_set_header: an extra header ("Name", "value"); a second call with the same
+ *    name replaces it. Authentication headers (authorization, x-api-key, api-key,
+ *    proxy-authorization, cookie) are refused with LLMC_E_INVALID_ARG — give keys with
+ *    llmc_request_set_key — as are names and values that could split a header.
+ * Anthropic requests also carry the headers listed in ANTHROPIC_CUSTOM_HEADERS (one
+ * "Name: value" a line), as the official SDK does; a request's own header wins. */
+LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key);
+LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url);
+LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms);
+LLMC_API llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value);
+
 /* Remove the last turn (e.g. a user turn whose call failed, before trying another). Returns
  * LLMC_E_INVALID_ARG when there is none. */
 LLMC_API llmc_code llmc_request_drop_last_turn(llmc_request *req);

@@ -339,6 +339,67 @@ static void test_raw_json_kept_on_request(void **state)
     llmc_client_free(c);
 }
 
+static void test_per_request_overrides(void **state)
+{
+    (void)state;
+    /* the environment points at a revoked key and a dead address; the request overrides both */
+    const char *env[] = {"CEREBRAS_BASE_URL=http://127.0.0.1:1/cerebras", NULL};
+    set_provider_env(env);
+    setenv("CEREBRAS_API_KEY", test_key("CEREBRAS", "REVOKED"), 1);
+    llmc_client *c = llmc_client_new();
+    llmc_request *req = llmc_request_new("cerebras/llama-3.3-70b");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "tenant call");
+    assert_int_equal(llmc_request_set_key(req, test_key("CEREBRAS", "VALID")), LLMC_OK);
+    assert_int_equal(llmc_request_set_base_url(req, emulator_base_url(&emu, "cerebras")), LLMC_OK);
+    assert_int_equal(llmc_request_set_timeout(req, 5000), LLMC_OK);
+    assert_int_equal(llmc_request_set_header(req, "X-Tenant", "acme"), LLMC_OK);
+    assert_int_equal(llmc_request_set_header(req, "x-tenant", "acme-2"), LLMC_OK); /* replaces */
+    /* credentials never ride in extra headers, and nothing may split a header */
+    assert_int_equal(llmc_request_set_header(req, "Authorization", "Bearer x"), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "X-API-KEY", "x"), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "X-Evil", "a\r\nX-Injected: 1"), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "Bad Name", "v"), LLMC_E_INVALID_ARG);
+    llmc_response *resp = NULL;
+    llmc_error err;
+    assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
+    json_t *sent = last_request();
+    assert_string_equal(header_of(sent, "x-tenant"), "acme-2");
+    char bearer[256];
+    snprintf(bearer, sizeof bearer, "Bearer %s", test_key("CEREBRAS", "VALID"));
+    assert_string_equal(header_of(sent, "authorization"), bearer);
+    assert_string_equal(header_of(sent, "content-type"), "application/json");
+    json_decref(sent);
+    llmc_response_free(resp);
+    llmc_request_free(req);
+    llmc_client_free(c);
+    unsetenv("CEREBRAS_API_KEY");
+}
+
+static void test_anthropic_custom_headers_variable(void **state)
+{
+    (void)state;
+    use_provider(&providers[0], "VALID");
+    setenv("ANTHROPIC_CUSTOM_HEADERS", "anthropic-beta: tools-2026\nX-Team: core\nx-api-key: smuggled\nnot a header", 1);
+    llmc_client *c = llmc_client_new();
+    llmc_request *req = llmc_request_new(providers[0].model);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "with custom headers");
+    llmc_request_set_header(req, "X-Team", "request-wins");
+    llmc_response *resp = NULL;
+    llmc_error err;
+    assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
+    json_t *sent = last_request();
+    assert_string_equal(header_of(sent, "anthropic-beta"), "tools-2026");
+    assert_string_equal(header_of(sent, "x-team"), "request-wins");
+    /* the smuggled credential line was skipped: the real key is the only x-api-key */
+    assert_string_equal(header_of(sent, "x-api-key"), test_key("ANTHROPIC", "VALID"));
+    assert_string_equal(header_of(sent, "anthropic-version"), "2023-06-01");
+    json_decref(sent);
+    unsetenv("ANTHROPIC_CUSTOM_HEADERS");
+    llmc_response_free(resp);
+    llmc_request_free(req);
+    llmc_client_free(c);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -369,6 +430,8 @@ int main(void)
         cmocka_unit_test(test_unknown_provider_and_default),
         cmocka_unit_test(test_custom_endpoint),
         cmocka_unit_test(test_raw_json_kept_on_request),
+        cmocka_unit_test(test_per_request_overrides),
+        cmocka_unit_test(test_anthropic_custom_headers_variable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
