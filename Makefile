@@ -24,7 +24,9 @@ demo: build
 unit: build
 	@ctest --test-dir $(BUILD) --output-on-failure
 
+# The official SDKs run on Node: install it from Debian when the machine has no npm.
 conformance: build
+	@command -v npm >/dev/null 2>&1 || LLMC_DEPS_EXTRA="nodejs npm" scripts/install-deps
 	@LLMC_CLI=$(abspath $(BUILD))/tools/llmc/llmc tests/conformance/run.sh $(abspath $(BUILD))/tests/server/llmc-emulator
 
 test: unit conformance
