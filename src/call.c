@@ -273,16 +273,16 @@ llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_e
 bool llmc_call_recover(llmc_call *call, char *tried, size_t size)
 {
     llmc_credential *cred = &call->cred;
+    if (cred->source != LLMC_SOURCE_STORE && cred->source != LLMC_SOURCE_COMMAND)
+        return false; /* an explicit key, a variable or a file cannot change by itself */
     size_t len = strlen(tried);
     snprintf(tried + len, size - len, "%s%s %s (%s)", len ? "; " : "", llmc_key_source_name(cred->source),
              cred->source_name, cred->fingerprint);
     if (cred->source == LLMC_SOURCE_STORE)
         llmc_store_mark(call->endpoint->name, cred->store_label, false);
-    else if (cred->source == LLMC_SOURCE_COMMAND) {
+    else {
         llmc_secret_free(call->endpoint->command_key);
         call->endpoint->command_key = NULL;
-    } else {
-        return false; /* an explicit key, a variable or a file cannot change by itself */
     }
     llmc_credential next;
     llmc_error quiet;

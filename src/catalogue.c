@@ -82,7 +82,7 @@ static const llmc_cause_info catalogue[] = {
             "another case. Only names are compared and reported; values are never read into a\n"
             "message.",
         .fix =
-            "Rename the variable to the one the error asks for, e.g.\n"
+            "Rename the variable to the one llmc reads (the error names both), e.g.\n"
             "`export ANTHROPIC_API_KEY=\"$ANTHROPIC_KEY\"; unset ANTHROPIC_KEY`.",
         .workaround =
             "Copy the value across for a single run: `ANTHROPIC_API_KEY=\"$ANTHROPIC_KEY\" llmc ...`,\n"

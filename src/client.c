@@ -28,6 +28,7 @@ static void endpoint_clear(llmc_endpoint *ep)
     free(ep->custom_base_url);
     free(ep->custom_key_env);
     llmc_secret_free(ep->explicit_key);
+    free(ep->stored_label);
     llmc_secret_free(ep->command_key);
     for (size_t i = 0; ep->key_command && ep->key_command[i]; i++)
         free(ep->key_command[i]);
@@ -282,5 +283,34 @@ llmc_code llmc_client_set_key_command(llmc_client *c, const char *provider, cons
     ep->key_command_ttl_ms = ttl_ms > 0 ? ttl_ms : 3600000;
     llmc_secret_free(ep->command_key);
     ep->command_key = NULL;
+    return LLMC_OK;
+}
+
+llmc_code llmc_client_use_stored_key(llmc_client *c, const char *provider, const char *label, llmc_error *err)
+{
+    llmc_error_clear(err);
+    if (!c)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
+    llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    if (!ep)
+        return LLMC_E_CONFIG;
+    if (label) {
+        size_t count = 0;
+        llmc_stored_key keys[64];
+        llmc_code rc = llmc_key_store_list(provider, keys, 64, &count, err);
+        if (rc != LLMC_OK)
+            return rc;
+        bool found = false;
+        for (size_t i = 0; i < count && i < 64 && !found; i++)
+            found = strcmp(keys[i].label, label) == 0;
+        if (!found)
+            return llmc_error_set(err, LLMC_E_NOT_FOUND, "no stored %s key is labelled \"%s\" (see `llmc keys list %s`)",
+                                  provider, label, provider);
+    }
+    char *copy = NULL;
+    if (label && !(copy = strdup(label)))
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    free(ep->stored_label);
+    ep->stored_label = copy;
     return LLMC_OK;
 }

@@ -148,7 +148,8 @@ static llmc_code from_command(llmc_endpoint *ep, llmc_credential *out, llmc_erro
 
 /* The first stored key of this provider not marked rejected. Returns LLMC_E_NOT_FOUND (with
  * err untouched) when the store holds none; *rejected counts the keys skipped as rejected. */
-static llmc_code from_store(const llmc_endpoint *ep, llmc_credential *out, size_t *rejected, llmc_error *err)
+static llmc_code from_store(const llmc_endpoint *ep, const char *label, llmc_credential *out, size_t *rejected,
+                            llmc_error *err)
 {
     llmc_store store;
     *rejected = 0;
@@ -163,9 +164,10 @@ static llmc_code from_store(const llmc_endpoint *ep, llmc_credential *out, size_
     rc = LLMC_E_NOT_FOUND;
     for (size_t i = 0; i < store.n; i++) {
         const llmc_store_entry *e = &store.entries[i];
-        if (strcmp(e->provider, ep->info.name) != 0)
+        if (strcmp(e->provider, ep->info.name) != 0 || (label && strcmp(e->label, label) != 0))
             continue;
-        if (e->last_rejected > 0 && e->last_rejected >= e->last_verified) {
+        /* a key chosen by name is tried even when marked rejected: the user asked for it */
+        if (!label && e->last_rejected > 0 && e->last_rejected >= e->last_verified) {
             (*rejected)++;
             continue;
         }
@@ -236,6 +238,18 @@ llmc_code llmc_credential_resolve(llmc_endpoint *ep, bool use_store, llmc_creden
 {
     memset(out, 0, sizeof *out);
     llmc_code rc;
+    size_t rejected = 0;
+    if (ep->stored_label) {
+        rc = from_store(ep, ep->stored_label, out, &rejected, err);
+        if (rc == LLMC_E_NOT_FOUND) {
+            out->source = LLMC_SOURCE_STORE;
+            llmc_strlcpy(out->source_name, ep->stored_label, sizeof out->source_name);
+            rc = llmc_error_set(err, LLMC_E_KEY, "no stored %s key is labelled \"%s\" (see `llmc keys list %s`)",
+                                ep->info.name, ep->stored_label, ep->info.name);
+            llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_KEY_MISSING, err);
+        }
+        goto found;
+    }
     if (ep->explicit_key) {
         rc = accept_candidate(ep, llmc_secret_bytes(ep->explicit_key), llmc_secret_len(ep->explicit_key),
                               LLMC_SOURCE_EXPLICIT, "llmc_client_set_key", false, out, err);
@@ -267,8 +281,7 @@ llmc_code llmc_credential_resolve(llmc_endpoint *ep, bool use_store, llmc_creden
         rc = from_command(ep, out, err);
         goto found;
     }
-    size_t rejected = 0;
-    if (use_store && (rc = from_store(ep, out, &rejected, err)) != LLMC_E_NOT_FOUND)
+    if (use_store && (rc = from_store(ep, NULL, out, &rejected, err)) != LLMC_E_NOT_FOUND)
         goto found;
     return missing(ep, rejected, out, err);
 found:
@@ -322,6 +335,12 @@ void llmc_credential_inspect(llmc_endpoint *ep, bool use_store, llmc_key_report 
     llmc_strlcpy(r->key_env, ep->info.key_env, sizeof r->key_env);
     r->n_near_miss = llmc_near_miss_vars(ep->info.key_env, environ, r->near_miss, 4);
 
+    /* What a request would do now, first: it runs the key command at most once, and the
+     * candidates below reuse its answer (or its failure) instead of running it again. */
+    llmc_credential winner;
+    llmc_error_clear(&r->result);
+    llmc_code result_rc = llmc_credential_resolve(ep, use_store, &winner, &r->result);
+
     memset(&cred, 0, sizeof cred);
     llmc_error_clear(&e);
     if (ep->explicit_key) {
@@ -355,7 +374,9 @@ void llmc_credential_inspect(llmc_endpoint *ep, bool use_store, llmc_key_report 
     } else {
         absent(r, LLMC_SOURCE_FILE, file_var);
     }
-    if (ep->key_command) {
+    if (ep->key_command && winner.source == LLMC_SOURCE_COMMAND && result_rc != LLMC_OK) {
+        add_candidate(r, &winner, result_rc, &r->result, true);
+    } else if (ep->key_command) {
         llmc_error_clear(&e);
         rc = from_command(ep, &cred, &e);
         add_candidate(r, &cred, rc, &e, true);
@@ -396,21 +417,19 @@ void llmc_credential_inspect(llmc_endpoint *ep, bool use_store, llmc_key_report 
         llmc_store_free(&store);
     }
 
-    /* What a request would do now, and so which candidate wins and which are shadowed. */
-    llmc_error_clear(&r->result);
-    rc = llmc_credential_resolve(ep, use_store, &cred, &r->result);
+    /* Which candidate wins, and which are shadowed by it. */
     bool winner_seen = false;
     for (size_t i = 0; i < r->n_candidates; i++) {
         llmc_key_candidate *c = &r->candidates[i];
         if (!c->present)
             continue;
-        if (!winner_seen && c->source == cred.source &&
-            (cred.source != LLMC_SOURCE_STORE || strcmp(c->source_name, cred.source_name) == 0)) {
-            c->chosen = rc == LLMC_OK;
+        if (!winner_seen && c->source == winner.source &&
+            (winner.source != LLMC_SOURCE_STORE || strcmp(c->source_name, winner.source_name) == 0)) {
+            c->chosen = result_rc == LLMC_OK;
             winner_seen = true;
         } else if (winner_seen) {
             c->shadowed = 1;
         }
     }
-    llmc_credential_clear(&cred);
+    llmc_credential_clear(&winner);
 }

@@ -100,6 +100,7 @@ typedef struct llmc_endpoint {
     char *custom_base_url;         /* owned copies for custom endpoints */
     char *custom_key_env;
     llmc_secret *explicit_key;
+    char *stored_label;            /* llmc_client_use_stored_key: this stored key comes first */
     char **key_command;            /* argv, NULL-terminated, owned; NULL when none */
     long key_command_timeout_ms;
     long key_command_ttl_ms;

@@ -278,6 +278,12 @@ LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path
 /* The default model from the configuration, or NULL. Borrowed from the client. */
 LLMC_API const char *llmc_client_default_model(const llmc_client *client);
 
+/* Use the stored key labelled `label` for `provider`, ahead of every other source (the CLI's
+ * --key-name): its bytes never pass through the caller. LLMC_E_NOT_FOUND when the store has no
+ * such key; NULL removes the choice. */
+LLMC_API llmc_code llmc_client_use_stored_key(llmc_client *client, const char *provider, const char *label,
+                                              llmc_error *err);
+
 /* Use the key store (below) as the last source of keys. On by default; 0 turns it off. */
 LLMC_API void llmc_client_use_key_store(llmc_client *client, int use);
 
@@ -308,7 +314,7 @@ LLMC_API llmc_code llmc_models_list(llmc_client *client, const char *provider, l
 /* One source in a provider's credential chain, as llmc_client_inspect_key sees it. */
 typedef struct llmc_key_candidate {
     llmc_key_source source;
-    char source_name[256];     /* variable name, file path, command, or "store: LABEL" */
+    char source_name[256];     /* variable name, file path, command, or the stored key's label */
     int present;               /* the source is set / configured / holds a key */
     int chosen;                /* the first usable source: the one a request would send */
     int shadowed;              /* present but not chosen because an earlier source won */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -142,7 +143,7 @@ static void test_forbidden_key(void **state)
 static void test_missing_and_misspelled_key_send_nothing(void **state)
 {
     (void)state;
-    emulator_requests(&emu, true);
+    free(emulator_requests(&emu, true));
     const char *env[] = {base_env("CEREBRAS", "cerebras"), NULL};
     const char *args[] = {"-m", "cerebras/llama-3.3-70b", "hi", NULL};
     cli_result r = run_cli(args, env, NULL);
@@ -219,7 +220,7 @@ static void test_retry_then_success(void **state)
     (void)state;
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", test_key("ANTHROPIC", "VALID")),
                          base_env("ANTHROPIC", "anthropic"), NULL};
-    emulator_requests(&emu, true);
+    free(emulator_requests(&emu, true));
     emulator_fault(&emu, "{\"path\":\"/anthropic/v1/messages\",\"status\":529,\"count\":1,"
                          "\"headers\":{\"retry-after-ms\":\"10\"}}");
     const char *args[] = {"-v", "retry me", NULL};
@@ -230,6 +231,45 @@ static void test_retry_then_success(void **state)
     assert_non_null(strstr(r.err, "retrying in 0.01 s"));
     assert_int_equal(emulator_request_count(&emu), 2);
     cli_result_free(&r);
+}
+
+static void test_key_name_picks_a_stored_key(void **state)
+{
+    (void)state;
+    char home[] = "/tmp/llmc-keyname-XXXXXX";
+    assert_non_null(mkdtemp(home));
+    const char *xdg = envf("XDG_CONFIG_HOME=%s", home);
+    const char *set_env[] = {xdg, NULL};
+    const char *set_good[] = {"keys", "set", "cerebras", "--label", "work", NULL};
+    char line[256];
+    snprintf(line, sizeof line, "%s\n", test_key("CEREBRAS", "VALID"));
+    cli_result r = run_cli(set_good, set_env, line);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    const char *set_bad[] = {"keys", "set", "cerebras", "--label", "default", NULL};
+    snprintf(line, sizeof line, "%s\n", test_key("CEREBRAS", "REVOKED"));
+    r = run_cli(set_bad, set_env, line);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+
+    /* without --key-name the first stored key (revoked) would be tried; with it, "work" is */
+    const char *env[] = {xdg, base_env("CEREBRAS", "cerebras"), NULL};
+    const char *args[] = {"--key-name", "work", "-m", "cerebras/llama-3.3-70b", "by name", NULL};
+    r = run_cli(args, env, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "You said: by name\n");
+    cli_result_free(&r);
+    const char *missing[] = {"--key-name", "nope", "-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    r = run_cli(missing, env, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "labelled \"nope\""));
+    cli_result_free(&r);
+    char path[512];
+    snprintf(path, sizeof path, "%s/llmc/keys", home);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/llmc", home);
+    rmdir(path);
+    rmdir(home);
 }
 
 static void test_help_and_version(void **state)
@@ -274,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_key_on_command_line_is_refused),
         cmocka_unit_test(test_exit_codes_by_class),
         cmocka_unit_test(test_retry_then_success),
+        cmocka_unit_test(test_key_name_picks_a_stored_key),
         cmocka_unit_test(test_help_and_version),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

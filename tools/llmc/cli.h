@@ -61,7 +61,7 @@ void cli_print_nothing_configured(FILE *out, const cli_style *st, llmc_client *c
 
 /* Options shared by the prompt and chat commands (options.c). */
 typedef struct cli_options {
-    const char *model, *system, *cacert;
+    const char *model, *system, *cacert, *key_name;
     double max_tokens, temperature, top_p, retries, timeout;
     bool json, verbose;
     int stream;                    /* 1 stream, 0 wait; decided from the terminal when not given */

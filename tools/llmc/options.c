@@ -41,6 +41,7 @@ void cli_usage(FILE *out)
             "      --retries N        retries on 408/409/429/5xx/connection errors (default 2)\n"
             "      --timeout SECONDS  whole-request timeout (default 600 for anthropic, 60 for others)\n"
             "      --cacert FILE      trust the CA certificates in FILE (PEM)\n"
+            "      --key-name LABEL   use the stored key with this label (see llmc keys list)\n"
             "  -v, --verbose          show endpoint, key source and fingerprint, request id, retries, timing\n"
             "  -h, --help             this help\n"
             "      --version          print the version\n"
@@ -83,7 +84,7 @@ static bool parse_number(const char *opt, const char *text, double lo, double hi
 }
 
 enum { OPT_MAX_TOKENS = 256, OPT_TEMPERATURE, OPT_TOP_P, OPT_STOP, OPT_JSON, OPT_RETRIES, OPT_TIMEOUT,
-       OPT_CACERT, OPT_VERSION, OPT_KEY, OPT_STREAM, OPT_NO_STREAM };
+       OPT_CACERT, OPT_VERSION, OPT_KEY, OPT_STREAM, OPT_NO_STREAM, OPT_KEY_NAME };
 
 int cli_parse_options(int argc, char **argv, cli_options *o)
 {
@@ -97,7 +98,8 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
         {"stream", no_argument, NULL, OPT_STREAM},      {"no-stream", no_argument, NULL, OPT_NO_STREAM},
         {"verbose", no_argument, NULL, 'v'},            {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},    {"key", required_argument, NULL, OPT_KEY},
-        {"api-key", required_argument, NULL, OPT_KEY},  {NULL, 0, NULL, 0}};
+        {"api-key", required_argument, NULL, OPT_KEY},  {"key-name", required_argument, NULL, OPT_KEY_NAME},
+        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->model = getenv("LLMC_MODEL");
     o->temperature = o->top_p = -1;
@@ -135,6 +137,7 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
             if (!parse_number("--timeout", optarg, 0.001, 86400, &o->timeout)) return EXIT_USAGE;
             break;
         case OPT_CACERT: o->cacert = optarg; break;
+        case OPT_KEY_NAME: o->key_name = optarg; break;
         case 'v': o->verbose = true; break;
         case 'h': cli_usage(stdout); return EXIT_OK;
         case OPT_VERSION: printf("llmc %s\n", llmc_version()); return EXIT_OK;
@@ -172,6 +175,23 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
     const char *model = o->model && *o->model ? o->model : llmc_client_default_model(client);
     if (model && (rc = llmc_request_set_model(req, model)) != LLMC_OK)
         return cli_code(err, rc);
+    if (o->key_name) {
+        /* the stored key belongs to the model's provider: the model string's prefix when it
+         * names a provider, else the default provider */
+        const char *m = model ? model : DEFAULT_MODEL;
+        char provider[64] = "anthropic";
+        const char *slash = strchr(m, '/');
+        for (size_t i = 0; slash && llmc_client_provider_at(client, i); i++) {
+            const char *name = llmc_client_provider_at(client, i);
+            if (strlen(name) == (size_t)(slash - m) && strncmp(name, m, (size_t)(slash - m)) == 0)
+                snprintf(provider, sizeof provider, "%s", name);
+        }
+        rc = llmc_client_use_stored_key(client, provider, o->key_name, err);
+        if (rc == LLMC_E_NOT_FOUND && err)
+            err->code = rc = LLMC_E_KEY; /* a missing named key is a key problem: exit 3 */
+        if (rc != LLMC_OK)
+            return rc;
+    }
     llmc_client_set_max_retries(client, (int)o->retries);
     llmc_client_set_timeouts(client, 0, (long)(o->timeout * 1000));
     if (o->cacert && (rc = llmc_client_set_ca_file(client, o->cacert, err)) != LLMC_OK)

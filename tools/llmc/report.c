@@ -90,8 +90,6 @@ static void print_diagnosis(const cli_style *st, const llmc_diagnosis *d)
         fieldf(st, "found:", "%s", d->detail);
     if (d->fix)
         cli_print_field(st, "fix:", d->fix, d->provider);
-    if (info)
-        fieldf(st, "more:", "llmc explain %s", info->id);
 }
 
 void cli_report_error(const char *what, const llmc_error *err)
@@ -118,6 +116,10 @@ void cli_report_error(const char *what, const llmc_error *err)
         fieldf(&st, "request:", "%s", err->request_id);
     if (err->attempts > 1)
         fieldf(&st, "tried:", "%d times", err->attempts);
+    /* the explain line comes last: it is the one to run next */
+    const llmc_cause_info *info = llmc_cause_info_get(err->diagnosis.cause);
+    if (info)
+        fieldf(&st, "more:", "llmc explain %s", info->id);
 }
 
 void cli_report_warning(const llmc_error *err)
