@@ -249,6 +249,17 @@ const char *llmc_client_default_model(const llmc_client *c)
     return c ? c->default_model : NULL;
 }
 
+int llmc_client_alias_at(const llmc_client *c, size_t index, const char **name, const char **model)
+{
+    if (!c || index >= c->n_aliases)
+        return 0;
+    if (name)
+        *name = c->aliases[index].key;
+    if (model)
+        *model = c->aliases[index].value;
+    return 1;
+}
+
 llmc_code llmc_client_set_key_command(llmc_client *c, const char *provider, const char *const *argv, long timeout_ms,
                                       long ttl_ms, llmc_error *err)
 {

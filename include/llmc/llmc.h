@@ -277,6 +277,9 @@ LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *
 LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path, llmc_error *err);
 /* The default model from the configuration, or NULL. Borrowed from the client. */
 LLMC_API const char *llmc_client_default_model(const llmc_client *client);
+/* Model alias number `index` from the configuration: its name and the model it stands for
+ * (borrowed from the client). Returns 0 past the last alias, 1 otherwise. */
+LLMC_API int llmc_client_alias_at(const llmc_client *client, size_t index, const char **name, const char **model);
 
 /* Use the stored key labelled `label` for `provider`, ahead of every other source (the CLI's
  * --key-name): its bytes never pass through the caller. LLMC_E_NOT_FOUND when the store has no

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -272,6 +273,56 @@ static void test_key_name_picks_a_stored_key(void **state)
     rmdir(home);
 }
 
+static void test_config_file_drives_a_custom_endpoint(void **state)
+{
+    (void)state;
+    char home[] = "/tmp/llmc-config-XXXXXX";
+    assert_non_null(mkdtemp(home));
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/llmc", home);
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/config", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# a gateway that speaks the OpenAI dialect\nmodel = quick\n\n[endpoint gateway]\n"
+               "base_url = %s\nkey_env = GATEWAY_TOKEN\n\n[alias quick]\nmodel = gateway/house-model\n",
+            emulator_base_url(&emu, "openai"));
+    fclose(f);
+    const char *key = test_key("OPENAI", "VALID");
+    const char *env[] = {envf("XDG_CONFIG_HOME=%s", home), envf("GATEWAY_TOKEN=%s", key), NULL};
+    free(emulator_requests(&emu, true));
+    const char *args[] = {"through the gateway", NULL};
+    cli_result r = run_cli(args, env, NULL);
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "You said: through the gateway\n");
+    cli_result_free(&r);
+    char *seen = emulator_requests(&emu, true);
+    assert_non_null(strstr(seen, "\"path\":\"/openai/v1/chat/completions\""));
+    assert_non_null(strstr(seen, "house-model"));
+    free(seen);
+
+    const char *show[] = {"config", "show", NULL};
+    r = run_cli(show, env, NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "alias       quick = gateway/house-model"));
+    assert_non_null(strstr(r.out, "[gateway]"));
+    assert_non_null(strstr(r.out, "GATEWAY_TOKEN"));
+    assert_null(strstr(r.out, key)); /* sources and fingerprints only */
+    cli_result_free(&r);
+
+    /* a mistake names the file and the line */
+    f = fopen(path, "a");
+    fprintf(f, "[endpoint broken\n");
+    fclose(f);
+    r = run_cli(args, env, NULL);
+    assert_int_equal(r.status, 4);
+    assert_non_null(strstr(r.err, "config:10:"));
+    cli_result_free(&r);
+    unlink(path);
+    rmdir(dir);
+    rmdir(home);
+}
+
 static void test_help_and_version(void **state)
 {
     (void)state;
@@ -315,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_exit_codes_by_class),
         cmocka_unit_test(test_retry_then_success),
         cmocka_unit_test(test_key_name_picks_a_stored_key),
+        cmocka_unit_test(test_config_file_drives_a_custom_endpoint),
         cmocka_unit_test(test_help_and_version),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -90,6 +90,7 @@ void cli_print_json_error(const llmc_error *err);
 int cmd_prompt(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_keys(int argc, char **argv);

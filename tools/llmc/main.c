@@ -18,6 +18,7 @@ static const subcommand subcommands[] = {
     {"keys", cmd_keys},
     {"chat", cmd_chat},
     {"models", cmd_models},
+    {"config", cmd_config},
 };
 
 int main(int argc, char **argv)

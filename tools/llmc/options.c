@@ -22,6 +22,7 @@ void cli_usage(FILE *out)
             "       llmc keys set|list|check|rm|path     the key store (fingerprints only)\n"
             "       llmc doctor [PROVIDER...]            every key check, static and live\n"
             "       llmc explain CAUSE-ID                what a key problem means and how to fix it\n"
+            "       llmc config path|show               the configuration file, and what llmc makes of it\n"
             "\n"
             "Send PROMPT to a hosted model and print the reply. Without PROMPT, or with stdin piped,\n"
             "the prompt is read from stdin. On a terminal the reply streams as it is written.\n"
