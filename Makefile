@@ -7,7 +7,7 @@ WERROR ?= $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps build demo test unit conformance install clean
+.PHONY: all deps build demo test unit conformance bench install clean
 
 all: build
 
@@ -30,6 +30,11 @@ conformance: build
 	@LLMC_CLI=$(abspath $(BUILD))/tools/llmc/llmc tests/conformance/run.sh $(abspath $(BUILD))/tests/server/llmc-emulator
 
 test: unit conformance
+
+# llmc against the official Node SDKs, bare libcurl, curl and wrk on loopback: writes
+# bench/RESULTS.md and bench/*.png (installs wrk, hyperfine, gnuplot and nginx when missing).
+bench: build
+	@bench/run.sh $(BUILD)
 
 # Installs the libraries (shared with SONAME libllmc.so.0, and static), the header, llmc.pc, the
 # CMake package, the CLI, man pages and completions under PREFIX (DESTDIR is honoured).
