@@ -7,6 +7,7 @@
 #include "stream.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -666,12 +667,24 @@ llmc_response *llmc_sdec_take_response(llmc_sdec *d)
 
 #define LLMC_STREAM_IDLE_S 60L
 #define LLMC_STREAM_MAX_ERROR_BODY (1024u * 1024u)
+#define LLMC_STREAM_PULL_READ 8192L
 
-/* A queued event: its strings live in the arena, by offset, until handed out. */
+/* A queued event, kept small since one read queues dozens: a plain piece of text (the common
+ * case) is its type, block and text; any other event is copied whole into the arena (`full`).
+ * Strings live in the arena, by offset, until handed out. */
 typedef struct qevent {
-    llmc_event ev;
-    size_t text, tool_id, tool_name, stop_raw;
+    llmc_event_type type;
+    size_t index;
+    size_t text, text_len;
+    size_t full;                   /* offset of a qfull in the arena, or NO_FULL */
 } qevent;
+
+typedef struct qfull {
+    llmc_event ev;
+    size_t tool_id, tool_name, stop_raw;
+} qfull;
+
+#define NO_FULL ((size_t)-1)
 
 struct llmc_stream {
     llmc_client *client;
@@ -696,12 +709,67 @@ struct llmc_stream {
     llmc_buf arena;
     llmc_event terminal;
     bool terminal_ready, ended;
+    bool paused;                   /* the transfer waits for the queue to be read (pull mode) */
     llmc_event cur;
 };
 
 static bool is_2xx(long status)
 {
     return status >= 200 && status < 300;
+}
+
+/* The streams of one client share one libcurl multi handle. A multi handle of its own costs a
+ * stream about 40 KiB (curl's socket hash alone is 911 slots) and a wakeup socket pair; shared,
+ * streams also reuse each other's kept-alive connections. Sharing is safe under the streams'
+ * contract: a client with live streams is used by one thread at a time. The registry itself is
+ * touched only when a stream opens or is freed. */
+typedef struct shared_multi {
+    const llmc_client *client;
+    CURLM *multi;
+    size_t users;
+    struct shared_multi *next;
+} shared_multi;
+
+static pthread_mutex_t multis_lock = PTHREAD_MUTEX_INITIALIZER;
+static shared_multi *multis;
+
+static CURLM *multi_acquire(const llmc_client *c)
+{
+    pthread_mutex_lock(&multis_lock);
+    shared_multi *m = multis;
+    while (m && m->client != c)
+        m = m->next;
+    if (!m && (m = calloc(1, sizeof *m)) != NULL) {
+        if ((m->multi = curl_multi_init()) == NULL) {
+            free(m);
+            m = NULL;
+        } else {
+            m->client = c;
+            m->next = multis;
+            multis = m;
+        }
+    }
+    if (m)
+        m->users++;
+    pthread_mutex_unlock(&multis_lock);
+    return m ? m->multi : NULL;
+}
+
+static void multi_release(CURLM *multi)
+{
+    pthread_mutex_lock(&multis_lock);
+    for (shared_multi **pm = &multis; *pm; pm = &(*pm)->next) {
+        shared_multi *m = *pm;
+        if (m->multi != multi)
+            continue;
+        if (--m->users == 0) {
+            *pm = m->next;
+            curl_multi_cleanup(m->multi);
+            free(m);
+        }
+        break;
+    }
+    pthread_mutex_unlock(&multis_lock);
 }
 
 static size_t arena_put(llmc_stream *s, const char *str, size_t n, bool *oom)
@@ -733,11 +801,23 @@ static llmc_code stream_emit(void *userdata, const llmc_event *ev)
     }
     bool oom = false;
     qevent *q = &s->q[s->q_head + s->q_len];
-    q->ev = *ev;
+    static const llmc_usage no_usage;
+    bool plain = !ev->tool_id[0] && !ev->tool_name[0] && !ev->stop_reason_raw[0] && ev->stop_reason == LLMC_STOP_UNKNOWN &&
+                 !ev->error && memcmp(&ev->usage, &no_usage, sizeof no_usage) == 0;
+    q->type = ev->type;
+    q->index = ev->index;
+    q->text_len = ev->text_len;
+    q->full = NO_FULL;
+    if (!plain) {
+        qfull f = {.ev = *ev};
+        q->full = arena_put(s, (const char *)&f, sizeof f, &oom);
+        f.tool_id = arena_put(s, ev->tool_id, strlen(ev->tool_id), &oom);
+        f.tool_name = arena_put(s, ev->tool_name, strlen(ev->tool_name), &oom);
+        f.stop_raw = arena_put(s, ev->stop_reason_raw, strlen(ev->stop_reason_raw), &oom);
+        if (!oom)
+            memcpy(s->arena.data + q->full, &f, sizeof f);
+    }
     q->text = arena_put(s, ev->text, ev->text_len, &oom);
-    q->tool_id = arena_put(s, ev->tool_id, strlen(ev->tool_id), &oom);
-    q->tool_name = arena_put(s, ev->tool_name, strlen(ev->tool_name), &oom);
-    q->stop_raw = arena_put(s, ev->stop_reason_raw, strlen(ev->stop_reason_raw), &oom);
     if (oom)
         return LLMC_E_NOMEM;
     s->q_len++;
@@ -777,8 +857,21 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
     }
     if (s->dec.state != LLMC_SDEC_RUNNING)
         return 0; /* the stream is over for us: stop reading */
+    /* Pull mode: while decoded events wait to be read, leave the bytes with curl (and the rest in
+     * the socket), so a stream holds one read's worth of events however slowly it is read. */
+    if (!s->user_fn && s->q_len > 0) {
+        s->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
     llmc_sdec_feed(&s->dec, data, n, NULL);
-    return s->dec.state == LLMC_SDEC_FAILED ? 0 : n;
+    if (s->dec.state == LLMC_SDEC_FAILED)
+        return 0;
+    if (!s->user_fn && s->q_len > 0 && !s->paused && s->dec.state == LLMC_SDEC_RUNNING) {
+        /* Stop reading now rather than refuse the next piece: curl then holds no copy of it. */
+        s->paused = true;
+        curl_easy_pause(s->easy, CURLPAUSE_RECV);
+    }
+    return n;
 }
 
 static bool transport_retriable(CURLcode cc)
@@ -838,8 +931,14 @@ static void pump(llmc_stream *s, int wait_ms)
     int left;
     while ((m = curl_multi_info_read(s->multi, &left)) != NULL)
         if (m->msg == CURLMSG_DONE) {
-            s->transfer_done = true;
-            s->result = m->data.result;
+            /* the multi handle is shared: the transfer may be another stream's */
+            char *owner_p = NULL;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &owner_p);
+            llmc_stream *owner = (llmc_stream *)(void *)owner_p;
+            if (owner) {
+                owner->transfer_done = true;
+                owner->result = m->data.result;
+            }
         }
     if (mc != CURLM_OK && !s->transfer_done) {
         s->transfer_done = true;
@@ -896,8 +995,11 @@ static void configure(llmc_stream *s)
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, LLMC_STREAM_IDLE_S);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    if (!s->user_fn) /* pull mode holds one read's worth of events: 8 KiB reads keep that small */
+        curl_easy_setopt(h, CURLOPT_BUFFERSIZE, LLMC_STREAM_PULL_READ);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)s);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, s);
     if (o->ca_file)
@@ -915,7 +1017,7 @@ void llmc_stream_free(llmc_stream *s)
     if (s->easy)
         curl_easy_cleanup(s->easy);
     if (s->multi)
-        curl_multi_cleanup(s->multi);
+        multi_release(s->multi);
     llmc_http_headers_free(s->headers);
     if (s->call_live)
         llmc_call_finish(&s->call, NULL);
@@ -947,7 +1049,7 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
         goto fail;
     s->headers = llmc_http_headers(s->call.headers, &s->call.cred, s->call.endpoint->info.auth);
     s->easy = curl_easy_init();
-    s->multi = curl_multi_init();
+    s->multi = multi_acquire(c);
     if (!s->headers || !s->easy || !s->multi) {
         rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         goto fail;
@@ -957,7 +1059,7 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
     char tried[512] = "";
     bool recovered = false;
     for (int attempt = 0;; attempt++) {
-        s->headers_done = s->not_stream = s->transfer_done = false;
+        s->headers_done = s->not_stream = s->transfer_done = s->paused = false;
         s->result = CURLE_OK;
         s->detail[0] = '\0';
         s->resp.status = 0;
@@ -1079,6 +1181,10 @@ llmc_code llmc_stream_next(llmc_stream *s, const llmc_event **event, llmc_error 
         /* Everything handed out before is now stale: reuse the memory. */
         s->q_head = 0;
         llmc_buf_reset(&s->arena);
+        if (s->paused) {
+            s->paused = false;
+            curl_easy_pause(s->easy, CURLPAUSE_CONT); /* hands the held bytes to on_write at once */
+        }
         while (s->q_len == 0 && !s->terminal_ready) {
             if (s->transfer_done) {
                 finish_transfer(s);
@@ -1090,11 +1196,21 @@ llmc_code llmc_stream_next(llmc_stream *s, const llmc_event **event, llmc_error 
     if (s->q_len) {
         qevent *q = &s->q[s->q_head++];
         s->q_len--;
-        s->cur = q->ev;
+        if (q->full == NO_FULL) {
+            memset(&s->cur, 0, sizeof s->cur);
+            s->cur.type = q->type;
+            s->cur.index = q->index;
+            s->cur.tool_id = s->cur.tool_name = s->cur.stop_reason_raw = "";
+        } else {
+            qfull f;
+            memcpy(&f, s->arena.data + q->full, sizeof f);
+            s->cur = f.ev;
+            s->cur.tool_id = s->arena.data + f.tool_id;
+            s->cur.tool_name = s->arena.data + f.tool_name;
+            s->cur.stop_reason_raw = s->arena.data + f.stop_raw;
+        }
         s->cur.text = s->arena.data + q->text;
-        s->cur.tool_id = s->arena.data + q->tool_id;
-        s->cur.tool_name = s->arena.data + q->tool_name;
-        s->cur.stop_reason_raw = s->arena.data + q->stop_raw;
+        s->cur.text_len = q->text_len;
         *event = &s->cur;
         return LLMC_OK;
     }
