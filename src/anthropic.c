@@ -10,11 +10,6 @@
 
 #define LLMC_DEFAULT_MAX_TOKENS 1024
 
-/* json_object_set_new that reports failure (NULL value or out of memory) as -1. */
-static int put(json_t *obj, const char *key, json_t *value)
-{
-    return value ? json_object_set_new(obj, key, value) : -1;
-}
 
 /* One turn's content: a plain string for a lone text part (the common, compact form), else
  * an array of blocks. NULL when out of memory or a tool call's input is not JSON. */
@@ -92,13 +87,13 @@ char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool str
     json_t *messages = json_array();
     int bad = !root || !messages;
     if (!bad) {
-        bad |= put(root, "model", json_string(model));
+        bad |= llmc_json_put(root, "model", json_string(model));
         if (stream)
-            bad |= put(root, "stream", json_true());
-        bad |= put(root, "max_tokens",
+            bad |= llmc_json_put(root, "stream", json_true());
+        bad |= llmc_json_put(root, "max_tokens",
                    json_integer(req->max_tokens > 0 ? req->max_tokens : LLMC_DEFAULT_MAX_TOKENS));
         if (req->system)
-            bad |= put(root, "system", json_string(req->system));
+            bad |= llmc_json_put(root, "system", json_string(req->system));
         for (size_t i = 0; i < req->n_messages && !bad; i++) {
             json_t *content = content_of(&req->messages[i]);
             json_t *m = content ? json_pack("{s:s, s:o}", "role",
@@ -108,26 +103,17 @@ char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool str
             bad |= m ? json_array_append_new(messages, m) : -1;
         }
         bad |= json_object_set(root, "messages", messages);
-        if (req->temperature >= 0)
-            bad |= put(root, "temperature", json_real(req->temperature));
-        if (req->top_p >= 0)
-            bad |= put(root, "top_p", json_real(req->top_p));
-        if (req->n_stops) {
-            json_t *stops = json_array();
-            for (size_t i = 0; stops && i < req->n_stops; i++)
-                bad |= json_array_append_new(stops, json_string(req->stops[i]));
-            bad |= put(root, "stop_sequences", stops);
-        }
+        bad |= llmc_encode_sampling(root, req, "stop_sequences");
         if (req->n_metadata) {
             json_t *meta = json_object();
             for (size_t i = 0; meta && i < req->n_metadata; i++)
-                bad |= put(meta, req->metadata[i].key, json_string(req->metadata[i].value));
-            bad |= put(root, "metadata", meta);
+                bad |= llmc_json_put(meta, req->metadata[i].key, json_string(req->metadata[i].value));
+            bad |= llmc_json_put(root, "metadata", meta);
         }
         if (req->n_tools) {
-            bad |= put(root, "tools", tools_of(req));
+            bad |= llmc_json_put(root, "tools", tools_of(req));
             if (req->tool_choice != LLMC_TOOL_CHOICE_AUTO)
-                bad |= put(root, "tool_choice", tool_choice_of(req));
+                bad |= llmc_json_put(root, "tool_choice", tool_choice_of(req));
         }
     }
     char *out = bad ? NULL : json_dumps(root, JSON_COMPACT);

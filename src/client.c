@@ -100,26 +100,35 @@ static llmc_endpoint *endpoint_or_error(llmc_client *c, const char *provider, ll
     return ep;
 }
 
-llmc_code llmc_client_set_default_provider(llmc_client *c, const char *provider, llmc_error *err)
+/* The start of every per-provider setter: clear err, check the client, find the endpoint. */
+static llmc_endpoint *setter_target(llmc_client *c, const char *provider, llmc_code *rc, llmc_error *err)
 {
     llmc_error_clear(err);
-    if (!c)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
+    if (!c) {
+        *rc = llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
+        return NULL;
+    }
     llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    *rc = ep ? LLMC_OK : LLMC_E_CONFIG;
+    return ep;
+}
+
+llmc_code llmc_client_set_default_provider(llmc_client *c, const char *provider, llmc_error *err)
+{
+    llmc_code rc;
+    llmc_endpoint *ep = setter_target(c, provider, &rc, err);
     if (!ep)
-        return LLMC_E_CONFIG;
+        return rc;
     c->default_endpoint = (size_t)(ep - c->endpoints);
     return LLMC_OK;
 }
 
 llmc_code llmc_client_set_key(llmc_client *c, const char *provider, const char *key, llmc_error *err)
 {
-    llmc_error_clear(err);
-    if (!c)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
-    llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    llmc_code rc;
+    llmc_endpoint *ep = setter_target(c, provider, &rc, err);
     if (!ep)
-        return LLMC_E_CONFIG;
+        return rc;
     llmc_secret *s = NULL;
     if (key && !(s = llmc_secret_new(key, strlen(key))))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
@@ -130,14 +139,12 @@ llmc_code llmc_client_set_key(llmc_client *c, const char *provider, const char *
 
 llmc_code llmc_client_set_base_url(llmc_client *c, const char *provider, const char *base_url, llmc_error *err)
 {
-    llmc_error_clear(err);
-    if (!c)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
-    llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    llmc_code rc;
+    llmc_endpoint *ep = setter_target(c, provider, &rc, err);
     if (!ep)
-        return LLMC_E_CONFIG;
+        return rc;
     if (base_url) {
-        llmc_code rc = llmc_url_check(base_url, c->allow_insecure_http, err);
+        rc = llmc_url_check(base_url, c->allow_insecure_http, err);
         if (rc != LLMC_OK)
             return rc;
     }
@@ -263,12 +270,10 @@ int llmc_client_alias_at(const llmc_client *c, size_t index, const char **name, 
 llmc_code llmc_client_set_key_command(llmc_client *c, const char *provider, const char *const *argv, long timeout_ms,
                                       long ttl_ms, llmc_error *err)
 {
-    llmc_error_clear(err);
-    if (!c)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
-    llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    llmc_code rc;
+    llmc_endpoint *ep = setter_target(c, provider, &rc, err);
     if (!ep)
-        return LLMC_E_CONFIG;
+        return rc;
     size_t n = 0;
     while (argv && argv[n])
         n++;
@@ -299,16 +304,14 @@ llmc_code llmc_client_set_key_command(llmc_client *c, const char *provider, cons
 
 llmc_code llmc_client_use_stored_key(llmc_client *c, const char *provider, const char *label, llmc_error *err)
 {
-    llmc_error_clear(err);
-    if (!c)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
-    llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    llmc_code rc;
+    llmc_endpoint *ep = setter_target(c, provider, &rc, err);
     if (!ep)
-        return LLMC_E_CONFIG;
+        return rc;
     if (label) {
         size_t count = 0;
         llmc_stored_key keys[64];
-        llmc_code rc = llmc_key_store_list(provider, keys, 64, &count, err);
+        rc = llmc_key_store_list(provider, keys, 64, &count, err);
         if (rc != LLMC_OK)
             return rc;
         bool found = false;

@@ -342,6 +342,11 @@ llmc_stop_reason llmc_stop_reason_from(const char *raw);
 /* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or
  * LLMC_E_LIMIT and returns NULL. */
 json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err);
+/* Set / append a new reference; -1 when value is NULL (a failed constructor) or on failure. */
+int llmc_json_put(json_t *obj, const char *key, json_t *value);
+int llmc_json_append(json_t *array, json_t *value);
+/* temperature, top_p and the stop sequences (under `stop_key`) when set; -1 on failure. */
+int llmc_encode_sampling(json_t *root, const llmc_request *req, const char *stop_key);
 
 /* ---- one call (call.c): shared by llmc_messages_create and streaming ---- */
 typedef struct llmc_call {

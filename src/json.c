@@ -1,7 +1,7 @@
 /*
- * json.c — parsing untrusted JSON with limits. jansson's own nesting limit is fixed at build
- * time, so depth is checked first by a scan that skips strings; the error names what was being
- * parsed and where it broke, never the body's contents.
+ * json.c — parsing untrusted JSON with limits, and the small building helpers both encoders
+ * share. jansson's own nesting limit is fixed at build time, so depth is checked first by a scan
+ * that skips strings; the error names what was being parsed and where it broke, never the body.
  */
 #include "internal.h"
 
@@ -50,4 +50,30 @@ json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_err
         llmc_error_set(err, LLMC_E_PROTOCOL, "%s: invalid JSON at line %d, column %d: %s", what,
                        jerr.line, jerr.column, jerr.text);
     return root;
+}
+
+int llmc_json_put(json_t *obj, const char *key, json_t *value)
+{
+    return value ? json_object_set_new(obj, key, value) : -1;
+}
+
+int llmc_json_append(json_t *array, json_t *value)
+{
+    return value ? json_array_append_new(array, value) : -1;
+}
+
+int llmc_encode_sampling(json_t *root, const llmc_request *req, const char *stop_key)
+{
+    int bad = 0;
+    if (req->temperature >= 0)
+        bad |= llmc_json_put(root, "temperature", json_real(req->temperature));
+    if (req->top_p >= 0)
+        bad |= llmc_json_put(root, "top_p", json_real(req->top_p));
+    if (req->n_stops) {
+        json_t *stops = json_array();
+        for (size_t i = 0; stops && i < req->n_stops; i++)
+            bad |= llmc_json_append(stops, json_string(req->stops[i]));
+        bad |= llmc_json_put(root, stop_key, stops);
+    }
+    return bad;
 }

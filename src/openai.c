@@ -8,15 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int put(json_t *obj, const char *key, json_t *value)
-{
-    return value ? json_object_set_new(obj, key, value) : -1;
-}
-
-static int append(json_t *array, json_t *value)
-{
-    return value ? json_array_append_new(array, value) : -1;
-}
 
 /* A user turn: its tool results become "tool" messages (first, as they answer the previous
  * assistant turn), then its text and images one "user" message. */
@@ -27,7 +18,7 @@ static int append_user_turn(json_t *messages, const llmc_message *m)
     for (size_t i = 0; i < m->n_parts && !bad; i++) {
         const llmc_part *p = &m->parts[i];
         if (p->kind == LLMC_PART_TOOL_RESULT)
-            bad |= append(messages, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", p->id, "content",
+            bad |= llmc_json_append(messages, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", p->id, "content",
                                               p->text));
         texts += p->kind == LLMC_PART_TEXT;
         images += p->kind == LLMC_PART_IMAGE;
@@ -37,19 +28,19 @@ static int append_user_turn(json_t *messages, const llmc_message *m)
     if (images == 0 && texts == 1) {
         for (size_t i = 0; i < m->n_parts; i++)
             if (m->parts[i].kind == LLMC_PART_TEXT)
-                return append(messages, json_pack("{s:s, s:s}", "role", "user", "content", m->parts[i].text));
+                return llmc_json_append(messages, json_pack("{s:s, s:s}", "role", "user", "content", m->parts[i].text));
     }
     json_t *content = json_array();
     for (size_t i = 0; content && i < m->n_parts && !bad; i++) {
         const llmc_part *p = &m->parts[i];
         if (p->kind == LLMC_PART_TEXT) {
-            bad |= append(content, json_pack("{s:s, s:s}", "type", "text", "text", p->text));
+            bad |= llmc_json_append(content, json_pack("{s:s, s:s}", "type", "text", "text", p->text));
         } else if (p->kind == LLMC_PART_IMAGE) {
             size_t len = strlen(p->name) + strlen(p->text) + 16;
             char *url = malloc(len);
             if (url)
                 snprintf(url, len, "data:%s;base64,%s", p->name, p->text);
-            bad |= url ? append(content, json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url)) : -1;
+            bad |= url ? llmc_json_append(content, json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url)) : -1;
             free(url);
         }
     }
@@ -59,7 +50,7 @@ static int append_user_turn(json_t *messages, const llmc_message *m)
         json_decref(content);
         return bad;
     }
-    return append(messages, json_pack("{s:s, s:o}", "role", "user", "content", content));
+    return llmc_json_append(messages, json_pack("{s:s, s:o}", "role", "user", "content", content));
 }
 
 /* An assistant turn: text as content (null when there is none), tool calls as tool_calls.
@@ -77,19 +68,19 @@ static int append_assistant_turn(json_t *messages, const llmc_message *m)
             if (!calls && !(calls = json_array()))
                 bad = -1;
             else
-                bad |= append(calls, json_pack("{s:s, s:s, s:{s:s, s:s}}", "id", p->id, "type", "function",
+                bad |= llmc_json_append(calls, json_pack("{s:s, s:s, s:{s:s, s:s}}", "id", p->id, "type", "function",
                                                "function", "name", p->name, "arguments", p->text));
         }
     }
     json_t *msg = bad ? NULL : json_pack("{s:s}", "role", "assistant");
     if (msg) {
-        bad |= put(msg, "content", text.data ? json_string(text.data) : json_null());
+        bad |= llmc_json_put(msg, "content", text.data ? json_string(text.data) : json_null());
         if (calls)
             bad |= json_object_set(msg, "tool_calls", calls);
     }
     json_decref(calls);
     llmc_buf_free(&text);
-    return bad ? (json_decref(msg), -1) : append(messages, msg);
+    return bad ? (json_decref(msg), -1) : llmc_json_append(messages, msg);
 }
 
 static json_t *tools_of(const llmc_request *req)
@@ -126,47 +117,38 @@ char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream
     json_t *messages = json_array();
     int bad = !root || !messages;
     if (!bad) {
-        bad |= put(root, "model", json_string(model));
+        bad |= llmc_json_put(root, "model", json_string(model));
         if (stream) {
-            bad |= put(root, "stream", json_true());
+            bad |= llmc_json_put(root, "stream", json_true());
             /* usage arrives only when asked for on some servers (OpenAI, Fireworks) */
-            bad |= put(root, "stream_options", json_pack("{s:b}", "include_usage", 1));
+            bad |= llmc_json_put(root, "stream_options", json_pack("{s:b}", "include_usage", 1));
         }
         if (req->system)
-            bad |= append(messages, json_pack("{s:s, s:s}", "role", "system", "content", req->system));
+            bad |= llmc_json_append(messages, json_pack("{s:s, s:s}", "role", "system", "content", req->system));
         for (size_t i = 0; i < req->n_messages && !bad; i++)
             bad |= req->messages[i].role == LLMC_ROLE_USER ? append_user_turn(messages, &req->messages[i])
                                                            : append_assistant_turn(messages, &req->messages[i]);
         bad |= json_object_set(root, "messages", messages);
         if (req->max_tokens > 0)
-            bad |= put(root, "max_tokens", json_integer(req->max_tokens));
-        if (req->temperature >= 0)
-            bad |= put(root, "temperature", json_real(req->temperature));
-        if (req->top_p >= 0)
-            bad |= put(root, "top_p", json_real(req->top_p));
-        if (req->n_stops) {
-            json_t *stops = json_array();
-            for (size_t i = 0; stops && i < req->n_stops; i++)
-                bad |= append(stops, json_string(req->stops[i]));
-            bad |= put(root, "stop", stops);
-        }
+            bad |= llmc_json_put(root, "max_tokens", json_integer(req->max_tokens));
+        bad |= llmc_encode_sampling(root, req, "stop");
         json_t *meta = NULL;
         for (size_t i = 0; i < req->n_metadata && !bad; i++) {
             if (strcmp(req->metadata[i].key, "user_id") == 0) {
-                bad |= put(root, "user", json_string(req->metadata[i].value));
+                bad |= llmc_json_put(root, "user", json_string(req->metadata[i].value));
                 continue;
             }
             if (!meta && !(meta = json_object()))
                 bad = 1;
             else
-                bad |= put(meta, req->metadata[i].key, json_string(req->metadata[i].value));
+                bad |= llmc_json_put(meta, req->metadata[i].key, json_string(req->metadata[i].value));
         }
         if (meta)
-            bad |= put(root, "metadata", meta);
+            bad |= llmc_json_put(root, "metadata", meta);
         if (req->n_tools) {
-            bad |= put(root, "tools", tools_of(req));
+            bad |= llmc_json_put(root, "tools", tools_of(req));
             if (req->tool_choice != LLMC_TOOL_CHOICE_AUTO)
-                bad |= put(root, "tool_choice", tool_choice_of(req));
+                bad |= llmc_json_put(root, "tool_choice", tool_choice_of(req));
         }
     }
     char *out = bad ? NULL : json_dumps(root, JSON_COMPACT);
