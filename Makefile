@@ -7,7 +7,7 @@ WERROR ?= $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps build demo test unit conformance bench install clean
+.PHONY: all deps build demo test unit conformance bench install sanitize valgrind clean
 
 all: build
 
@@ -43,5 +43,26 @@ install: build
 	@cmake --build $(BUILD)
 	@cmake --install $(BUILD)
 
+# The whole ctest suite again, built with AddressSanitizer + UndefinedBehaviorSanitizer in its own
+# directory. The install check is left out: it builds outside programs without the sanitizers,
+# which cannot load an instrumented library (it runs in `make test`).
+ASAN_BUILD ?= build-asan
+SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(abspath tests/valgrind/lsan.supp)
+sanitize: deps
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLLMC_WERROR=$(WERROR) -DLLMC_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_BUILD)
+	@$(SANITIZER_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure -LE install
+
+# Unit and integration tests under valgrind memcheck (label `valgrind`, zero definite or indirect
+# leaks; see tests/valgrind/CMakeLists.txt), in their own directory so `make test` stays fast.
+VALGRIND_BUILD ?= build-valgrind
+valgrind: deps
+	@command -v valgrind >/dev/null 2>&1 || LLMC_DEPS_EXTRA="valgrind" scripts/install-deps
+	@cmake -S . -B $(VALGRIND_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLLMC_WERROR=$(WERROR) -DLLMC_VALGRIND=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(VALGRIND_BUILD)
+	@ctest --test-dir $(VALGRIND_BUILD) --output-on-failure -L valgrind
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)

@@ -87,6 +87,7 @@ typedef struct capture {
     llmc_http_response *resp;
     size_t max_body;
     bool too_big;
+    bool no_memory;         /* the body could not be stored: LLMC_E_NOMEM, not curl's write error */
     double retry_after_ms;  /* -1 when absent */
     double retry_after;     /* -1 when absent */
 } capture;
@@ -99,7 +100,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
         cap->too_big = true;
         return 0;
     }
-    return llmc_buf_append(&cap->resp->body, data, n) == 0 ? n : 0;
+    if (llmc_buf_append(&cap->resp->body, data, n) != 0) {
+        cap->no_memory = true;
+        return 0;
+    }
+    return n;
 }
 
 /* Copy a header's value (trimmed) into dst when the line is `name: value`. */
@@ -260,7 +265,7 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
 
     char detail[CURL_ERROR_SIZE];
-    capture cap = {resp, opts->max_body, false, -1, -1};
+    capture cap = {.resp = resp, .max_body = opts->max_body, .retry_after_ms = -1, .retry_after = -1};
     int attempt = 0;
     for (;; attempt++) {
         curl_easy_reset(curl);
@@ -269,7 +274,7 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
         resp->status = 0;
         resp->should_retry = -1;
         resp->retry_after_s = -1;
-        cap.too_big = false;
+        cap.too_big = cap.no_memory = false;
         curl_easy_setopt(curl, CURLOPT_URL, url);
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
         curl_easy_setopt(curl, CURLOPT_USERAGENT, "llmc/" LLMC_VERSION_STRING);
@@ -297,6 +302,10 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
         if (cap.too_big) {
             rc = llmc_error_set(err, LLMC_E_LIMIT, "response from %s is larger than the %zu-byte limit", url,
                                 opts->max_body);
+            break;
+        }
+        if (cap.no_memory) {
+            rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory while reading the response from %s", url);
             break;
         }
         if (cc != CURLE_OK) {
