@@ -619,6 +619,130 @@ LLMC_API const llmc_response *llmc_stream_response(const llmc_stream *stream);
 /* Close the connection (if the stream is still running) and free everything. NULL is fine. */
 LLMC_API void llmc_stream_free(llmc_stream *stream);
 
+/* ---------------------------------------------------------------------------------------------
+ * Batches: many requests from a JSONL file, each result appended to an output JSONL file.
+ *
+ * Input, one JSON object a line (blank lines are ignored), in either of the two batch shapes:
+ *  - Anthropic: {"custom_id":"a1","params":{"model":"claude-sonnet-4-5","max_tokens":64,
+ *    "messages":[…],…}}. A bare model goes to anthropic; "provider/model" to that provider.
+ *    Params routed to an OpenAI-compatible provider have `system` moved into a leading system
+ *    message and `stop_sequences` renamed `stop` (text content blocks are valid there as is).
+ *  - OpenAI: {"custom_id":"b1","method":"POST","url":"/v1/chat/completions","body":{"model":
+ *    "cerebras/llama-3.3-70b","messages":[…]}}. A bare model goes to the client's default
+ *    provider (llmc_client_set_default_provider), which must then be OpenAI-compatible.
+ * The params/body are sent as given — pass-through JSON — except that `model` becomes the wire
+ * model (the part after "provider/") and `stream` is removed.
+ *
+ * Output, one line per request, in no particular order:
+ *   {"custom_id":"a1","result":{"type":"succeeded","message":{…the provider's body…}}}
+ *   {"custom_id":"b1","result":{"type":"errored","error":{"code":"not_found","http_status":404,
+ *    "type":"not_found_error","message":"…","request_id":"…"}}}
+ * (`code` names the llmc_code: "bad_request", "rate_limit", "transport", …; remote batches also
+ * write "canceled" and "expired" as `type` with code "aborted"). A line is written whole and
+ * fsynced before the request counts as done, so the file survives a crash or SIGKILL: a rerun
+ * with the same output drops a torn last line and skips every custom_id already there. Errored
+ * results are final too: delete their lines to send them again.
+ *
+ * Before anything is sent the whole input is checked: malformed lines, a missing or duplicate
+ * custom_id, a shape that cannot go to its provider. Problems fail the run with
+ * LLMC_E_INVALID_ARG and are listed, with line numbers, by llmc_batch_issue_at.
+ *
+ * Local runs: up to `concurrency` requests in flight through one libcurl multi handle on the
+ * calling thread (connections reused); keys resolved once per provider through the credential
+ * chain; retries with the client's rules (llmc_client_set_max_retries) without holding up other
+ * requests; requests and tokens per minute limited by the options and by the providers'
+ * rate-limit headers (a provider saying no requests remain is paused until its reset; a 429's
+ * retry-after pauses that provider). A 401 re-resolves the key once (as llmc_messages_create
+ * does), then stops the run with LLMC_E_AUTH and its diagnosis: no result is written for it.
+ *
+ * Remote runs hand the input to the provider's own batch engine: Anthropic Message Batches, or
+ * Fireworks batch inference jobs (account from FIREWORKS_ACCOUNT_ID; one model per job; the
+ * control plane is the Fireworks base URL without "/inference"). All lines must go to one of
+ * those two providers. Results are written in the same format as local runs.
+ *
+ * A batch handle is used by one thread at a time; `client` must outlive it.
+ */
+typedef struct llmc_batch llmc_batch;
+
+/* Counts of a run so far; passed to the progress callback and returned by llmc_batch_stats. */
+typedef struct llmc_batch_progress {
+    size_t total;              /* requests in the input */
+    size_t skipped;            /* already in the output from an earlier run */
+    size_t succeeded;          /* written this run (fsynced) */
+    size_t errored;            /* written this run (fsynced) */
+    size_t in_flight;          /* local: requests on the wire now */
+    size_t retries;            /* local: attempts beyond the first */
+    long long input_tokens;    /* from the providers' usage of the results written this run */
+    long long output_tokens;
+    double elapsed_s;          /* since the run started */
+    double rate;               /* results written per second since the run started */
+    double eta_s;              /* estimated seconds left; -1 when unknown */
+    int finished;              /* 1 on the last call of a run */
+    const char *remote_id;     /* remote: "msgbatch_…" or "accounts/…/batchInferenceJobs/…"; else "" */
+    const char *remote_status; /* remote: "in_progress", "ended", "JOB_STATE_RUNNING", …; else "" */
+    const void *reserved[8];
+} llmc_batch_progress;
+
+/* Called on the running thread at most every `interval` seconds (default 0.1), and once more at
+ * the end with `finished` set. The struct and its strings are borrowed for the call only. */
+typedef void (*llmc_batch_progress_fn)(void *userdata, const llmc_batch_progress *progress);
+
+/* A batch runner using `client` (its keys, base URLs, timeouts, retries, default provider).
+ * NULL when out of memory or client is NULL. */
+LLMC_API llmc_batch *llmc_batch_new(llmc_client *client);
+LLMC_API void llmc_batch_free(llmc_batch *batch);
+
+/* Where results go (required before a run). Created 0644 if missing; appended to otherwise. */
+LLMC_API llmc_code llmc_batch_set_output(llmc_batch *batch, const char *path, llmc_error *err);
+/* Requests in flight at once, 1..4096 (default 16). */
+LLMC_API llmc_code llmc_batch_set_concurrency(llmc_batch *batch, int n, llmc_error *err);
+/* Requests and tokens per minute over the whole run; 0 means no limit (the default). Tokens
+ * are estimated before sending (input bytes / 4 + max_tokens) and corrected from the usage the
+ * provider reports. */
+LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests_per_minute,
+                                              double tokens_per_minute, llmc_error *err);
+LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata,
+                                      double interval_s);
+/* Add a non-secret header ("Name: value") to every request of the batch (e.g. a gateway's
+ * routing header). Headers that carry credentials (authorization, x-api-key, api-key, cookie)
+ * are refused with LLMC_E_INVALID_ARG: keys come from the credential chain only. */
+LLMC_API llmc_code llmc_batch_add_header(llmc_batch *batch, const char *header, llmc_error *err);
+/* Remote runs: seconds between status polls (default 10). */
+LLMC_API void llmc_batch_set_poll_interval(llmc_batch *batch, double seconds);
+
+/* Run the requests of `input_path` here. LLMC_OK when every request has a result line (some may
+ * be errored: see the counts); otherwise why the run stopped (invalid input, no key, a rejected
+ * key, the output file, llmc_batch_stop). Finished results are on disk whatever happens. */
+LLMC_API llmc_code llmc_batch_run(llmc_batch *batch, const char *input_path, llmc_error *err);
+
+/* Submit `input_path` to the provider's batch engine. With `wait` nonzero, poll until it ends
+ * and write the results; with 0, return once submitted (llmc_batch_remote_id says what to pass
+ * to llmc_batch_resume_remote later). */
+LLMC_API llmc_code llmc_batch_run_remote(llmc_batch *batch, const char *input_path, int wait, llmc_error *err);
+/* Wait for the remote batch `remote_id` and write its results. `input_path` may be NULL; when
+ * given, input ids the provider did not answer are written as errored ("not_returned") and
+ * results for ids not in it are left out. */
+LLMC_API llmc_code llmc_batch_resume_remote(llmc_batch *batch, const char *remote_id, const char *input_path,
+                                            llmc_error *err);
+/* Ask the provider to cancel the remote batch `remote_id`. Its results (canceled ones included)
+ * are then collected with llmc_batch_resume_remote. */
+LLMC_API llmc_code llmc_batch_cancel_remote(llmc_batch *batch, const char *remote_id, llmc_error *err);
+/* The id of the remote batch of the last remote call ("" when none); borrowed. */
+LLMC_API const char *llmc_batch_remote_id(const llmc_batch *batch);
+
+/* Ask a running batch to stop: no new request starts, those in flight are abandoned (they run
+ * again next time), written results stay. Safe to call from a signal handler or another thread
+ * (it only sets a flag); the run then returns LLMC_E_ABORTED. */
+LLMC_API void llmc_batch_stop(llmc_batch *batch);
+
+/* The counts of the last run. */
+LLMC_API void llmc_batch_stats(const llmc_batch *batch, llmc_batch_progress *out);
+
+/* Problems found in the input by the last run: index 0 .. n-1; *line is the 1-based input line
+ * (0 for the file as a whole) and the message is borrowed. Returns 0 past the end. */
+LLMC_API size_t llmc_batch_issue_count(const llmc_batch *batch);
+LLMC_API int llmc_batch_issue_at(const llmc_batch *batch, size_t index, size_t *line, const char **message);
+
 #ifdef __cplusplus
 }
 #endif

@@ -94,5 +94,6 @@ int cmd_config(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const subcommand subcommands[] = {
     {"keys", cmd_keys},
     {"chat", cmd_chat},
     {"models", cmd_models},
+    {"batch", cmd_batch},
     {"config", cmd_config},
 };
 

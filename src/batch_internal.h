@@ -1,0 +1,173 @@
+/*
+ * batch_internal.h — what the batch files share: the parsed input (batch_input.c), the durable
+ * output (batch_out.c), the rate limiter (batch_limit.c), and the batch handle that the local
+ * runner (batch.c) and the remote flows (batch_remote.c) drive.
+ */
+#ifndef LLMC_BATCH_INTERNAL_H
+#define LLMC_BATCH_INTERNAL_H
+
+#include "internal.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- the input (batch_input.c) ---- */
+
+typedef enum bi_shape { BI_SHAPE_ANTHROPIC = 0, BI_SHAPE_OPENAI = 1 } bi_shape;
+
+typedef struct bi_item {
+    char *custom_id;
+    size_t line;                   /* 1-based line of the input */
+    size_t prov;                   /* index into bi_input.eps */
+    bi_shape shape;
+    char *wire_model;              /* the model as sent (after "provider/") */
+    char *body;                    /* the JSON text sent (model rewritten, stream removed) */
+    size_t body_len;
+    double est_tokens;             /* input bytes / 4 + max_tokens: what the limiter charges first */
+    int attempts;                  /* HTTP attempts made this run */
+    double not_before;             /* monotonic seconds: a retry waits until then */
+    bool done;                     /* a result is on disk (earlier run, or committed now) */
+    unsigned char outcome;         /* 1 succeeded, 2 errored: queued for the next commit */
+} bi_item;
+
+typedef struct bi_issue {
+    size_t line;
+    char *message;
+} bi_issue;
+
+/* custom_id → item index: open addressing, for duplicates, resume and remote results. */
+typedef struct bi_idmap {
+    size_t *slots;                 /* item index + 1; 0 is empty */
+    size_t cap;
+} bi_idmap;
+
+typedef struct bi_input {
+    bi_item *items;
+    size_t n, cap;
+    bi_issue *issues;
+    size_t n_issues, cap_issues;
+    llmc_endpoint **eps;           /* the providers the input uses, in order of first use */
+    size_t n_eps;
+    bi_idmap ids;
+} bi_input;
+
+/* Read and check the whole input; every problem becomes an issue (with its line). Returns
+ * LLMC_E_INVALID_ARG when there are issues, LLMC_E_IO when the file cannot be read. */
+llmc_code bi_input_load(bi_input *in, llmc_client *c, const char *path, llmc_error *err);
+void bi_input_free(bi_input *in);
+/* The item with this custom_id, or NULL. */
+bi_item *bi_input_find(const bi_input *in, const char *custom_id, size_t len);
+/* Record a problem (printf-style). -1 when out of memory. */
+int bi_issue_add(bi_input *in, size_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- the durable output (batch_out.c) ---- */
+
+typedef struct bo_out {
+    int fd;
+    llmc_buf pending;              /* whole lines written but not yet fsynced */
+    size_t *pending_items;         /* item indexes whose lines are in `pending` (SIZE_MAX: none) */
+    size_t n_pending, cap_pending;
+    double first_pending_at;       /* monotonic seconds the oldest pending line was added */
+    double commit_s;               /* group commit window */
+    size_t torn_bytes;             /* a torn last line dropped at open */
+    size_t lines;                  /* whole lines found at open */
+} bo_out;
+
+/* Called for each custom_id already in the output at open. */
+typedef void (*bo_seen_fn)(void *userdata, const char *custom_id, size_t len);
+
+/* Open (create) the output, drop a torn last line (truncate to the last newline, fsync), and
+ * report every custom_id already there. A line that is whole but not a result is LLMC_E_IO:
+ * something else wrote into the file, and appending to it would hide that. */
+llmc_code bo_open(bo_out *o, const char *path, bo_seen_fn seen, void *userdata, llmc_error *err);
+/* Queue one whole line (without its newline) for item `item` (SIZE_MAX: no item). */
+llmc_code bo_add(bo_out *o, const char *line, size_t len, size_t item, llmc_error *err);
+/* Whether the group commit window of the oldest pending line has passed. */
+bool bo_due(const bo_out *o, double now);
+/* Write every pending line and fsync; then `committed` runs for each item, which now counts as
+ * done. On failure nothing counts as done (the lines may or may not be on disk; a rerun sees). */
+typedef void (*bo_committed_fn)(void *userdata, size_t item);
+llmc_code bo_commit(bo_out *o, bo_committed_fn committed, void *userdata, llmc_error *err);
+void bo_close(bo_out *o);
+
+/* Result lines (malloc'd, no newline). `message` is borrowed. */
+char *bo_line_succeeded(const char *custom_id, json_t *message);
+/* The same with the message as the provider's raw body, already checked to be a JSON object. */
+char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len);
+/* An errored line from an llmc_error; `type` overrides the error's provider type when not NULL
+ * (remote "canceled", "expired"). */
+char *bo_line_errored(const char *custom_id, const llmc_error *e, const char *type);
+/* "rate_limit" for LLMC_E_RATE_LIMIT, …: the name of a code in result lines. */
+const char *bo_code_name(llmc_code code);
+
+/* ---- rate limits (batch_limit.c) ---- */
+
+/* A token bucket: `rate` per second, at most `cap` saved up. rate 0: no limit. */
+typedef struct bl_bucket {
+    double rate, cap, tokens, last;
+} bl_bucket;
+
+/* per_minute 0: unlimited. Starts with one request's worth, so a run never opens with a burst
+ * that would push the first seconds over the configured rate. */
+void bl_bucket_init(bl_bucket *b, double per_minute, double now);
+/* Seconds until `cost` may be taken (0: now). A cost above the capacity waits for a full bucket,
+ * so one large request cannot stall the run. */
+double bl_bucket_wait(bl_bucket *b, double cost, double now);
+void bl_bucket_take(bl_bucket *b, double cost, double now);
+/* Correct an earlier charge (the real usage arrived): may leave the bucket in debt. */
+void bl_bucket_adjust(bl_bucket *b, double delta);
+
+/* What one provider's rate-limit headers said. */
+typedef struct bl_provider {
+    long req_remaining;            /* -1: unknown */
+    double req_reset_at;           /* monotonic seconds */
+    long tok_remaining;            /* -1: unknown */
+    double tok_reset_at;
+    double paused_until;           /* a 429's retry-after pauses the provider */
+} bl_provider;
+
+void bl_provider_init(bl_provider *p);
+/* Read one response header line (anthropic-ratelimit-*, x-ratelimit-*); `now` is monotonic,
+ * `wall` the Unix time, for resets given as dates. */
+void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, double wall);
+/* Whether a request costing `tokens` may start with `in_flight` already out; when not,
+ * *wake_at is when to look again. */
+bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, double now, double *wake_at);
+/* "1m30s", "20ms", "0.5", "12.5s": seconds, or -1. */
+double bl_parse_duration(const char *s);
+/* RFC 3339 "2026-01-01T00:00:00Z" (fraction and offset allowed): Unix seconds, or -1. */
+double bl_parse_rfc3339(const char *s);
+
+/* ---- the handle ---- */
+
+struct llmc_batch {
+    llmc_client *client;
+    char *output;
+    int concurrency;
+    double rpm, tpm;
+    llmc_batch_progress_fn progress_fn;
+    void *progress_data;
+    double progress_interval;
+    double poll_s;
+    char **headers;                /* extra "Name: value" lines */
+    size_t n_headers;
+    volatile sig_atomic_t stop;
+    llmc_batch_progress stats;
+    char remote_id[256];
+    char remote_status[64];
+    bi_input input;                /* the last run's input: its issues stay readable */
+};
+
+/* Extra headers + `base` (a NULL-terminated list) as one NULL-terminated array (malloc'd; the
+ * strings are borrowed). */
+const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base);
+/* Remove the key's bytes from an error's text fields (providers may echo what they received). */
+void llmc_batch_scrub(llmc_error *e, const llmc_credential *cred);
+/* Usage from a provider body (either dialect), added to the stats. */
+void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out);
+/* Progress: calls the callback when `force` or the interval has passed since the last one. */
+void llmc_batch_report(llmc_batch *b, double start, double *last, bool force);
+double llmc_batch_wall_s(void);
+
+#endif /* LLMC_BATCH_INTERNAL_H */

@@ -1,0 +1,207 @@
+/*
+ * batch_limit.c — how fast a batch may go: token buckets for the requests and tokens per minute
+ * the caller asked for, and what each provider's rate-limit headers say (requests or tokens
+ * left until a reset). Pure arithmetic on times passed in, so unit tests drive it directly.
+ */
+#include "batch_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+void bl_bucket_init(bl_bucket *b, double per_minute, double now)
+{
+    b->rate = per_minute > 0 ? per_minute / 60.0 : 0;
+    /* A second's worth at most, so an idle spell cannot be spent as a burst that breaks the
+     * configured rate over the next few seconds; never less than one request. */
+    b->cap = b->rate > 1 ? b->rate : 1;
+    b->tokens = b->rate > 0 && b->cap > 1 ? 1 : b->cap;
+    b->last = now;
+}
+
+static void refill(bl_bucket *b, double now)
+{
+    if (now > b->last) {
+        b->tokens += (now - b->last) * b->rate;
+        if (b->tokens > b->cap)
+            b->tokens = b->cap;
+    }
+    b->last = now;
+}
+
+double bl_bucket_wait(bl_bucket *b, double cost, double now)
+{
+    if (b->rate <= 0)
+        return 0;
+    refill(b, now);
+    double need = cost < b->cap ? cost : b->cap;
+    return b->tokens >= need ? 0 : (need - b->tokens) / b->rate;
+}
+
+void bl_bucket_take(bl_bucket *b, double cost, double now)
+{
+    if (b->rate <= 0)
+        return;
+    refill(b, now);
+    b->tokens -= cost;
+}
+
+void bl_bucket_adjust(bl_bucket *b, double delta)
+{
+    if (b->rate <= 0)
+        return;
+    b->tokens -= delta;
+    if (b->tokens > b->cap)
+        b->tokens = b->cap;
+}
+
+void bl_provider_init(bl_provider *p)
+{
+    p->req_remaining = p->tok_remaining = -1;
+    p->req_reset_at = p->tok_reset_at = p->paused_until = 0;
+}
+
+double bl_parse_duration(const char *s)
+{
+    double total = 0;
+    bool any = false;
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    while (*p) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p)
+            return -1;
+        p = end;
+        double unit = 1;
+        if (strncmp(p, "ms", 2) == 0) {
+            unit = 0.001;
+            p += 2;
+        } else if (*p == 'h') {
+            unit = 3600;
+            p++;
+        } else if (*p == 'm') {
+            unit = 60;
+            p++;
+        } else if (*p == 's') {
+            p++;
+        } else if (*p && *p != ' ') {
+            return -1;
+        }
+        total += v * unit;
+        any = true;
+        while (*p == ' ')
+            p++;
+    }
+    return any ? total : -1;
+}
+
+double bl_parse_rfc3339(const char *s)
+{
+    int y, mo, d, h, mi;
+    double sec;
+    int used = 0;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6)
+        return -1;
+    const char *tz = s + used;
+    double offset = 0;
+    if (*tz == '+' || *tz == '-') {
+        int oh = 0, om = 0;
+        if (sscanf(tz + 1, "%2d:%2d", &oh, &om) != 2)
+            return -1;
+        offset = (oh * 3600.0 + om * 60.0) * (*tz == '-' ? -1 : 1);
+    } else if (*tz != 'Z' && *tz != 'z') {
+        return -1;
+    }
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = 0;
+    time_t t = timegm(&tm);
+    if (t == (time_t)-1)
+        return -1;
+    return (double)t + sec - offset;
+}
+
+/* `name: value` → the trimmed value in buf, when the header is `name`. */
+static bool header_is(const char *line, size_t n, const char *name, char *buf, size_t size)
+{
+    size_t k = strlen(name);
+    if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
+        return false;
+    const char *v = line + k + 1, *end = line + n;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    size_t len = (size_t)(end - v) < size - 1 ? (size_t)(end - v) : size - 1;
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    return true;
+}
+
+/* A reset given as a date (Anthropic) or as seconds / a duration from now (the others). */
+static double reset_at(const char *v, double now, double wall)
+{
+    double when = bl_parse_rfc3339(v);
+    if (when >= 0)
+        return now + (when - wall > 0 ? when - wall : 0);
+    double d = bl_parse_duration(v);
+    return d >= 0 ? now + d : 0;
+}
+
+void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, double wall)
+{
+    char v[96];
+    /* Anthropic: requests and (input + output) tokens; Cerebras: requests per day and tokens per
+     * minute; OpenAI: requests and tokens. Each names a count left and when it comes back. */
+    if (header_is(line, n, "anthropic-ratelimit-requests-remaining", v, sizeof v) ||
+        header_is(line, n, "x-ratelimit-remaining-requests-day", v, sizeof v) ||
+        header_is(line, n, "x-ratelimit-remaining-requests", v, sizeof v))
+        p->req_remaining = strtol(v, NULL, 10);
+    else if (header_is(line, n, "anthropic-ratelimit-requests-reset", v, sizeof v) ||
+             header_is(line, n, "x-ratelimit-reset-requests-day", v, sizeof v) ||
+             header_is(line, n, "x-ratelimit-reset-requests", v, sizeof v))
+        p->req_reset_at = reset_at(v, now, wall);
+    else if (header_is(line, n, "anthropic-ratelimit-tokens-remaining", v, sizeof v) ||
+             header_is(line, n, "x-ratelimit-remaining-tokens-minute", v, sizeof v) ||
+             header_is(line, n, "x-ratelimit-remaining-tokens", v, sizeof v))
+        p->tok_remaining = strtol(v, NULL, 10);
+    else if (header_is(line, n, "anthropic-ratelimit-tokens-reset", v, sizeof v) ||
+             header_is(line, n, "x-ratelimit-reset-tokens-minute", v, sizeof v) ||
+             header_is(line, n, "x-ratelimit-reset-tokens", v, sizeof v))
+        p->tok_reset_at = reset_at(v, now, wall);
+}
+
+bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, double now, double *wake_at)
+{
+    double wake = 0;
+    if (p->paused_until > now)
+        wake = p->paused_until;
+    /* What the provider said is left is shared by the requests already out: start another only
+     * while it covers them, else wait for the reset (then the count is unknown again). */
+    if (p->req_remaining >= 0) {
+        if (p->req_reset_at > 0 && now >= p->req_reset_at)
+            p->req_remaining = -1;
+        else if ((size_t)p->req_remaining <= in_flight && p->req_reset_at > now && p->req_reset_at > wake)
+            wake = p->req_reset_at;
+    }
+    if (p->tok_remaining >= 0) {
+        if (p->tok_reset_at > 0 && now >= p->tok_reset_at)
+            p->tok_remaining = -1;
+        else if ((double)p->tok_remaining < tokens && p->tok_reset_at > now && p->tok_reset_at > wake)
+            wake = p->tok_reset_at;
+    }
+    if (wake > now) {
+        *wake_at = wake;
+        return false;
+    }
+    return true;
+}
