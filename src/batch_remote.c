@@ -649,6 +649,13 @@ static llmc_code fw_collect(remote *rm, json_t *job, llmc_error *err)
         rc = url ? rsend(rm, "GET", url, NULL, NULL, 0, true, &ep, NULL, err)
                  : llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         free(url);
+        bool completed = strcmp(state, "JOB_STATE_COMPLETED") == 0;
+        if (rc != LLMC_OK && rc != LLMC_E_NOMEM && !completed) {
+            /* a canceled or expired job may have written nothing at all: then every request is
+             * reported with the job's fate below */
+            llmc_error_clear(err);
+            rc = LLMC_OK;
+        }
         json_t *files = json_object_get(ep, "filenameToSignedUrls");
         const char *fname;
         json_t *link;

@@ -1,6 +1,7 @@
 /* Anthropic Message Batches: create, retrieve, list, cancel, delete, results (JSONL). Each
  * request's result is computed at creation with the same model as /v1/messages; the batch
- * reports in_progress until its delay (header x-emulator-batch-delay-ms, default 0) has passed. */
+ * reports in_progress until its delay (header x-emulator-batch-delay-ms, default 0) has passed;
+ * ids listed in x-emulator-batch-expire end as "expired". */
 #define _POSIX_C_SOURCE 200809L
 #include "anthropic.h"
 
@@ -49,13 +50,15 @@ static int ended(const batch *b, long long now)
 /* The batch object as the API shows it at time now. Call with the lock held. */
 static json_t *batch_json(const batch *b, const emu_request *rq, long long now, int just_canceled)
 {
-  size_t n = json_array_size(b->results), ok = 0, bad = 0;
+  size_t n = json_array_size(b->results), ok = 0, bad = 0, expired = 0;
   size_t i;
   json_t *r;
   json_array_foreach(b->results, i, r) {
     const char *type = json_string_value(json_object_get(json_object_get(r, "result"), "type"));
     if (type && strcmp(type, "succeeded") == 0)
       ok++;
+    else if (type && strcmp(type, "expired") == 0)
+      expired++;
     else
       bad++;
   }
@@ -63,8 +66,8 @@ static json_t *batch_json(const batch *b, const emu_request *rq, long long now, 
   const char *status = done ? "ended" : b->cancel_ms ? "canceling" : "in_progress";
   json_t *counts = b->cancel_ms ? json_pack("{s:i, s:i, s:i, s:I, s:i}", "processing", 0, "succeeded", 0, "errored", 0,
                                             "canceled", (json_int_t)n, "expired", 0)
-                   : done ? json_pack("{s:i, s:I, s:I, s:i, s:i}", "processing", 0, "succeeded", (json_int_t)ok,
-                                      "errored", (json_int_t)bad, "canceled", 0, "expired", 0)
+                   : done ? json_pack("{s:i, s:I, s:I, s:i, s:I}", "processing", 0, "succeeded", (json_int_t)ok,
+                                      "errored", (json_int_t)bad, "canceled", 0, "expired", (json_int_t)expired)
                           : json_pack("{s:I, s:i, s:i, s:i, s:i}", "processing", (json_int_t)n, "succeeded", 0,
                                       "errored", 0, "canceled", 0, "expired", 0);
   json_t *o = json_pack("{s:s, s:s, s:s, s:o}", "id", b->id, "type", "message_batch", "processing_status", status,
@@ -93,6 +96,24 @@ static batch *find(const char *id)
     if (!batches[i].deleted && strcmp(batches[i].id, id) == 0)
       return &batches[i];
   return NULL;
+}
+
+/* Whether `id` is one of the comma-separated ids in `list` (header x-emulator-batch-expire). */
+static int listed(const char *list, const char *id)
+{
+  size_t n = strlen(id);
+  for (const char *p = list; p && *p;) {
+    while (*p == ' ' || *p == ',')
+      p++;
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    while (len > 0 && p[len - 1] == ' ')
+      len--;
+    if (len == n && strncmp(p, id, n) == 0)
+      return 1;
+    p = end ? end + 1 : p + len;
+  }
+  return 0;
 }
 
 static void create(emu_reply *r, const emu_request *rq)
@@ -131,6 +152,11 @@ static void create(emu_reply *r, const emu_request *rq)
       result = json_pack("{s:s, s:o}", "type", "errored", "error", error_body ? error_body : json_object());
     }
     reply_free(&err);
+    if (listed(req_header(rq, "x-emulator-batch-expire"), custom_id)) {
+      /* as if the 24 hours ran out before this request's turn */
+      json_decref(result);
+      result = json_pack("{s:s}", "type", "expired");
+    }
     json_array_append_new(results, json_pack("{s:s, s:o}", "custom_id", custom_id, "result", result));
   }
   json_decref(body);

@@ -5,6 +5,7 @@
 #include "server.h"
 #include "emulator.h"
 #include "stream.h"
+#include "fireworks_batch.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -354,6 +355,8 @@ static void dispatch(emu_reply *r, emu_request *rq, conn_ctx *c)
     error_reply(r, rq, 413, NULL);
   } else if (faulted && (fault.status || fault.body_bytes > 0)) {
     fault_reply(r, rq, &fault);
+  } else if (rq->provider == EMU_FIREWORKS && fireworks_batch_owns(rq->subpath)) {
+    fireworks_batch_handle(r, rq);
   } else if (rq->provider == EMU_ANTHROPIC) {
     anthropic_handle(r, rq);
   } else {

@@ -303,7 +303,8 @@ int cmd_batch(int argc, char **argv)
         exit_code = 130;
     } else if (rc != LLMC_OK) {
         cli_report_error("batch", &err);
-        exit_code = cli_exit_code(rc);
+        /* a bad remote id or argument is the command line's fault */
+        exit_code = rc == LLMC_E_INVALID_ARG ? EXIT_USAGE : cli_exit_code(rc);
     } else if (remote && no_wait) {
         fprintf(stderr, "llmc: submitted %s; collect it with: llmc batch --resume %s -o %s %s\n",
                 llmc_batch_remote_id(batch), llmc_batch_remote_id(batch), out_path, in_path);
