@@ -9,13 +9,14 @@
  *   llmc_bench stream  MODEL EVENTS                 llmc_messages_stream (push)
  *   llmc_bench pull    MODEL EVENTS                 llmc_stream_open / llmc_stream_next (pull)
  *   llmc_bench streams MODEL OPEN EVENTS_EACH
- *   llmc_bench batch   MODEL INFLIGHT COUNT DIR     llmc_batch_run (built with -DLLMC_BENCH_BATCH)
+ *   llmc_bench batch   MODEL INFLIGHT COUNT SECONDS DIR   llmc_batch_run (built with -DLLMC_BENCH_BATCH)
  */
 #define _GNU_SOURCE
 #include <llmc/llmc.h>
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +313,39 @@ static int run_streams(const char *model, int open, long events_each)
 #ifdef LLMC_BENCH_BATCH
 /* ---- 2b. throughput through the batch runner: one libcurl multi handle on this thread ---- */
 
-static int run_batch(const char *model, int inflight, long count, const char *dir)
+typedef struct stopper {
+    llmc_batch *batch;
+    double seconds;
+    atomic_bool done;
+    _Atomic double first;          /* when the first request went out (the input check is over) */
+} stopper;
+
+static void on_progress(void *userdata, const llmc_batch_progress *p)
+{
+    stopper *st = userdata;
+    if (atomic_load(&st->first) == 0 && (p->in_flight > 0 || p->succeeded > 0 || p->errored > 0))
+        atomic_store(&st->first, now_s());
+}
+
+/* Stops the batch `seconds` after its first request went out (at the latest 3 × seconds + 10 s
+ * after the start), unless it finished first: the run is bounded in time as well as in count. */
+static void *stop_later(void *arg)
+{
+    stopper *st = arg;
+    double t0 = now_s();
+    while (!atomic_load(&st->done)) {
+        double first = atomic_load(&st->first), now = now_s();
+        if ((first > 0 && now - first >= st->seconds) || now - t0 > 3 * st->seconds + 10) {
+            llmc_batch_stop(st->batch);
+            break;
+        }
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return NULL;
+}
+
+static int run_batch(const char *model, int inflight, long count, double seconds, const char *dir)
 {
     char in[4096], out[4096];
     snprintf(in, sizeof in, "%s/batch-in.jsonl", dir);
@@ -332,21 +365,31 @@ static int run_batch(const char *model, int inflight, long count, const char *di
     llmc_error err;
     if (llmc_batch_set_output(b, out, &err) != LLMC_OK || llmc_batch_set_concurrency(b, inflight, &err) != LLMC_OK)
         die("batch setup", &err);
+    stopper sp = {.batch = b, .seconds = seconds};
+    llmc_batch_set_progress(b, on_progress, &sp, 0.005);
+    pthread_t timer;
+    pthread_create(&timer, NULL, stop_later, &sp);
     double t0 = now_s(), c0 = cpu_s();
     llmc_code rc = llmc_batch_run(b, in, &err);
-    double wall = now_s() - t0, cpu = cpu_s() - c0;
+    double end = now_s(), cpu = cpu_s() - c0;
+    atomic_store(&sp.done, true);
+    pthread_join(timer, NULL);
+    double first = atomic_load(&sp.first);
+    double wall = end - (first > 0 ? first : t0); /* from the first request out: the input check excluded */
     llmc_batch_progress st;
     llmc_batch_stats(b, &st);
     unlink(out);
-    if (rc != LLMC_OK)
+    if (rc != LLMC_OK && rc != LLMC_E_ABORTED)
         die("batch run", &err);
-    if ((long)st.succeeded != count) {
-        fprintf(stderr, "llmc_bench: %zu of %ld batch requests succeeded\n", st.succeeded, count);
+    if (st.errored || st.succeeded == 0) {
+        fprintf(stderr, "llmc_bench: %zu batch requests succeeded, %zu errored\n", st.succeeded, st.errored);
         return 1;
     }
-    printf("{\"driver\":\"batch\",\"inflight\":%d,\"requests\":%ld,\"wall_s\":%.6f,\"rps\":%.1f,"
-           "\"cpu_us_per_req\":%.3f}\n",
-           inflight, count, wall, (double)count / wall, cpu / (double)count * 1e6);
+    long done = (long)st.succeeded;
+    printf("{\"driver\":\"batch\",\"inflight\":%d,\"requests\":%ld,\"stopped\":%s,\"check_s\":%.6f,\"wall_s\":%.6f,"
+           "\"rps\":%.1f,\"cpu_us_per_req\":%.3f}\n",
+           inflight, done, rc == LLMC_E_ABORTED ? "true" : "false", first > 0 ? first - t0 : 0, wall,
+           (double)done / wall, cpu / (double)done * 1e6);
     llmc_batch_free(b);
     llmc_client_free(c);
     return 0;
@@ -367,15 +410,15 @@ int main(int argc, char **argv)
     else if (argc == 4 && strcmp(argv[1], "pull") == 0)
         rc = run_pull(argv[2], atol(argv[3]));
 #ifdef LLMC_BENCH_BATCH
-    else if (argc == 6 && strcmp(argv[1], "batch") == 0)
-        rc = run_batch(argv[2], atoi(argv[3]), atol(argv[4]), argv[5]);
+    else if (argc == 7 && strcmp(argv[1], "batch") == 0)
+        rc = run_batch(argv[2], atoi(argv[3]), atol(argv[4]), atof(argv[5]), argv[6]);
 #endif
     else if (argc == 5 && strcmp(argv[1], "streams") == 0)
         rc = run_streams(argv[2], atoi(argv[3]), atol(argv[4]));
     else
         fprintf(stderr, "usage: llmc_bench seq MODEL COUNT | tput MODEL INFLIGHT COUNT SECONDS |\n"
                         "                  stream|pull MODEL EVENTS | streams MODEL OPEN EVENTS_EACH |\n"
-                        "                  batch MODEL INFLIGHT COUNT DIR\n");
+                        "                  batch MODEL INFLIGHT COUNT SECONDS DIR\n");
     llmc_global_cleanup();
     return rc;
 }

@@ -114,10 +114,12 @@ if (nginxRows.length) {
 }
 p('', '![throughput](tput.png)', '');
 if (i64 >= 0) {
-  const l = tp[llmcMain][i64];
-  targets.push(['llmc at 64 in flight ≥ 0.8 × bare libcurl multi', `${fmt(l)} vs ${fmt(tp.curl_multi[i64])} req/s = ${rfmt(ratio(l, tp.curl_multi[i64]))}`, ratio(l, tp.curl_multi[i64]) >= 0.8]);
-  targets.push(['llmc at 64 in flight ≥ 20 × the best Node SDK', `${fmt(l)} vs ${fmt(bestSdk[i64])} req/s = ${rfmt(ratio(l, bestSdk[i64]))}`, ratio(l, bestSdk[i64]) >= 20]);
-  targets.push(['(report) llmc at 64 in flight / wrk', `${rfmt(ratio(l, tp.wrk[i64]))} (bare libcurl / wrk: ${rfmt(ratio(tp.curl_multi[i64], tp.wrk[i64]))})`, undefined]);
+  for (const c of ['llmc_batch', 'llmc_threads'].filter((x) => tp[x])) {
+    const l = tp[c][i64], who = c === 'llmc_batch' ? 'llmc (batch runner)' : 'llmc (threads driver)';
+    targets.push([`${who} at 64 in flight ≥ 0.8 × bare libcurl multi`, `${fmt(l)} vs ${fmt(tp.curl_multi[i64])} req/s = ${rfmt(ratio(l, tp.curl_multi[i64]))}`, ratio(l, tp.curl_multi[i64]) >= 0.8]);
+    targets.push([`${who} at 64 in flight ≥ 20 × the best Node SDK`, `${fmt(l)} vs ${fmt(bestSdk[i64])} req/s = ${rfmt(ratio(l, bestSdk[i64]))}`, ratio(l, bestSdk[i64]) >= 20]);
+    targets.push([`(report) ${who} at 64 in flight / wrk`, `${rfmt(ratio(l, tp.wrk[i64]))} (bare libcurl / wrk: ${rfmt(ratio(tp.curl_multi[i64], tp.wrk[i64]))})`, undefined]);
+  }
 }
 
 // ---------------------------------------------------------------- 3. streaming
@@ -144,8 +146,9 @@ for (const srv of ['emulator', 'nginx']) {
 p('', '![streaming](stream.png)', '');
 {
   const e = st['emulator/llmc'], g = st['nginx/llmc'];
-  const best = Math.max(e.eps, g.eps);
-  targets.push(['streaming ≥ 1,000,000 events/s on one core', `${fmt(e.eps)} events/s (emulator), ${fmt(g.eps)} (nginx); CPU-bound rate ${fmt(1e9 / e.cpu)}/s per core`, best >= 1e6]);
+  targets.push(['streaming ≥ 1,000,000 events/s on one core (llmc push, one thread)',
+    `${fmt(g.eps)} events/s wall from nginx, ${fmt(e.eps)} from the emulator; ${fmt(1e9 / g.cpu)}/s per core of CPU`,
+    g.eps >= 1e6 && 1e9 / g.cpu >= 1e6]);
   targets.push(['(report) llmc stream / Anthropic SDK', `${rfmt(ratio(e.eps, st['emulator/sdk_anthropic'].eps))} events/s (emulator), ${rfmt(ratio(g.eps, st['nginx/sdk_anthropic'].eps))} (nginx)`, undefined]);
 }
 

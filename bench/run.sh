@@ -177,13 +177,13 @@ done
 
 # ---- 2. throughput at N in flight ----
 log "2. throughput: ${SECS}s per run at $LEVELS in flight"
-BATCH_N=$((SECS * 20000))
+BATCH_N=$((SECS * 40000)) # input lines; the run stops after $SECS s (llmc_batch_stop)
 for r in $(seq "$ROUNDS"); do
   for n in $LEVELS; do
     record tput wrk emulator "$r" env WRK_C="$n" wrk -t1 -c"$n" -d"${SECS}s" -s "$WRK_LUA" "$EMU/anthropic/v1/messages"
     record tput curl_multi emulator "$r" "$CM" tput "$EMU/anthropic/v1/messages" "$n" 10000000 "$SECS"
     record tput llmc_threads emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" "$LB" tput "anthropic/$MODEL" "$n" 10000000 "$SECS"
-    if [ "$HAVE_BATCH" = 1 ]; then record tput llmc_batch emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" "$LB" batch "$MODEL" "$n" "$BATCH_N" "$OUT/work"; fi
+    if [ "$HAVE_BATCH" = 1 ]; then record tput llmc_batch emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" "$LB" batch "$MODEL" "$n" "$BATCH_N" "$SECS" "$OUT/work"; fi
     record tput sdk_anthropic emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" $SDK tput anthropic "$n" 1000000 "$SECS"
     record tput sdk_openai emulator "$r" $SDK tput openai "$n" 1000000 "$SECS"
     record tput sdk_cerebras emulator "$r" $SDK tput cerebras "$n" 1000000 "$SECS"
@@ -193,7 +193,7 @@ for r in $(seq "$ROUNDS"); do
     record tput wrk nginx "$r" env WRK_C="$n" wrk -t1 -c"$n" -d"${SECS}s" -s "$WRK_LUA" "$NGX/json/anthropic/v1/messages"
     record tput curl_multi nginx "$r" "$CM" tput "$NGX/json/anthropic/v1/messages" "$n" 10000000 "$SECS"
     record tput llmc_threads nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" "$LB" tput "anthropic/$MODEL" "$n" 10000000 "$SECS"
-    if [ "$HAVE_BATCH" = 1 ]; then record tput llmc_batch nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" "$LB" batch "$MODEL" "$n" "$BATCH_N" "$OUT/work"; fi
+    if [ "$HAVE_BATCH" = 1 ]; then record tput llmc_batch nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" "$LB" batch "$MODEL" "$n" "$BATCH_N" "$SECS" "$OUT/work"; fi
     record tput sdk_anthropic nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" $SDK tput anthropic "$n" 1000000 "$SECS"
   done
 done
@@ -220,20 +220,25 @@ done
 # ---- 5. the CLI: one request, process start to exit ----
 log "5. CLI: hyperfine"
 export ANTHROPIC_BASE_URL=$EMU/anthropic
-hyperfine -N --style none --warmup 3 --runs "$CLI_RUNS" --export-json "$OUT/work/cli.json" \
-  -n llmc "$LLMC_CLI -m anthropic/$MODEL --max-tokens 64 --no-stream Hello\ there" \
-  -n curl "curl -s -X POST $EMU/anthropic/v1/messages -H @$HDRS -d $BODY" >/dev/null
-hyperfine -N --style none --warmup 2 --runs "$NODE_CLI_RUNS" --export-json "$OUT/work/cli-node.json" \
-  -n node "node $ROOT/bench/node/one.mjs" >/dev/null
+printf '%s' "$BODY" >"$OUT/work/body.json"
+LLMC_CMD="$LLMC_CLI -m anthropic/$MODEL --max-tokens 64 --no-stream Hello\\ there" # hyperfine -N splits words
+CURL_CMD="curl -sf -X POST $EMU/anthropic/v1/messages -H @$HDRS -d @$OUT/work/body.json"
+NODE_CMD="node $ROOT/bench/node/one.mjs"
 for tool in llmc curl node; do
   case $tool in
     llmc) cmd=("$LLMC_CLI" -m "anthropic/$MODEL" --max-tokens 64 --no-stream "Hello there") ;;
-    curl) cmd=(curl -s -X POST "$EMU/anthropic/v1/messages" -H @"$HDRS" -d "$BODY") ;;
+    curl) cmd=(curl -sf -X POST "$EMU/anthropic/v1/messages" -H @"$HDRS" -d @"$OUT/work/body.json") ;;
     node) cmd=(node "$ROOT/bench/node/one.mjs") ;;
   esac
+  # each must really get the reply, or its timing means nothing
+  "${cmd[@]}" 2>&1 | grep -q 'You said: Hello there' || { echo "bench: $tool did not get the reply" >&2; exit 1; }
   rss=$(/usr/bin/time -f '%M' "${cmd[@]}" 2>&1 >/dev/null | tail -n 1)
   printf '{"scenario":"cli_rss","client":"%s","server":"emulator","round":1,"max_rss_kib":%s}\n' "$tool" "$rss" >>"$RESULTS"
 done
+hyperfine -N --style none --warmup 3 --runs "$CLI_RUNS" --export-json "$OUT/work/cli.json" \
+  -n llmc "$LLMC_CMD" -n curl "$CURL_CMD" >/dev/null
+hyperfine -N --style none --warmup 2 --runs "$NODE_CLI_RUNS" --export-json "$OUT/work/cli-node.json" \
+  -n node "$NODE_CMD" >/dev/null
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 cat >"$OUT/meta.json" <<EOF
