@@ -18,10 +18,13 @@
             __builtin_trap();                                                                                \
     } while (0)
 
+#define FUZZ_MAX_BLOCKS 16
+
 typedef struct fuzz_rec {
     llmc_buf log;           /* every event, binary-safe */
     llmc_buf text;          /* TEXT pieces joined */
     llmc_buf thinking;      /* THINKING pieces joined */
+    llmc_buf per_block[FUZZ_MAX_BLOCKS]; /* TEXT and THINKING pieces by block index */
     int terminals;
     llmc_event_type last;
 } fuzz_rec;
@@ -54,6 +57,8 @@ static llmc_code fuzz_record(void *userdata, const llmc_event *ev)
             FUZZ_CHECK(llmc_buf_append(&r->text, ev->text, ev->text_len) == 0);
         if (ev->type == LLMC_EVENT_THINKING)
             FUZZ_CHECK(llmc_buf_append(&r->thinking, ev->text, ev->text_len) == 0);
+        if (ev->type != LLMC_EVENT_TOOL_INPUT_DELTA && ev->index < FUZZ_MAX_BLOCKS)
+            FUZZ_CHECK(llmc_buf_append(&r->per_block[ev->index], ev->text, ev->text_len) == 0);
         break;
     case LLMC_EVENT_TOOL_USE_START:
         fuzz_put(&r->log, &ev->index, sizeof ev->index);
@@ -84,6 +89,18 @@ static void fuzz_rec_free(fuzz_rec *r)
     llmc_buf_free(&r->log);
     llmc_buf_free(&r->text);
     llmc_buf_free(&r->thinking);
+    for (size_t i = 0; i < FUZZ_MAX_BLOCKS; i++)
+        llmc_buf_free(&r->per_block[i]);
+}
+
+static bool fuzz_has_nul(const llmc_buf *b)
+{
+    return b->len && memchr(b->data, '\0', b->len);
+}
+
+static bool fuzz_equal(const llmc_buf *a, const char *s)
+{
+    return strlen(s) == a->len && (a->len == 0 || memcmp(a->data, s, a->len) == 0);
 }
 
 /* The text of all blocks of one type, joined (as the events would have delivered it). */
@@ -124,18 +141,26 @@ static void fuzz_decode(llmc_dialect_kind dialect, const uint8_t *data, size_t s
     FUZZ_CHECK((rc == LLMC_OK) == (resp != NULL));
     FUZZ_CHECK((rc == LLMC_OK) == (rec->last == LLMC_EVENT_DONE));
     if (resp) {
-        /* the final response holds exactly what the events delivered (compared where no NUL
-         * byte cuts the C strings short) */
-        llmc_buf joined = {0};
-        fuzz_blocks(resp, LLMC_BLOCK_TEXT, &joined);
-        if (!memchr(rec->text.data ? rec->text.data : "", '\0', rec->text.len))
-            FUZZ_CHECK(joined.len == rec->text.len && (joined.len == 0 || memcmp(joined.data, rec->text.data, joined.len) == 0));
-        llmc_buf_reset(&joined);
-        fuzz_blocks(resp, LLMC_BLOCK_THINKING, &joined);
-        if (!memchr(rec->thinking.data ? rec->thinking.data : "", '\0', rec->thinking.len))
-            FUZZ_CHECK(joined.len == rec->thinking.len &&
-                       (joined.len == 0 || memcmp(joined.data, rec->thinking.data, joined.len) == 0));
-        llmc_buf_free(&joined);
+        /* The final response holds exactly what the events delivered (compared where no NUL
+         * byte cuts the C strings short). Anthropic numbers events by block; OpenAI has at
+         * most one text and one thinking block, listed in the non-streamed order. */
+        if (dialect == LLMC_DIALECT_ANTHROPIC) {
+            for (size_t i = 0; i < resp->n_blocks && i < FUZZ_MAX_BLOCKS; i++) {
+                const llmc_block *bl = &resp->blocks[i];
+                if ((bl->type == LLMC_BLOCK_TEXT || bl->type == LLMC_BLOCK_THINKING) && !fuzz_has_nul(&rec->per_block[i]))
+                    FUZZ_CHECK(fuzz_equal(&rec->per_block[i], bl->text ? bl->text : ""));
+            }
+        } else {
+            llmc_buf joined = {0};
+            fuzz_blocks(resp, LLMC_BLOCK_TEXT, &joined);
+            if (!fuzz_has_nul(&rec->text))
+                FUZZ_CHECK(fuzz_equal(&rec->text, joined.data ? joined.data : ""));
+            llmc_buf_reset(&joined);
+            fuzz_blocks(resp, LLMC_BLOCK_THINKING, &joined);
+            if (!fuzz_has_nul(&rec->thinking))
+                FUZZ_CHECK(fuzz_equal(&rec->thinking, joined.data ? joined.data : ""));
+            llmc_buf_free(&joined);
+        }
         llmc_response_free(resp);
     }
     llmc_sdec_free(&d);
