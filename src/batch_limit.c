@@ -38,7 +38,9 @@ double bl_bucket_wait(bl_bucket *b, double cost, double now)
         return 0;
     refill(b, now);
     double need = cost < b->cap ? cost : b->cap;
-    return b->tokens >= need ? 0 : (need - b->tokens) / b->rate;
+    /* a hair short after refilling for exactly the computed wait is rounding, not a wait: asking
+     * for a few ulps more would never move a clock that large */
+    return b->tokens >= need - 1e-9 * (need > 1 ? need : 1) ? 0 : (need - b->tokens) / b->rate;
 }
 
 void bl_bucket_take(bl_bucket *b, double cost, double now)
