@@ -154,6 +154,11 @@ char *emulator_requests(const emulator *emu, bool clear)
     return body;
 }
 
+void emulator_clear_requests(const emulator *emu)
+{
+    emulator_call(emu, "DELETE", "/_emulator/requests", NULL, NULL);
+}
+
 size_t emulator_request_count(const emulator *emu)
 {
     char *body = emulator_requests(emu, false);

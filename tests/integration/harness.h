@@ -27,8 +27,10 @@ const char *emulator_base_url(const emulator *emu, const char *provider);
 long emulator_call(const emulator *emu, const char *method, const char *path, const char *json_body, char **body);
 /* Queue a fault (JSON as the README describes). */
 void emulator_fault(const emulator *emu, const char *fault_json);
-/* The recorded requests as a JSON text (malloc'd); clears them when `clear` is true. */
-char *emulator_requests(const emulator *emu, bool clear);
+/* The recorded requests as a JSON text (malloc'd: the caller frees it); clears them when
+ * `clear` is true. To only clear, use emulator_clear_requests. */
+char *emulator_requests(const emulator *emu, bool clear) __attribute__((warn_unused_result));
+void emulator_clear_requests(const emulator *emu);
 /* How many requests were recorded (clears nothing). */
 size_t emulator_request_count(const emulator *emu);
 

@@ -68,7 +68,7 @@ static int each_setup(void **state)
 {
     (void)state;
     home_make(&home);
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     return 0;
 }
 
@@ -120,7 +120,7 @@ static void test_key_empty(void **state)
 static void assert_repaired(const char *value, const char *cause, const char *fix_words)
 {
     const char *key = test_key("ANTHROPIC", "VALID");
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", value), NULL};
     cli_result r = say_hi(env);
     assert_int_equal(r.status, 0);
@@ -238,7 +238,7 @@ static void test_key_file_permissions(void **state)
     assert_int_equal(llmc_key_store_set("anthropic", NULL, key, &err), LLMC_OK);
     assert_int_equal(file_mode(home.store), 0600);
     chmod(home.store, 0644);
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     r = say_hi(NULL);
     assert_diagnosis(&r, "key.file_permissions", home.store, "chmod 600", key);
     cli_result_free(&r);
@@ -408,7 +408,7 @@ static void test_recovery_store_next_key(void **state)
     }
 
     /* next time the rejected key is not tried at all */
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     r = say_hi(NULL);
     assert_int_equal(r.status, 0);
     cli_result_free(&r);

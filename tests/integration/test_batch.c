@@ -115,7 +115,7 @@ static void test_local_every_provider(void **state)
     llmc_batch *b = llmc_batch_new(c);
     llmc_error err;
     seen_progress sp = {0};
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     assert_int_equal(llmc_batch_set_output(b, out, &err), LLMC_OK);
     assert_int_equal(llmc_batch_set_concurrency(b, 3, &err), LLMC_OK);
     llmc_batch_set_progress(b, on_progress, &sp, 0.01);
@@ -206,7 +206,7 @@ static void test_resume_after_torn_line(void **state)
         fprintf(f, "{\"custom_id\":\"r%d\",\"result\":{\"type\":\"succeeded\",\"message\":{\"earlier\":true}}}\n", i);
     fprintf(f, "{\"custom_id\":\"r10\",\"result\":{\"type\":\"succ");
     fclose(f);
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     llmc_client *c = llmc_client_new();
     llmc_batch *b = llmc_batch_new(c);
     llmc_error err;
@@ -247,7 +247,7 @@ static void test_retries_and_pause(void **state)
     (void)state;
     const char *in = tmp("retry.in"), *out = tmp("retry.out");
     batch_write_input(in, 20, NULL);
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     /* one 429 asking for a second's pause, then one 529 overloaded */
     emulator_fault(&emu, "[{\"path\":\"/anthropic/v1/messages\",\"status\":429,\"headers\":{\"retry-after\":\"1\"}},"
                          "{\"path\":\"/anthropic/v1/messages\",\"status\":529}]");
@@ -320,7 +320,7 @@ static void test_rejected_and_missing_key(void **state)
 
     /* no key at all: found before anything is sent */
     unsetenv("ANTHROPIC_API_KEY");
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     c = llmc_client_new();
     llmc_client_use_key_store(c, 0);
     b = llmc_batch_new(c);
@@ -385,7 +385,7 @@ static void test_stop_then_finish(void **state)
 static void check_input(const char *file, const char *const *expect)
 {
     const char *out = tmp("invalid.out");
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     const char *args[] = {"batch", data(file), "-o", out, NULL};
     cli_result r = run_cli(args, batch_env(&emu, dir), NULL);
     if (r.status != 2)
@@ -462,7 +462,7 @@ static void test_remote_anthropic(void **state)
                      "{\"custom_id\":\"late\",\"params\":{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"too late\"}]}}\n");
     const char *args[] = {"batch", "--remote", in, "-o", out, "--poll", "0.05", "-H", "x-emulator-batch-delay-ms: 300",
                           "-H", "x-emulator-batch-expire: late", NULL};
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     cli_result r = run_cli(args, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "1 succeeded, 2 errored"));
@@ -537,7 +537,7 @@ static void test_remote_fireworks(void **state)
                    "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"max_tokens\":16,\"messages\":"
                    "[{\"role\":\"user\",\"content\":\"fire %d\"}]}}\n", i, i);
     fclose(f);
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     /* the library: progress shows the job's states as it walks them */
     llmc_client *c = llmc_client_new();
     llmc_batch *b = llmc_batch_new(c);

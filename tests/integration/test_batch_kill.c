@@ -65,7 +65,7 @@ static void test_sigkill_loses_nothing(void **state)
     batch_path(in, sizeof in, dir, "kill.in");
     batch_path(out, sizeof out, dir, "kill.out");
     batch_write_input(in, N_REQUESTS, NULL);
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
 
     run_and_kill(in, out, 300);
     run_and_kill(in, out, 1200);

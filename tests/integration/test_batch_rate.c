@@ -39,7 +39,7 @@ static void test_rpm_holds_over_25_seconds(void **state)
     batch_path(in, sizeof in, dir, "rate.in");
     batch_path(out, sizeof out, dir, "rate.out");
     batch_write_input(in, N, NULL);
-    emulator_requests(&emu, true);
+    emulator_clear_requests(&emu);
     const char *args[] = {"batch", in, "-o", out, "-j", "32", "--rpm", "600", NULL};
     double t0 = batch_now();
     cli_result r = run_cli(args, batch_env(&emu, dir), NULL);

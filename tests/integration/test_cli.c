@@ -144,7 +144,7 @@ static void test_forbidden_key(void **state)
 static void test_missing_and_misspelled_key_send_nothing(void **state)
 {
     (void)state;
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     const char *env[] = {base_env("CEREBRAS", "cerebras"), NULL};
     const char *args[] = {"-m", "cerebras/llama-3.3-70b", "hi", NULL};
     cli_result r = run_cli(args, env, NULL);
@@ -221,7 +221,7 @@ static void test_retry_then_success(void **state)
     (void)state;
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", test_key("ANTHROPIC", "VALID")),
                          base_env("ANTHROPIC", "anthropic"), NULL};
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     emulator_fault(&emu, "{\"path\":\"/anthropic/v1/messages\",\"status\":529,\"count\":1,"
                          "\"headers\":{\"retry-after-ms\":\"10\"}}");
     const char *args[] = {"-v", "retry me", NULL};
@@ -290,7 +290,7 @@ static void test_config_file_drives_a_custom_endpoint(void **state)
     fclose(f);
     const char *key = test_key("OPENAI", "VALID");
     const char *env[] = {envf("XDG_CONFIG_HOME=%s", home), envf("GATEWAY_TOKEN=%s", key), NULL};
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     const char *args[] = {"through the gateway", NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 0);

@@ -48,7 +48,7 @@ static int each_setup(void **state)
 {
     (void)state;
     home_make(&home);
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     return 0;
 }
 
@@ -145,7 +145,7 @@ static void test_doctor_all_good_and_shadowing(void **state)
     cli_result_free(&r);
 
     /* --offline sends nothing */
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     const char *offline[] = {"doctor", "--offline", "anthropic", NULL};
     r = run(offline, extra, NULL);
     assert_int_equal(r.status, 0);

@@ -56,7 +56,7 @@ static llmc_request *request_for(const provider_case *p, const char *prompt)
 
 static void reset_emulator(void)
 {
-    free(emulator_requests(&emu, true));
+    emulator_clear_requests(&emu);
     emulator_call(&emu, "DELETE", "/_emulator/faults", NULL, NULL);
 }
 
