@@ -16,7 +16,7 @@ _llmc() {
         -s|--system|--max-tokens|--temperature|--top-p|--stop|--retries|--timeout|--label) return ;;
     esac
     if [ "$cword" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "chat models keys doctor explain $opts" -- "$cur"))
+        COMPREPLY=($(compgen -W "chat models batch keys doctor explain config $opts" -- "$cur"))
         return
     fi
     case ${words[1]} in
@@ -28,6 +28,8 @@ _llmc() {
             fi ;;
         doctor) COMPREPLY=($(compgen -W "$providers --json --offline" -- "$cur")) ;;
         models) COMPREPLY=($(compgen -W "$providers --json" -- "$cur")) ;;
+        batch) COMPREPLY=($(compgen -f -W "-o --output -j --jobs --rpm --tpm --provider --remote --poll --no-wait --resume --cancel" -- "$cur")) ;;
+        config) COMPREPLY=($(compgen -W "path show" -- "$cur")) ;;
         explain) COMPREPLY=($(compgen -W "$(llmc explain --list 2>/dev/null | awk '{print $1}') --list" -- "$cur")) ;;
         chat|*) COMPREPLY=($(compgen -W "$opts" -- "$cur")) ;;
     esac

@@ -171,21 +171,6 @@ const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base
     return list;
 }
 
-void llmc_batch_scrub(llmc_error *e, const llmc_credential *cred)
-{
-    if (!e || !cred || !cred->secret || llmc_secret_len(cred->secret) < 4)
-        return;
-    const char *key = llmc_secret_bytes(cred->secret);
-    size_t klen = llmc_secret_len(cred->secret);
-    char *fields[] = {e->message, e->provider_type, e->provider_code, e->request_id, e->diagnosis.detail};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        for (char *p; (p = strstr(fields[i], key)) != NULL;) {
-            memmove(p + 10, p + klen, strlen(p + klen) + 1);
-            memcpy(p, "[REDACTED]", 10);
-        }
-    llmc_redact(e->message);
-}
-
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out)
 {
     json_t *usage = json_object_get(body, "usage");
@@ -272,25 +257,6 @@ struct run {
     double start, last_report;
 };
 
-static bool transport_retriable(CURLcode cc)
-{
-    /* the same failures llmc_http_send retries: the request may not have reached the model */
-    switch (cc) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return true;
-    default:
-        return false;
-    }
-}
-
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
     xfer *x = userp;
@@ -371,7 +337,7 @@ static void fail_item(run *r, size_t item, llmc_error *e)
     prov *p = &r->provs[it->prov];
     e->attempts = it->attempts;
     llmc_strlcpy(e->provider, p->call.endpoint->name, sizeof e->provider);
-    llmc_batch_scrub(e, &p->call.cred);
+    llmc_scrub_error(e, &p->call.cred);
     emit(r, item, bo_line_errored(it->custom_id, e, NULL), false);
 }
 
@@ -409,7 +375,7 @@ static void finish(run *r, xfer *x, CURLcode cc)
         return;
     }
     if (cc != CURLE_OK) {
-        if (it->attempts <= max_retries && transport_retriable(cc)) {
+        if (it->attempts <= max_retries && llmc_transport_retriable(cc)) {
             schedule_retry(r, item, llmc_retry_delay_s(it->attempts - 1, -1, jitter));
             return;
         }
@@ -468,7 +434,7 @@ static void finish(run *r, xfer *x, CURLcode cc)
             llmc_store_mark(p->call.endpoint->name, p->call.cred.store_label, false);
         if (p->tried[0])
             snprintf(fe->diagnosis.detail, sizeof fe->diagnosis.detail, "also rejected before it: %.480s", p->tried);
-        llmc_batch_scrub(fe, &p->call.cred);
+        llmc_scrub_error(fe, &p->call.cred);
         return;
     }
     bool retry = llmc_retry_wanted(status, x->resp.should_retry);

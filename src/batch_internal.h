@@ -162,8 +162,6 @@ struct llmc_batch {
 /* Extra headers + `base` (a NULL-terminated list) as one NULL-terminated array (malloc'd; the
  * strings are borrowed). */
 const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base);
-/* Remove the key's bytes from an error's text fields (providers may echo what they received). */
-void llmc_batch_scrub(llmc_error *e, const llmc_credential *cred);
 /* Usage from a provider body (either dialect), added to the stats. */
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out);
 /* Progress: calls the callback when `force` or the interval has passed since the last one. */

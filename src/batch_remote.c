@@ -52,7 +52,7 @@ static llmc_code rsend(remote *rm, const char *method, const char *url, const ch
         if (!*json_out)
             rc = err ? err->code : LLMC_E_PROTOCOL;
     }
-    llmc_batch_scrub(err, &rm->call.cred);
+    llmc_scrub_error(err, &rm->call.cred);
     if (!resp)
         llmc_http_response_free(&local);
     return rc;
@@ -369,7 +369,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
         llmc_error_from_response(status_for_type(etype), "application/json", btext, btext ? strlen(btext) : 0,
                                  "anthropic", &e);
         free(btext);
-        llmc_batch_scrub(&e, &rm->call.cred);
+        llmc_scrub_error(&e, &rm->call.cred);
         rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
     } else if (strcmp(type, "canceled") == 0 || strcmp(type, "expired") == 0) {
         bool canceled = type[0] == 'c';
@@ -630,7 +630,7 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
         llmc_error_from_response(status >= 400 && status < 600 ? status : 500, "application/json", btext,
                                  btext ? strlen(btext) : 0, "fireworks", &e);
         free(btext);
-        llmc_batch_scrub(&e, &rm->call.cred);
+        llmc_scrub_error(&e, &rm->call.cred);
         rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
     }
     json_decref(line);

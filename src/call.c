@@ -307,7 +307,7 @@ bool llmc_call_recover(llmc_call *call, char *tried, size_t size)
 
 /* Remove every copy of the key's bytes from the error's text fields: a provider or proxy may
  * echo what it received, and errors end up in logs. */
-static void scrub_error(llmc_error *err, const llmc_credential *cred)
+void llmc_scrub_error(llmc_error *err, const llmc_credential *cred)
 {
     if (!err || !cred->secret || llmc_secret_len(cred->secret) < 4)
         return;
@@ -324,7 +324,7 @@ static void scrub_error(llmc_error *err, const llmc_credential *cred)
 
 void llmc_call_finish(llmc_call *call, llmc_error *err)
 {
-    scrub_error(err, &call->cred);
+    llmc_scrub_error(err, &call->cred);
     llmc_credential_clear(&call->cred);
     for (size_t i = 0; call->owned_headers && call->owned_headers[i]; i++)
         free(call->owned_headers[i]);

@@ -211,7 +211,7 @@ oom:
     return NULL;
 }
 
-static bool transport_retriable(CURLcode cc)
+bool llmc_transport_retriable(CURLcode cc)
 {
     switch (cc) {
     case CURLE_COULDNT_CONNECT:
@@ -310,7 +310,7 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
         }
         if (cc != CURLE_OK) {
             rc = transport_error(cc, detail, url, err);
-            if (attempt < opts->max_retries && transport_retriable(cc)) {
+            if (attempt < opts->max_retries && llmc_transport_retriable(cc)) {
                 double delay = llmc_retry_delay_s(attempt, -1, (double)rand() / ((double)RAND_MAX + 1));
                 llmc_logf(opts->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)", err ? err->message : url,
                           delay, attempt + 2, opts->max_retries + 1);

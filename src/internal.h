@@ -211,6 +211,8 @@ llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *
 /* Delay before retry number `attempt` (0-based): from the response's headers when they ask for
  * 0 < d <= 60 s, else min(0.5·2^attempt, 8) s × (1 − 0.25·jitter), jitter in [0,1). */
 double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);
+/* Whether a libcurl failure may not have reached the model, and so is worth retrying. */
+bool llmc_transport_retriable(CURLcode cc);
 /* Whether a status (or a transport failure, status 0) is retried, given x-should-retry. */
 bool llmc_retry_wanted(long status, int should_retry);
 
@@ -375,6 +377,9 @@ llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_e
 /* After a 401, replace the credential with the chain's next different key, if there is one;
  * `tried` collects what was rejected. */
 bool llmc_call_recover(llmc_call *call, char *tried, size_t size);
+/* Remove every copy of the credential's key bytes from err's text fields (a provider or proxy
+ * may echo what it received) and redact key-shaped tokens from its message. */
+void llmc_scrub_error(llmc_error *err, const llmc_credential *cred);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
 void llmc_call_finish(llmc_call *call, llmc_error *err);
 

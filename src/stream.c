@@ -874,24 +874,6 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-static bool transport_retriable(CURLcode cc)
-{
-    switch (cc) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Describe a failed transfer in `e`. Once the stream has started, a timeout is the idle one. */
 static void transport_failure(llmc_stream *s, llmc_error *e)
 {
@@ -1103,7 +1085,7 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
                 rc = err->code;
             else
                 rc = s->result == CURLE_OPERATION_TIMEDOUT ? LLMC_E_TIMEOUT : LLMC_E_TRANSPORT;
-            if (attempt < o->max_retries && transport_retriable(s->result)) {
+            if (attempt < o->max_retries && llmc_transport_retriable(s->result)) {
                 double delay = llmc_retry_delay_s(attempt, -1, (double)rand() / ((double)RAND_MAX + 1));
                 llmc_logf(&c->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)",
                           err ? err->message : s->call.url, delay, attempt + 2, o->max_retries + 1);
