@@ -105,8 +105,14 @@ for (const c of ['llmc_batch', 'llmc_threads'].filter((x) => tp[x])) {
 const i64 = levels.indexOf(64);
 const nginxRows = tputClients.filter(([c]) => n({ scenario: 'tput', client: c, server: 'nginx' }) > 0);
 if (nginxRows.length) {
-  p('', 'The same at 64 in flight against nginx (one worker, pre-built answer) next to the emulator: the emulator ' +
-    'is not what limits the clients when wrk gets far more from it than any client does.', '');
+  const e = (c) => med({ scenario: 'tput', client: c, server: 'emulator', inflight: 64 }, 'rps');
+  const g = (c) => med({ scenario: 'tput', client: c, server: 'nginx', inflight: 64 }, 'rps');
+  p('', `Is the emulator the bottleneck? At 64 in flight wrk gets ${fmt(e('wrk'))} req/s from it ` +
+    `(${rfmt(ratio(e('wrk'), e('curl_multi')))} the bare libcurl loop, ${rfmt(ratio(e('wrk'), e(llmcMain)))} llmc), and ` +
+    `nginx (one worker, the same answer pre-built) gives wrk ${fmt(g('wrk'))} req/s: ` +
+    `${ratio(g('wrk'), e('wrk')) > 1.1 ? 'more than the emulator' : 'no more than the emulator'}. ` +
+    'On 2 cores shared by client and server, a client that spends more CPU per request leaves less to the server, ' +
+    'so the ratios below are ratios of client cost as much as of speed. The same clients against both servers:', '');
   p('| client | emulator req/s | nginx req/s |');
   p('|---|---:|---:|');
   for (const [c, label] of nginxRows)

@@ -7,20 +7,20 @@
 # here is stopped by its pid on the way out.
 #
 # usage: bench/run.sh [BUILD_DIR]     (default: build; the library and emulator must be built)
-# env:   BENCH_ROUNDS (3), BENCH_SECONDS (2, per throughput run), BENCH_QUICK=1 (a short smoke run)
+# env:   BENCH_ROUNDS (5), BENCH_SECONDS (2, per throughput run), BENCH_QUICK=1 (a short smoke run)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 OUT=$BUILD/bench
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 SECS=${BENCH_SECONDS:-2}
 SEQ_N=2000
 STREAM_EVENTS=100000
 OPEN_STREAMS=1000
 OPEN_EVENTS=1000
 LEVELS="1 16 64 256"
-CLI_RUNS=40
-NODE_CLI_RUNS=12
+CLI_RUNS=60
+NODE_CLI_RUNS=15
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   ROUNDS=1 SECS=1 SEQ_N=300 OPEN_STREAMS=100 OPEN_EVENTS=200 LEVELS="1 64" CLI_RUNS=5 NODE_CLI_RUNS=3
 fi
@@ -67,7 +67,7 @@ LB=$OUT/bin/llmc_bench
 CM=$OUT/bin/curl_multi
 SDK="node $ROOT/bench/node/sdk.mjs"
 HAVE_BATCH=0
-if grep -q 'llmc_batch_run' "$ROOT/include/llmc/llmc.h" && nm -D "$BUILD/src/libllmc.so" | grep -q ' T llmc_batch_run$'; then
+if grep -q 'llmc_batch_run' "$ROOT/include/llmc/llmc.h" && nm -D "$BUILD/src/libllmc.so" | grep -qE ' T llmc_batch_run(@|$)'; then
   cc $CFLAGS -DLLMC_BENCH_BATCH -I"$ROOT/include" "$ROOT/bench/llmc_bench.c" -o "$OUT/bin/llmc_bench" \
     -L"$BUILD/src" -lllmc -Wl,-rpath,"$BUILD/src" -lpthread
   HAVE_BATCH=1
