@@ -116,7 +116,7 @@ char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool str
                 bad |= llmc_json_put(root, "tool_choice", tool_choice_of(req));
         }
     }
-    char *out = bad ? NULL : json_dumps(root, JSON_COMPACT);
+    char *out = bad ? NULL : llmc_json_dump(root, JSON_COMPACT);
     json_decref(messages);
     json_decref(root);
     if (!out)
@@ -187,7 +187,7 @@ llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out
             if (added == 0 && llmc_response_set_signature(out, dup_member(block, "signature", &oom)) < 0)
                 added = -1;
         } else if (strcmp(btype, "tool_use") == 0) {
-            char *input = json_dumps(json_object_get(block, "input"), JSON_COMPACT | JSON_ENCODE_ANY);
+            char *input = llmc_json_dump(json_object_get(block, "input"), JSON_COMPACT | JSON_ENCODE_ANY);
             added = llmc_response_add_block(out, LLMC_BLOCK_TOOL_USE, input, dup_member(block, "id", &oom),
                                             dup_member(block, "name", &oom));
         } else {

@@ -259,7 +259,7 @@ static int load_line(bi_input *in, llmc_client *c, size_t lineno, const char *te
         rc = -1;
         goto done;
     }
-    char *text_out = json_dumps(payload, JSON_COMPACT);
+    char *text_out = llmc_json_dump(payload, JSON_COMPACT);
     size_t prov = endpoint_index(in, ep);
     if (!text_out || prov == SIZE_MAX) {
         free(text_out);

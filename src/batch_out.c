@@ -44,7 +44,7 @@ char *bo_line_succeeded(const char *custom_id, json_t *message)
 {
     json_t *line = json_pack("{s:s, s:{s:s, s:O}}", "custom_id", custom_id, "result", "type", "succeeded", "message",
                              message);
-    char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    char *text = line ? llmc_json_dump(line, JSON_COMPACT) : NULL;
     json_decref(line);
     return text;
 }
@@ -57,7 +57,7 @@ char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len)
     while (len > 0 && (body[len - 1] == '\n' || body[len - 1] == '\r' || body[len - 1] == ' '))
         len--;
     json_t *id = json_string(custom_id);
-    char *qid = id ? json_dumps(id, JSON_ENCODE_ANY) : NULL;
+    char *qid = id ? llmc_json_dump(id, JSON_ENCODE_ANY) : NULL;
     json_decref(id);
     static const char head[] = "{\"custom_id\":", mid[] = ",\"result\":{\"type\":\"succeeded\",\"message\":", tail[] = "}}";
     size_t qlen = qid ? strlen(qid) : 0;
@@ -90,7 +90,7 @@ char *bo_line_errored(const char *custom_id, const llmc_error *e, const char *ty
     json_t *line = error ? json_pack("{s:s, s:{s:s, s:o}}", "custom_id", custom_id, "result", "type", "errored",
                                      "error", error)
                          : NULL;
-    char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    char *text = line ? llmc_json_dump(line, JSON_COMPACT) : NULL;
     json_decref(line);
     return text;
 }

@@ -239,7 +239,7 @@ static void set_status(remote *rm, const char *status)
 static char *json_quote(const char *s)
 {
     json_t *str = json_string(s);
-    char *text = str ? json_dumps(str, JSON_ENCODE_ANY) : NULL;
+    char *text = str ? llmc_json_dump(str, JSON_ENCODE_ANY) : NULL;
     json_decref(str);
     return text;
 }
@@ -365,7 +365,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
         /* the error as /v1/messages would have sent it: {"type":"error","error":{type,message}} */
         json_t *body = json_object_get(result, "error");
         const char *etype = json_string_value(json_object_get(json_object_get(body, "error"), "type"));
-        char *btext = json_dumps(body, JSON_COMPACT);
+        char *btext = llmc_json_dump(body, JSON_COMPACT);
         llmc_error_from_response(status_for_type(etype), "application/json", btext, btext ? strlen(btext) : 0,
                                  "anthropic", &e);
         free(btext);
@@ -457,7 +457,7 @@ static llmc_code fw_upload_body(remote *rm, const char *boundary, llmc_buf *out,
         json_t *body = json_loadb(it->body, it->body_len, 0, NULL);
         json_object_del(body, "model");
         json_t *line = json_pack("{s:s, s:o}", "custom_id", it->custom_id, "body", body);
-        char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+        char *text = line ? llmc_json_dump(line, JSON_COMPACT) : NULL;
         json_decref(line);
         oom = !text || llmc_buf_append_str(out, text) < 0 || llmc_buf_append_str(out, "\n") < 0;
         free(text);
@@ -504,7 +504,7 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     snprintf(countbuf, sizeof countbuf, "%zu", count);
     json_t *ds = json_pack("{s:s, s:{s:{}, s:s}}", "datasetId", in_id, "dataset", "userUploaded", "exampleCount",
                            countbuf);
-    body = ds ? json_dumps(ds, JSON_COMPACT) : NULL;
+    body = ds ? llmc_json_dump(ds, JSON_COMPACT) : NULL;
     json_decref(ds);
     url = fw_url(rm, "/v1/accounts/%s/datasets", rm->account);
     if (!body || !url) {
@@ -536,7 +536,7 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     snprintf(in_name, sizeof in_name, "accounts/%s/datasets/%s", rm->account, in_id);
     snprintf(out_name, sizeof out_name, "accounts/%s/datasets/%s", rm->account, out_id);
     json_t *job = json_pack("{s:s, s:s, s:s}", "model", model, "inputDatasetId", in_name, "outputDatasetId", out_name);
-    body = job ? json_dumps(job, JSON_COMPACT) : NULL;
+    body = job ? llmc_json_dump(job, JSON_COMPACT) : NULL;
     json_decref(job);
     url = fw_url(rm, "/v1/accounts/%s/batchInferenceJobs?batchInferenceJobId=%s", rm->account, tag);
     if (!body || !url) {
@@ -623,7 +623,7 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
         llmc_error e;
         llmc_error_clear(&e);
         json_t *wrapped = json_is_object(error) ? json_pack("{s:O}", "error", error) : NULL;
-        char *btext = wrapped ? json_dumps(wrapped, JSON_COMPACT) : NULL;
+        char *btext = wrapped ? llmc_json_dump(wrapped, JSON_COMPACT) : NULL;
         json_decref(wrapped);
         json_t *code = json_object_get(error, "code");
         long status = json_is_integer(code) ? (long)json_integer_value(code) : 500;

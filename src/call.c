@@ -383,6 +383,13 @@ llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_res
         rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         goto done;
     }
+    if (resp.content_type[0] && !strcasestr(resp.content_type, "json")) {
+        /* a captive portal or proxy answering 200 with a page: name that, not a JSON column */
+        llmc_error_from_response(resp.status, resp.content_type, resp.body.data, resp.body.len,
+                                 call.endpoint->name, err);
+        rc = err ? err->code : LLMC_E_PROTOCOL;
+        goto done;
+    }
     rc = call.anthropic ? llmc_anthropic_decode(resp.body.data, resp.body.len, r, err)
                         : llmc_openai_decode(resp.body.data, resp.body.len, r, err);
     if (rc == LLMC_OK) {

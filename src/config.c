@@ -35,6 +35,15 @@ static llmc_code bad(parse_state *st, const char *fmt, const char *what)
     return llmc_error_set(st->err, LLMC_E_CONFIG, "%s:%d: %s", st->path, st->line, msg);
 }
 
+/* A setter failed while applying a line: out of memory stays LLMC_E_NOMEM (the file is fine);
+ * anything else is the line's fault and says where it is. */
+static llmc_code failed(parse_state *st, llmc_code rc, const char *what)
+{
+    if (rc == LLMC_E_NOMEM)
+        return llmc_error_set(st->err, LLMC_E_NOMEM, "out of memory while reading %s", st->path);
+    return bad(st, what, st->err ? st->err->message : llmc_strerror(rc));
+}
+
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))
@@ -114,11 +123,11 @@ static llmc_code set_command(parse_state *st, const char *provider, const char *
     const char *why = NULL;
     char **argv = split_command(text, &why);
     if (!argv)
-        return bad(st, "key_command: %s", why);
+        return strcmp(why, "out of memory") == 0 ? failed(st, LLMC_E_NOMEM, "") : bad(st, "key_command: %s", why);
     llmc_code rc = llmc_client_set_key_command(st->client, provider, (const char *const *)argv, timeout_s * 1000,
                                                ttl_s * 1000, st->err);
     free_argv(argv);
-    return rc;
+    return rc == LLMC_OK ? LLMC_OK : failed(st, rc, "key_command: %s");
 }
 
 static bool parse_seconds(const char *value, long *out)
@@ -144,7 +153,7 @@ static llmc_code close_section(parse_state *st)
             rc = llmc_client_add_endpoint(st->client, st->name, st->ep_base, st->ep_key_env, st->err);
         if (rc == LLMC_OK && st->ep_command)
             rc = set_command(st, st->name, st->ep_command, st->ep_timeout_s, st->ep_ttl_s);
-        if (rc != LLMC_OK && st->err && !strstr(st->err->message, st->path)) {
+        if (rc != LLMC_OK && rc != LLMC_E_NOMEM && st->err && !strstr(st->err->message, st->path)) {
             char msg[sizeof st->err->message];
             llmc_strlcpy(msg, st->err->message, sizeof msg);
             llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s]: %s", st->path, st->name, msg);
@@ -202,10 +211,13 @@ static llmc_code add_alias(parse_state *st, const char *model)
     if (!grown)
         return llmc_error_set(st->err, LLMC_E_NOMEM, "out of memory");
     c->aliases = grown;
-    c->aliases[c->n_aliases] = (llmc_kv){strdup(st->name), strdup(model)};
-    if (!c->aliases[c->n_aliases].key || !c->aliases[c->n_aliases].value)
+    char *name = strdup(st->name), *target = strdup(model);
+    if (!name || !target) {
+        free(name);
+        free(target);
         return llmc_error_set(st->err, LLMC_E_NOMEM, "out of memory");
-    c->n_aliases++;
+    }
+    c->aliases[c->n_aliases++] = (llmc_kv){name, target};
     return LLMC_OK;
 }
 
@@ -231,10 +243,10 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
             return add_alias(st, value);
         return bad(st, "unknown setting \"%s\" in an [alias] (expected model)", key);
     case SECTION_PROVIDER:
-        if (strcmp(key, "base_url") == 0)
-            return llmc_client_set_base_url(st->client, st->name, value, st->err) == LLMC_OK
-                       ? LLMC_OK
-                       : bad(st, "base_url: %s", st->err ? st->err->message : "invalid");
+        if (strcmp(key, "base_url") == 0) {
+            llmc_code rc = llmc_client_set_base_url(st->client, st->name, value, st->err);
+            return rc == LLMC_OK ? LLMC_OK : failed(st, rc, "base_url: %s");
+        }
         if (strcmp(key, "key_command") == 0)
             return set_command(st, st->name, value, 0, 0);
         if (strcmp(key, "key_command_timeout") == 0 || strcmp(key, "key_command_ttl") == 0) {

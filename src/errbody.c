@@ -88,12 +88,14 @@ static bool read_json_error(json_t *root, llmc_error *err)
 static void describe_non_json(long status, const char *content_type, const char *body, size_t len,
                               const char *provider, llmc_error *err)
 {
+    /* the body is `len` bytes and need not end in a NUL: search within it only */
     char excerpt[160] = "";
-    const char *title = len ? strstr(body, "<title>") : NULL;
+    const char *title = len ? memmem(body, len, "<title>", 7) : NULL;
     if (title) {
         title += 7;
-        const char *end = strstr(title, "</title>");
-        size_t n = end ? (size_t)(end - title) : strlen(title);
+        size_t rest = len - (size_t)(title - body);
+        const char *end = memmem(title, rest, "</title>", 8);
+        size_t n = end ? (size_t)(end - title) : rest;
         if (n >= sizeof excerpt)
             n = sizeof excerpt - 1;
         memcpy(excerpt, title, n);
@@ -139,6 +141,9 @@ void llmc_error_from_response(long status, const char *content_type, const char 
         describe_non_json(status, content_type, body, len, provider, err);
     else
         flatten(err->message);
+    if (understood && !err->message[0]) /* a message of nothing but spaces or control bytes */
+        snprintf(err->message, sizeof err->message, "HTTP %ld from %s (its error message was blank)", status,
+                 provider);
     if (strcmp(err->provider_type, "overloaded_error") == 0)
         err->code = LLMC_E_OVERLOADED;
 }

@@ -344,6 +344,9 @@ llmc_stop_reason llmc_stop_reason_from(const char *raw);
 /* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or
  * LLMC_E_LIMIT and returns NULL. */
 json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err);
+/* The JSON text of `value` (malloc'd), or NULL when it could not be made whole — unlike
+ * json_dumps, never a text with a member silently missing. */
+char *llmc_json_dump(const json_t *value, size_t flags);
 /* Set / append a new reference; -1 when value is NULL (a failed constructor) or on failure. */
 int llmc_json_put(json_t *obj, const char *key, json_t *value);
 int llmc_json_append(json_t *array, json_t *value);

@@ -44,7 +44,9 @@ json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_err
     }
     json_error_t jerr;
     json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, &jerr);
-    if (!root && json_error_code(&jerr) == json_error_out_of_memory)
+    /* jansson 2.14 can fail for lack of memory without saying so (an empty error text): that is
+     * not the body's fault, so it must not read as a malformed response */
+    if (!root && (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0'))
         llmc_error_set(err, LLMC_E_NOMEM, "%s: out of memory while parsing JSON", what);
     else if (!root)
         llmc_error_set(err, LLMC_E_PROTOCOL, "%s: invalid JSON at line %d, column %d: %s", what,
@@ -76,4 +78,32 @@ int llmc_encode_sampling(json_t *root, const llmc_request *req, const char *stop
         bad |= llmc_json_put(root, stop_key, stops);
     }
     return bad;
+}
+
+typedef struct dump_state {
+    llmc_buf buf;
+    bool failed;                   /* sticky: once an append fails the text is incomplete */
+} dump_state;
+
+static int dump_piece(const char *piece, size_t len, void *data)
+{
+    dump_state *st = data;
+    if (st->failed || llmc_buf_append(&st->buf, piece, len) < 0) {
+        st->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+char *llmc_json_dump(const json_t *value, size_t flags)
+{
+    /* json_dumps can drop a member when memory runs out and still return text (jansson 2.14);
+     * dumping through a callback whose failure sticks makes any loss a NULL instead */
+    dump_state st = {{0}, false};
+    if (!value || json_dump_callback(value, dump_piece, &st, flags) != 0 || st.failed ||
+        llmc_buf_append(&st.buf, "", 0) < 0) {
+        llmc_buf_free(&st.buf);
+        return NULL;
+    }
+    return st.buf.data;
 }

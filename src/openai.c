@@ -151,7 +151,7 @@ char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream
                 bad |= llmc_json_put(root, "tool_choice", tool_choice_of(req));
         }
     }
-    char *out = bad ? NULL : json_dumps(root, JSON_COMPACT);
+    char *out = bad ? NULL : llmc_json_dump(root, JSON_COMPACT);
     json_decref(messages);
     json_decref(root);
     if (!out)

@@ -163,7 +163,7 @@ static llmc_code finish_block(llmc_sdec *d, size_t bi)
         json_t *input = llmc_json_parse(b->text.data, b->text.len, "Anthropic stream: tool input", &e);
         if (!input)
             return llmc_sdec_fail(d, &e);
-        dump = json_dumps(input, JSON_COMPACT | JSON_ENCODE_ANY);
+        dump = llmc_json_dump(input, JSON_COMPACT | JSON_ENCODE_ANY);
         json_decref(input);
     }
     llmc_buf_reset(&b->text);
@@ -195,7 +195,7 @@ static llmc_code block_start(llmc_sdec *d, json_t *root)
         json_t *input = json_object_get(cb, "input");
         if (dup_str(&b->tool_id, json_object_get(cb, "id")) < 0 ||
             dup_str(&b->tool_name, json_object_get(cb, "name")) < 0 ||
-            (input && !(b->start_input = json_dumps(input, JSON_COMPACT | JSON_ENCODE_ANY))))
+            (input && !(b->start_input = llmc_json_dump(input, JSON_COMPACT | JSON_ENCODE_ANY))))
             return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
         llmc_event ev = {.type = LLMC_EVENT_TOOL_USE_START, .index = (size_t)bi, .tool_id = b->tool_id,
                          .tool_name = b->tool_name};

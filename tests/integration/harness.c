@@ -159,6 +159,19 @@ void emulator_clear_requests(const emulator *emu)
     emulator_call(emu, "DELETE", "/_emulator/requests", NULL, NULL);
 }
 
+void emulator_settle(const emulator *emu)
+{
+    size_t before = emulator_request_count(emu);
+    for (int i = 0; i < 20; i++) {
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        size_t now = emulator_request_count(emu);
+        if (now == before)
+            return;
+        before = now;
+    }
+}
+
 size_t emulator_request_count(const emulator *emu)
 {
     char *body = emulator_requests(emu, false);

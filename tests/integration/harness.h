@@ -31,6 +31,9 @@ void emulator_fault(const emulator *emu, const char *fault_json);
  * `clear` is true. To only clear, use emulator_clear_requests. */
 char *emulator_requests(const emulator *emu, bool clear) __attribute__((warn_unused_result));
 void emulator_clear_requests(const emulator *emu);
+/* Wait (at most 2 s) until no new request has arrived for 100 ms: transfers a client abandoned
+ * may still be reaching the emulator, and a following emulator_clear_requests must see them. */
+void emulator_settle(const emulator *emu);
 /* How many requests were recorded (clears nothing). */
 size_t emulator_request_count(const emulator *emu);
 

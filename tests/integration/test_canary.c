@@ -257,7 +257,7 @@ static void test_library_calls(void **state)
     assert_int_not_equal(llmc_generate(c, "openai/gpt-4o-mini", "hello", &text, &err), LLMC_OK);
     assert_clean_mem("llmc_error after a static refusal", &err, sizeof err);
 
-    llmc_stored_key keys[8];
+    llmc_stored_key keys[8] = {0};
     size_t n = 0;
     assert_int_equal(llmc_key_store_list(NULL, keys, 8, &n, &err), LLMC_OK);
     assert_clean_mem("llmc_stored_key list", keys, sizeof keys);

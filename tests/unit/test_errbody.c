@@ -146,6 +146,23 @@ static void test_long_message_is_cut_not_overrun(void **state)
     assert_int_equal(strlen(err.message), sizeof err.message - 1);
 }
 
+static void test_blank_message_and_bounded_body(void **state)
+{
+    (void)state;
+    llmc_error err;
+    llmc_error_clear(&err);
+    const char *blank = "{\"error\":{\"message\":\"\\n\\t \"}}";
+    llmc_error_from_response(500, "application/json", blank, strlen(blank), "openai", &err);
+    assert_string_equal(err.message, "HTTP 500 from openai (its error message was blank)");
+
+    /* only `len` bytes are the body: a title beyond them is not read */
+    const char *page = "<html><title>secret beyond the end</title>";
+    llmc_error_clear(&err);
+    llmc_error_from_response(502, "text/html", page, 10, "anthropic", &err);
+    assert_null(strstr(err.message, "secret"));
+    assert_non_null(strstr(err.message, "<html><tit"));
+}
+
 static void test_status_mapping(void **state)
 {
     (void)state;
@@ -171,6 +188,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_error_body),
         cmocka_unit_test(test_long_message_is_cut_not_overrun),
+        cmocka_unit_test(test_blank_message_and_bounded_body),
         cmocka_unit_test(test_status_mapping),
         cmocka_unit_test(test_strerror_names_every_code),
     };
