@@ -73,6 +73,7 @@ static void setup(xfer *x, const char *url, struct curl_slist *h, const char *bo
     curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, sink);
     curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, &x->bytes);
     curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, 10000L); /* a request never answered fails, not hangs */
     curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
 }
 

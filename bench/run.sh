@@ -13,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$ROOT/build}" && pwd)
 OUT=$BUILD/bench
 ROUNDS=${BENCH_ROUNDS:-5}
+TPUT_ROUNDS=${BENCH_TPUT_ROUNDS:-3} # the long part: 3 rounds keep `make bench` under 15 minutes
 SECS=${BENCH_SECONDS:-2}
 SEQ_N=2000
 STREAM_EVENTS=100000
@@ -22,7 +23,7 @@ LEVELS="1 16 64 256"
 CLI_RUNS=60
 NODE_CLI_RUNS=15
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-  ROUNDS=1 SECS=1 SEQ_N=300 OPEN_STREAMS=100 OPEN_EVENTS=200 LEVELS="1 64" CLI_RUNS=5 NODE_CLI_RUNS=3
+  ROUNDS=1 TPUT_ROUNDS=1 SECS=1 SEQ_N=300 OPEN_STREAMS=100 OPEN_EVENTS=200 LEVELS="1 64" CLI_RUNS=5 NODE_CLI_RUNS=3
 fi
 MODEL=claude-haiku-4-5 # not on the SDK's deprecation list (it would print a warning per call)
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -67,7 +68,8 @@ LB=$OUT/bin/llmc_bench
 CM=$OUT/bin/curl_multi
 SDK="node $ROOT/bench/node/sdk.mjs"
 HAVE_BATCH=0
-if grep -q 'llmc_batch_run' "$ROOT/include/llmc/llmc.h" && nm -D "$BUILD/src/libllmc.so" | grep -qE ' T llmc_batch_run(@|$)'; then
+# (not grep -q after nm: nm would die of SIGPIPE, and pipefail would call that a failure)
+if grep -q 'llmc_batch_run' "$ROOT/include/llmc/llmc.h" && nm -D "$BUILD/src/libllmc.so" | grep -E ' T llmc_batch_run(@|$)' >/dev/null; then
   cc $CFLAGS -DLLMC_BENCH_BATCH -I"$ROOT/include" "$ROOT/bench/llmc_bench.c" -o "$OUT/bin/llmc_bench" \
     -L"$BUILD/src" -lllmc -Wl,-rpath,"$BUILD/src" -lpthread
   HAVE_BATCH=1
@@ -132,12 +134,15 @@ for _ in $(seq 100); do curl -sf -X POST "http://127.0.0.1:$NPORT/json/anthropic
 NGX=http://127.0.0.1:$NPORT
 
 # ---- recording: each run prints one JSON line; tag it and append it ----
-# record SCENARIO CLIENT SERVER ROUND COMMAND... (each run is also bounded by `timeout`)
+# record SCENARIO CLIENT SERVER ROUND COMMAND... (each run is also bounded by `timeout`; every client
+# also gives up on a request after 10 s, should a server stop answering a connection)
 record() {
   local scenario=$1 client=$2 server=$3 round=$4 line
   shift 4
-  if ! line=$(timeout 300 "$@" 2>>"$OUT/work/stderr.log" | tail -n 1) || [ "${line:0:1}" != "{" ]; then
-    log "FAILED: $scenario $client $server round $round ($*)"
+  local status=0
+  line=$(timeout 120 "$@" 2>>"$OUT/work/stderr.log" | tail -n 1) || status=$?
+  if [ $status != 0 ] || [ "${line:0:1}" != "{" ]; then
+    log "FAILED (exit $status): $scenario $client $server round $round ($*)"
     tail -n 5 "$OUT/work/stderr.log" >&2
     return 0
   fi
@@ -176,9 +181,9 @@ for r in $(seq "$ROUNDS"); do
 done
 
 # ---- 2. throughput at N in flight ----
-log "2. throughput: ${SECS}s per run at $LEVELS in flight"
+log "2. throughput: ${SECS}s per run at $LEVELS in flight, $TPUT_ROUNDS rounds"
 BATCH_N=$((SECS * 40000)) # input lines; the run stops after $SECS s (llmc_batch_stop)
-for r in $(seq "$ROUNDS"); do
+for r in $(seq "$TPUT_ROUNDS"); do
   for n in $LEVELS; do
     record tput wrk emulator "$r" env WRK_C="$n" wrk -t1 -c"$n" -d"${SECS}s" -s "$WRK_LUA" "$EMU/anthropic/v1/messages"
     record tput curl_multi emulator "$r" "$CM" tput "$EMU/anthropic/v1/messages" "$n" 10000000 "$SECS"
@@ -242,7 +247,7 @@ hyperfine -N --style none --warmup 2 --runs "$NODE_CLI_RUNS" --export-json "$OUT
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 cat >"$OUT/meta.json" <<EOF
-{"date":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","seconds":$(($(date +%s) - START)),"rounds":$ROUNDS,"run_seconds":$SECS,
+{"date":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","seconds":$(($(date +%s) - START)),"rounds":$ROUNDS,"tput_rounds":$TPUT_ROUNDS,"run_seconds":$SECS,
  "seq_n":$SEQ_N,"stream_events":$STREAM_EVENTS,"open_streams":$OPEN_STREAMS,"open_events":$OPEN_EVENTS,
  "load_before":"$LOAD_BEFORE","load_after":"$LOAD_AFTER","cpus":$(nproc),"cpu":"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')",
  "kernel":"$(uname -r)","curl":"$(curl --version | head -n1 | cut -d' ' -f2)","node":"$(node --version)",

@@ -18,23 +18,25 @@ const require = createRequire(path.join(conformance, 'package.json'));
 
 const PROMPT = 'Hello there';
 const MESSAGES = [{ role: 'user', content: PROMPT }];
+// a request the server never answers fails after 10 s instead of holding the run; no retries
+const OPTS = { timeout: 10000, maxRetries: 0 };
 
 function makeClient(sdk) {
   if (sdk === 'anthropic') {
     const Anthropic = require('@anthropic-ai/sdk').default;
-    const client = new Anthropic();
+    const client = new Anthropic(OPTS);
     return () => client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages: MESSAGES })
       .then((m) => m.content[0].text);
   }
   if (sdk === 'openai') {
     const OpenAI = require('openai').default;
-    const client = new OpenAI();
+    const client = new OpenAI(OPTS);
     return () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, max_tokens: 64 })
       .then((c) => c.choices[0].message.content);
   }
   if (sdk === 'cerebras') {
     const Cerebras = require('@cerebras/cerebras_cloud_sdk').default;
-    const client = new Cerebras({ warmTCPConnection: false });
+    const client = new Cerebras({ ...OPTS, warmTCPConnection: false });
     return () => client.chat.completions.create({ model: 'llama-3.3-70b', messages: MESSAGES, max_tokens: 64 })
       .then((c) => c.choices[0].message.content);
   }
@@ -82,7 +84,7 @@ async function tput(sdk, inflight, count, seconds) {
 
 function anthropic() {
   const Anthropic = require('@anthropic-ai/sdk').default;
-  return new Anthropic();
+  return new Anthropic(OPTS);
 }
 
 async function stream(events) {
