@@ -14,6 +14,7 @@
 
 #define LLMC_DEFAULT_CONNECT_MS 5000
 #define LLMC_DEFAULT_MAX_BODY (64u * 1024 * 1024)
+#define LLMC_DEFAULT_IDLE_MS 60000L
 
 /* "provider/model" → endpoint + wire model; a model without a known provider goes to the default. */
 static llmc_endpoint *route(llmc_client *c, const char *model, const char **wire_model, llmc_error *err)
@@ -71,7 +72,9 @@ void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc
         const char *env = getenv("CURL_CA_BUNDLE");
         o->ca_file = env && *env ? env : NULL;
     }
-    o->max_body = LLMC_DEFAULT_MAX_BODY;
+    o->max_body = c->max_body ? c->max_body : LLMC_DEFAULT_MAX_BODY;
+    o->idle_ms = c->idle_ms ? c->idle_ms : LLMC_DEFAULT_IDLE_MS;
+    o->cancel = NULL;
     o->log = &c->log;
 }
 
@@ -208,6 +211,7 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     llmc_transport_opts_for(c, ep, &call->opts);
     if (req->timeout_ms > 0)
         call->opts.request_ms = req->timeout_ms;
+    call->opts.cancel = req->cancel;
     llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; key from %s %s, %s)", call->url, call->wire_model,
               llmc_key_source_name(call->cred.source), call->cred.source_name, call->cred.fingerprint);
     return LLMC_OK;

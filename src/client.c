@@ -328,3 +328,15 @@ llmc_code llmc_client_use_stored_key(llmc_client *c, const char *provider, const
     ep->stored_label = copy;
     return LLMC_OK;
 }
+
+void llmc_client_set_max_response_bytes(llmc_client *c, size_t max_bytes)
+{
+    if (c)
+        c->max_body = max_bytes;
+}
+
+void llmc_client_set_stream_idle_timeout(llmc_client *c, long idle_ms)
+{
+    if (c)
+        c->idle_ms = idle_ms > 0 ? idle_ms : 0;
+}

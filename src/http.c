@@ -244,13 +244,6 @@ static llmc_code transport_error(CURLcode cc, const char *detail, const char *ur
     return code;
 }
 
-static void sleep_seconds(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-    }
-}
-
 llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method,
                          const char *url, const char *const *headers, const llmc_credential *cred,
                          llmc_auth_style auth, const char *body, size_t body_len,
@@ -285,6 +278,11 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, opts->connect_ms);
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, opts->request_ms);
         curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+        if (opts->cancel) {
+            curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+            curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, llmc_http_xferinfo);
+            curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)opts->cancel);
+        }
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &cap);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -308,13 +306,20 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
             rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory while reading the response from %s", url);
             break;
         }
+        if (cc == CURLE_ABORTED_BY_CALLBACK && llmc_cancelled(opts->cancel)) {
+            rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while talking to %s", url);
+            break;
+        }
         if (cc != CURLE_OK) {
             rc = transport_error(cc, detail, url, err);
             if (attempt < opts->max_retries && llmc_transport_retriable(cc)) {
                 double delay = llmc_retry_delay_s(attempt, -1, (double)rand() / ((double)RAND_MAX + 1));
                 llmc_logf(opts->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)", err ? err->message : url,
                           delay, attempt + 2, opts->max_retries + 1);
-                sleep_seconds(delay);
+                if (!llmc_sleep_unless_cancelled(delay, opts->cancel)) {
+                    rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while waiting to retry %s", url);
+                    break;
+                }
                 continue;
             }
             break;
@@ -327,7 +332,10 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
             double delay = llmc_retry_delay_s(attempt, resp->retry_after_s, (double)rand() / ((double)RAND_MAX + 1));
             llmc_logf(opts->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)",
                       resp->status, url, delay, attempt + 2, opts->max_retries + 1);
-            sleep_seconds(delay);
+            if (!llmc_sleep_unless_cancelled(delay, opts->cancel)) {
+                rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while waiting to retry %s", url);
+                break;
+            }
             continue;
         }
         break;

@@ -186,6 +186,8 @@ typedef struct llmc_transport_opts {
     bool allow_insecure_http;
     const char *ca_file;
     size_t max_body;               /* bytes; a longer body is LLMC_E_LIMIT */
+    long idle_ms;                  /* streams: the longest silence allowed once started */
+    const llmc_cancel *cancel;     /* NULL, or the request's cancellation token */
     const llmc_logger *log;
 } llmc_transport_opts;
 
@@ -211,6 +213,13 @@ llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *
 /* Delay before retry number `attempt` (0-based): from the response's headers when they ask for
  * 0 < d <= 60 s, else min(0.5·2^attempt, 8) s × (1 − 0.25·jitter), jitter in [0,1). */
 double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);
+/* Whether the token (which may be NULL) was triggered. */
+bool llmc_cancelled(const llmc_cancel *cancel);
+/* A CURLOPT_XFERINFOFUNCTION that aborts the transfer once the token (its clientp, may be NULL)
+ * is triggered; the transfer then ends with CURLE_ABORTED_BY_CALLBACK. */
+int llmc_http_xferinfo(void *cancel, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+/* Sleep `seconds`, waking early (returning false) when the token is triggered. */
+bool llmc_sleep_unless_cancelled(double seconds, const llmc_cancel *cancel);
 /* Whether a libcurl failure may not have reached the model, and so is worth retrying. */
 bool llmc_transport_retriable(CURLcode cc);
 /* Whether a status (or a transport failure, status 0) is retried, given x-should-retry. */
@@ -229,6 +238,8 @@ struct llmc_client {
     void *curl;                    /* a CURL easy handle, reused so connections stay alive */
     long connect_ms, request_ms;   /* 0: defaults */
     int max_retries;
+    size_t max_body;               /* 0: the default */
+    long idle_ms;                  /* 0: the default */
     bool allow_insecure_http;
     bool use_store;
     char *ca_file;
@@ -293,6 +304,7 @@ struct llmc_request {
     long timeout_ms;
     llmc_kv *headers;              /* extra headers: name → value */
     size_t n_headers;
+    llmc_cancel *cancel;           /* borrowed */
     bool keep_raw;
 };
 

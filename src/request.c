@@ -179,6 +179,14 @@ llmc_code llmc_request_set_key(llmc_request *req, const char *key)
     return LLMC_OK;
 }
 
+llmc_code llmc_request_set_cancel(llmc_request *req, llmc_cancel *cancel)
+{
+    if (!req)
+        return LLMC_E_INVALID_ARG;
+    req->cancel = cancel;
+    return LLMC_OK;
+}
+
 llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url)
 {
     if (!req)

@@ -665,7 +665,12 @@ llmc_response *llmc_sdec_take_response(llmc_sdec *d)
 
 /* ======================================= transport ======================================= */
 
-#define LLMC_STREAM_IDLE_S 60L
+/* The idle limit in whole seconds (what CURLOPT_LOW_SPEED_TIME takes), at least one. */
+static long idle_seconds(const llmc_transport_opts *o)
+{
+    long s = (o->idle_ms + 999) / 1000;
+    return s > 0 ? s : 1;
+}
 #define LLMC_STREAM_MAX_ERROR_BODY (1024u * 1024u)
 #define LLMC_STREAM_PULL_READ 8192L
 
@@ -880,9 +885,11 @@ static void transport_failure(llmc_stream *s, llmc_error *e)
     CURLcode cc = s->result;
     const char *what = s->detail[0] ? s->detail : curl_easy_strerror(cc);
     const char *url = s->call.url ? s->call.url : s->dec.provider;
-    if (cc == CURLE_OPERATION_TIMEDOUT && s->headers_done)
+    if (cc == CURLE_ABORTED_BY_CALLBACK && llmc_cancelled(s->call.opts.cancel))
+        llmc_error_set(e, LLMC_E_ABORTED, "stream from %s cancelled", s->dec.provider);
+    else if (cc == CURLE_OPERATION_TIMEDOUT && s->headers_done)
         llmc_error_set(e, LLMC_E_TIMEOUT, "stream from %s: no data for %ld s (idle timeout)", s->dec.provider,
-                       LLMC_STREAM_IDLE_S);
+                       idle_seconds(&s->call.opts));
     else if (s->headers_done)
         llmc_error_set(e, LLMC_E_TRANSPORT, "stream from %s ended before completion: %s", s->dec.provider, what);
     else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
@@ -975,7 +982,12 @@ static void configure(llmc_stream *s)
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
     /* No overall timeout: a long reply may stream for many minutes. Silence is what fails. */
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, LLMC_STREAM_IDLE_S);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, idle_seconds(o));
+    if (o->cancel) {
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, llmc_http_xferinfo);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)o->cancel);
+    }
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     if (!s->user_fn) /* pull mode holds one read's worth of events: 8 KiB reads keep that small */
         curl_easy_setopt(h, CURLOPT_BUFFERSIZE, LLMC_STREAM_PULL_READ);

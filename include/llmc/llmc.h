@@ -239,6 +239,14 @@ LLMC_API llmc_code llmc_client_set_ca_file(llmc_client *client, const char *path
  * whenever the provider sends `x-should-retry: true`). Default 2; 0 disables retries. */
 LLMC_API void llmc_client_set_max_retries(llmc_client *client, int max_retries);
 
+/* The largest response body accepted (bytes); a longer one fails with LLMC_E_LIMIT and is not
+ * kept. 0 restores the default, 64 MiB. */
+LLMC_API void llmc_client_set_max_response_bytes(llmc_client *client, size_t max_bytes);
+
+/* How long a started stream may go without receiving a byte before it fails with
+ * LLMC_E_TIMEOUT (milliseconds; whole seconds are used). 0 restores the default, 60 s. */
+LLMC_API void llmc_client_set_stream_idle_timeout(llmc_client *client, long idle_ms);
+
 /* Logging. Every line is redacted before it reaches the callback: it never holds a key or the
  * value of an authorization or cookie header. Without a callback, lines go to stderr when the
  * variable LLMC_LOG is "debug", "info" or "warn" (that level and above), and nowhere otherwise. */
@@ -423,6 +431,19 @@ LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key);
 LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url);
 LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms);
 LLMC_API llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value);
+
+/* Cancellation from another thread (or a signal handler): give a request a token, and
+ * llmc_cancel_trigger() ends any call using it — plain, streamed, during a retry's wait — with
+ * LLMC_E_ABORTED, within about 50 ms. A triggered token stays triggered until reset. The token
+ * is borrowed by the request: it must outlive every call made with it. */
+typedef struct llmc_cancel llmc_cancel;
+LLMC_API llmc_cancel *llmc_cancel_new(void);
+LLMC_API void llmc_cancel_trigger(llmc_cancel *cancel);   /* thread-safe and async-signal-safe */
+LLMC_API int llmc_cancel_triggered(const llmc_cancel *cancel);
+LLMC_API void llmc_cancel_reset(llmc_cancel *cancel);
+LLMC_API void llmc_cancel_free(llmc_cancel *cancel);
+/* NULL removes the token. */
+LLMC_API llmc_code llmc_request_set_cancel(llmc_request *req, llmc_cancel *cancel);
 
 /* Remove the last turn (e.g. a user turn whose call failed, before trying another). Returns
  * LLMC_E_INVALID_ARG when there is none. */

@@ -8,6 +8,8 @@
 #include <llmc/llmc.h>
 
 #include <jansson.h>
+#include <pthread.h>
+#include <time.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -400,6 +402,87 @@ static void test_anthropic_custom_headers_variable(void **state)
     llmc_client_free(c);
 }
 
+static void *trigger_later(void *token)
+{
+    struct timespec ts = {0, 150 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    llmc_cancel_trigger(token);
+    return NULL;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int ignore_event(void *userdata, const llmc_event *ev)
+{
+    (void)userdata;
+    (void)ev;
+    return 0;
+}
+
+static void test_cancel_from_another_thread(void **state)
+{
+    (void)state;
+    use_provider(&providers[1], "VALID");
+    llmc_client *c = llmc_client_new();
+    llmc_cancel *token = llmc_cancel_new();
+    llmc_request *req = llmc_request_new(providers[1].model);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "slow");
+    llmc_request_set_cancel(req, token);
+    llmc_error err;
+    for (int streamed = 0; streamed < 2; streamed++) {
+        /* the server waits 5 s before answering; the other thread cancels after 0.15 s */
+        emulator_fault(&emu, "{\"path\":\"/cerebras/v1/chat/completions\",\"delay_ms\":5000,\"count\":1}");
+        llmc_cancel_reset(token);
+        pthread_t t;
+        pthread_create(&t, NULL, trigger_later, token);
+        double t0 = now_s();
+        llmc_response *resp = NULL;
+        llmc_code rc = streamed ? llmc_messages_stream(c, req, ignore_event, NULL, &resp, &err)
+                                : llmc_messages_create(c, req, &resp, &err);
+        pthread_join(t, NULL);
+        assert_int_equal(rc, LLMC_E_ABORTED);
+        assert_null(resp);
+        assert_true(now_s() - t0 < 2.0);
+    }
+    /* a retry's wait is cut short too */
+    llmc_cancel_reset(token);
+    emulator_fault(&emu, "{\"path\":\"/cerebras/v1/chat/completions\",\"status\":503,\"count\":1,"
+                         "\"headers\":{\"retry-after\":\"30\"}}");
+    pthread_t t;
+    pthread_create(&t, NULL, trigger_later, token);
+    double t0 = now_s();
+    llmc_response *resp = NULL;
+    assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_ABORTED);
+    pthread_join(t, NULL);
+    assert_true(now_s() - t0 < 2.0);
+    llmc_request_free(req);
+    llmc_cancel_free(token);
+    llmc_client_free(c);
+    emulator_clear_requests(&emu);
+}
+
+static void test_max_response_bytes(void **state)
+{
+    (void)state;
+    use_provider(&providers[0], "VALID");
+    llmc_client *c = llmc_client_new();
+    llmc_client_set_max_response_bytes(c, 64);
+    char *text = NULL;
+    llmc_error err;
+    assert_int_equal(llmc_generate(c, providers[0].model, "a reply longer than sixty-four bytes", &text, &err),
+                     LLMC_E_LIMIT);
+    assert_non_null(strstr(err.message, "64-byte limit"));
+    llmc_client_set_max_response_bytes(c, 0);
+    assert_int_equal(llmc_generate(c, providers[0].model, "fits again", &text, &err), LLMC_OK);
+    llmc_free(text);
+    llmc_client_free(c);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -432,6 +515,8 @@ int main(void)
         cmocka_unit_test(test_raw_json_kept_on_request),
         cmocka_unit_test(test_per_request_overrides),
         cmocka_unit_test(test_anthropic_custom_headers_variable),
+        cmocka_unit_test(test_cancel_from_another_thread),
+        cmocka_unit_test(test_max_response_bytes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
