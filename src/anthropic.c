@@ -90,8 +90,15 @@ char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool str
         bad |= llmc_json_put(root, "model", json_string(model));
         if (stream)
             bad |= llmc_json_put(root, "stream", json_true());
-        bad |= llmc_json_put(root, "max_tokens",
-                   json_integer(req->max_tokens > 0 ? req->max_tokens : LLMC_DEFAULT_MAX_TOKENS));
+        long max_tokens = req->max_tokens > 0 ? req->max_tokens : LLMC_DEFAULT_MAX_TOKENS;
+        if (req->thinking_budget > 0) {
+            /* the service requires room for the answer beyond the thinking budget */
+            if (max_tokens <= req->thinking_budget)
+                max_tokens = req->thinking_budget + LLMC_DEFAULT_MAX_TOKENS;
+            bad |= llmc_json_put(root, "thinking", json_pack("{s:s, s:I}", "type", "enabled", "budget_tokens",
+                                                             (json_int_t)req->thinking_budget));
+        }
+        bad |= llmc_json_put(root, "max_tokens", json_integer(max_tokens));
         if (req->system)
             bad |= llmc_json_put(root, "system", json_string(req->system));
         for (size_t i = 0; i < req->n_messages && !bad; i++) {

@@ -305,6 +305,7 @@ struct llmc_request {
     llmc_kv *headers;              /* extra headers: name → value */
     size_t n_headers;
     llmc_cancel *cancel;           /* borrowed */
+    long thinking_budget;          /* 0: no extended thinking */
     bool keep_raw;
 };
 

@@ -179,6 +179,14 @@ llmc_code llmc_request_set_key(llmc_request *req, const char *key)
     return LLMC_OK;
 }
 
+llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens)
+{
+    if (!req || budget_tokens < 0)
+        return LLMC_E_INVALID_ARG;
+    req->thinking_budget = budget_tokens;
+    return LLMC_OK;
+}
+
 llmc_code llmc_request_set_cancel(llmc_request *req, llmc_cancel *cancel)
 {
     if (!req)

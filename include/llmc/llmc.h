@@ -479,6 +479,15 @@ LLMC_API llmc_code llmc_request_add_tool_result(llmc_request *req, const char *t
  * text; llmc_request_add_message(LLMC_ROLE_USER, …) then joins the same turn. */
 LLMC_API llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len);
 
+/* Extended thinking (Anthropic): let the model think with up to `budget_tokens` tokens before it
+ * answers; 0 turns it off. The reply then starts with a thinking block (LLMC_BLOCK_THINKING,
+ * streamed as LLMC_EVENT_THINKING), whose signature llmc keeps so that
+ * llmc_request_add_response can send it back. max_tokens is raised above the budget when it is
+ * not. OpenAI-compatible providers take no such setting (their reasoning models reason on their
+ * own, and llmc returns their `reasoning` / `reasoning_content` as thinking blocks), so it is
+ * not sent to them. */
+LLMC_API llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens);
+
 /* Keep the response's raw JSON body (llmc_response_raw_json). Off by default. */
 LLMC_API void llmc_request_keep_raw(llmc_request *req, int keep);
 

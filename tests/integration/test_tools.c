@@ -237,6 +237,55 @@ static void test_multi_turn_from_responses(void **state)
     llmc_client_free(c);
 }
 
+static int ignore_event(void *userdata, const llmc_event *ev)
+{
+    (void)ev;
+    if (ev->type == LLMC_EVENT_THINKING)
+        ++*(int *)userdata;
+    return 0;
+}
+
+static void test_thinking_streamed_and_sent_back(void **state)
+{
+    (void)state;
+    use_provider(&providers[0]);
+    llmc_client *c = llmc_client_new();
+    llmc_request *req = llmc_request_new(providers[0].model);
+    assert_int_equal(llmc_request_set_thinking(req, 2048), LLMC_OK);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "think first");
+    llmc_response *plain = NULL, *streamed = NULL;
+    llmc_error err;
+    assert_int_equal(llmc_messages_create(c, req, &plain, &err), LLMC_OK);
+    json_t *sent = last_body();
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(sent, "thinking"), "budget_tokens")), 2048);
+    assert_true(json_integer_value(json_object_get(sent, "max_tokens")) > 2048);
+    json_decref(sent);
+    int thinking_events = 0;
+    assert_int_equal(llmc_messages_stream(c, req, ignore_event, &thinking_events, &streamed, &err), LLMC_OK);
+    assert_true(thinking_events > 0);
+    for (llmc_response *r = plain; r; r = r == plain ? streamed : NULL) {
+        assert_int_equal(llmc_response_block_count(r), 2);
+        assert_int_equal(llmc_response_block_type(r, 0), LLMC_BLOCK_THINKING);
+        assert_string_equal(llmc_response_block_text(r, 0), "Considering: think first");
+        assert_string_equal(llmc_response_text(r), "You said: think first");
+    }
+    /* the next turn sends the thinking block back with its signature */
+    llmc_request_add_response(req, streamed);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "and then");
+    llmc_response *next = NULL;
+    assert_int_equal(llmc_messages_create(c, req, &next, &err), LLMC_OK);
+    sent = last_body();
+    json_t *block = json_array_get(json_object_get(json_array_get(json_object_get(sent, "messages"), 1), "content"), 0);
+    assert_string_equal(json_string_value(json_object_get(block, "type")), "thinking");
+    assert_string_equal(json_string_value(json_object_get(block, "signature")), "EmuSig0123456789abcdef");
+    json_decref(sent);
+    llmc_response_free(plain);
+    llmc_response_free(streamed);
+    llmc_response_free(next);
+    llmc_request_free(req);
+    llmc_client_free(c);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -260,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_tool_choice_and_bad_schema),
         cmocka_unit_test(test_images_as_base64),
         cmocka_unit_test(test_multi_turn_from_responses),
+        cmocka_unit_test(test_thinking_streamed_and_sent_back),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -6,6 +6,7 @@
 #include "conversation.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *stop_reason(emu_stop s)
@@ -80,6 +81,8 @@ static int read_convo(emu_reply *r, const emu_request *rq, const json_t *body, e
   if (json_is_array(tools) && json_array_size(tools) > 0)
     c->tool_name = json_string_value(json_object_get(json_array_get(tools, 0), "name"));
   c->stop = json_object_get(body, "stop_sequences");
+  const char *thinking = json_string_value(json_object_get(json_object_get(body, "thinking"), "type"));
+  c->thinking = thinking && strcmp(thinking, "enabled") == 0;
   return 0;
 }
 
@@ -97,6 +100,17 @@ json_t *anthropic_message(const char *model, const emu_convo *c, const emu_answe
   char id[48];
   emu_random_id(id, sizeof id, "msg_01", 22);
   json_t *content = json_array();
+  /* Extended thinking: a thinking block with its signature comes first, as the service sends it. */
+  if (c->thinking) {
+    size_t len = strlen(c->last_user_text) + 16;
+    char *thought = malloc(len);
+    if (thought) {
+      snprintf(thought, len, "Considering: %s", c->last_user_text);
+      json_array_append_new(content, json_pack("{s:s, s:s, s:s}", "type", "thinking", "thinking", thought, "signature",
+                                               "EmuSig0123456789abcdef"));
+    }
+    free(thought);
+  }
   if (a->stop == EMU_STOP_TOOL) {
     json_t *input = json_loads(a->tool_input, 0, NULL);
     json_array_append_new(content, json_pack("{s:s, s:s, s:s, s:o}", "type", "tool_use", "id", a->tool_id, "name",

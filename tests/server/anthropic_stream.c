@@ -5,6 +5,8 @@
 #include "anthropic.h"
 #include "stream.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Tool input arrives in slices, the first one empty, as the real service sends it. */
@@ -35,15 +37,36 @@ void anthropic_stream(emu_reply *r, const emu_request *rq, const char *model, co
   json_object_set_new(start, "usage", anthropic_usage(c->input_tokens, 1));
   stream_prefix_json(s, "message_start", json_pack("{s:s, s:o}", "type", "message_start", "message", start));
 
+  /* With extended thinking, a whole thinking block (text, then its signature) comes first. */
+  int idx = 0;
+  if (c->thinking) {
+    size_t len = strlen(c->last_user_text) + 16;
+    char *thought = malloc(len);
+    if (thought) {
+      snprintf(thought, len, "Considering: %s", c->last_user_text);
+      stream_prefix_json(s, "content_block_start",
+                         json_pack("{s:s, s:i, s:{s:s, s:s, s:s}}", "type", "content_block_start", "index", 0,
+                                   "content_block", "type", "thinking", "thinking", "", "signature", ""));
+      stream_prefix_json(s, "content_block_delta",
+                         json_pack("{s:s, s:i, s:{s:s, s:s}}", "type", "content_block_delta", "index", 0, "delta",
+                                   "type", "thinking_delta", "thinking", thought));
+      stream_prefix_json(s, "content_block_delta",
+                         json_pack("{s:s, s:i, s:{s:s, s:s}}", "type", "content_block_delta", "index", 0, "delta",
+                                   "type", "signature_delta", "signature", "EmuSig0123456789abcdef"));
+      stream_prefix_json(s, "content_block_stop", json_pack("{s:s, s:i}", "type", "content_block_stop", "index", 0));
+      idx = 1;
+    }
+    free(thought);
+  }
   json_t *block = tool ? json_pack("{s:s, s:s, s:s, s:{}}", "type", "tool_use", "id", a->tool_id, "name", a->tool_name,
                                    "input")
                        : json_pack("{s:s, s:s}", "type", "text", "text", "");
   stream_prefix_json(s, "content_block_start",
-                     json_pack("{s:s, s:i, s:o}", "type", "content_block_start", "index", 0, "content_block", block));
+                     json_pack("{s:s, s:i, s:o}", "type", "content_block_start", "index", idx, "content_block", block));
   stream_add_prefix(s, stream_frame("ping", "{\"type\": \"ping\"}"));
 
   stream_set_delta_json(s, "content_block_delta",
-                        json_pack("{s:s, s:i, s:{s:s, s:s}}", "type", "content_block_delta", "index", 0, "delta", "type",
+                        json_pack("{s:s, s:i, s:{s:s, s:s}}", "type", "content_block_delta", "index", idx, "delta", "type",
                                   tool ? "input_json_delta" : "text_delta", tool ? "partial_json" : "text",
                                   STREAM_PIECE_MARKER),
                         !tool);
@@ -55,7 +78,7 @@ void anthropic_stream(emu_reply *r, const emu_request *rq, const char *model, co
   /* With x-emulator-stream-events each delta is one word: usage counts what was sent. */
   size_t output = tool ? a->output_tokens : (deltas == stream_piece_count(s) ? a->output_tokens : deltas);
 
-  stream_suffix_json(s, "content_block_stop", json_pack("{s:s, s:i}", "type", "content_block_stop", "index", 0));
+  stream_suffix_json(s, "content_block_stop", json_pack("{s:s, s:i}", "type", "content_block_stop", "index", idx));
   json_t *delta = json_pack("{s:s}", "stop_reason", anthropic_stop_reason(a->stop));
   json_object_set_new(delta, "stop_sequence", a->stop_sequence ? json_string(a->stop_sequence) : json_null());
   json_object_set_new(delta, "stop_details", json_null());

@@ -13,6 +13,7 @@ typedef struct emu_convo {
   const char *tool_name; /* first offered tool (borrowed from the request), or NULL */
   long max_tokens;      /* -1: no limit */
   const json_t *stop;   /* string or array of strings, or NULL */
+  int thinking;         /* Anthropic `thinking: {type: enabled}` was asked for */
 } emu_convo;
 
 typedef enum emu_stop { EMU_STOP_END, EMU_STOP_MAX_TOKENS, EMU_STOP_SEQUENCE, EMU_STOP_TOOL } emu_stop;
