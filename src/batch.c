@@ -470,23 +470,13 @@ static bool start(run *r, xfer *x, size_t item)
     x->resp.retry_after_s = -1;
     x->resp.request_id[0] = x->resp.content_type[0] = x->resp.location[0] = '\0';
     const llmc_transport_opts *o = &p->call.opts;
-    curl_easy_setopt(h, CURLOPT_URL, p->call.url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, p->headers);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "llmc/" LLMC_VERSION_STRING);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->detail);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
+    llmc_http_configure(h, o, p->call.url, p->headers, x->detail);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->request_ms);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(h, CURLOPT_PRIVATE, x);
-    if (o->ca_file)
-        curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file);
     /* the item's body outlives the transfer: no copy */
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, it->body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)it->body_len);

@@ -244,6 +244,28 @@ static llmc_code transport_error(CURLcode cc, const char *detail, const char *ur
     return code;
 }
 
+void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url, struct curl_slist *headers,
+                         char *errbuf)
+{
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "llmc/" LLMC_VERSION_STRING);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    /* a redirect would carry the key to another address: a 3xx is returned, never followed */
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    if (o->ca_file)
+        curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file);
+    if (o->cancel) {
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, llmc_http_xferinfo);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)o->cancel);
+    }
+}
+
 llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method,
                          const char *url, const char *const *headers, const llmc_credential *cred,
                          llmc_auth_style auth, const char *body, size_t body_len,
@@ -268,27 +290,12 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
         resp->should_retry = -1;
         resp->retry_after_s = -1;
         cap.too_big = cap.no_memory = false;
-        curl_easy_setopt(curl, CURLOPT_URL, url);
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-        curl_easy_setopt(curl, CURLOPT_USERAGENT, "llmc/" LLMC_VERSION_STRING);
-        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
-        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, opts->connect_ms);
+        llmc_http_configure(curl, opts, url, list, detail);
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, opts->request_ms);
-        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-        if (opts->cancel) {
-            curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-            curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, llmc_http_xferinfo);
-            curl_easy_setopt(curl, CURLOPT_XFERINFODATA, (void *)opts->cancel);
-        }
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &cap);
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(curl, CURLOPT_HEADERDATA, &cap);
-        if (opts->ca_file)
-            curl_easy_setopt(curl, CURLOPT_CAINFO, opts->ca_file);
         if (body) {
             curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
             curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);

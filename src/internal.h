@@ -198,6 +198,11 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
                          llmc_auth_style auth, const char *body, size_t body_len,
                          llmc_http_response *resp, llmc_error *err);
 void llmc_http_response_free(llmc_http_response *resp);
+/* The settings every transfer shares — URL, headers, user agent, no redirects, http/https only,
+ * connect timeout, compression, trusted CAs, cancellation — so a rule about keys on the wire
+ * lives in one place. Callers add their own timeout and callbacks. */
+void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url, struct curl_slist *headers,
+                         char *errbuf);
 /* Capture one response header line into resp (request-id / x-request-id, content-type, location,
  * x-should-retry; an HTTP/ status line resets them). retry-after-ms and retry-after go to the two
  * doubles (-1 when absent); the caller combines them as llmc_http_send does. Used by streams. */

@@ -972,23 +972,10 @@ static void configure(llmc_stream *s)
 {
     CURL *h = s->easy;
     const llmc_transport_opts *o = &s->call.opts;
-    curl_easy_setopt(h, CURLOPT_URL, s->call.url);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, s->headers);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "llmc/" LLMC_VERSION_STRING);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, s->detail);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
+    llmc_http_configure(h, o, s->call.url, s->headers, s->detail);
     /* No overall timeout: a long reply may stream for many minutes. Silence is what fails. */
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, idle_seconds(o));
-    if (o->cancel) {
-        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, llmc_http_xferinfo);
-        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)o->cancel);
-    }
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     if (!s->user_fn) /* pull mode holds one read's worth of events: 8 KiB reads keep that small */
         curl_easy_setopt(h, CURLOPT_BUFFERSIZE, LLMC_STREAM_PULL_READ);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
@@ -996,8 +983,6 @@ static void configure(llmc_stream *s)
     curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)s);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, s);
-    if (o->ca_file)
-        curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file);
     size_t len = strlen(s->call.body);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
     curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, s->call.body);
