@@ -7,7 +7,7 @@ WERROR ?= $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?=
 PREFIX ?= /usr/local
 
-.PHONY: all deps build demo test unit conformance bench install sanitize valgrind clean
+.PHONY: all deps build demo test unit conformance bench install sanitize valgrind format clean
 
 all: build
 
@@ -63,6 +63,10 @@ valgrind: deps
 	@cmake -S . -B $(VALGRIND_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DLLMC_WERROR=$(WERROR) -DLLMC_VALGRIND=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(VALGRIND_BUILD)
 	@ctest --test-dir $(VALGRIND_BUILD) --output-on-failure -L valgrind
+
+# Lay out every C file of the tree with .clang-format (fuzz corpora are data, not code).
+format:
+	@git ls-files '*.c' '*.h' | grep -v '/corpus/' | xargs clang-format -i
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(VALGRIND_BUILD)

@@ -15,10 +15,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
-static const char BODY[] = "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
-                           "\"content\":\"Hello there\"}]}";
-static const char STREAM_BODY[] = "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":64,\"stream\":true,\"messages\":"
-                                  "[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
+static const char BODY[] =
+    "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
+    "\"content\":\"Hello there\"}]}";
+static const char STREAM_BODY[] =
+    "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":64,\"stream\":true,\"messages\":"
+    "[{\"role\":\"user\",\"content\":\"Hello there\"}]}";
 
 static double now_s(void)
 {
@@ -147,9 +149,10 @@ static int run_stream(const char *url, long events)
     double t0 = now_s(), c0 = cpu_s();
     CURLcode cc = curl_easy_perform(x.easy);
     double wall = now_s() - t0, cpu = cpu_s() - c0;
-    printf("{\"events\":%ld,\"bytes\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f,"
-           "\"cpu_ns_per_event\":%.1f}\n",
-           events, x.bytes, wall, cpu, (double)events / wall, cpu / (double)events * 1e9);
+    printf(
+        "{\"events\":%ld,\"bytes\":%zu,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f,"
+        "\"cpu_ns_per_event\":%.1f}\n",
+        events, x.bytes, wall, cpu, (double)events / wall, cpu / (double)events * 1e9);
     curl_easy_cleanup(x.easy);
     curl_slist_free_all(h);
     return cc == CURLE_OK ? 0 : 1;

@@ -176,9 +176,10 @@ static int run_tput(const char *model, int inflight, long count, double seconds)
         pthread_join(th[i], NULL);
     double wall = now_s() - t0, cpu = cpu_s() - c0;
     long done = atomic_load(&sh.done), failed = atomic_load(&sh.failed);
-    printf("{\"driver\":\"threads\",\"inflight\":%d,\"requests\":%ld,\"failed\":%ld,\"wall_s\":%.6f,\"rps\":%.1f,"
-           "\"cpu_us_per_req\":%.3f}\n",
-           inflight, done, failed, wall, (double)done / wall, cpu / (double)done * 1e6);
+    printf(
+        "{\"driver\":\"threads\",\"inflight\":%d,\"requests\":%ld,\"failed\":%ld,\"wall_s\":%.6f,\"rps\":%.1f,"
+        "\"cpu_us_per_req\":%.3f}\n",
+        inflight, done, failed, wall, (double)done / wall, cpu / (double)done * 1e6);
     free(th);
     return 0;
 }
@@ -221,8 +222,8 @@ static int run_stream(const char *model, long events)
         fprintf(stderr, "llmc_bench: %ld text events (%zu bytes), expected %ld\n", k.text, k.bytes, events);
         return 1;
     }
-    printf("{\"events\":%ld,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f,\"cpu_ns_per_event\":%.1f}\n",
-           k.text, wall, cpu, (double)k.text / wall, cpu / (double)k.text * 1e9);
+    printf("{\"events\":%ld,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f,\"cpu_ns_per_event\":%.1f}\n", k.text,
+           wall, cpu, (double)k.text / wall, cpu / (double)k.text * 1e9);
     llmc_response_free(final);
     llmc_request_free(small);
     llmc_request_free(req);
@@ -255,8 +256,8 @@ static int run_pull(const char *model, long events)
         fprintf(stderr, "llmc_bench: %ld text events (%zu bytes), expected %ld\n", text, bytes, events);
         return 1;
     }
-    printf("{\"events\":%ld,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f,\"cpu_ns_per_event\":%.1f}\n",
-           text, wall, cpu, (double)text / wall, cpu / (double)text * 1e9);
+    printf("{\"events\":%ld,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"events_per_s\":%.0f,\"cpu_ns_per_event\":%.1f}\n", text,
+           wall, cpu, (double)text / wall, cpu / (double)text * 1e9);
     llmc_stream_free(s);
     llmc_request_free(req);
     llmc_client_free(c);
@@ -311,15 +312,15 @@ static int run_streams(const char *model, int open, long events_each)
     }
     double wall = now_s() - t0, cpu = cpu_s() - c0;
     if (left || text != events_each * open) {
-        fprintf(stderr, "llmc_bench: %ld streams unfinished, %ld text events of %ld\n", left, text,
-                events_each * open);
+        fprintf(stderr, "llmc_bench: %ld streams unfinished, %ld text events of %ld\n", left, text, events_each * open);
         return 1;
     }
     long hwm = status_kib("VmHWM");
     peak = hwm > peak ? hwm : peak;
-    printf("{\"streams\":%d,\"events_each\":%ld,\"rss_base_kib\":%ld,\"rss_all_open_kib\":%ld,\"rss_peak_kib\":%ld,"
-           "\"kib_per_stream\":%.2f,\"wall_s\":%.3f,\"cpu_s\":%.3f}\n",
-           open, events_each, base, all_open, peak, (double)(peak - base) / open, wall, cpu);
+    printf(
+        "{\"streams\":%d,\"events_each\":%ld,\"rss_base_kib\":%ld,\"rss_all_open_kib\":%ld,\"rss_peak_kib\":%ld,"
+        "\"kib_per_stream\":%.2f,\"wall_s\":%.3f,\"cpu_s\":%.3f}\n",
+        open, events_each, base, all_open, peak, (double)(peak - base) / open, wall, cpu);
     free(s);
     llmc_request_free(req);
     llmc_client_free(c);
@@ -333,8 +334,8 @@ typedef struct stopper {
     llmc_batch *batch;
     double seconds;
     atomic_bool done;
-    _Atomic double first;          /* when the first request went out (the input check is over) */
-    _Atomic double first_cpu;      /* the process's CPU seconds then */
+    _Atomic double first;     /* when the first request went out (the input check is over) */
+    _Atomic double first_cpu; /* the process's CPU seconds then */
 } stopper;
 
 static void on_progress(void *userdata, const llmc_batch_progress *p)
@@ -375,8 +376,10 @@ static int run_batch(const char *model, int inflight, long count, double seconds
     if (!f)
         return 1;
     for (long i = 0; i < count; i++)
-        fprintf(f, "{\"custom_id\":\"r%ld\",\"params\":{\"model\":\"%s\",\"max_tokens\":64,"
-                   "\"messages\":[{\"role\":\"user\",\"content\":\"" PROMPT "\"}]}}\n", i, model);
+        fprintf(f,
+                "{\"custom_id\":\"r%ld\",\"params\":{\"model\":\"%s\",\"max_tokens\":64,"
+                "\"messages\":[{\"role\":\"user\",\"content\":\"" PROMPT "\"}]}}\n",
+                i, model);
     fclose(f);
     unlink(out);
     llmc_client *c = llmc_client_new();
@@ -408,10 +411,11 @@ static int run_batch(const char *model, int inflight, long count, double seconds
         return 1;
     }
     long done = (long)st.succeeded;
-    printf("{\"driver\":\"batch\",\"inflight\":%d,\"requests\":%ld,\"stopped\":%s,\"check_s\":%.6f,\"wall_s\":%.6f,"
-           "\"rps\":%.1f,\"cpu_us_per_req\":%.3f}\n",
-           inflight, done, rc == LLMC_E_ABORTED ? "true" : "false", first > 0 ? first - t0 : 0, wall,
-           (double)done / wall, cpu / (double)done * 1e6);
+    printf(
+        "{\"driver\":\"batch\",\"inflight\":%d,\"requests\":%ld,\"stopped\":%s,\"check_s\":%.6f,\"wall_s\":%.6f,"
+        "\"rps\":%.1f,\"cpu_us_per_req\":%.3f}\n",
+        inflight, done, rc == LLMC_E_ABORTED ? "true" : "false", first > 0 ? first - t0 : 0, wall, (double)done / wall,
+        cpu / (double)done * 1e6);
     llmc_batch_free(b);
     llmc_client_free(c);
     return 0;
@@ -438,9 +442,10 @@ int main(int argc, char **argv)
     else if (argc == 5 && strcmp(argv[1], "streams") == 0)
         rc = run_streams(argv[2], atoi(argv[3]), atol(argv[4]));
     else
-        fprintf(stderr, "usage: llmc_bench seq MODEL COUNT | tput MODEL INFLIGHT COUNT SECONDS |\n"
-                        "                  stream|pull MODEL EVENTS | streams MODEL OPEN EVENTS_EACH |\n"
-                        "                  batch MODEL INFLIGHT COUNT SECONDS DIR\n");
+        fprintf(stderr,
+                "usage: llmc_bench seq MODEL COUNT | tput MODEL INFLIGHT COUNT SECONDS |\n"
+                "                  stream|pull MODEL EVENTS | streams MODEL OPEN EVENTS_EACH |\n"
+                "                  batch MODEL INFLIGHT COUNT SECONDS DIR\n");
     llmc_global_cleanup();
     return rc;
 }

@@ -10,7 +10,6 @@
 
 #define LLMC_DEFAULT_MAX_TOKENS 1024
 
-
 /* One turn's content: a plain string for a lone text part (the common, compact form), else
  * an array of blocks. NULL when out of memory or a tool call's input is not JSON. */
 static json_t *content_of(const llmc_message *m)
@@ -73,10 +72,14 @@ static json_t *tools_of(const llmc_request *req)
 static json_t *tool_choice_of(const llmc_request *req)
 {
     switch (req->tool_choice) {
-    case LLMC_TOOL_CHOICE_AUTO: return json_pack("{s:s}", "type", "auto");
-    case LLMC_TOOL_CHOICE_ANY: return json_pack("{s:s}", "type", "any");
-    case LLMC_TOOL_CHOICE_NONE: return json_pack("{s:s}", "type", "none");
-    case LLMC_TOOL_CHOICE_TOOL: return json_pack("{s:s, s:s}", "type", "tool", "name", req->tool_choice_name);
+    case LLMC_TOOL_CHOICE_AUTO:
+        return json_pack("{s:s}", "type", "auto");
+    case LLMC_TOOL_CHOICE_ANY:
+        return json_pack("{s:s}", "type", "any");
+    case LLMC_TOOL_CHOICE_NONE:
+        return json_pack("{s:s}", "type", "none");
+    case LLMC_TOOL_CHOICE_TOOL:
+        return json_pack("{s:s, s:s}", "type", "tool", "name", req->tool_choice_name);
     }
     return NULL;
 }
@@ -95,18 +98,19 @@ char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool str
             /* the service requires room for the answer beyond the thinking budget */
             if (max_tokens <= req->thinking_budget)
                 max_tokens = req->thinking_budget + LLMC_DEFAULT_MAX_TOKENS;
-            bad |= llmc_json_put(root, "thinking", json_pack("{s:s, s:I}", "type", "enabled", "budget_tokens",
-                                                             (json_int_t)req->thinking_budget));
+            bad |= llmc_json_put(
+                root, "thinking",
+                json_pack("{s:s, s:I}", "type", "enabled", "budget_tokens", (json_int_t)req->thinking_budget));
         }
         bad |= llmc_json_put(root, "max_tokens", json_integer(max_tokens));
         if (req->system)
             bad |= llmc_json_put(root, "system", json_string(req->system));
         for (size_t i = 0; i < req->n_messages && !bad; i++) {
             json_t *content = content_of(&req->messages[i]);
-            json_t *m = content ? json_pack("{s:s, s:o}", "role",
-                                            req->messages[i].role == LLMC_ROLE_USER ? "user" : "assistant",
-                                            "content", content)
-                                : NULL;
+            json_t *m =
+                content ? json_pack("{s:s, s:o}", "role",
+                                    req->messages[i].role == LLMC_ROLE_USER ? "user" : "assistant", "content", content)
+                        : NULL;
             bad |= m ? json_array_append_new(messages, m) : -1;
         }
         bad |= json_object_set(root, "messages", messages);
@@ -176,7 +180,8 @@ llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out
 
     size_t i;
     json_t *block;
-    json_array_foreach(content, i, block) {
+    json_array_foreach(content, i, block)
+    {
         const char *btype = json_string_value(json_object_get(block, "type"));
         if (!btype) {
             rc = llmc_error_set(err, LLMC_E_PROTOCOL, "Anthropic message: content block %zu has no type", i);

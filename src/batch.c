@@ -216,8 +216,8 @@ typedef struct run run;
 typedef struct xfer {
     run *r;
     CURL *easy;
-    size_t item;                   /* SIZE_MAX when idle */
-    unsigned gen;                  /* the provider's key generation it was sent with */
+    size_t item;  /* SIZE_MAX when idle */
+    unsigned gen; /* the provider's key generation it was sent with */
     llmc_http_response resp;
     double ra_ms, ra;
     char detail[CURL_ERROR_SIZE];
@@ -225,15 +225,15 @@ typedef struct xfer {
 } xfer;
 
 typedef struct prov {
-    llmc_call call;                /* endpoint, key, URL, options: as a single call has them */
-    bool live;                     /* call needs llmc_call_finish */
-    struct curl_slist *headers;    /* holds the key: wiped when freed */
+    llmc_call call;             /* endpoint, key, URL, options: as a single call has them */
+    bool live;                  /* call needs llmc_call_finish */
+    struct curl_slist *headers; /* holds the key: wiped when freed */
     const char **header_lines;
     bl_provider limits;
     size_t in_flight;
-    size_t *queue;                 /* item indexes not yet started, in input order */
+    size_t *queue; /* item indexes not yet started, in input order */
     size_t n_queue, next;
-    size_t *retry;                 /* item indexes waiting for their not_before */
+    size_t *retry; /* item indexes waiting for their not_before */
     size_t n_retry, cap_retry;
     unsigned gen;
     bool recovered;
@@ -250,8 +250,8 @@ struct run {
     CURLM *multi;
     bo_out out;
     bl_bucket rpm, tpm;
-    size_t remaining;              /* items without a result on disk */
-    size_t pending;                /* results queued for the next commit */
+    size_t remaining; /* items without a result on disk */
+    size_t pending;   /* results queued for the next commit */
     llmc_code fatal;
     llmc_error *err;
     double start, last_report;
@@ -392,7 +392,8 @@ static void finish(run *r, xfer *x, CURLcode cc)
         json_t *body = llmc_json_parse(x->resp.body.data, x->resp.body.len, "batch result", &e);
         if (!body || !json_is_object(body)) {
             if (body)
-                llmc_error_set(&e, LLMC_E_PROTOCOL, "%s answered with JSON that is not an object", p->call.endpoint->name);
+                llmc_error_set(&e, LLMC_E_PROTOCOL, "%s answered with JSON that is not an object",
+                               p->call.endpoint->name);
             json_decref(body);
             e.http_status = (int)status;
             llmc_strlcpy(e.request_id, x->resp.request_id, sizeof e.request_id);
@@ -676,8 +677,8 @@ llmc_code llmc_batch_run(llmc_batch *b, const char *input_path, llmc_error *err)
     if ((rc = bo_open(&r.out, b->output, seen_done, &r, err)) != LLMC_OK)
         return rc;
     if (r.out.torn_bytes)
-        llmc_logf(&b->client->log, LLMC_LOG_WARN, "batch: dropped a torn last line (%zu bytes) from %s", r.out.torn_bytes,
-                  b->output);
+        llmc_logf(&b->client->log, LLMC_LOG_WARN, "batch: dropped a torn last line (%zu bytes) from %s",
+                  r.out.torn_bytes, b->output);
     r.remaining = r.in->n - b->stats.skipped;
     if (r.remaining == 0)
         goto done; /* an earlier run finished everything: no key needed */
@@ -761,8 +762,10 @@ llmc_code llmc_batch_run(llmc_batch *b, const char *input_path, llmc_error *err)
     }
     rc = r.fatal;
     if (rc == LLMC_OK && b->stop && r.remaining > 0)
-        rc = llmc_error_set(err, LLMC_E_ABORTED, "the batch was stopped with %zu requests left (run it again to "
-                                                 "finish them)", r.remaining);
+        rc = llmc_error_set(err, LLMC_E_ABORTED,
+                            "the batch was stopped with %zu requests left (run it again to "
+                            "finish them)",
+                            r.remaining);
 done:
     b->stats.in_flight = 0;
     b->stats.finished = 1;

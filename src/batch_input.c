@@ -219,22 +219,24 @@ static int load_line(bi_input *in, llmc_client *c, size_t lineno, const char *te
             goto done;
         }
     } else {
-        rc = bi_issue_add(in, lineno, "neither \"params\" (Anthropic batch shape) nor \"body\" (OpenAI batch shape) "
-                                      "is an object");
+        rc = bi_issue_add(in, lineno,
+                          "neither \"params\" (Anthropic batch shape) nor \"body\" (OpenAI batch shape) "
+                          "is an object");
         goto done;
     }
     json_t *payload = shape == BI_SHAPE_ANTHROPIC ? params : body;
     const char *model = json_string_value(json_object_get(payload, "model"));
     if (!model || !*model) {
-        rc = bi_issue_add(in, lineno, "%s.model must be a non-empty string", shape == BI_SHAPE_ANTHROPIC ? "params" : "body");
+        rc = bi_issue_add(in, lineno, "%s.model must be a non-empty string",
+                          shape == BI_SHAPE_ANTHROPIC ? "params" : "body");
         goto done;
     }
     if (!json_is_array(json_object_get(payload, "messages"))) {
         rc = bi_issue_add(in, lineno, "%s.messages must be an array", shape == BI_SHAPE_ANTHROPIC ? "params" : "body");
         goto done;
     }
-    llmc_endpoint *fallback = shape == BI_SHAPE_ANTHROPIC ? llmc_client_endpoint(c, "anthropic", 9)
-                                                          : &c->endpoints[c->default_endpoint];
+    llmc_endpoint *fallback =
+        shape == BI_SHAPE_ANTHROPIC ? llmc_client_endpoint(c, "anthropic", 9) : &c->endpoints[c->default_endpoint];
     const char *wire = NULL;
     llmc_endpoint *ep = route(c, model, fallback ? fallback : &c->endpoints[0], &wire);
     if (!*wire) {
@@ -242,9 +244,11 @@ static int load_line(bi_input *in, llmc_client *c, size_t lineno, const char *te
         goto done;
     }
     if (shape == BI_SHAPE_OPENAI && ep->info.dialect == LLMC_DIALECT_ANTHROPIC) {
-        rc = bi_issue_add(in, lineno, "model \"%.200s\" goes to %s, which does not take the OpenAI batch shape: "
-                                      "write this line as {\"custom_id\",\"params\"} or name an OpenAI-compatible "
-                                      "provider (e.g. \"cerebras/…\")", model, ep->name);
+        rc = bi_issue_add(in, lineno,
+                          "model \"%.200s\" goes to %s, which does not take the OpenAI batch shape: "
+                          "write this line as {\"custom_id\",\"params\"} or name an OpenAI-compatible "
+                          "provider (e.g. \"cerebras/…\")",
+                          model, ep->name);
         goto done;
     }
     char *wire_copy = strdup(wire);

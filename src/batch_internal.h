@@ -18,17 +18,17 @@ typedef enum bi_shape { BI_SHAPE_ANTHROPIC = 0, BI_SHAPE_OPENAI = 1 } bi_shape;
 
 typedef struct bi_item {
     char *custom_id;
-    size_t line;                   /* 1-based line of the input */
-    size_t prov;                   /* index into bi_input.eps */
+    size_t line; /* 1-based line of the input */
+    size_t prov; /* index into bi_input.eps */
     bi_shape shape;
-    char *wire_model;              /* the model as sent (after "provider/") */
-    char *body;                    /* the JSON text sent (model rewritten, stream removed) */
+    char *wire_model; /* the model as sent (after "provider/") */
+    char *body;       /* the JSON text sent (model rewritten, stream removed) */
     size_t body_len;
-    double est_tokens;             /* input bytes / 4 + max_tokens: what the limiter charges first */
-    int attempts;                  /* HTTP attempts made this run */
-    double not_before;             /* monotonic seconds: a retry waits until then */
-    bool done;                     /* a result is on disk (earlier run, or committed now) */
-    unsigned char outcome;         /* 1 succeeded, 2 errored: queued for the next commit */
+    double est_tokens;     /* input bytes / 4 + max_tokens: what the limiter charges first */
+    int attempts;          /* HTTP attempts made this run */
+    double not_before;     /* monotonic seconds: a retry waits until then */
+    bool done;             /* a result is on disk (earlier run, or committed now) */
+    unsigned char outcome; /* 1 succeeded, 2 errored: queued for the next commit */
 } bi_item;
 
 typedef struct bi_issue {
@@ -38,7 +38,7 @@ typedef struct bi_issue {
 
 /* custom_id → item index: open addressing, for duplicates, resume and remote results. */
 typedef struct bi_idmap {
-    size_t *slots;                 /* item index + 1; 0 is empty */
+    size_t *slots; /* item index + 1; 0 is empty */
     size_t cap;
 } bi_idmap;
 
@@ -47,7 +47,7 @@ typedef struct bi_input {
     size_t n, cap;
     bi_issue *issues;
     size_t n_issues, cap_issues;
-    llmc_endpoint **eps;           /* the providers the input uses, in order of first use */
+    llmc_endpoint **eps; /* the providers the input uses, in order of first use */
     size_t n_eps;
     bi_idmap ids;
 } bi_input;
@@ -65,13 +65,13 @@ int bi_issue_add(bi_input *in, size_t line, const char *fmt, ...) __attribute__(
 
 typedef struct bo_out {
     int fd;
-    llmc_buf pending;              /* whole lines written but not yet fsynced */
-    size_t *pending_items;         /* item indexes whose lines are in `pending` (SIZE_MAX: none) */
+    llmc_buf pending;      /* whole lines written but not yet fsynced */
+    size_t *pending_items; /* item indexes whose lines are in `pending` (SIZE_MAX: none) */
     size_t n_pending, cap_pending;
-    double first_pending_at;       /* monotonic seconds the oldest pending line was added */
-    double commit_s;               /* group commit window */
-    size_t torn_bytes;             /* a torn last line dropped at open */
-    size_t lines;                  /* whole lines found at open */
+    double first_pending_at; /* monotonic seconds the oldest pending line was added */
+    double commit_s;         /* group commit window */
+    size_t torn_bytes;       /* a torn last line dropped at open */
+    size_t lines;            /* whole lines found at open */
 } bo_out;
 
 /* Called for each custom_id already in the output at open. */
@@ -120,11 +120,11 @@ void bl_bucket_adjust(bl_bucket *b, double delta);
 
 /* What one provider's rate-limit headers said. */
 typedef struct bl_provider {
-    long req_remaining;            /* -1: unknown */
-    double req_reset_at;           /* monotonic seconds */
-    long tok_remaining;            /* -1: unknown */
+    long req_remaining;  /* -1: unknown */
+    double req_reset_at; /* monotonic seconds */
+    long tok_remaining;  /* -1: unknown */
     double tok_reset_at;
-    double paused_until;           /* a 429's retry-after pauses the provider */
+    double paused_until; /* a 429's retry-after pauses the provider */
 } bl_provider;
 
 void bl_provider_init(bl_provider *p);
@@ -150,13 +150,13 @@ struct llmc_batch {
     void *progress_data;
     double progress_interval;
     double poll_s;
-    char **headers;                /* extra "Name: value" lines */
+    char **headers; /* extra "Name: value" lines */
     size_t n_headers;
     volatile sig_atomic_t stop;
     llmc_batch_progress stats;
     char remote_id[256];
     char remote_status[64];
-    bi_input input;                /* the last run's input: its issues stay readable */
+    bi_input input; /* the last run's input: its issues stay readable */
 };
 
 /* Extra headers + `base` (a NULL-terminated list) as one NULL-terminated array (malloc'd; the

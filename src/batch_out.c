@@ -17,33 +17,52 @@
 const char *bo_code_name(llmc_code code)
 {
     switch (code) {
-    case LLMC_OK: return "ok";
-    case LLMC_E_INVALID_ARG: return "invalid_arg";
-    case LLMC_E_NOMEM: return "nomem";
-    case LLMC_E_CONFIG: return "config";
-    case LLMC_E_KEY: return "key";
-    case LLMC_E_AUTH: return "auth";
-    case LLMC_E_PERMISSION: return "permission";
-    case LLMC_E_BAD_REQUEST: return "bad_request";
-    case LLMC_E_NOT_FOUND: return "not_found";
-    case LLMC_E_RATE_LIMIT: return "rate_limit";
-    case LLMC_E_SERVER: return "server";
-    case LLMC_E_OVERLOADED: return "overloaded";
-    case LLMC_E_TRANSPORT: return "transport";
-    case LLMC_E_TIMEOUT: return "timeout";
-    case LLMC_E_PROTOCOL: return "protocol";
-    case LLMC_E_INSECURE: return "insecure";
-    case LLMC_E_ABORTED: return "aborted";
-    case LLMC_E_LIMIT: return "limit";
-    case LLMC_E_IO: return "io";
+    case LLMC_OK:
+        return "ok";
+    case LLMC_E_INVALID_ARG:
+        return "invalid_arg";
+    case LLMC_E_NOMEM:
+        return "nomem";
+    case LLMC_E_CONFIG:
+        return "config";
+    case LLMC_E_KEY:
+        return "key";
+    case LLMC_E_AUTH:
+        return "auth";
+    case LLMC_E_PERMISSION:
+        return "permission";
+    case LLMC_E_BAD_REQUEST:
+        return "bad_request";
+    case LLMC_E_NOT_FOUND:
+        return "not_found";
+    case LLMC_E_RATE_LIMIT:
+        return "rate_limit";
+    case LLMC_E_SERVER:
+        return "server";
+    case LLMC_E_OVERLOADED:
+        return "overloaded";
+    case LLMC_E_TRANSPORT:
+        return "transport";
+    case LLMC_E_TIMEOUT:
+        return "timeout";
+    case LLMC_E_PROTOCOL:
+        return "protocol";
+    case LLMC_E_INSECURE:
+        return "insecure";
+    case LLMC_E_ABORTED:
+        return "aborted";
+    case LLMC_E_LIMIT:
+        return "limit";
+    case LLMC_E_IO:
+        return "io";
     }
     return "error";
 }
 
 char *bo_line_succeeded(const char *custom_id, json_t *message)
 {
-    json_t *line = json_pack("{s:s, s:{s:s, s:O}}", "custom_id", custom_id, "result", "type", "succeeded", "message",
-                             message);
+    json_t *line =
+        json_pack("{s:s, s:{s:s, s:O}}", "custom_id", custom_id, "result", "type", "succeeded", "message", message);
     char *text = line ? llmc_json_dump(line, JSON_COMPACT) : NULL;
     json_decref(line);
     return text;
@@ -59,7 +78,8 @@ char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len)
     json_t *id = json_string(custom_id);
     char *qid = id ? llmc_json_dump(id, JSON_ENCODE_ANY) : NULL;
     json_decref(id);
-    static const char head[] = "{\"custom_id\":", mid[] = ",\"result\":{\"type\":\"succeeded\",\"message\":", tail[] = "}}";
+    static const char head[] = "{\"custom_id\":", mid[] = ",\"result\":{\"type\":\"succeeded\",\"message\":",
+                      tail[] = "}}";
     size_t qlen = qid ? strlen(qid) : 0;
     char *line = qid ? malloc(sizeof head + qlen + sizeof mid + len + sizeof tail) : NULL;
     if (line) {
@@ -81,15 +101,15 @@ char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len)
 char *bo_line_errored(const char *custom_id, const llmc_error *e, const char *type)
 {
     const char *t = type ? type : e->provider_type;
-    json_t *error = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "code", bo_code_name(e->code), "http_status",
-                              e->http_status, "type", t, "message", e->message, "request_id", e->request_id,
-                              "provider", e->provider);
+    json_t *error =
+        json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "code", bo_code_name(e->code), "http_status", e->http_status,
+                  "type", t, "message", e->message, "request_id", e->request_id, "provider", e->provider);
     if (!error) /* a field that is not UTF-8 (a provider's bytes): keep the line, lose the text */
         error = json_pack("{s:s, s:i, s:s, s:s}", "code", bo_code_name(e->code), "http_status", e->http_status, "type",
                           "", "message", llmc_strerror(e->code));
-    json_t *line = error ? json_pack("{s:s, s:{s:s, s:o}}", "custom_id", custom_id, "result", "type", "errored",
-                                     "error", error)
-                         : NULL;
+    json_t *line =
+        error ? json_pack("{s:s, s:{s:s, s:o}}", "custom_id", custom_id, "result", "type", "errored", "error", error)
+              : NULL;
     char *text = line ? llmc_json_dump(line, JSON_COMPACT) : NULL;
     json_decref(line);
     return text;
@@ -171,7 +191,8 @@ llmc_code bo_open(bo_out *o, const char *path, bo_seen_fn seen, void *userdata, 
         if (!line_id(line, (size_t)n - 1, &id, &id_len, &tree)) {
             rc = llmc_error_set(err, LLMC_E_IO,
                                 "the batch output %s line %zu is not a result line: refusing to append to a file "
-                                "something else wrote (use another output file)", path, o->lines);
+                                "something else wrote (use another output file)",
+                                path, o->lines);
             break;
         }
         if (seen)

@@ -21,15 +21,15 @@ typedef enum remote_kind { REMOTE_ANTHROPIC, REMOTE_FIREWORKS } remote_kind;
 typedef struct remote {
     llmc_batch *b;
     remote_kind kind;
-    llmc_call call;                /* endpoint, key, options; url unused */
+    llmc_call call; /* endpoint, key, options; url unused */
     bool live;
-    char base[512];                /* Anthropic: the base URL; Fireworks: the control plane */
-    char account[128];             /* Fireworks */
-    const char **headers;          /* dialect + extra headers */
-    bi_input *in;                  /* NULL on a resume without input */
+    char base[512];       /* Anthropic: the base URL; Fireworks: the control plane */
+    char account[128];    /* Fireworks */
+    const char **headers; /* dialect + extra headers */
+    bi_input *in;         /* NULL on a resume without input */
     bo_out out;
     bool out_open;
-    json_t *seen;                  /* without input: the ids already in the output (an object as a set) */
+    json_t *seen; /* without input: the ids already in the output (an object as a set) */
     double start, last_report;
 } remote;
 
@@ -105,10 +105,12 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
             rm->base[n - 10] = '\0';
         const char *acct = getenv("FIREWORKS_ACCOUNT_ID");
         if (!acct || !*acct)
-            return llmc_error_set(err, LLMC_E_CONFIG, "Fireworks batch jobs need the account id: set "
-                                                      "FIREWORKS_ACCOUNT_ID (the {account_id} of your Fireworks URLs)");
+            return llmc_error_set(err, LLMC_E_CONFIG,
+                                  "Fireworks batch jobs need the account id: set "
+                                  "FIREWORKS_ACCOUNT_ID (the {account_id} of your Fireworks URLs)");
         for (const char *p = acct; *p; p++)
-            if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9')))
                 return llmc_error_set(err, LLMC_E_CONFIG, "FIREWORKS_ACCOUNT_ID holds characters an account id cannot");
         llmc_strlcpy(rm->account, acct, sizeof rm->account);
     }
@@ -251,10 +253,11 @@ static int status_for_type(const char *type)
     static const struct {
         const char *type;
         int status;
-    } map[] = {{"invalid_request_error", 400}, {"authentication_error", 401}, {"billing_error", 402},
-               {"permission_error", 403},      {"not_found_error", 404},      {"request_too_large", 413},
-               {"rate_limit_error", 429},      {"api_error", 500},            {"timeout_error", 504},
-               {"overloaded_error", 529}};
+    } map[] = {{"invalid_request_error", 400}, {"authentication_error", 401},
+               {"billing_error", 402},         {"permission_error", 403},
+               {"not_found_error", 404},       {"request_too_large", 413},
+               {"rate_limit_error", 429},      {"api_error", 500},
+               {"timeout_error", 504},         {"overloaded_error", 529}};
     for (size_t i = 0; type && i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].type, type) == 0)
             return map[i].status;
@@ -284,8 +287,10 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
     }
     if (count > 100000) {
         llmc_buf_free(&body);
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "Anthropic Message Batches take at most 100,000 requests; "
-                                                       "this input has %zu left to run (split it)", count);
+        return llmc_error_set(err, LLMC_E_INVALID_ARG,
+                              "Anthropic Message Batches take at most 100,000 requests; "
+                              "this input has %zu left to run (split it)",
+                              count);
     }
     char *url = llmc_join_url(rm->base, "/v1/messages/batches");
     json_t *batch = NULL;
@@ -328,8 +333,10 @@ static llmc_code anthropic_wait(remote *rm, json_t **batch_out, llmc_error *err)
         }
         json_decref(batch);
         if (!nap(rm->b, rm->b->poll_s)) {
-            rc = llmc_error_set(err, LLMC_E_ABORTED, "stopped waiting for %s; it goes on at the provider: collect it "
-                                                     "later with --resume %s", rm->b->remote_id, rm->b->remote_id);
+            rc = llmc_error_set(err, LLMC_E_ABORTED,
+                                "stopped waiting for %s; it goes on at the provider: collect it "
+                                "later with --resume %s",
+                                rm->b->remote_id, rm->b->remote_id);
             break;
         }
     }
@@ -410,8 +417,8 @@ static llmc_code anthropic_collect(remote *rm, json_t *batch, llmc_error *err)
     }
     llmc_http_response_free(&resp);
     if (rc == LLMC_OK)
-        rc = unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL,
-                        err);
+        rc =
+            unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL, err);
     return rc;
 }
 
@@ -447,8 +454,9 @@ static char *fw_url(remote *rm, const char *fmt, ...)
 static llmc_code fw_upload_body(remote *rm, const char *boundary, llmc_buf *out, size_t *count, llmc_error *err)
 {
     bool oom = llmc_buf_append_str(out, "--") < 0 || llmc_buf_append_str(out, boundary) < 0 ||
-               llmc_buf_append_str(out, "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"input.jsonl\"\r\n"
-                                        "Content-Type: application/jsonl\r\n\r\n") < 0;
+               llmc_buf_append_str(out,
+                                   "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"input.jsonl\"\r\n"
+                                   "Content-Type: application/jsonl\r\n\r\n") < 0;
     *count = 0;
     for (size_t i = 0; i < rm->in->n && !oom; i++) {
         bi_item *it = &rm->in->items[i];
@@ -478,8 +486,10 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
         if (!model)
             model = it->wire_model;
         else if (strcmp(model, it->wire_model) != 0)
-            bi_issue_add(rm->in, it->line, "model \"%.200s\" differs from \"%.200s\": a Fireworks batch job runs one "
-                                           "model (split the input by model)", it->wire_model, model);
+            bi_issue_add(rm->in, it->line,
+                         "model \"%.200s\" differs from \"%.200s\": a Fireworks batch job runs one "
+                         "model (split the input by model)",
+                         it->wire_model, model);
     }
     if (rm->in->n_issues)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "the batch input mixes models (first: line %zu: %s)",
@@ -502,8 +512,8 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     /* 1. the input dataset */
     char countbuf[32];
     snprintf(countbuf, sizeof countbuf, "%zu", count);
-    json_t *ds = json_pack("{s:s, s:{s:{}, s:s}}", "datasetId", in_id, "dataset", "userUploaded", "exampleCount",
-                           countbuf);
+    json_t *ds =
+        json_pack("{s:s, s:{s:{}, s:s}}", "datasetId", in_id, "dataset", "userUploaded", "exampleCount", countbuf);
     body = ds ? llmc_json_dump(ds, JSON_COMPACT) : NULL;
     json_decref(ds);
     url = fw_url(rm, "/v1/accounts/%s/datasets", rm->account);
@@ -546,8 +556,7 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     if ((rc = rsend(rm, "POST", url, NULL, body, strlen(body), true, &reply, NULL, err)) != LLMC_OK)
         goto done;
     const char *name = json_string_value(json_object_get(reply, "name"));
-    if (!name || strncmp(name, "accounts/", 9) != 0 || strlen(name) >= sizeof rm->b->remote_id ||
-        strstr(name, "..")) {
+    if (!name || strncmp(name, "accounts/", 9) != 0 || strlen(name) >= sizeof rm->b->remote_id || strstr(name, "..")) {
         rc = llmc_error_set(err, LLMC_E_PROTOCOL, "fireworks created a batch job without a usable name");
         goto done;
     }
@@ -590,8 +599,10 @@ static llmc_code fw_wait(remote *rm, json_t **job_out, llmc_error *err)
         }
         json_decref(job);
         if (!nap(rm->b, rm->b->poll_s)) {
-            rc = llmc_error_set(err, LLMC_E_ABORTED, "stopped waiting for %s; it goes on at the provider: collect it "
-                                                     "later with --resume %s", rm->b->remote_id, rm->b->remote_id);
+            rc = llmc_error_set(err, LLMC_E_ABORTED,
+                                "stopped waiting for %s; it goes on at the provider: collect it "
+                                "later with --resume %s",
+                                rm->b->remote_id, rm->b->remote_id);
             break;
         }
     }
@@ -659,7 +670,8 @@ static llmc_code fw_collect(remote *rm, json_t *job, llmc_error *err)
         json_t *files = json_object_get(ep, "filenameToSignedUrls");
         const char *fname;
         json_t *link;
-        json_object_foreach(files, fname, link) {
+        json_object_foreach(files, fname, link)
+        {
             const char *signed_url = json_string_value(link);
             if (rc != LLMC_OK || !signed_url)
                 continue;
@@ -732,8 +744,10 @@ static bool kind_of_id(const char *id, remote_kind *kind, llmc_error *err)
         *kind = REMOTE_FIREWORKS;
         return true;
     }
-    llmc_error_set(err, LLMC_E_INVALID_ARG, "\"%.100s\" is not a remote batch id (Anthropic: msgbatch_…; Fireworks: "
-                                            "accounts/ACCOUNT/batchInferenceJobs/JOB)", id ? id : "");
+    llmc_error_set(err, LLMC_E_INVALID_ARG,
+                   "\"%.100s\" is not a remote batch id (Anthropic: msgbatch_…; Fireworks: "
+                   "accounts/ACCOUNT/batchInferenceJobs/JOB)",
+                   id ? id : "");
     return false;
 }
 
@@ -783,12 +797,14 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
     for (size_t i = 0; i < in->n; i++) {
         const char *p = in->eps[in->items[i].prov]->name;
         if (strcmp(p, name) != 0)
-            bi_issue_add(in, in->items[i].line, "goes to %s while line %zu goes to %s: a remote batch runs at one "
-                                                "provider (split the input)", p, in->items[0].line, name);
+            bi_issue_add(in, in->items[i].line,
+                         "goes to %s while line %zu goes to %s: a remote batch runs at one "
+                         "provider (split the input)",
+                         p, in->items[0].line, name);
     }
     if (!in->n_issues && strcmp(name, "anthropic") != 0 && strcmp(name, "fireworks") != 0)
-        bi_issue_add(in, in->items[0].line, "%s has no batch engine llmc can use (remote batches: anthropic, fireworks)",
-                     name);
+        bi_issue_add(in, in->items[0].line,
+                     "%s has no batch engine llmc can use (remote batches: anthropic, fireworks)", name);
     if (in->n_issues)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "the input cannot run as one remote batch (first: line %zu: %s)",
                               in->issues[0].line, in->issues[0].message);

@@ -93,8 +93,8 @@ const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
 
 bool llmc_header_name_allowed(const char *name)
 {
-    static const char *const credentials[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
-                                              "cookie", NULL};
+    static const char *const credentials[] = {
+        "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", NULL};
     if (!*name || strlen(name) > 128)
         return false;
     for (const char *p = name; *p; p++)
@@ -295,8 +295,9 @@ bool llmc_call_recover(llmc_call *call, char *tried, size_t size)
         llmc_credential_clear(&next);
         return false;
     }
-    bool same = llmc_secret_len(next.secret) == llmc_secret_len(cred->secret) &&
-                memcmp(llmc_secret_bytes(next.secret), llmc_secret_bytes(cred->secret), llmc_secret_len(cred->secret)) == 0;
+    bool same =
+        llmc_secret_len(next.secret) == llmc_secret_len(cred->secret) &&
+        memcmp(llmc_secret_bytes(next.secret), llmc_secret_bytes(cred->secret), llmc_secret_len(cred->secret)) == 0;
     if (same) {
         llmc_credential_clear(&next);
         return false;
@@ -363,8 +364,8 @@ llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_res
     for (int recovered = 0;; recovered++) {
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        rc = llmc_http_send(c->curl, &call.opts, "POST", call.url, call.headers, &call.cred,
-                            call.endpoint->info.auth, call.body, strlen(call.body), &resp, err);
+        rc = llmc_http_send(c->curl, &call.opts, "POST", call.url, call.headers, &call.cred, call.endpoint->info.auth,
+                            call.body, strlen(call.body), &resp, err);
         if (rc != LLMC_OK)
             goto done;
         llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s in %.1f ms (request id %s)", resp.status,
@@ -389,8 +390,8 @@ llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_res
     }
     if (resp.content_type[0] && !strcasestr(resp.content_type, "json")) {
         /* a captive portal or proxy answering 200 with a page: name that, not a JSON column */
-        llmc_error_from_response(resp.status, resp.content_type, resp.body.data, resp.body.len,
-                                 call.endpoint->name, err);
+        llmc_error_from_response(resp.status, resp.content_type, resp.body.data, resp.body.len, call.endpoint->name,
+                                 err);
         rc = err ? err->code : LLMC_E_PROTOCOL;
         goto done;
     }

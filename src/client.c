@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
 llmc_code llmc_global_init(void)
 {
     return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? LLMC_OK : LLMC_E_TRANSPORT;
@@ -96,7 +94,8 @@ static llmc_endpoint *endpoint_or_error(llmc_client *c, const char *provider, ll
     if (!ep)
         llmc_error_set(err, LLMC_E_CONFIG,
                        "unknown provider \"%s\" (known: anthropic, cerebras, fireworks, openai, or an endpoint "
-                       "added with llmc_client_add_endpoint)", provider ? provider : "(null)");
+                       "added with llmc_client_add_endpoint)",
+                       provider ? provider : "(null)");
     return ep;
 }
 
@@ -318,8 +317,9 @@ llmc_code llmc_client_use_stored_key(llmc_client *c, const char *provider, const
         for (size_t i = 0; i < count && i < 64 && !found; i++)
             found = strcmp(keys[i].label, label) == 0;
         if (!found)
-            return llmc_error_set(err, LLMC_E_NOT_FOUND, "no stored %s key is labelled \"%s\" (see `llmc keys list %s`)",
-                                  provider, label, provider);
+            return llmc_error_set(err, LLMC_E_NOT_FOUND,
+                                  "no stored %s key is labelled \"%s\" (see `llmc keys list %s`)", provider, label,
+                                  provider);
     }
     char *copy = NULL;
     if (label && !(copy = strdup(label)))

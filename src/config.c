@@ -23,7 +23,7 @@ typedef struct parse_state {
     /* an [endpoint] is created when its section ends, once base_url and key_env are known */
     char ep_base[512];
     char ep_key_env[64];
-    char *ep_command;              /* key_command of the pending endpoint */
+    char *ep_command; /* key_command of the pending endpoint */
     long ep_timeout_s, ep_ttl_s;
     llmc_error *err;
 } parse_state;
@@ -147,8 +147,8 @@ static llmc_code close_section(parse_state *st)
     llmc_code rc = LLMC_OK;
     if (st->kind == SECTION_ENDPOINT) {
         if (!st->ep_base[0] || !st->ep_key_env[0])
-            rc = llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s] needs both base_url and key_env",
-                                st->path, st->name);
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s] needs both base_url and key_env", st->path,
+                                st->name);
         else
             rc = llmc_client_add_endpoint(st->client, st->name, st->ep_base, st->ep_key_env, st->err);
         if (rc == LLMC_OK && st->ep_command)
@@ -181,8 +181,10 @@ static llmc_code open_section(parse_state *st, char *header)
         return bad(st, "section [%s …] needs one name without spaces or '/'", kind);
     if (strcmp(kind, "provider") == 0) {
         if (!llmc_client_endpoint(st->client, name, strlen(name)))
-            return bad(st, "unknown provider \"%s\" (built-in: anthropic, cerebras, fireworks, openai; "
-                           "define others with [endpoint NAME])", name);
+            return bad(st,
+                       "unknown provider \"%s\" (built-in: anthropic, cerebras, fireworks, openai; "
+                       "define others with [endpoint NAME])",
+                       name);
         st->kind = SECTION_PROVIDER;
     } else if (strcmp(kind, "endpoint") == 0) {
         st->kind = SECTION_ENDPOINT;
@@ -225,8 +227,10 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
 {
     long seconds;
     if (strcmp(key, "api_key") == 0 || strcmp(key, "key") == 0)
-        return bad(st, "keys do not belong in the config file (it is not kept private); store them with "
-                       "`llmc keys set PROVIDER`%s", "");
+        return bad(st,
+                   "keys do not belong in the config file (it is not kept private); store them with "
+                   "`llmc keys set PROVIDER`%s",
+                   "");
     switch (st->kind) {
     case SECTION_TOP:
         if (strcmp(key, "model") == 0) {
@@ -259,8 +263,10 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
                 ep->key_command_ttl_ms = seconds * 1000;
             return LLMC_OK;
         }
-        return bad(st, "unknown setting \"%s\" in [provider] (expected base_url, key_command, "
-                       "key_command_timeout or key_command_ttl)", key);
+        return bad(st,
+                   "unknown setting \"%s\" in [provider] (expected base_url, key_command, "
+                   "key_command_timeout or key_command_ttl)",
+                   key);
     case SECTION_ENDPOINT:
         if (strcmp(key, "base_url") == 0)
             return llmc_strlcpy(st->ep_base, value, sizeof st->ep_base), LLMC_OK;
@@ -276,8 +282,10 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
             *(strcmp(key, "key_command_timeout") == 0 ? &st->ep_timeout_s : &st->ep_ttl_s) = seconds;
             return LLMC_OK;
         }
-        return bad(st, "unknown setting \"%s\" in [endpoint] (expected base_url, key_env, key_command, "
-                       "key_command_timeout or key_command_ttl)", key);
+        return bad(st,
+                   "unknown setting \"%s\" in [endpoint] (expected base_url, key_env, key_command, "
+                   "key_command_timeout or key_command_ttl)",
+                   key);
     }
     return LLMC_OK;
 }

@@ -26,8 +26,7 @@ void llmc_credential_clear(llmc_credential *cred)
     memset(cred, 0, sizeof *cred);
 }
 
-void llmc_credential_describe(const llmc_credential *cred, const char *provider, llmc_cause cause,
-                              llmc_error *err)
+void llmc_credential_describe(const llmc_credential *cred, const char *provider, llmc_cause cause, llmc_error *err)
 {
     if (!err)
         return;
@@ -45,9 +44,8 @@ void llmc_credential_describe(const llmc_credential *cred, const char *provider,
 }
 
 /* Run the static checks on raw bytes from `source`; on success take the cleaned key. */
-static llmc_code accept_candidate(const llmc_endpoint *ep, const char *raw, size_t len,
-                                  llmc_key_source source, const char *source_name, bool bearer,
-                                  llmc_credential *out, llmc_error *err)
+static llmc_code accept_candidate(const llmc_endpoint *ep, const char *raw, size_t len, llmc_key_source source,
+                                  const char *source_name, bool bearer, llmc_credential *out, llmc_error *err)
 {
     llmc_key_verdict v;
     llmc_severity worst = llmc_key_check(ep->info.name, raw, len, &v);
@@ -59,8 +57,8 @@ static llmc_code accept_candidate(const llmc_endpoint *ep, const char *raw, size
     for (size_t i = 0; i < v.n; i++) {
         if (v.findings[i].severity != LLMC_SEVERITY_ERROR)
             continue;
-        llmc_error_set(err, LLMC_E_KEY, "the %s key from %s %s %s", ep->info.name,
-                       llmc_key_source_name(source), source_name, v.findings[i].detail);
+        llmc_error_set(err, LLMC_E_KEY, "the %s key from %s %s %s", ep->info.name, llmc_key_source_name(source),
+                       source_name, v.findings[i].detail);
         llmc_credential_describe(out, ep->info.name, v.findings[i].cause, err);
         if (err)
             llmc_strlcpy(err->diagnosis.detail, v.findings[i].detail, sizeof err->diagnosis.detail);
@@ -82,8 +80,7 @@ static llmc_code accept_candidate(const llmc_endpoint *ep, const char *raw, size
 }
 
 /* Read a key file named by <VAR>_FILE: at most 16 KiB; refused when group/world readable. */
-static llmc_code read_key_file(const llmc_endpoint *ep, const char *path, llmc_credential *out,
-                               llmc_error *err)
+static llmc_code read_key_file(const llmc_endpoint *ep, const char *path, llmc_credential *out, llmc_error *err)
 {
     out->source = LLMC_SOURCE_FILE;
     llmc_strlcpy(out->source_name, path, sizeof out->source_name);
@@ -192,8 +189,8 @@ static llmc_code missing(const llmc_endpoint *ep, size_t rejected, llmc_credenti
                        ep->info.key_env, near[0]);
         llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_KEY_VAR_MISSPELLED, err);
         if (err)
-            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "%s is set; the variable read is %s",
-                     near[0], ep->info.key_env);
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "%s is set; the variable read is %s", near[0],
+                     ep->info.key_env);
         return LLMC_E_KEY;
     }
     llmc_strlcpy(out->source_name, ep->info.key_env, sizeof out->source_name);
@@ -201,9 +198,8 @@ static llmc_code missing(const llmc_endpoint *ep, size_t rejected, llmc_credenti
                    rejected ? ", and every stored key was rejected by the provider" : "");
     llmc_credential_describe(out, ep->info.name, LLMC_CAUSE_KEY_MISSING, err);
     if (err)
-        snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail,
-                 "looked in: %s, %s_FILE, %s, the key store%s", ep->info.key_env, ep->info.key_env,
-                 ep->key_command ? "the key command" : "no key command configured",
+        snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "looked in: %s, %s_FILE, %s, the key store%s",
+                 ep->info.key_env, ep->info.key_env, ep->key_command ? "the key command" : "no key command configured",
                  rejected ? " (its keys for this provider are marked rejected)" : "");
     return LLMC_E_KEY;
 }
@@ -215,7 +211,11 @@ static void note_shadows(const llmc_endpoint *ep, llmc_key_source winner, bool u
     snprintf(file_var, sizeof file_var, "%s_FILE", ep->info.key_env);
     const char *env = getenv(ep->info.key_env);
     const char *token = ep->info.token_env ? getenv(ep->info.token_env) : NULL;
-    struct { llmc_key_source source; bool set; const char *name; } later[] = {
+    struct {
+        llmc_key_source source;
+        bool set;
+        const char *name;
+    } later[] = {
         {LLMC_SOURCE_ENV, env || token, env ? ep->info.key_env : ep->info.token_env},
         {LLMC_SOURCE_FILE, getenv(file_var) != NULL, file_var},
         {LLMC_SOURCE_COMMAND, ep->key_command != NULL, "the key command"},

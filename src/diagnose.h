@@ -13,8 +13,8 @@
 /* One finding of a static check. */
 typedef struct llmc_key_finding {
     llmc_cause cause;
-    llmc_severity severity;    /* WARNING: repaired, request goes ahead; ERROR: refused */
-    char detail[200];          /* e.g. "ends with a line break (\\n); stripped" — never key bytes */
+    llmc_severity severity; /* WARNING: repaired, request goes ahead; ERROR: refused */
+    char detail[200];       /* e.g. "ends with a line break (\\n); stripped" — never key bytes */
 } llmc_key_finding;
 
 #define LLMC_MAX_FINDINGS 4
@@ -22,7 +22,7 @@ typedef struct llmc_key_finding {
 typedef struct llmc_key_verdict {
     size_t n;
     llmc_key_finding findings[LLMC_MAX_FINDINGS];
-    size_t clean_offset;       /* the usable key is key[clean_offset .. clean_offset+clean_len) */
+    size_t clean_offset; /* the usable key is key[clean_offset .. clean_offset+clean_len) */
     size_t clean_len;
 } llmc_key_verdict;
 

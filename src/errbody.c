@@ -85,8 +85,8 @@ static bool read_json_error(json_t *root, llmc_error *err)
 }
 
 /* For a non-JSON body: the <title> of an HTML page, else the first line, shortened. */
-static void describe_non_json(long status, const char *content_type, const char *body, size_t len,
-                              const char *provider, llmc_error *err)
+static void describe_non_json(long status, const char *content_type, const char *body, size_t len, const char *provider,
+                              llmc_error *err)
 {
     /* the body is `len` bytes and need not end in a NUL: search within it only */
     char excerpt[160] = "";
@@ -111,15 +111,15 @@ static void describe_non_json(long status, const char *content_type, const char 
         snprintf(err->message, sizeof err->message, "HTTP %ld from %s with an empty body", status, provider);
     else if (title)
         snprintf(err->message, sizeof err->message,
-                 "HTTP %ld from %s: an HTML page (\"%s\"), likely from a proxy or gateway in between",
-                 status, provider, excerpt);
+                 "HTTP %ld from %s: an HTML page (\"%s\"), likely from a proxy or gateway in between", status, provider,
+                 excerpt);
     else
-        snprintf(err->message, sizeof err->message, "HTTP %ld from %s with a body that is not JSON (%s): %s",
-                 status, provider, ct, excerpt);
+        snprintf(err->message, sizeof err->message, "HTTP %ld from %s with a body that is not JSON (%s): %s", status,
+                 provider, ct, excerpt);
 }
 
-void llmc_error_from_response(long status, const char *content_type, const char *body, size_t len,
-                              const char *provider, llmc_error *err)
+void llmc_error_from_response(long status, const char *content_type, const char *body, size_t len, const char *provider,
+                              llmc_error *err)
 {
     if (!err)
         return;
@@ -135,15 +135,14 @@ void llmc_error_from_response(long status, const char *content_type, const char 
     bool understood = root && read_json_error(root, err);
     json_decref(root); /* only its truth value is used below */
     if (!understood && root)
-        snprintf(err->message, sizeof err->message, "HTTP %ld from %s with a JSON body in no known error shape",
-                 status, provider);
+        snprintf(err->message, sizeof err->message, "HTTP %ld from %s with a JSON body in no known error shape", status,
+                 provider);
     else if (!understood)
         describe_non_json(status, content_type, body, len, provider, err);
     else
         flatten(err->message);
     if (understood && !err->message[0]) /* a message of nothing but spaces or control bytes */
-        snprintf(err->message, sizeof err->message, "HTTP %ld from %s (its error message was blank)", status,
-                 provider);
+        snprintf(err->message, sizeof err->message, "HTTP %ld from %s (its error message was blank)", status, provider);
     if (strcmp(err->provider_type, "overloaded_error") == 0)
         err->code = LLMC_E_OVERLOADED;
 }

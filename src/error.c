@@ -15,25 +15,44 @@ const char *llmc_version(void)
 const char *llmc_strerror(llmc_code code)
 {
     switch (code) {
-    case LLMC_OK: return "no error";
-    case LLMC_E_INVALID_ARG: return "invalid argument";
-    case LLMC_E_NOMEM: return "out of memory";
-    case LLMC_E_CONFIG: return "configuration error";
-    case LLMC_E_KEY: return "no usable API key";
-    case LLMC_E_AUTH: return "authentication failed: the provider rejected the API key";
-    case LLMC_E_PERMISSION: return "permission denied: the key is not allowed to do this";
-    case LLMC_E_BAD_REQUEST: return "the provider refused the request";
-    case LLMC_E_NOT_FOUND: return "not found";
-    case LLMC_E_RATE_LIMIT: return "rate limited";
-    case LLMC_E_SERVER: return "the provider had an internal error";
-    case LLMC_E_OVERLOADED: return "the provider is overloaded";
-    case LLMC_E_TRANSPORT: return "network error";
-    case LLMC_E_TIMEOUT: return "timed out";
-    case LLMC_E_PROTOCOL: return "malformed response from the provider";
-    case LLMC_E_INSECURE: return "refused: the key would not be protected";
-    case LLMC_E_ABORTED: return "aborted";
-    case LLMC_E_LIMIT: return "a size limit was exceeded";
-    case LLMC_E_IO: return "local input/output error";
+    case LLMC_OK:
+        return "no error";
+    case LLMC_E_INVALID_ARG:
+        return "invalid argument";
+    case LLMC_E_NOMEM:
+        return "out of memory";
+    case LLMC_E_CONFIG:
+        return "configuration error";
+    case LLMC_E_KEY:
+        return "no usable API key";
+    case LLMC_E_AUTH:
+        return "authentication failed: the provider rejected the API key";
+    case LLMC_E_PERMISSION:
+        return "permission denied: the key is not allowed to do this";
+    case LLMC_E_BAD_REQUEST:
+        return "the provider refused the request";
+    case LLMC_E_NOT_FOUND:
+        return "not found";
+    case LLMC_E_RATE_LIMIT:
+        return "rate limited";
+    case LLMC_E_SERVER:
+        return "the provider had an internal error";
+    case LLMC_E_OVERLOADED:
+        return "the provider is overloaded";
+    case LLMC_E_TRANSPORT:
+        return "network error";
+    case LLMC_E_TIMEOUT:
+        return "timed out";
+    case LLMC_E_PROTOCOL:
+        return "malformed response from the provider";
+    case LLMC_E_INSECURE:
+        return "refused: the key would not be protected";
+    case LLMC_E_ABORTED:
+        return "aborted";
+    case LLMC_E_LIMIT:
+        return "a size limit was exceeded";
+    case LLMC_E_IO:
+        return "local input/output error";
     }
     return "unknown error code";
 }
@@ -41,12 +60,18 @@ const char *llmc_strerror(llmc_code code)
 const char *llmc_key_source_name(llmc_key_source source)
 {
     switch (source) {
-    case LLMC_SOURCE_NONE: return "none";
-    case LLMC_SOURCE_EXPLICIT: return "explicit";
-    case LLMC_SOURCE_ENV: return "env";
-    case LLMC_SOURCE_FILE: return "file";
-    case LLMC_SOURCE_COMMAND: return "command";
-    case LLMC_SOURCE_STORE: return "store";
+    case LLMC_SOURCE_NONE:
+        return "none";
+    case LLMC_SOURCE_EXPLICIT:
+        return "explicit";
+    case LLMC_SOURCE_ENV:
+        return "env";
+    case LLMC_SOURCE_FILE:
+        return "file";
+    case LLMC_SOURCE_COMMAND:
+        return "command";
+    case LLMC_SOURCE_STORE:
+        return "store";
     }
     return "unknown";
 }
@@ -76,13 +101,20 @@ llmc_code llmc_code_for_status(long status)
     if (status >= 200 && status < 300)
         return LLMC_OK;
     switch (status) {
-    case 401: return LLMC_E_AUTH;
-    case 403: return LLMC_E_PERMISSION;
-    case 404: return LLMC_E_NOT_FOUND;
-    case 408: return LLMC_E_TIMEOUT;
-    case 429: return LLMC_E_RATE_LIMIT;
-    case 529: return LLMC_E_OVERLOADED;
-    default: break;
+    case 401:
+        return LLMC_E_AUTH;
+    case 403:
+        return LLMC_E_PERMISSION;
+    case 404:
+        return LLMC_E_NOT_FOUND;
+    case 408:
+        return LLMC_E_TIMEOUT;
+    case 429:
+        return LLMC_E_RATE_LIMIT;
+    case 529:
+        return LLMC_E_OVERLOADED;
+    default:
+        break;
     }
     if (status >= 300 && status < 400)
         return LLMC_E_INSECURE; /* redirects are refused: they would carry the key elsewhere */

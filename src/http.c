@@ -23,8 +23,7 @@ static bool host_is_loopback(const char *host)
     /* 127.0.0.0/8, written as four decimal parts */
     unsigned a, b, c, d;
     char tail;
-    return sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 &&
-           c < 256 && d < 256;
+    return sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256 && d < 256;
 }
 
 llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err)
@@ -45,7 +44,8 @@ llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *
     } else if (!host_is_loopback(host) && !allow_insecure_http) {
         rc = llmc_error_set(err, LLMC_E_INSECURE,
                             "refused to send an API key over plain http:// to %s: only loopback hosts may "
-                            "use http (use https, or allow insecure http explicitly)", host);
+                            "use http (use https, or allow insecure http explicitly)",
+                            host);
         if (err) {
             const llmc_cause_info *info = llmc_cause_info_get(LLMC_CAUSE_TRANSPORT_INSECURE);
             err->diagnosis.cause = LLMC_CAUSE_TRANSPORT_INSECURE;
@@ -87,9 +87,9 @@ typedef struct capture {
     llmc_http_response *resp;
     size_t max_body;
     bool too_big;
-    bool no_memory;         /* the body could not be stored: LLMC_E_NOMEM, not curl's write error */
-    double retry_after_ms;  /* -1 when absent */
-    double retry_after;     /* -1 when absent */
+    bool no_memory;        /* the body could not be stored: LLMC_E_NOMEM, not curl's write error */
+    double retry_after_ms; /* -1 when absent */
+    double retry_after;    /* -1 when absent */
 } capture;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
@@ -178,8 +178,7 @@ void llmc_http_headers_free(struct curl_slist *list)
     curl_slist_free_all(list);
 }
 
-struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_credential *cred,
-                                   llmc_auth_style auth)
+struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_credential *cred, llmc_auth_style auth)
 {
     struct curl_slist *list = NULL, *next;
     for (size_t i = 0; headers && headers[i]; i++) {
@@ -236,7 +235,8 @@ static llmc_code transport_error(CURLcode cc, const char *detail, const char *ur
     if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
         llmc_error_set(err, code,
                        "TLS certificate of %s could not be verified: %s (to trust a private CA, give its "
-                       "PEM file with --cacert, llmc_client_set_ca_file() or CURL_CA_BUNDLE)", url, what);
+                       "PEM file with --cacert, llmc_client_set_ca_file() or CURL_CA_BUNDLE)",
+                       url, what);
     else
         llmc_error_set(err, code, "%s: %s", url, what);
     if (err)
@@ -266,10 +266,9 @@ void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url,
     }
 }
 
-llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method,
-                         const char *url, const char *const *headers, const llmc_credential *cred,
-                         llmc_auth_style auth, const char *body, size_t body_len,
-                         llmc_http_response *resp, llmc_error *err)
+llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method, const char *url,
+                         const char *const *headers, const llmc_credential *cred, llmc_auth_style auth,
+                         const char *body, size_t body_len, llmc_http_response *resp, llmc_error *err)
 {
     CURL *curl = curl_handle;
     llmc_code rc = llmc_url_check(url, opts->allow_insecure_http, err);
@@ -321,8 +320,8 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
             rc = transport_error(cc, detail, url, err);
             if (attempt < opts->max_retries && llmc_transport_retriable(cc)) {
                 double delay = llmc_retry_delay_s(attempt, -1, (double)rand() / ((double)RAND_MAX + 1));
-                llmc_logf(opts->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)", err ? err->message : url,
-                          delay, attempt + 2, opts->max_retries + 1);
+                llmc_logf(opts->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)",
+                          err ? err->message : url, delay, attempt + 2, opts->max_retries + 1);
                 if (!llmc_sleep_unless_cancelled(delay, opts->cancel)) {
                     rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while waiting to retry %s", url);
                     break;
@@ -337,8 +336,8 @@ llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, con
             break;
         if (attempt < opts->max_retries && llmc_retry_wanted(resp->status, resp->should_retry)) {
             double delay = llmc_retry_delay_s(attempt, resp->retry_after_s, (double)rand() / ((double)RAND_MAX + 1));
-            llmc_logf(opts->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)",
-                      resp->status, url, delay, attempt + 2, opts->max_retries + 1);
+            llmc_logf(opts->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)", resp->status,
+                      url, delay, attempt + 2, opts->max_retries + 1);
             if (!llmc_sleep_unless_cancelled(delay, opts->cancel)) {
                 rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while waiting to retry %s", url);
                 break;

@@ -36,22 +36,20 @@ char *llmc_strdup(const char *s);
 
 /* ---- errors ---- */
 /* Set code and a printf-style message (the previous message is replaced). Returns code. */
-llmc_code llmc_error_set(llmc_error *err, llmc_code code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+llmc_code llmc_error_set(llmc_error *err, llmc_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The code that an HTTP status maps to (401 → LLMC_E_AUTH, 529 → LLMC_E_OVERLOADED, …). */
 llmc_code llmc_code_for_status(long status);
 
 /* ---- logging (log.c) ---- */
 typedef struct llmc_logger {
-    llmc_log_fn fn;                /* NULL: the LLMC_LOG stderr sink, if that variable is set */
+    llmc_log_fn fn; /* NULL: the LLMC_LOG stderr sink, if that variable is set */
     void *userdata;
     llmc_log_level min_level;
     bool enabled;
 } llmc_logger;
 /* Format, redact (header values of authorization, x-api-key, api-key, cookie, set-cookie,
  * proxy-authorization, and anything that looks like a known key) and deliver one line. */
-void llmc_logf(const llmc_logger *lg, llmc_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void llmc_logf(const llmc_logger *lg, llmc_log_level level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Redact in place: sensitive header values and key-shaped tokens become "[REDACTED]".
  * `line` must have room for its own length (the result is never longer). */
 void llmc_redact(char *line);
@@ -75,15 +73,15 @@ typedef enum llmc_auth_style { LLMC_AUTH_X_API_KEY = 0, LLMC_AUTH_BEARER = 1 } l
 
 /* A provider's fixed facts (the table in providers.c). */
 typedef struct llmc_provider_info {
-    const char *name;              /* "anthropic" */
+    const char *name; /* "anthropic" */
     llmc_dialect_kind dialect;
     llmc_auth_style auth;
-    const char *default_base_url;  /* "https://api.anthropic.com" */
-    const char *base_url_env;      /* "ANTHROPIC_BASE_URL" */
-    const char *messages_path;     /* appended to the base URL: "/v1/messages" */
-    const char *models_path;       /* "/v1/models" */
-    const char *key_env;           /* "ANTHROPIC_API_KEY" */
-    const char *token_env;         /* a second variable sent as Bearer ("ANTHROPIC_AUTH_TOKEN") or NULL */
+    const char *default_base_url; /* "https://api.anthropic.com" */
+    const char *base_url_env;     /* "ANTHROPIC_BASE_URL" */
+    const char *messages_path;    /* appended to the base URL: "/v1/messages" */
+    const char *models_path;      /* "/v1/models" */
+    const char *key_env;          /* "ANTHROPIC_API_KEY" */
+    const char *token_env;        /* a second variable sent as Bearer ("ANTHROPIC_AUTH_TOKEN") or NULL */
     long default_timeout_ms;
     const char *const *key_prefixes; /* known key prefixes, NULL-terminated; NULL if none */
 } llmc_provider_info;
@@ -95,28 +93,28 @@ const llmc_provider_info *llmc_provider_at(size_t index); /* NULL past the end *
  * endpoints (llmc_client_add_endpoint) copy the "openai" facts and set name/base/key_env. */
 typedef struct llmc_endpoint {
     char *name;
-    llmc_provider_info info;       /* name/base/key_env point into this struct's own strings */
-    char *base_url_override;       /* set by llmc_client_set_base_url */
-    char *custom_base_url;         /* owned copies for custom endpoints */
+    llmc_provider_info info; /* name/base/key_env point into this struct's own strings */
+    char *base_url_override; /* set by llmc_client_set_base_url */
+    char *custom_base_url;   /* owned copies for custom endpoints */
     char *custom_key_env;
     llmc_secret *explicit_key;
-    char *stored_label;            /* llmc_client_use_stored_key: this stored key comes first */
-    char **key_command;            /* argv, NULL-terminated, owned; NULL when none */
+    char *stored_label; /* llmc_client_use_stored_key: this stored key comes first */
+    char **key_command; /* argv, NULL-terminated, owned; NULL when none */
     long key_command_timeout_ms;
     long key_command_ttl_ms;
-    llmc_secret *command_key;      /* the command's last answer, reused within the TTL */
-    double command_key_at;         /* monotonic seconds when it was fetched */
+    llmc_secret *command_key; /* the command's last answer, reused within the TTL */
+    double command_key_at;    /* monotonic seconds when it was fetched */
 } llmc_endpoint;
 
 /* ---- credentials: finding the key for one endpoint ---- */
 typedef struct llmc_credential {
-    llmc_secret *secret;           /* owned; NULL when no key was found */
+    llmc_secret *secret; /* owned; NULL when no key was found */
     llmc_key_source source;
     char source_name[256];
-    bool bearer;                   /* send as Authorization: Bearer even for x-api-key providers */
+    bool bearer; /* send as Authorization: Bearer even for x-api-key providers */
     char fingerprint[32];
-    char store_label[64];          /* for keys from the store: the label, to mark it later */
-    char shadows[256];             /* later sources that were also set, e.g. "store default" */
+    char store_label[64]; /* for keys from the store: the label, to mark it later */
+    char shadows[256];    /* later sources that were also set, e.g. "store default" */
 } llmc_credential;
 
 /* Resolve the key for `ep` through the chain; on failure fills err (LLMC_E_KEY or LLMC_E_IO
@@ -165,8 +163,7 @@ void llmc_store_mark(const char *provider, const char *label, bool verified);
 llmc_code llmc_config_dir(char *buf, size_t size, llmc_error *err);
 void llmc_credential_clear(llmc_credential *cred);
 /* Fill err->diagnosis with what is known about the credential used (source, fingerprint, fix). */
-void llmc_credential_describe(const llmc_credential *cred, const char *provider, llmc_cause cause,
-                              llmc_error *err);
+void llmc_credential_describe(const llmc_credential *cred, const char *provider, llmc_cause cause, llmc_error *err);
 
 /* ---- HTTP transport (http.c) ---- */
 typedef struct llmc_http_response {
@@ -175,8 +172,8 @@ typedef struct llmc_http_response {
     char request_id[128];
     char content_type[128];
     char location[256];
-    double retry_after_s;          /* from retry-after-ms / retry-after; -1 when absent */
-    int should_retry;              /* x-should-retry: 1 true, 0 false, -1 absent */
+    double retry_after_s; /* from retry-after-ms / retry-after; -1 when absent */
+    int should_retry;     /* x-should-retry: 1 true, 0 false, -1 absent */
 } llmc_http_response;
 
 typedef struct llmc_transport_opts {
@@ -185,18 +182,17 @@ typedef struct llmc_transport_opts {
     int max_retries;
     bool allow_insecure_http;
     const char *ca_file;
-    size_t max_body;               /* bytes; a longer body is LLMC_E_LIMIT */
-    long idle_ms;                  /* streams: the longest silence allowed once started */
-    const llmc_cancel *cancel;     /* NULL, or the request's cancellation token */
+    size_t max_body;           /* bytes; a longer body is LLMC_E_LIMIT */
+    long idle_ms;              /* streams: the longest silence allowed once started */
+    const llmc_cancel *cancel; /* NULL, or the request's cancellation token */
     const llmc_logger *log;
 } llmc_transport_opts;
 
 /* One HTTP exchange with retries. `cred` may be NULL (no auth header). The body may be NULL
  * for GET. Extra non-secret headers in `headers` ("Name: value"), NULL-terminated. */
-llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method,
-                         const char *url, const char *const *headers, const llmc_credential *cred,
-                         llmc_auth_style auth, const char *body, size_t body_len,
-                         llmc_http_response *resp, llmc_error *err);
+llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method, const char *url,
+                         const char *const *headers, const llmc_credential *cred, llmc_auth_style auth,
+                         const char *body, size_t body_len, llmc_http_response *resp, llmc_error *err);
 void llmc_http_response_free(llmc_http_response *resp);
 /* The settings every transfer shares — URL, headers, user agent, no redirects, http/https only,
  * connect timeout, compression, trusted CAs, cancellation — so a rule about keys on the wire
@@ -240,16 +236,16 @@ struct llmc_client {
     llmc_endpoint *endpoints;
     size_t n_endpoints;
     size_t default_endpoint;
-    void *curl;                    /* a CURL easy handle, reused so connections stay alive */
-    long connect_ms, request_ms;   /* 0: defaults */
+    void *curl;                  /* a CURL easy handle, reused so connections stay alive */
+    long connect_ms, request_ms; /* 0: defaults */
     int max_retries;
-    size_t max_body;               /* 0: the default */
-    long idle_ms;                  /* 0: the default */
+    size_t max_body; /* 0: the default */
+    long idle_ms;    /* 0: the default */
     bool allow_insecure_http;
     bool use_store;
     char *ca_file;
-    char *default_model;           /* from the config file */
-    llmc_kv *aliases;              /* model aliases from the config file: key → model */
+    char *default_model; /* from the config file */
+    llmc_kv *aliases;    /* model aliases from the config file: key → model */
     size_t n_aliases;
     llmc_logger log;
 };
@@ -262,10 +258,10 @@ double llmc_now_s(void);
 /* A message is a list of parts: the shapes both dialects can express. */
 typedef enum llmc_part_kind {
     LLMC_PART_TEXT = 0,
-    LLMC_PART_IMAGE = 1,           /* text: base64 data; name: media type */
-    LLMC_PART_TOOL_USE = 2,        /* id, name, text: the input as JSON */
-    LLMC_PART_TOOL_RESULT = 3,     /* id: the call it answers; text: the result; is_error */
-    LLMC_PART_THINKING = 4         /* text; id: the signature (Anthropic wants it back) */
+    LLMC_PART_IMAGE = 1,       /* text: base64 data; name: media type */
+    LLMC_PART_TOOL_USE = 2,    /* id, name, text: the input as JSON */
+    LLMC_PART_TOOL_RESULT = 3, /* id: the call it answers; text: the result; is_error */
+    LLMC_PART_THINKING = 4     /* text; id: the signature (Anthropic wants it back) */
 } llmc_part_kind;
 
 typedef struct llmc_part {
@@ -285,7 +281,7 @@ typedef struct llmc_message {
 typedef struct llmc_tool {
     char *name;
     char *description;
-    json_t *schema;                /* owned reference: the JSON-schema parameters */
+    json_t *schema; /* owned reference: the JSON-schema parameters */
 } llmc_tool;
 
 struct llmc_request {
@@ -294,8 +290,8 @@ struct llmc_request {
     llmc_message *messages;
     size_t n_messages, cap_messages;
     long max_tokens;
-    double temperature;            /* < 0: not set */
-    double top_p;                  /* < 0: not set */
+    double temperature; /* < 0: not set */
+    double top_p;       /* < 0: not set */
     char **stops;
     size_t n_stops;
     llmc_kv *metadata;
@@ -304,22 +300,22 @@ struct llmc_request {
     size_t n_tools;
     llmc_tool_choice tool_choice;
     char *tool_choice_name;
-    llmc_secret *key;              /* per-request overrides */
+    llmc_secret *key; /* per-request overrides */
     char *base_url;
     long timeout_ms;
-    llmc_kv *headers;              /* extra headers: name → value */
+    llmc_kv *headers; /* extra headers: name → value */
     size_t n_headers;
-    llmc_cancel *cancel;           /* borrowed */
-    long thinking_budget;          /* 0: no extended thinking */
+    llmc_cancel *cancel;  /* borrowed */
+    long thinking_budget; /* 0: no extended thinking */
     bool keep_raw;
 };
 
 typedef struct llmc_block {
     llmc_block_type type;
-    char *text;                    /* text, thinking, or tool input JSON */
-    char *tool_id;                 /* tool-use blocks */
+    char *text;    /* text, thinking, or tool input JSON */
+    char *tool_id; /* tool-use blocks */
     char *tool_name;
-    char *signature;               /* thinking blocks (Anthropic): to send the block back */
+    char *signature; /* thinking blocks (Anthropic): to send the block back */
 } llmc_block;
 
 struct llmc_response {
@@ -332,14 +328,13 @@ struct llmc_response {
     llmc_usage usage;
     llmc_block *blocks;
     size_t n_blocks;
-    char *text;                    /* all text blocks joined */
+    char *text; /* all text blocks joined */
     char *raw;
 };
 
 llmc_response *llmc_response_alloc(void);
 /* Append a block (takes ownership of the strings, which may be NULL). -1 on out of memory. */
-int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, char *tool_id,
-                            char *tool_name);
+int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, char *tool_id, char *tool_name);
 /* Give the last block its signature (takes ownership). -1 on out of memory or no block. */
 int llmc_response_set_signature(llmc_response *r, char *signature);
 /* Build r->text from the text blocks. -1 on out of memory. */
@@ -353,8 +348,8 @@ char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream
 llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err);
 /* Decode any provider's error body (every shape in PROVIDERS.md, or none) into err: code from
  * the status, provider type/code/message/request id from the body when present. */
-void llmc_error_from_response(long status, const char *content_type, const char *body, size_t len,
-                              const char *provider, llmc_error *err);
+void llmc_error_from_response(long status, const char *content_type, const char *body, size_t len, const char *provider,
+                              llmc_error *err);
 
 /* Map provider stop reasons to the normalized enum. */
 llmc_stop_reason llmc_stop_reason_from(const char *raw);
@@ -375,13 +370,13 @@ int llmc_encode_sampling(json_t *root, const llmc_request *req, const char *stop
 typedef struct llmc_call {
     llmc_client *client;
     llmc_endpoint *endpoint;
-    const char *wire_model;        /* points into the request's model string */
-    char *url;                     /* owned */
-    char *body;                    /* owned: the encoded request */
-    llmc_credential cred;          /* owned: wiped by llmc_call_finish */
+    const char *wire_model; /* points into the request's model string */
+    char *url;              /* owned */
+    char *body;             /* owned: the encoded request */
+    llmc_credential cred;   /* owned: wiped by llmc_call_finish */
     llmc_transport_opts opts;
-    const char *const *headers;    /* the non-secret headers: the dialect's, or owned_headers */
-    char **owned_headers;          /* with extra headers: "Name: value" lines, NULL-terminated */
+    const char *const *headers; /* the non-secret headers: the dialect's, or owned_headers */
+    char **owned_headers;       /* with extra headers: "Name: value" lines, NULL-terminated */
     bool anthropic;
 } llmc_call;
 

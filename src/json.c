@@ -38,8 +38,7 @@ json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_err
         return NULL;
     }
     if (json_depth(body, len) > LLMC_MAX_JSON_DEPTH) {
-        llmc_error_set(err, LLMC_E_LIMIT, "%s: JSON nested deeper than %d levels", what,
-                       LLMC_MAX_JSON_DEPTH);
+        llmc_error_set(err, LLMC_E_LIMIT, "%s: JSON nested deeper than %d levels", what, LLMC_MAX_JSON_DEPTH);
         return NULL;
     }
     json_error_t jerr;
@@ -49,8 +48,8 @@ json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_err
     if (!root && (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0'))
         llmc_error_set(err, LLMC_E_NOMEM, "%s: out of memory while parsing JSON", what);
     else if (!root)
-        llmc_error_set(err, LLMC_E_PROTOCOL, "%s: invalid JSON at line %d, column %d: %s", what,
-                       jerr.line, jerr.column, jerr.text);
+        llmc_error_set(err, LLMC_E_PROTOCOL, "%s: invalid JSON at line %d, column %d: %s", what, jerr.line, jerr.column,
+                       jerr.text);
     return root;
 }
 
@@ -82,7 +81,7 @@ int llmc_encode_sampling(json_t *root, const llmc_request *req, const char *stop
 
 typedef struct dump_state {
     llmc_buf buf;
-    bool failed;                   /* sticky: once an append fails the text is incomplete */
+    bool failed; /* sticky: once an append fails the text is incomplete */
 } dump_state;
 
 static int dump_piece(const char *piece, size_t len, void *data)

@@ -22,7 +22,7 @@
 static const struct {
     const char *prefix;
     const char *owner;
-    const char *label;     /* for details: "starts with fw_, a Fireworks key" */
+    const char *label; /* for details: "starts with fw_, a Fireworks key" */
 } prefix_owners[] = {
     {"sk-ant-", "anthropic", "an Anthropic key"},
     {"csk-", "cerebras", "a Cerebras key"},
@@ -60,8 +60,8 @@ static const struct {
     const char *prefix;
     size_t body_min, body_max;
     int (*body_char)(int c);
-    const char *suffix;    /* required ending of the body, or NULL */
-    const char *name;      /* "Anthropic" */
+    const char *suffix; /* required ending of the body, or NULL */
+    const char *name;   /* "Anthropic" */
 } shapes[] = {
     {"anthropic", "sk-ant-api03-", 93, 93, is_anthropic_body_char, "AA", "Anthropic"},
     {"cerebras", "csk-", 48, 48, is_cerebras_body_char, NULL, "Cerebras"},
@@ -108,11 +108,10 @@ const char *llmc_key_prefix_owner(const char *key, size_t len)
 /* ------------------------------------------------------------------------------------------ */
 /* Findings                                                                                    */
 
-static void add_finding(llmc_key_verdict *v, llmc_cause cause, llmc_severity sev,
-                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add_finding(llmc_key_verdict *v, llmc_cause cause, llmc_severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
-static void add_finding(llmc_key_verdict *v, llmc_cause cause, llmc_severity sev,
-                        const char *fmt, ...)
+static void add_finding(llmc_key_verdict *v, llmc_cause cause, llmc_severity sev, const char *fmt, ...)
 {
     if (v->n >= LLMC_MAX_FINDINGS)
         return;
@@ -149,8 +148,8 @@ enum { WS_SPACE, WS_TAB, WS_CR, WS_LF, WS_OTHER, WS_NBSP, WS_ZWSP, WS_BOM, WS_KI
 
 static const struct {
     const char *bytes;
-    const char *one;       /* "a line break (\\n)" */
-    const char *many;      /* "line breaks (\\n)", after a count */
+    const char *one;  /* "a line break (\\n)" */
+    const char *many; /* "line breaks (\\n)", after a count */
 } ws_kinds[WS_KINDS] = {
     [WS_SPACE] = {" ", "a space", "spaces"},
     [WS_TAB] = {"\t", "a tab", "tabs"},
@@ -228,8 +227,7 @@ static void describe_ws(const ws_count *w, char *out, size_t size)
             continue;
         const char *sep = done == 0 ? "" : (done + 1 == kinds ? " and " : ", ");
         int r = w->n[k] == 1 ? snprintf(out + len, size - len, "%s%s", sep, ws_kinds[k].one)
-                             : snprintf(out + len, size - len, "%s%zu %s", sep, w->n[k],
-                                        ws_kinds[k].many);
+                             : snprintf(out + len, size - len, "%s%zu %s", sep, w->n[k], ws_kinds[k].many);
         if (r < 0)
             return;
         len += (size_t)r;
@@ -274,11 +272,11 @@ static size_t quote_at(const char *s, size_t len, int back, int *kind)
         {"\"", Q_DOUBLE},
         {"'", Q_SINGLE},
         {"`", Q_BACKTICK},
-        {"\xE2\x80\x9C", Q_CURLY_DOUBLE},  /* U+201C */
-        {"\xE2\x80\x9D", Q_CURLY_DOUBLE},  /* U+201D */
-        {"\xE2\x80\x9E", Q_CURLY_DOUBLE},  /* U+201E, German opening quote */
-        {"\xE2\x80\x98", Q_CURLY_SINGLE},  /* U+2018 */
-        {"\xE2\x80\x99", Q_CURLY_SINGLE},  /* U+2019 */
+        {"\xE2\x80\x9C", Q_CURLY_DOUBLE}, /* U+201C */
+        {"\xE2\x80\x9D", Q_CURLY_DOUBLE}, /* U+201D */
+        {"\xE2\x80\x9E", Q_CURLY_DOUBLE}, /* U+201E, German opening quote */
+        {"\xE2\x80\x98", Q_CURLY_SINGLE}, /* U+2018 */
+        {"\xE2\x80\x99", Q_CURLY_SINGLE}, /* U+2019 */
     };
     for (size_t i = 0; i < sizeof quotes / sizeof quotes[0]; i++) {
         size_t n = strlen(quotes[i].bytes);
@@ -292,8 +290,8 @@ static size_t quote_at(const char *s, size_t len, int back, int *kind)
 }
 
 typedef struct quote_info {
-    int kind;              /* the outermost layer found */
-    int lone_front;        /* the outermost layer was a quote at one end only */
+    int kind;       /* the outermost layer found */
+    int lone_front; /* the outermost layer was a quote at one end only */
     int lone_back;
     int layers;
 } quote_info;
@@ -340,23 +338,91 @@ static int strip_quotes(const char *key, size_t *b, size_t *e, quote_info *q)
  * letters and digits, so "your-api-key", "YOUR_API_KEY" and "<Your API Key>" are one entry.
  */
 static const char *const placeholder_words[] = {
-    "yourapikeyhere", "yourapikey", "yourkey", "yourkeyhere", "yourtoken", "apikey",
-    "apikeyhere", "apikeygoeshere", "keygoeshere", "key", "token", "secret", "secretkey",
-    "apisecret", "mykey", "myapikey", "mytoken", "wrongkey", "wrongormissingkey", "missingkey",
-    "missing", "badkey", "invalidkey", "invalid", "test", "testkey", "testapikey", "testing",
-    "dummy", "dummykey", "fake", "fakekey", "mock", "mockkey", "example", "examplekey", "sample",
-    "samplekey", "placeholder", "changeme", "changemeplease", "replaceme", "insertkeyhere",
-    "insertyourkeyhere", "enterkeyhere", "pastekeyhere", "pasteyourkeyhere", "todo", "fixme",
-    "tbd", "none", "null", "nil", "undefined", "false", "true", "empty", "redacted", "hidden",
-    "password", "passw0rd", "foo", "bar", "foobar", "abc", "abc123", "abcdef", "qwerty",
-    "1234", "12345", "123456", "1234567", "12345678", "123456789", "sk", "skant",
-    "skantapi03", "skproj", "csk", "fw",
+    "yourapikeyhere",
+    "yourapikey",
+    "yourkey",
+    "yourkeyhere",
+    "yourtoken",
+    "apikey",
+    "apikeyhere",
+    "apikeygoeshere",
+    "keygoeshere",
+    "key",
+    "token",
+    "secret",
+    "secretkey",
+    "apisecret",
+    "mykey",
+    "myapikey",
+    "mytoken",
+    "wrongkey",
+    "wrongormissingkey",
+    "missingkey",
+    "missing",
+    "badkey",
+    "invalidkey",
+    "invalid",
+    "test",
+    "testkey",
+    "testapikey",
+    "testing",
+    "dummy",
+    "dummykey",
+    "fake",
+    "fakekey",
+    "mock",
+    "mockkey",
+    "example",
+    "examplekey",
+    "sample",
+    "samplekey",
+    "placeholder",
+    "changeme",
+    "changemeplease",
+    "replaceme",
+    "insertkeyhere",
+    "insertyourkeyhere",
+    "enterkeyhere",
+    "pastekeyhere",
+    "pasteyourkeyhere",
+    "todo",
+    "fixme",
+    "tbd",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "false",
+    "true",
+    "empty",
+    "redacted",
+    "hidden",
+    "password",
+    "passw0rd",
+    "foo",
+    "bar",
+    "foobar",
+    "abc",
+    "abc123",
+    "abcdef",
+    "qwerty",
+    "1234",
+    "12345",
+    "123456",
+    "1234567",
+    "12345678",
+    "123456789",
+    "sk",
+    "skant",
+    "skantapi03",
+    "skproj",
+    "csk",
+    "fw",
 };
 
 /* Prefixes after which a run of one character is still a placeholder ("sk-ant-xxxxxxxx"). */
 static const char *const placeholder_prefixes[] = {
-    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-ant-", "sk-proj-", "sk-svcacct-",
-    "sk-", "csk-", "fw_",
+    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-", "csk-", "fw_",
 };
 
 static int contains(const char *hay, const char *needle)
@@ -446,8 +512,7 @@ static int placeholder_reason(const char *s, size_t n, const char **why)
         *why = "contains asterisks or bullets: the masked form a console displays, not the key";
         return 1;
     }
-    if (contains(lower, "your") &&
-        (contains(lower, "key") || contains(lower, "token") || contains(lower, "secret"))) {
+    if (contains(lower, "your") && (contains(lower, "key") || contains(lower, "token") || contains(lower, "secret"))) {
         *why = "looks like documentation text (\"your ... key\"), not a real key";
         return 1;
     }
@@ -517,21 +582,41 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 static const char *unicode_name(unsigned long cp)
 {
     switch (cp) {
-    case 0x00A0: return "a no-break space";
-    case 0x00AD: return "a soft hyphen (invisible)";
-    case 0x200B: return "a zero-width space";
-    case 0x200C: return "a zero-width non-joiner";
-    case 0x200D: return "a zero-width joiner";
-    case 0x2060: return "a word joiner (invisible)";
-    case 0xFEFF: return "a byte-order mark";
-    case 0x2010: case 0x2011: return "a Unicode hyphen where '-' was probably meant";
-    case 0x2012: case 0x2013: return "an en dash where '-' was probably meant";
-    case 0x2014: return "an em dash where '-' was probably meant";
-    case 0x2212: return "a minus sign where '-' was probably meant";
-    case 0x2018: case 0x2019: return "a curly single quote";
-    case 0x201C: case 0x201D: case 0x201E: return "a curly double quote";
-    case 0x2026: return "an ellipsis";
-    default: return "a non-ASCII character";
+    case 0x00A0:
+        return "a no-break space";
+    case 0x00AD:
+        return "a soft hyphen (invisible)";
+    case 0x200B:
+        return "a zero-width space";
+    case 0x200C:
+        return "a zero-width non-joiner";
+    case 0x200D:
+        return "a zero-width joiner";
+    case 0x2060:
+        return "a word joiner (invisible)";
+    case 0xFEFF:
+        return "a byte-order mark";
+    case 0x2010:
+    case 0x2011:
+        return "a Unicode hyphen where '-' was probably meant";
+    case 0x2012:
+    case 0x2013:
+        return "an en dash where '-' was probably meant";
+    case 0x2014:
+        return "an em dash where '-' was probably meant";
+    case 0x2212:
+        return "a minus sign where '-' was probably meant";
+    case 0x2018:
+    case 0x2019:
+        return "a curly single quote";
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+        return "a curly double quote";
+    case 0x2026:
+        return "an ellipsis";
+    default:
+        return "a non-ASCII character";
     }
 }
 
@@ -544,15 +629,23 @@ static int check_malformed(const char *s, size_t n, llmc_key_verdict *v)
         size_t pos = char_position(u, i);
         const char *what = NULL;
         switch (c) {
-        case ' ': what = "a space"; break;
-        case '\t': what = "a tab"; break;
-        case '\n': what = "a line break (\\n): two values pasted together, or a key split over lines"; break;
-        case '\r': what = "a carriage return (\\r)"; break;
-        default: break;
+        case ' ':
+            what = "a space";
+            break;
+        case '\t':
+            what = "a tab";
+            break;
+        case '\n':
+            what = "a line break (\\n): two values pasted together, or a key split over lines";
+            break;
+        case '\r':
+            what = "a carriage return (\\r)";
+            break;
+        default:
+            break;
         }
         if (what != NULL) {
-            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR,
-                        "contains %s at position %zu", what, pos);
+            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR, "contains %s at position %zu", what, pos);
             return 1;
         }
         if (c < 0x20 || c == 0x7F) {
@@ -564,24 +657,21 @@ static int check_malformed(const char *s, size_t n, llmc_key_verdict *v)
             unsigned long cp = 0;
             if (utf8_decode(u + i, n - i, &cp) > 0)
                 add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR,
-                            "contains %s (U+%04lX) at position %zu; keys are plain ASCII",
-                            unicode_name(cp), cp, pos);
+                            "contains %s (U+%04lX) at position %zu; keys are plain ASCII", unicode_name(cp), cp, pos);
             else
                 add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR,
-                            "contains a byte that is not valid text (0x%02X) at position %zu", c,
-                            pos);
+                            "contains a byte that is not valid text (0x%02X) at position %zu", c, pos);
             return 1;
         }
     }
     if (n < KEY_MIN_LEN) {
-        add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR,
-                    "has %zu character%s; keys are longer", n, plural(n));
+        add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR, "has %zu character%s; keys are longer", n,
+                    plural(n));
         return 1;
     }
     if (n > KEY_MAX_LEN) {
         add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR,
-                    "has %zu characters; no API key is that long (a whole file or several values?)",
-                    n);
+                    "has %zu characters; no API key is that long (a whole file or several values?)", n);
         return 1;
     }
     return 0;
@@ -614,8 +704,7 @@ static void check_shape(const char *provider, const char *s, size_t n, llmc_key_
         for (size_t j = 0; j < bn; j++) {
             if (!shapes[i].body_char((unsigned char)body[j])) {
                 add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
-                            "has a character at position %zu that %s keys do not use",
-                            pn + j + 1, shapes[i].name);
+                            "has a character at position %zu that %s keys do not use", pn + j + 1, shapes[i].name);
                 return;
             }
         }
@@ -626,11 +715,9 @@ static void check_shape(const char *provider, const char *s, size_t n, llmc_key_
         return;
     }
     for (size_t i = 0; i < sizeof required_prefixes / sizeof required_prefixes[0]; i++) {
-        if (strcmp(provider, required_prefixes[i].provider) == 0 &&
-            !has_prefix(s, n, required_prefixes[i].prefix))
-            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
-                        "does not start with %s as %s keys do", required_prefixes[i].prefix,
-                        required_prefixes[i].name);
+        if (strcmp(provider, required_prefixes[i].provider) == 0 && !has_prefix(s, n, required_prefixes[i].prefix))
+            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING, "does not start with %s as %s keys do",
+                        required_prefixes[i].prefix, required_prefixes[i].name);
     }
 }
 
@@ -653,9 +740,8 @@ static int check_owner(const char *provider, const char *s, size_t n, llmc_key_v
                 break;
             }
         }
-        add_finding(v, LLMC_CAUSE_KEY_WRONG_PROVIDER,
-                    strict ? LLMC_SEVERITY_ERROR : LLMC_SEVERITY_WARNING, "starts with %s, %s",
-                    prefix, label);
+        add_finding(v, LLMC_CAUSE_KEY_WRONG_PROVIDER, strict ? LLMC_SEVERITY_ERROR : LLMC_SEVERITY_WARNING,
+                    "starts with %s, %s", prefix, label);
         return strict;
     }
     /* An Admin API key is Anthropic's own but opens only the Admin API. A warning, not an
@@ -704,12 +790,11 @@ llmc_severity llmc_key_check(const char *provider, const char *key, size_t len, 
         if (len == 0)
             add_finding(v, LLMC_CAUSE_KEY_EMPTY, LLMC_SEVERITY_ERROR, "is empty");
         else if (q.layers > 0)
-            add_finding(v, LLMC_CAUSE_KEY_EMPTY, LLMC_SEVERITY_ERROR,
-                        "holds only quotes%s, no key", lead.total + trail.total ? " and whitespace" : "");
+            add_finding(v, LLMC_CAUSE_KEY_EMPTY, LLMC_SEVERITY_ERROR, "holds only quotes%s, no key",
+                        lead.total + trail.total ? " and whitespace" : "");
         else
-            add_finding(v, LLMC_CAUSE_KEY_EMPTY, LLMC_SEVERITY_ERROR,
-                        "holds only whitespace (%zu character%s)", lead.total + trail.total,
-                        plural(lead.total + trail.total));
+            add_finding(v, LLMC_CAUSE_KEY_EMPTY, LLMC_SEVERITY_ERROR, "holds only whitespace (%zu character%s)",
+                        lead.total + trail.total, plural(lead.total + trail.total));
         v->clean_offset = 0;
         v->clean_len = 0;
         return LLMC_SEVERITY_ERROR;
@@ -721,15 +806,13 @@ llmc_severity llmc_key_check(const char *provider, const char *key, size_t len, 
         const char *layers = q.layers > 1 ? " (more than one layer)" : "";
         if (q.lone_front)
             add_finding(v, LLMC_CAUSE_KEY_QUOTED, LLMC_SEVERITY_WARNING,
-                        "starts with %s that is never closed; stripped%s", quote_name_one[q.kind],
-                        layers);
+                        "starts with %s that is never closed; stripped%s", quote_name_one[q.kind], layers);
         else if (q.lone_back)
             add_finding(v, LLMC_CAUSE_KEY_QUOTED, LLMC_SEVERITY_WARNING,
-                        "ends with %s that was never opened; stripped%s", quote_name_one[q.kind],
-                        layers);
+                        "ends with %s that was never opened; stripped%s", quote_name_one[q.kind], layers);
         else
-            add_finding(v, LLMC_CAUSE_KEY_QUOTED, LLMC_SEVERITY_WARNING,
-                        "is wrapped in %s; stripped%s", quote_names[q.kind], layers);
+            add_finding(v, LLMC_CAUSE_KEY_QUOTED, LLMC_SEVERITY_WARNING, "is wrapped in %s; stripped%s",
+                        quote_names[q.kind], layers);
     }
     if (lead.total + trail.total > 0) {
         char ld[120], tr[120];
@@ -739,11 +822,9 @@ llmc_severity llmc_key_check(const char *provider, const char *key, size_t len, 
             add_finding(v, LLMC_CAUSE_KEY_WHITESPACE, LLMC_SEVERITY_WARNING,
                         "starts with %s and ends with %s; stripped", ld, tr);
         else if (lead.total > 0)
-            add_finding(v, LLMC_CAUSE_KEY_WHITESPACE, LLMC_SEVERITY_WARNING,
-                        "starts with %s; stripped", ld);
+            add_finding(v, LLMC_CAUSE_KEY_WHITESPACE, LLMC_SEVERITY_WARNING, "starts with %s; stripped", ld);
         else
-            add_finding(v, LLMC_CAUSE_KEY_WHITESPACE, LLMC_SEVERITY_WARNING,
-                        "ends with %s; stripped", tr);
+            add_finding(v, LLMC_CAUSE_KEY_WHITESPACE, LLMC_SEVERITY_WARNING, "ends with %s; stripped", tr);
     }
 
     const char *s = key + b;
@@ -801,8 +882,8 @@ static const struct {
 
 /* For a wanted name "<STEM>_API_KEY": the usual ways of getting the rest wrong. */
 static const char *const stem_suffixes[] = {
-    "_KEY", "_APIKEY", "_API_TOKEN", "_TOKEN", "_SECRET_KEY", "_SECRET", "_API_SECRET",
-    "_ACCESS_KEY", "_AI_API_KEY", "_AI_KEY", "AI_API_KEY", "_API_KEYS", "_KEY_API",
+    "_KEY",        "_APIKEY",     "_API_TOKEN", "_TOKEN",     "_SECRET_KEY", "_SECRET",  "_API_SECRET",
+    "_ACCESS_KEY", "_AI_API_KEY", "_AI_KEY",    "AI_API_KEY", "_API_KEYS",   "_KEY_API",
 };
 
 /*
@@ -811,14 +892,39 @@ static const char *const stem_suffixes[] = {
  * HF_API_KEY two from FW_API_KEY — both legitimate).
  */
 static const char *const legit_names[] = {
-    "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_CUSTOM_HEADERS", "CEREBRAS_API_KEY",
-    "FIREWORKS_API_KEY", "FIREWORKS_ACCOUNT_ID", "OPENAI_API_KEY", "OPENAI_ORG_ID",
-    "OPENAI_PROJECT_ID", "AZURE_OPENAI_API_KEY", "GROQ_API_KEY", "GROK_API_KEY", "XAI_API_KEY",
-    "MISTRAL_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "TOGETHER_API_KEY",
-    "DEEPSEEK_API_KEY", "OPENROUTER_API_KEY", "COHERE_API_KEY", "CO_API_KEY",
-    "PERPLEXITY_API_KEY", "HF_TOKEN", "HF_API_KEY", "HUGGINGFACE_API_KEY", "NVIDIA_API_KEY",
-    "SAMBANOVA_API_KEY", "REPLICATE_API_TOKEN", "VOYAGE_API_KEY", "AI21_API_KEY",
-    "GITHUB_TOKEN", "GH_TOKEN", "LLMC_LOG",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_AUTH_TOKEN",
+    "ANTHROPIC_CUSTOM_HEADERS",
+    "CEREBRAS_API_KEY",
+    "FIREWORKS_API_KEY",
+    "FIREWORKS_ACCOUNT_ID",
+    "OPENAI_API_KEY",
+    "OPENAI_ORG_ID",
+    "OPENAI_PROJECT_ID",
+    "AZURE_OPENAI_API_KEY",
+    "GROQ_API_KEY",
+    "GROK_API_KEY",
+    "XAI_API_KEY",
+    "MISTRAL_API_KEY",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "TOGETHER_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "OPENROUTER_API_KEY",
+    "COHERE_API_KEY",
+    "CO_API_KEY",
+    "PERPLEXITY_API_KEY",
+    "HF_TOKEN",
+    "HF_API_KEY",
+    "HUGGINGFACE_API_KEY",
+    "NVIDIA_API_KEY",
+    "SAMBANOVA_API_KEY",
+    "REPLICATE_API_TOKEN",
+    "VOYAGE_API_KEY",
+    "AI21_API_KEY",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "LLMC_LOG",
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -845,8 +951,7 @@ static size_t osa_distance(const char *a, const char *b)
                 best = d[i][j - 1] + 1;
             if (d[i - 1][j - 1] + cost < best)
                 best = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
                 best = d[i - 2][j - 2] + 1;
             d[i][j] = best;
         }
@@ -885,8 +990,8 @@ static int is_near_miss(const char *name, const char *want)
     size_t wl = strcspn(want, "_");
     memcpy(word, want, wl);
     word[wl] = '\0';
-    int relevant = (wl >= 3 && strstr(name, word) != NULL) || strstr(name, "KEY") != NULL ||
-                   strstr(name, "TOKEN") != NULL;
+    int relevant =
+        (wl >= 3 && strstr(name, word) != NULL) || strstr(name, "KEY") != NULL || strstr(name, "TOKEN") != NULL;
     size_t limit = strlen(want) >= 10 ? 2 : 1;
     return relevant && osa_distance(name, want) <= limit;
 }

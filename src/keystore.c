@@ -16,8 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STORE_HEADER "# llmc key store, written by `llmc keys set`: keep it private (mode 0600).\n" \
-                     "# provider<TAB>label<TAB>added<TAB>last_verified<TAB>last_rejected<TAB>key\n"
+#define STORE_HEADER                                                                                                   \
+    "# llmc key store, written by `llmc keys set`: keep it private (mode 0600).\n"                                     \
+    "# provider<TAB>label<TAB>added<TAB>last_verified<TAB>last_rejected<TAB>key\n"
 #define MAX_STORE_BYTES (1024 * 1024)
 
 static llmc_code config_dir(char *buf, size_t size, llmc_error *err)
@@ -88,8 +89,7 @@ static int parse_line(char *line, llmc_store_entry *e)
             p = tab + 1;
         }
     }
-    if (!*fields[0] || strlen(fields[0]) >= sizeof e->provider || strlen(fields[1]) >= sizeof e->label ||
-        !*fields[5])
+    if (!*fields[0] || strlen(fields[0]) >= sizeof e->provider || strlen(fields[1]) >= sizeof e->label || !*fields[5])
         return -1;
     memset(e, 0, sizeof *e);
     llmc_strlcpy(e->provider, fields[0], sizeof e->provider);
@@ -163,8 +163,10 @@ llmc_code llmc_store_load(llmc_store *store, llmc_error *err)
             continue;
         llmc_store_entry e;
         if (parse_line(line, &e) < 0 || add_entry(store, &e) < 0) {
-            rc = llmc_error_set(err, LLMC_E_IO, "the key store %s is damaged at line %d (expected six tab-separated "
-                                "fields); fix or remove that line, or rewrite it with `llmc keys set`", path, line_no);
+            rc = llmc_error_set(err, LLMC_E_IO,
+                                "the key store %s is damaged at line %d (expected six tab-separated "
+                                "fields); fix or remove that line, or rewrite it with `llmc keys set`",
+                                path, line_no);
             break;
         }
     }
@@ -319,8 +321,8 @@ llmc_code llmc_key_store_remove(const char *provider, const char *label, llmc_er
         return rc;
     size_t kept = 0, removed = 0;
     for (size_t i = 0; i < store.n; i++) {
-        bool match = strcmp(store.entries[i].provider, provider) == 0 &&
-                     (!label || strcmp(store.entries[i].label, label) == 0);
+        bool match =
+            strcmp(store.entries[i].provider, provider) == 0 && (!label || strcmp(store.entries[i].label, label) == 0);
         if (match) {
             llmc_secret_free(store.entries[i].key);
             removed++;

@@ -13,8 +13,8 @@
 
 #define REDACTED "[REDACTED]"
 
-static const char *const sensitive_headers[] = {"authorization", "proxy-authorization", "x-api-key",
-                                                "api-key", "cookie", "set-cookie", NULL};
+static const char *const sensitive_headers[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
+                                                "cookie",        "set-cookie",          NULL};
 static const char *const key_prefixes[] = {"sk-", "csk-", "fw_", NULL};
 
 /* Replace s[from, to) with REDACTED when that is not longer; else with '*'s. */
@@ -91,10 +91,10 @@ void llmc_logger_default(llmc_logger *lg)
     lg->fn = stderr_sink;
     lg->userdata = NULL;
     lg->enabled = v && *v;
-    lg->min_level = !v ? LLMC_LOG_WARN
+    lg->min_level = !v                            ? LLMC_LOG_WARN
                     : strcasecmp(v, "debug") == 0 ? LLMC_LOG_DEBUG
-                    : strcasecmp(v, "info") == 0 ? LLMC_LOG_INFO
-                                                 : LLMC_LOG_WARN;
+                    : strcasecmp(v, "info") == 0  ? LLMC_LOG_INFO
+                                                  : LLMC_LOG_WARN;
 }
 
 void llmc_logf(const llmc_logger *lg, llmc_log_level level, const char *fmt, ...)

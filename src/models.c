@@ -20,8 +20,8 @@ static void copy_field(json_t *item, const char *key, char *dst, size_t size)
 }
 
 /* Append one page's `data` to the list; returns the page's `has_more` and fills last_id. */
-static llmc_code add_page(const llmc_http_response *resp, llmc_model_info **list, size_t *n, bool *more,
-                          char *last_id, size_t last_size, llmc_error *err)
+static llmc_code add_page(const llmc_http_response *resp, llmc_model_info **list, size_t *n, bool *more, char *last_id,
+                          size_t last_size, llmc_error *err)
 {
     json_t *root = llmc_json_parse(resp->body.data, resp->body.len, "models list", err);
     if (!root)
@@ -40,7 +40,8 @@ static llmc_code add_page(const llmc_http_response *resp, llmc_model_info **list
     *list = grown;
     size_t i;
     json_t *item;
-    json_array_foreach(data, i, item) {
+    json_array_foreach(data, i, item)
+    {
         if (!json_is_string(json_object_get(item, "id")))
             continue;
         llmc_model_info *m = &(*list)[(*n)++];

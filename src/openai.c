@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* A user turn: its tool results become "tool" messages (first, as they answer the previous
  * assistant turn), then its text and images one "user" message. */
 static int append_user_turn(json_t *messages, const llmc_message *m)
@@ -18,8 +17,8 @@ static int append_user_turn(json_t *messages, const llmc_message *m)
     for (size_t i = 0; i < m->n_parts && !bad; i++) {
         const llmc_part *p = &m->parts[i];
         if (p->kind == LLMC_PART_TOOL_RESULT)
-            bad |= llmc_json_append(messages, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", p->id, "content",
-                                              p->text));
+            bad |= llmc_json_append(
+                messages, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", p->id, "content", p->text));
         texts += p->kind == LLMC_PART_TEXT;
         images += p->kind == LLMC_PART_IMAGE;
     }
@@ -40,7 +39,9 @@ static int append_user_turn(json_t *messages, const llmc_message *m)
             char *url = malloc(len);
             if (url)
                 snprintf(url, len, "data:%s;base64,%s", p->name, p->text);
-            bad |= url ? llmc_json_append(content, json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url)) : -1;
+            bad |= url ? llmc_json_append(content,
+                                          json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url))
+                       : -1;
             free(url);
         }
     }
@@ -69,7 +70,7 @@ static int append_assistant_turn(json_t *messages, const llmc_message *m)
                 bad = -1;
             else
                 bad |= llmc_json_append(calls, json_pack("{s:s, s:s, s:{s:s, s:s}}", "id", p->id, "type", "function",
-                                               "function", "name", p->name, "arguments", p->text));
+                                                         "function", "name", p->name, "arguments", p->text));
         }
     }
     json_t *msg = bad ? NULL : json_pack("{s:s}", "role", "assistant");
@@ -102,9 +103,12 @@ static json_t *tools_of(const llmc_request *req)
 static json_t *tool_choice_of(const llmc_request *req)
 {
     switch (req->tool_choice) {
-    case LLMC_TOOL_CHOICE_AUTO: return json_string("auto");
-    case LLMC_TOOL_CHOICE_ANY: return json_string("required");
-    case LLMC_TOOL_CHOICE_NONE: return json_string("none");
+    case LLMC_TOOL_CHOICE_AUTO:
+        return json_string("auto");
+    case LLMC_TOOL_CHOICE_ANY:
+        return json_string("required");
+    case LLMC_TOOL_CHOICE_NONE:
+        return json_string("none");
     case LLMC_TOOL_CHOICE_TOOL:
         return json_pack("{s:s, s:{s:s}}", "type", "function", "function", "name", req->tool_choice_name);
     }
@@ -187,7 +191,8 @@ static int add_tool_calls(llmc_response *out, json_t *calls, int *oom)
 {
     size_t i;
     json_t *call;
-    json_array_foreach(calls, i, call) {
+    json_array_foreach(calls, i, call)
+    {
         json_t *fn = json_object_get(call, "function");
         if (!json_is_object(fn) || !json_is_string(json_object_get(fn, "name")))
             return -1;
@@ -211,8 +216,7 @@ llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, l
     json_t *choice = json_array_get(choices, 0);
     json_t *message = json_object_get(choice, "message");
     if (!json_is_object(root) || !json_is_array(choices) || !json_is_object(message)) {
-        rc = llmc_error_set(err, LLMC_E_PROTOCOL,
-                            "chat completion: expected an object with choices[0].message");
+        rc = llmc_error_set(err, LLMC_E_PROTOCOL, "chat completion: expected an object with choices[0].message");
         goto done;
     }
     json_t *content = json_object_get(message, "content");
@@ -228,8 +232,7 @@ llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, l
     json_t *usage = json_object_get(root, "usage");
     out->usage.input_tokens = member_long(usage, "prompt_tokens");
     out->usage.output_tokens = member_long(usage, "completion_tokens");
-    out->usage.cache_read_input_tokens =
-        member_long(json_object_get(usage, "prompt_tokens_details"), "cached_tokens");
+    out->usage.cache_read_input_tokens = member_long(json_object_get(usage, "prompt_tokens_details"), "cached_tokens");
 
     json_t *reasoning = reasoning_of(message);
     if (json_is_string(reasoning) && json_string_length(reasoning) > 0 &&

@@ -15,14 +15,12 @@ static const char *const openai_prefixes[] = {"sk-", NULL};
 /* Base URLs carry the official SDK's meaning of its *_BASE_URL variable, so that a value which
  * works there works here: the messages path is appended to it. */
 static const llmc_provider_info providers[] = {
-    {"anthropic", LLMC_DIALECT_ANTHROPIC, LLMC_AUTH_X_API_KEY, "https://api.anthropic.com",
-     "ANTHROPIC_BASE_URL", "/v1/messages", "/v1/models", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN",
-     600000, anthropic_prefixes},
+    {"anthropic", LLMC_DIALECT_ANTHROPIC, LLMC_AUTH_X_API_KEY, "https://api.anthropic.com", "ANTHROPIC_BASE_URL",
+     "/v1/messages", "/v1/models", "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", 600000, anthropic_prefixes},
     {"cerebras", LLMC_DIALECT_OPENAI, LLMC_AUTH_BEARER, "https://api.cerebras.ai", "CEREBRAS_BASE_URL",
      "/v1/chat/completions", "/v1/models", "CEREBRAS_API_KEY", NULL, 60000, cerebras_prefixes},
-    {"fireworks", LLMC_DIALECT_OPENAI, LLMC_AUTH_BEARER, "https://api.fireworks.ai/inference",
-     "FIREWORKS_BASE_URL", "/v1/chat/completions", "/v1/models", "FIREWORKS_API_KEY", NULL, 60000,
-     fireworks_prefixes},
+    {"fireworks", LLMC_DIALECT_OPENAI, LLMC_AUTH_BEARER, "https://api.fireworks.ai/inference", "FIREWORKS_BASE_URL",
+     "/v1/chat/completions", "/v1/models", "FIREWORKS_API_KEY", NULL, 60000, fireworks_prefixes},
     {"openai", LLMC_DIALECT_OPENAI, LLMC_AUTH_BEARER, "https://api.openai.com/v1", "OPENAI_BASE_URL",
      "/chat/completions", "/models", "OPENAI_API_KEY", NULL, 60000, openai_prefixes},
 };

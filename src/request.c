@@ -322,8 +322,8 @@ llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp
             rc = add_part(m, LLMC_PART_THINKING, text, id, NULL, false);
             break;
         case LLMC_BLOCK_TOOL_USE:
-            if (!copy3(b->text && *b->text ? b->text : "{}", b->tool_id ? b->tool_id : "", b->tool_name ? b->tool_name : "",
-                       &text, &id, &name))
+            if (!copy3(b->text && *b->text ? b->text : "{}", b->tool_id ? b->tool_id : "",
+                       b->tool_name ? b->tool_name : "", &text, &id, &name))
                 return LLMC_E_NOMEM;
             rc = add_part(m, LLMC_PART_TOOL_USE, text, id, name, false);
             break;
@@ -346,8 +346,8 @@ llmc_code llmc_request_add_tool(llmc_request *req, const char *name, const char 
 {
     if (!req || !name || !*name)
         return LLMC_E_INVALID_ARG;
-    json_t *schema = json_loads(parameters_schema ? parameters_schema : "{\"type\":\"object\",\"properties\":{}}",
-                                0, NULL);
+    json_t *schema =
+        json_loads(parameters_schema ? parameters_schema : "{\"type\":\"object\",\"properties\":{}}", 0, NULL);
     if (!json_is_object(schema)) {
         json_decref(schema);
         return LLMC_E_INVALID_ARG;

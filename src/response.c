@@ -33,8 +33,7 @@ void llmc_response_free(llmc_response *r)
     free(r);
 }
 
-int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, char *tool_id,
-                            char *tool_name)
+int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, char *tool_id, char *tool_name)
 {
     llmc_block *grown = realloc(r->blocks, (r->n_blocks + 1) * sizeof *grown);
     if (!grown) {
@@ -77,13 +76,20 @@ int llmc_response_finish(llmc_response *r)
 
 llmc_stop_reason llmc_stop_reason_from(const char *raw)
 {
-    static const struct { const char *raw; llmc_stop_reason reason; } map[] = {
-        {"end_turn", LLMC_STOP_END_TURN},     {"stop", LLMC_STOP_END_TURN},
-        {"max_tokens", LLMC_STOP_MAX_TOKENS}, {"length", LLMC_STOP_MAX_TOKENS},
+    static const struct {
+        const char *raw;
+        llmc_stop_reason reason;
+    } map[] = {
+        {"end_turn", LLMC_STOP_END_TURN},
+        {"stop", LLMC_STOP_END_TURN},
+        {"max_tokens", LLMC_STOP_MAX_TOKENS},
+        {"length", LLMC_STOP_MAX_TOKENS},
         {"stop_sequence", LLMC_STOP_STOP_SEQUENCE},
-        {"tool_use", LLMC_STOP_TOOL_USE},     {"tool_calls", LLMC_STOP_TOOL_USE},
+        {"tool_use", LLMC_STOP_TOOL_USE},
+        {"tool_calls", LLMC_STOP_TOOL_USE},
         {"function_call", LLMC_STOP_TOOL_USE},
-        {"refusal", LLMC_STOP_REFUSAL},       {"content_filter", LLMC_STOP_REFUSAL},
+        {"refusal", LLMC_STOP_REFUSAL},
+        {"content_filter", LLMC_STOP_REFUSAL},
         {"pause_turn", LLMC_STOP_PAUSE},
     };
     if (!raw)
@@ -99,8 +105,14 @@ static const char *or_empty(const char *s)
     return s ? s : "";
 }
 
-const char *llmc_response_text(const llmc_response *r) { return r ? or_empty(r->text) : ""; }
-size_t llmc_response_block_count(const llmc_response *r) { return r ? r->n_blocks : 0; }
+const char *llmc_response_text(const llmc_response *r)
+{
+    return r ? or_empty(r->text) : "";
+}
+size_t llmc_response_block_count(const llmc_response *r)
+{
+    return r ? r->n_blocks : 0;
+}
 
 llmc_block_type llmc_response_block_type(const llmc_response *r, size_t i)
 {
@@ -127,7 +139,10 @@ llmc_stop_reason llmc_response_stop_reason(const llmc_response *r)
     return r ? r->stop_reason : LLMC_STOP_UNKNOWN;
 }
 
-const char *llmc_response_stop_reason_raw(const llmc_response *r) { return r ? or_empty(r->stop_reason_raw) : ""; }
+const char *llmc_response_stop_reason_raw(const llmc_response *r)
+{
+    return r ? or_empty(r->stop_reason_raw) : "";
+}
 
 llmc_usage llmc_response_usage(const llmc_response *r)
 {
@@ -135,8 +150,23 @@ llmc_usage llmc_response_usage(const llmc_response *r)
     return r ? r->usage : none;
 }
 
-const char *llmc_response_model(const llmc_response *r) { return r ? or_empty(r->model) : ""; }
-const char *llmc_response_id(const llmc_response *r) { return r ? or_empty(r->id) : ""; }
-const char *llmc_response_request_id(const llmc_response *r) { return r ? or_empty(r->request_id) : ""; }
-const char *llmc_response_provider(const llmc_response *r) { return r ? or_empty(r->provider) : ""; }
-const char *llmc_response_raw_json(const llmc_response *r) { return r ? r->raw : NULL; }
+const char *llmc_response_model(const llmc_response *r)
+{
+    return r ? or_empty(r->model) : "";
+}
+const char *llmc_response_id(const llmc_response *r)
+{
+    return r ? or_empty(r->id) : "";
+}
+const char *llmc_response_request_id(const llmc_response *r)
+{
+    return r ? or_empty(r->request_id) : "";
+}
+const char *llmc_response_provider(const llmc_response *r)
+{
+    return r ? or_empty(r->provider) : "";
+}
+const char *llmc_response_raw_json(const llmc_response *r)
+{
+    return r ? r->raw : NULL;
+}

@@ -47,8 +47,8 @@ size_t llmc_secret_len(const llmc_secret *s)
  * the first 3 characters. The last 4 match what provider consoles show, so a user can find it. */
 static size_t shown_prefix(const char *key, size_t len)
 {
-    static const char *const prefixes[] = {"sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-",
-                                           "sk-proj-", "sk-svcacct-", "csk-", "fw_", "sk-", NULL};
+    static const char *const prefixes[] = {
+        "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-proj-", "sk-svcacct-", "csk-", "fw_", "sk-", NULL};
     for (size_t i = 0; prefixes[i]; i++) {
         size_t n = strlen(prefixes[i]);
         if (len >= n && memcmp(key, prefixes[i], n) == 0)

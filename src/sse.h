@@ -13,11 +13,11 @@
 /* One dispatched event. Every pointer is valid only during the callback; each string is also
  * NUL-terminated (data may hold NUL bytes of its own: use the lengths). */
 typedef struct llmc_sse_event {
-    const char *type;      /* the `event` field, or "message" when none was given */
+    const char *type; /* the `event` field, or "message" when none was given */
     size_t type_len;
-    const char *data;      /* the `data` lines joined with "\n" (never empty) */
+    const char *data; /* the `data` lines joined with "\n" (never empty) */
     size_t data_len;
-    const char *id;        /* the last event id seen so far (persists across events); "" if none */
+    const char *id; /* the last event id seen so far (persists across events); "" if none */
     size_t id_len;
 } llmc_sse_event;
 
@@ -25,16 +25,16 @@ typedef struct llmc_sse_event {
 typedef llmc_code (*llmc_sse_fn)(void *userdata, const llmc_sse_event *event);
 
 typedef struct llmc_sse_parser {
-    size_t max_line;       /* longest line, and largest event data, accepted (bytes) */
-    long retry_ms;         /* the last valid `retry` field, -1 if none */
-    llmc_buf line;         /* a line split across feeds */
+    size_t max_line; /* longest line, and largest event data, accepted (bytes) */
+    long retry_ms;   /* the last valid `retry` field, -1 if none */
+    llmc_buf line;   /* a line split across feeds */
     llmc_buf data;
     llmc_buf type;
     llmc_buf id;
-    unsigned bom_seen;     /* leading bytes matched against the BOM so far */
-    bool bom_done;         /* the BOM check is over (stripped or not there) */
-    bool after_cr;         /* the last byte fed was a CR: a following LF belongs to it */
-    llmc_code failed;      /* once set, every feed returns it */
+    unsigned bom_seen; /* leading bytes matched against the BOM so far */
+    bool bom_done;     /* the BOM check is over (stripped or not there) */
+    bool after_cr;     /* the last byte fed was a CR: a following LF belongs to it */
+    llmc_code failed;  /* once set, every feed returns it */
 } llmc_sse_parser;
 
 /* A parser with lines (and event data) bounded by max_line bytes; 0 means the default, 1 MiB. */

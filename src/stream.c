@@ -114,14 +114,30 @@ bool llmc_j_string(llmc_jcur *c, llmc_buf *out, bool raw_utf8)
         char ch = *p++, enc[4];
         size_t n = 1;
         switch (ch) {
-        case '"': enc[0] = '"'; break;
-        case '\\': enc[0] = '\\'; break;
-        case '/': enc[0] = '/'; break;
-        case 'b': enc[0] = '\b'; break;
-        case 'f': enc[0] = '\f'; break;
-        case 'n': enc[0] = '\n'; break;
-        case 'r': enc[0] = '\r'; break;
-        case 't': enc[0] = '\t'; break;
+        case '"':
+            enc[0] = '"';
+            break;
+        case '\\':
+            enc[0] = '\\';
+            break;
+        case '/':
+            enc[0] = '/';
+            break;
+        case 'b':
+            enc[0] = '\b';
+            break;
+        case 'f':
+            enc[0] = '\f';
+            break;
+        case 'n':
+            enc[0] = '\n';
+            break;
+        case 'r':
+            enc[0] = '\r';
+            break;
+        case 't':
+            enc[0] = '\t';
+            break;
         case 'u': {
             int u = end - p >= 4 ? hex4(p) : -1;
             if (u < 0)
@@ -526,8 +542,9 @@ llmc_code llmc_sdec_block_text(llmc_sdec *d, size_t bi, llmc_event_type type, co
 
 static llmc_event_type event_type_of(llmc_block_type t)
 {
-    return t == LLMC_BLOCK_THINKING ? LLMC_EVENT_THINKING : t == LLMC_BLOCK_TOOL_USE ? LLMC_EVENT_TOOL_INPUT_DELTA
-                                                                                    : LLMC_EVENT_TEXT;
+    return t == LLMC_BLOCK_THINKING   ? LLMC_EVENT_THINKING
+           : t == LLMC_BLOCK_TOOL_USE ? LLMC_EVENT_TOOL_INPUT_DELTA
+                                      : LLMC_EVENT_TEXT;
 }
 
 llmc_code llmc_sdec_block_flush(llmc_sdec *d, size_t bi)
@@ -614,8 +631,13 @@ llmc_code llmc_sdec_done(llmc_sdec *d)
     }
     d->final = r;
     d->state = LLMC_SDEC_DONE;
-    llmc_event ev = {.type = LLMC_EVENT_DONE, .text = "", .tool_id = "", .tool_name = "", .usage = r->usage,
-                     .stop_reason = r->stop_reason, .stop_reason_raw = r->stop_reason_raw ? r->stop_reason_raw : ""};
+    llmc_event ev = {.type = LLMC_EVENT_DONE,
+                     .text = "",
+                     .tool_id = "",
+                     .tool_name = "",
+                     .usage = r->usage,
+                     .stop_reason = r->stop_reason,
+                     .stop_reason_raw = r->stop_reason_raw ? r->stop_reason_raw : ""};
     if (d->emit)
         d->emit(d->userdata, &ev); /* terminal: an abort now changes nothing */
     return LLMC_OK;
@@ -681,7 +703,7 @@ typedef struct qevent {
     llmc_event_type type;
     size_t index;
     size_t text, text_len;
-    size_t full;                   /* offset of a qfull in the arena, or NO_FULL */
+    size_t full; /* offset of a qfull in the arena, or NO_FULL */
 } qevent;
 
 typedef struct qfull {
@@ -698,9 +720,9 @@ struct llmc_stream {
     CURL *easy;
     CURLM *multi;
     bool attached;
-    struct curl_slist *headers;    /* holds the key: wiped when the transfer ends */
+    struct curl_slist *headers; /* holds the key: wiped when the transfer ends */
     char detail[CURL_ERROR_SIZE];
-    llmc_http_response resp;       /* status, headers, and the body of a refusal */
+    llmc_http_response resp; /* status, headers, and the body of a refusal */
     double retry_after_ms, retry_after;
     bool headers_done, not_stream, transfer_done;
     CURLcode result;
@@ -714,7 +736,7 @@ struct llmc_stream {
     llmc_buf arena;
     llmc_event terminal;
     bool terminal_ready, ended;
-    bool paused;                   /* the transfer waits for the queue to be read (pull mode) */
+    bool paused; /* the transfer waits for the queue to be read (pull mode) */
     llmc_event cur;
 };
 
@@ -807,8 +829,9 @@ static llmc_code stream_emit(void *userdata, const llmc_event *ev)
     bool oom = false;
     qevent *q = &s->q[s->q_head + s->q_len];
     static const llmc_usage no_usage;
-    bool plain = !ev->tool_id[0] && !ev->tool_name[0] && !ev->stop_reason_raw[0] && ev->stop_reason == LLMC_STOP_UNKNOWN &&
-                 !ev->error && memcmp(&ev->usage, &no_usage, sizeof no_usage) == 0;
+    bool plain = !ev->tool_id[0] && !ev->tool_name[0] && !ev->stop_reason_raw[0] &&
+                 ev->stop_reason == LLMC_STOP_UNKNOWN && !ev->error &&
+                 memcmp(&ev->usage, &no_usage, sizeof no_usage) == 0;
     q->type = ev->type;
     q->index = ev->index;
     q->text_len = ev->text_len;
@@ -895,7 +918,8 @@ static void transport_failure(llmc_stream *s, llmc_error *e)
     else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
         llmc_error_set(e, LLMC_E_TRANSPORT,
                        "TLS certificate of %s could not be verified: %s (to trust a private CA, give its PEM file "
-                       "with --cacert, llmc_client_set_ca_file() or CURL_CA_BUNDLE)", url, what);
+                       "with --cacert, llmc_client_set_ca_file() or CURL_CA_BUNDLE)",
+                       url, what);
     else
         llmc_error_set(e, cc == CURLE_OPERATION_TIMEDOUT ? LLMC_E_TIMEOUT : LLMC_E_TRANSPORT, "%s: %s", url, what);
     if (e)
@@ -1092,9 +1116,8 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
             goto fail;
         }
         if (s->not_stream) {
-            rc = llmc_error_set(err, LLMC_E_PROTOCOL,
-                                "%s answered HTTP %ld with %s instead of an event stream", s->call.endpoint->name,
-                                s->resp.status, s->resp.content_type);
+            rc = llmc_error_set(err, LLMC_E_PROTOCOL, "%s answered HTTP %ld with %s instead of an event stream",
+                                s->call.endpoint->name, s->resp.status, s->resp.content_type);
             goto fail;
         }
         /* As llmc_messages_create: after a 401, once, the chain's next different key. */
@@ -1113,8 +1136,8 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
         }
         if (attempt < o->max_retries && llmc_retry_wanted(s->resp.status, s->resp.should_retry)) {
             double delay = llmc_retry_delay_s(attempt, s->resp.retry_after_s, (double)rand() / ((double)RAND_MAX + 1));
-            llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)",
-                      s->resp.status, s->call.url, delay, attempt + 2, o->max_retries + 1);
+            llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)", s->resp.status,
+                      s->call.url, delay, attempt + 2, o->max_retries + 1);
             sleep_seconds(delay);
             continue;
         }

@@ -16,16 +16,16 @@ typedef llmc_code (*llmc_sdec_emit_fn)(void *userdata, const llmc_event *event);
 /* One content block being accumulated. */
 typedef struct llmc_sblock {
     llmc_block_type type;
-    llmc_buf text;                 /* text, thinking or tool input JSON so far */
+    llmc_buf text; /* text, thinking or tool input JSON so far */
     char *tool_id, *tool_name;
-    char *start_input;             /* Anthropic tool_use: the input given at block start (JSON) */
-    llmc_buf signature;            /* Anthropic thinking: its signature, to send the block back */
+    char *start_input;  /* Anthropic tool_use: the input given at block start (JSON) */
+    llmc_buf signature; /* Anthropic thinking: its signature, to send the block back */
     bool has_signature;
-    long wire_index;               /* the provider's index (Anthropic block / OpenAI tool call) */
-    unsigned char pending[4];      /* an incomplete UTF-8 sequence held back from the caller */
+    long wire_index;          /* the provider's index (Anthropic block / OpenAI tool call) */
+    unsigned char pending[4]; /* an incomplete UTF-8 sequence held back from the caller */
     unsigned n_pending;
-    bool args_seen;                /* OpenAI tool call: an "arguments" member arrived */
-    bool stopped;                  /* Anthropic content_block_stop seen */
+    bool args_seen; /* OpenAI tool call: an "arguments" member arrived */
+    bool stopped;   /* Anthropic content_block_stop seen */
 } llmc_sblock;
 
 typedef enum llmc_sdec_state { LLMC_SDEC_RUNNING = 0, LLMC_SDEC_DONE = 1, LLMC_SDEC_FAILED = 2 } llmc_sdec_state;
@@ -36,7 +36,7 @@ typedef struct llmc_sdec {
     llmc_sdec_emit_fn emit;
     void *userdata;
     llmc_sdec_state state;
-    bool no_fast_path;             /* decode every event with jansson (tests compare both ways) */
+    bool no_fast_path; /* decode every event with jansson (tests compare both ways) */
 
     /* what the transport knows, copied into errors and the final response */
     char provider[32];
@@ -48,14 +48,14 @@ typedef struct llmc_sdec {
     size_t n_blocks, cap_blocks;
     char *id, *model, *stop_raw;
     llmc_usage usage;
-    bool started;                  /* Anthropic message_start seen */
-    bool finished;                 /* OpenAI: a finish_reason or usage arrived (a close is then clean) */
-    bool content_seen;             /* OpenAI: delta.content was a string at least once */
-    long text_block, think_block;  /* OpenAI: their block numbers, -1 before they appear */
+    bool started;                 /* Anthropic message_start seen */
+    bool finished;                /* OpenAI: a finish_reason or usage arrived (a close is then clean) */
+    bool content_seen;            /* OpenAI: delta.content was a string at least once */
+    long text_block, think_block; /* OpenAI: their block numbers, -1 before they appear */
 
-    llmc_buf scratch, scratch2;    /* unescaped strings on the fast path */
-    llmc_response *final;          /* built at DONE; owned until taken */
-    llmc_error failure;            /* the terminal error, once FAILED */
+    llmc_buf scratch, scratch2; /* unescaped strings on the fast path */
+    llmc_response *final;       /* built at DONE; owned until taken */
+    llmc_error failure;         /* the terminal error, once FAILED */
 } llmc_sdec;
 
 void llmc_sdec_init(llmc_sdec *d, llmc_dialect_kind dialect, llmc_sdec_emit_fn emit, void *userdata);

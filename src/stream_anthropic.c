@@ -31,9 +31,10 @@ static llmc_event_type event_for(int dt)
 
 static int delta_type(const char *s, size_t n)
 {
-    return llmc_j_eq(s, n, "text_delta") ? DT_TEXT
-         : llmc_j_eq(s, n, "thinking_delta") ? DT_THINKING
-         : llmc_j_eq(s, n, "input_json_delta") ? DT_JSON : DT_NONE;
+    return llmc_j_eq(s, n, "text_delta")         ? DT_TEXT
+           : llmc_j_eq(s, n, "thinking_delta")   ? DT_THINKING
+           : llmc_j_eq(s, n, "input_json_delta") ? DT_JSON
+                                                 : DT_NONE;
 }
 
 /* The fast path: {"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}
@@ -67,9 +68,10 @@ static int fast_delta(llmc_sdec *d, const char *data, size_t len, llmc_code *rc)
             do {
                 if (!llmc_j_key(&c, &k, &kn))
                     return 0;
-                int f = llmc_j_eq(k, kn, "text") ? DT_TEXT
-                      : llmc_j_eq(k, kn, "thinking") ? DT_THINKING
-                      : llmc_j_eq(k, kn, "partial_json") ? DT_JSON : DT_NONE;
+                int f = llmc_j_eq(k, kn, "text")           ? DT_TEXT
+                        : llmc_j_eq(k, kn, "thinking")     ? DT_THINKING
+                        : llmc_j_eq(k, kn, "partial_json") ? DT_JSON
+                                                           : DT_NONE;
                 if (llmc_j_eq(k, kn, "type")) {
                     if (dtype || !llmc_j_rawstr(&c, &v, &vn) || !(dtype = delta_type(v, vn)))
                         return 0;
@@ -123,10 +125,11 @@ static long status_for_error_type(const char *type)
         const char *type;
         long status;
     } map[] = {
-        {"invalid_request_error", 400}, {"authentication_error", 401}, {"billing_error", 402},
-        {"permission_error", 403},      {"not_found_error", 404},      {"request_too_large", 413},
-        {"rate_limit_error", 429},      {"api_error", 500},            {"timeout_error", 408},
-        {"overloaded_error", 529},
+        {"invalid_request_error", 400}, {"authentication_error", 401},
+        {"billing_error", 402},         {"permission_error", 403},
+        {"not_found_error", 404},       {"request_too_large", 413},
+        {"rate_limit_error", 429},      {"api_error", 500},
+        {"timeout_error", 408},         {"overloaded_error", 529},
     };
     for (size_t i = 0; type && i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i].type, type) == 0)
@@ -184,8 +187,8 @@ static llmc_code block_start(llmc_sdec *d, json_t *root)
     if (find_block(d, wire) >= 0)
         return llmc_sdec_error(d, LLMC_E_PROTOCOL, "Anthropic stream: content block %ld started twice", wire);
     llmc_block_type type = strcmp(btype, "text") == 0       ? LLMC_BLOCK_TEXT
-                         : strcmp(btype, "thinking") == 0   ? LLMC_BLOCK_THINKING
-                         : strcmp(btype, "tool_use") == 0   ? LLMC_BLOCK_TOOL_USE
+                           : strcmp(btype, "thinking") == 0 ? LLMC_BLOCK_THINKING
+                           : strcmp(btype, "tool_use") == 0 ? LLMC_BLOCK_TOOL_USE
                                                             : LLMC_BLOCK_OTHER;
     long bi = llmc_sdec_add_block(d, type, wire);
     if (bi < 0)
@@ -197,8 +200,8 @@ static llmc_code block_start(llmc_sdec *d, json_t *root)
             dup_str(&b->tool_name, json_object_get(cb, "name")) < 0 ||
             (input && !(b->start_input = llmc_json_dump(input, JSON_COMPACT | JSON_ENCODE_ANY))))
             return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
-        llmc_event ev = {.type = LLMC_EVENT_TOOL_USE_START, .index = (size_t)bi, .tool_id = b->tool_id,
-                         .tool_name = b->tool_name};
+        llmc_event ev = {
+            .type = LLMC_EVENT_TOOL_USE_START, .index = (size_t)bi, .tool_id = b->tool_id, .tool_name = b->tool_name};
         return llmc_sdec_emit(d, &ev);
     }
     json_t *sig = json_object_get(cb, "signature");
@@ -221,12 +224,13 @@ static llmc_code block_delta(llmc_sdec *d, json_t *root)
     json_t *delta = json_object_get(root, "delta");
     const char *dtype_s = json_string_value(json_object_get(delta, "type"));
     if (!json_is_integer(jindex) || !dtype_s)
-        return llmc_sdec_error(d, LLMC_E_PROTOCOL, "Anthropic stream: content_block_delta without an index or a delta type");
+        return llmc_sdec_error(d, LLMC_E_PROTOCOL,
+                               "Anthropic stream: content_block_delta without an index or a delta type");
     long wire = (long)json_integer_value(jindex);
     long bi = find_block(d, wire);
     if (bi < 0)
-        return llmc_sdec_error(d, LLMC_E_PROTOCOL, "Anthropic stream: a delta for content block %ld, which never started",
-                               wire);
+        return llmc_sdec_error(d, LLMC_E_PROTOCOL,
+                               "Anthropic stream: a delta for content block %ld, which never started", wire);
     int dt = delta_type(dtype_s, strlen(dtype_s));
     llmc_sblock *b = &d->blocks[bi];
     json_t *sig = json_object_get(delta, "signature");
@@ -265,14 +269,16 @@ static llmc_code handle(llmc_sdec *d, json_t *root, bool error_event, const llmc
         json_t *jindex = json_object_get(root, "index");
         long bi = json_is_integer(jindex) ? find_block(d, (long)json_integer_value(jindex)) : -1;
         if (bi < 0)
-            return llmc_sdec_error(d, LLMC_E_PROTOCOL, "Anthropic stream: content_block_stop for a block that never started");
+            return llmc_sdec_error(d, LLMC_E_PROTOCOL,
+                                   "Anthropic stream: content_block_stop for a block that never started");
         return finish_block(d, (size_t)bi);
     }
     if (strcmp(type, "message_start") == 0) {
         json_t *msg = json_object_get(root, "message");
         if (d->started || !json_is_object(msg))
-            return llmc_sdec_error(d, LLMC_E_PROTOCOL, d->started ? "Anthropic stream: a second message_start"
-                                                                  : "Anthropic stream: message_start without a message");
+            return llmc_sdec_error(d, LLMC_E_PROTOCOL,
+                                   d->started ? "Anthropic stream: a second message_start"
+                                              : "Anthropic stream: message_start without a message");
         d->started = true;
         if ((json_is_string(json_object_get(msg, "id")) && dup_str(&d->id, json_object_get(msg, "id")) < 0) ||
             (json_is_string(json_object_get(msg, "model")) && dup_str(&d->model, json_object_get(msg, "model")) < 0))

@@ -162,7 +162,8 @@ static llmc_code tool_calls(llmc_sdec *d, json_t *calls)
 {
     size_t i;
     json_t *tc;
-    json_array_foreach(calls, i, tc) {
+    json_array_foreach(calls, i, tc)
+    {
         if (!json_is_object(tc))
             return llmc_sdec_error(d, LLMC_E_PROTOCOL, "chat completion chunk: a tool call that is not an object");
         json_t *jindex = json_object_get(tc, "index");
@@ -179,7 +180,9 @@ static llmc_code tool_calls(llmc_sdec *d, json_t *calls)
             if (dup_str(&b->tool_id, json_object_get(tc, "id")) < 0 ||
                 dup_str(&b->tool_name, json_object_get(fn, "name")) < 0)
                 return oom(d);
-            llmc_event ev = {.type = LLMC_EVENT_TOOL_USE_START, .index = (size_t)bi, .tool_id = b->tool_id,
+            llmc_event ev = {.type = LLMC_EVENT_TOOL_USE_START,
+                             .index = (size_t)bi,
+                             .tool_id = b->tool_id,
                              .tool_name = b->tool_name};
             llmc_code rc = llmc_sdec_emit(d, &ev);
             if (rc != LLMC_OK)
@@ -264,7 +267,8 @@ static llmc_code chunk(llmc_sdec *d, json_t *root, bool error_event, const llmc_
         return llmc_sdec_error(d, LLMC_E_PROTOCOL, "chat completion chunk: choices is not an array");
     size_t i;
     json_t *ch;
-    json_array_foreach(choices, i, ch) {
+    json_array_foreach(choices, i, ch)
+    {
         if (!json_is_object(ch))
             return llmc_sdec_error(d, LLMC_E_PROTOCOL, "chat completion chunk: a choice that is not an object");
         json_t *jindex = json_object_get(ch, "index");
@@ -280,7 +284,8 @@ static llmc_code chunk(llmc_sdec *d, json_t *root, bool error_event, const llmc_
         d->finished = true;
         d->usage.input_tokens = member_long(usage, "prompt_tokens");
         d->usage.output_tokens = member_long(usage, "completion_tokens");
-        d->usage.cache_read_input_tokens = member_long(json_object_get(usage, "prompt_tokens_details"), "cached_tokens");
+        d->usage.cache_read_input_tokens =
+            member_long(json_object_get(usage, "prompt_tokens_details"), "cached_tokens");
         return llmc_sdec_emit_simple(d, LLMC_EVENT_USAGE);
     }
     return LLMC_OK;

@@ -45,24 +45,24 @@ LLMC_API const char *llmc_version(void);
  */
 typedef enum llmc_code {
     LLMC_OK = 0,
-    LLMC_E_INVALID_ARG = 1,   /* the caller passed something unusable (NULL, bad value) */
-    LLMC_E_NOMEM = 2,         /* an allocation failed */
-    LLMC_E_CONFIG = 3,        /* unknown provider, malformed model string, bad base URL */
-    LLMC_E_KEY = 4,           /* no usable key: found wrong before any request was sent */
-    LLMC_E_AUTH = 5,          /* the provider rejected the key (HTTP 401) */
-    LLMC_E_PERMISSION = 6,    /* the key is valid but not allowed (HTTP 403) */
-    LLMC_E_BAD_REQUEST = 7,   /* the provider refused the request (400, 409, 413, 422, other 4xx) */
-    LLMC_E_NOT_FOUND = 8,     /* model or resource not found (404) */
-    LLMC_E_RATE_LIMIT = 9,    /* 429: too many requests or tokens */
-    LLMC_E_SERVER = 10,       /* 5xx from the provider */
-    LLMC_E_OVERLOADED = 11,   /* 529 / overloaded_error: the provider is shedding load */
-    LLMC_E_TRANSPORT = 12,    /* connection, DNS, TLS or other network failure */
-    LLMC_E_TIMEOUT = 13,      /* a connect, request or idle timeout expired */
-    LLMC_E_PROTOCOL = 14,     /* a response that does not follow the provider's wire format */
-    LLMC_E_INSECURE = 15,     /* refused: a key would travel unprotected, or a redirect */
-    LLMC_E_ABORTED = 16,      /* the caller cancelled */
-    LLMC_E_LIMIT = 17,        /* a size limit was hit: response body, line length, JSON depth */
-    LLMC_E_IO = 18            /* a local file or process failed */
+    LLMC_E_INVALID_ARG = 1, /* the caller passed something unusable (NULL, bad value) */
+    LLMC_E_NOMEM = 2,       /* an allocation failed */
+    LLMC_E_CONFIG = 3,      /* unknown provider, malformed model string, bad base URL */
+    LLMC_E_KEY = 4,         /* no usable key: found wrong before any request was sent */
+    LLMC_E_AUTH = 5,        /* the provider rejected the key (HTTP 401) */
+    LLMC_E_PERMISSION = 6,  /* the key is valid but not allowed (HTTP 403) */
+    LLMC_E_BAD_REQUEST = 7, /* the provider refused the request (400, 409, 413, 422, other 4xx) */
+    LLMC_E_NOT_FOUND = 8,   /* model or resource not found (404) */
+    LLMC_E_RATE_LIMIT = 9,  /* 429: too many requests or tokens */
+    LLMC_E_SERVER = 10,     /* 5xx from the provider */
+    LLMC_E_OVERLOADED = 11, /* 529 / overloaded_error: the provider is shedding load */
+    LLMC_E_TRANSPORT = 12,  /* connection, DNS, TLS or other network failure */
+    LLMC_E_TIMEOUT = 13,    /* a connect, request or idle timeout expired */
+    LLMC_E_PROTOCOL = 14,   /* a response that does not follow the provider's wire format */
+    LLMC_E_INSECURE = 15,   /* refused: a key would travel unprotected, or a redirect */
+    LLMC_E_ABORTED = 16,    /* the caller cancelled */
+    LLMC_E_LIMIT = 17,      /* a size limit was hit: response body, line length, JSON depth */
+    LLMC_E_IO = 18          /* a local file or process failed */
 } llmc_code;
 
 /* A short, static English description of a code. */
@@ -94,26 +94,26 @@ LLMC_API const char *llmc_cause_id(llmc_cause cause);
 
 typedef enum llmc_severity {
     LLMC_SEVERITY_INFO = 0,
-    LLMC_SEVERITY_WARNING = 1,  /* repaired or suspicious; the request still went ahead */
-    LLMC_SEVERITY_ERROR = 2     /* nothing was sent, or the provider said no */
+    LLMC_SEVERITY_WARNING = 1, /* repaired or suspicious; the request still went ahead */
+    LLMC_SEVERITY_ERROR = 2    /* nothing was sent, or the provider said no */
 } llmc_severity;
 
 /* One page of the catalogue: what `llmc explain ID` prints. All strings are static. */
 typedef struct llmc_cause_info {
     llmc_cause cause;
-    const char *id;            /* "key.missing" */
-    const char *title;         /* one line */
+    const char *id;    /* "key.missing" */
+    const char *title; /* one line */
     llmc_severity severity;
-    int http_status;           /* the HTTP status that reveals it, 0 when it is found before sending */
-    const char *why;           /* why it happens */
-    const char *detection;     /* how llmc detects it */
-    const char *fix;           /* what to do now */
-    const char *workaround;    /* how to keep going meanwhile */
-    const char *prevention;    /* how to stop it happening again */
-    const char *broken_shell;  /* a short "broken" example in shell */
-    const char *fixed_shell;   /* the same, fixed */
-    const char *broken_c;      /* a short "broken" example in C */
-    const char *fixed_c;       /* the same, fixed */
+    int http_status;          /* the HTTP status that reveals it, 0 when it is found before sending */
+    const char *why;          /* why it happens */
+    const char *detection;    /* how llmc detects it */
+    const char *fix;          /* what to do now */
+    const char *workaround;   /* how to keep going meanwhile */
+    const char *prevention;   /* how to stop it happening again */
+    const char *broken_shell; /* a short "broken" example in shell */
+    const char *fixed_shell;  /* the same, fixed */
+    const char *broken_c;     /* a short "broken" example in C */
+    const char *fixed_c;      /* the same, fixed */
     const void *reserved[8];
 } llmc_cause_info;
 
@@ -126,12 +126,12 @@ LLMC_API const llmc_cause_info *llmc_cause_info_at(size_t index);
 
 /* Where the key that was used (or looked for) came from. */
 typedef enum llmc_key_source {
-    LLMC_SOURCE_NONE = 0,      /* no key was found */
-    LLMC_SOURCE_EXPLICIT = 1,  /* llmc_client_set_key() or a per-request override */
-    LLMC_SOURCE_ENV = 2,       /* an environment variable */
-    LLMC_SOURCE_FILE = 3,      /* a file named by <VAR>_FILE */
-    LLMC_SOURCE_COMMAND = 4,   /* a key command */
-    LLMC_SOURCE_STORE = 5      /* the key store */
+    LLMC_SOURCE_NONE = 0,     /* no key was found */
+    LLMC_SOURCE_EXPLICIT = 1, /* llmc_client_set_key() or a per-request override */
+    LLMC_SOURCE_ENV = 2,      /* an environment variable */
+    LLMC_SOURCE_FILE = 3,     /* a file named by <VAR>_FILE */
+    LLMC_SOURCE_COMMAND = 4,  /* a key command */
+    LLMC_SOURCE_STORE = 5     /* the key store */
 } llmc_key_source;
 
 /* "explicit", "env", "file", "command", "store" or "none" (static string). */
@@ -141,11 +141,11 @@ typedef struct llmc_diagnosis {
     llmc_cause cause;
     llmc_severity severity;
     llmc_key_source source;
-    char source_name[256];     /* e.g. "ANTHROPIC_API_KEY", a file path, a command's program */
-    char fingerprint[32];      /* e.g. "sk-ant-…H1RE" : a few leading characters and the last 4 */
-    char provider[32];         /* the provider the key was for */
-    char detail[512];          /* what exactly was found, e.g. "ends with a newline" */
-    const char *fix;           /* static text from the catalogue: how to fix it; NULL if none */
+    char source_name[256]; /* e.g. "ANTHROPIC_API_KEY", a file path, a command's program */
+    char fingerprint[32];  /* e.g. "sk-ant-…H1RE" : a few leading characters and the last 4 */
+    char provider[32];     /* the provider the key was for */
+    char detail[512];      /* what exactly was found, e.g. "ends with a newline" */
+    const char *fix;       /* static text from the catalogue: how to fix it; NULL if none */
     unsigned char reserved[64];
 } llmc_diagnosis;
 
@@ -154,16 +154,16 @@ typedef struct llmc_diagnosis {
  */
 typedef struct llmc_error {
     llmc_code code;
-    int http_status;           /* 0 when no HTTP response arrived */
-    int transport_code;        /* the libcurl CURLcode, 0 when none */
-    int attempts;              /* how many HTTP attempts were made (retries + 1) */
-    double retry_after;        /* seconds the provider asked to wait; -1 when it said nothing */
-    char provider[32];         /* "anthropic", "cerebras", … */
-    char provider_type[64];    /* the error type as sent, e.g. "authentication_error" */
-    char provider_code[64];    /* the error code as sent, e.g. "wrong_api_key" */
-    char request_id[128];      /* the provider's request id, when it sent one */
-    char message[1024];        /* one human-readable line (the provider's own words when it gave some) */
-    llmc_diagnosis diagnosis;  /* set for key and authentication errors (cause != NONE) */
+    int http_status;          /* 0 when no HTTP response arrived */
+    int transport_code;       /* the libcurl CURLcode, 0 when none */
+    int attempts;             /* how many HTTP attempts were made (retries + 1) */
+    double retry_after;       /* seconds the provider asked to wait; -1 when it said nothing */
+    char provider[32];        /* "anthropic", "cerebras", … */
+    char provider_type[64];   /* the error type as sent, e.g. "authentication_error" */
+    char provider_code[64];   /* the error code as sent, e.g. "wrong_api_key" */
+    char request_id[128];     /* the provider's request id, when it sent one */
+    char message[1024];       /* one human-readable line (the provider's own words when it gave some) */
+    llmc_diagnosis diagnosis; /* set for key and authentication errors (cause != NONE) */
     unsigned char reserved[256];
 } llmc_error;
 
@@ -203,26 +203,23 @@ LLMC_API llmc_client *llmc_client_new(void);
 LLMC_API void llmc_client_free(llmc_client *client);
 
 /* The provider used for model strings without a provider prefix. */
-LLMC_API llmc_code llmc_client_set_default_provider(llmc_client *client, const char *provider,
-                                                    llmc_error *err);
+LLMC_API llmc_code llmc_client_set_default_provider(llmc_client *client, const char *provider, llmc_error *err);
 
 /* Use this key for `provider`, ahead of every other source. The bytes are copied into wiped
  * storage; the caller may wipe its own copy at once. NULL removes an explicit key. */
-LLMC_API llmc_code llmc_client_set_key(llmc_client *client, const char *provider, const char *key,
-                                       llmc_error *err);
+LLMC_API llmc_code llmc_client_set_key(llmc_client *client, const char *provider, const char *key, llmc_error *err);
 
 /* Override the base URL of `provider` (same meaning as the SDK variable above). NULL restores
  * the default. A plain http:// URL is accepted only for loopback hosts unless
  * llmc_client_allow_insecure_http() was called. */
-LLMC_API llmc_code llmc_client_set_base_url(llmc_client *client, const char *provider,
-                                            const char *base_url, llmc_error *err);
+LLMC_API llmc_code llmc_client_set_base_url(llmc_client *client, const char *provider, const char *base_url,
+                                            llmc_error *err);
 
 /* Add (or redefine) an OpenAI-compatible endpoint called `name`: requests to "name/model" go to
  * base_url + "/chat/completions" with `Authorization: Bearer` and the key from the variable
  * `key_env` (e.g. "GROQ_API_KEY"). */
-LLMC_API llmc_code llmc_client_add_endpoint(llmc_client *client, const char *name,
-                                            const char *base_url, const char *key_env,
-                                            llmc_error *err);
+LLMC_API llmc_code llmc_client_add_endpoint(llmc_client *client, const char *name, const char *base_url,
+                                            const char *key_env, llmc_error *err);
 
 /* Timeouts in milliseconds; 0 keeps the default (connect 5 s; whole request 600 s for
  * Anthropic, 60 s for the others). */
@@ -253,17 +250,15 @@ LLMC_API void llmc_client_set_stream_idle_timeout(llmc_client *client, long idle
 typedef enum llmc_log_level { LLMC_LOG_DEBUG = 0, LLMC_LOG_INFO = 1, LLMC_LOG_WARN = 2 } llmc_log_level;
 typedef void (*llmc_log_fn)(void *userdata, llmc_log_level level, const char *line);
 /* Set (or with NULL, remove) the log callback; `min_level` filters lower levels out. */
-LLMC_API void llmc_client_set_log(llmc_client *client, llmc_log_fn fn, void *userdata,
-                                  llmc_log_level min_level);
+LLMC_API void llmc_client_set_log(llmc_client *client, llmc_log_fn fn, void *userdata, llmc_log_level min_level);
 
 /* A key command for `provider`: a program (argv[0], looked up in PATH; no shell) whose first
  * line of stdout is the key. It runs when no explicit key or variable supplies one, at most
  * `timeout_ms` (0: 10 s), and its answer is reused for `ttl_ms` (0: 1 hour) — except after a
  * 401, when it is run again at once. Its stderr is never shown raw (it may hold a secret): only
  * its size and first word are summarized. argv is copied; NULL removes the command. */
-LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *provider,
-                                               const char *const *argv, long timeout_ms, long ttl_ms,
-                                               llmc_error *err);
+LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *provider, const char *const *argv,
+                                               long timeout_ms, long ttl_ms, llmc_error *err);
 
 /* Read a configuration file (NULL: $XDG_CONFIG_HOME/llmc/config, else ~/.config/llmc/config;
  * a missing default file is not an error). The format, one `name = value` a line, `#` comments:
@@ -306,17 +301,17 @@ LLMC_API const char *llmc_client_provider_at(const llmc_client *client, size_t i
  * Models.
  */
 typedef struct llmc_model_info {
-    char id[160];              /* what goes after "provider/" in a model string */
-    char display_name[160];    /* Anthropic's display name; "" elsewhere */
-    char owned_by[64];         /* OpenAI-compatible `owned_by`; "" for Anthropic */
-    char created[40];          /* RFC 3339 (Anthropic) or Unix seconds (others), as sent */
+    char id[160];           /* what goes after "provider/" in a model string */
+    char display_name[160]; /* Anthropic's display name; "" elsewhere */
+    char owned_by[64];      /* OpenAI-compatible `owned_by`; "" for Anthropic */
+    char created[40];       /* RFC 3339 (Anthropic) or Unix seconds (others), as sent */
     unsigned char reserved[32];
 } llmc_model_info;
 
 /* The models `provider` offers (all pages). On success *out is an array of *count entries owned
  * by the caller (release with llmc_free); on failure *out is NULL and err says why. */
-LLMC_API llmc_code llmc_models_list(llmc_client *client, const char *provider, llmc_model_info **out,
-                                    size_t *count, llmc_error *err);
+LLMC_API llmc_code llmc_models_list(llmc_client *client, const char *provider, llmc_model_info **out, size_t *count,
+                                    llmc_error *err);
 
 /* ---------------------------------------------------------------------------------------------
  * Keys: inspection, validation and the key store.
@@ -325,12 +320,12 @@ LLMC_API llmc_code llmc_models_list(llmc_client *client, const char *provider, l
 /* One source in a provider's credential chain, as llmc_client_inspect_key sees it. */
 typedef struct llmc_key_candidate {
     llmc_key_source source;
-    char source_name[256];     /* variable name, file path, command, or the stored key's label */
-    int present;               /* the source is set / configured / holds a key */
-    int chosen;                /* the first usable source: the one a request would send */
-    int shadowed;              /* present but not chosen because an earlier source won */
-    char fingerprint[32];      /* of the key it holds, when present */
-    llmc_diagnosis check;      /* the static check's worst finding (cause NONE when clean) */
+    char source_name[256]; /* variable name, file path, command, or the stored key's label */
+    int present;           /* the source is set / configured / holds a key */
+    int chosen;            /* the first usable source: the one a request would send */
+    int shadowed;          /* present but not chosen because an earlier source won */
+    char fingerprint[32];  /* of the key it holds, when present */
+    llmc_diagnosis check;  /* the static check's worst finding (cause NONE when clean) */
     unsigned char reserved[32];
 } llmc_key_candidate;
 
@@ -341,18 +336,17 @@ typedef struct llmc_key_candidate {
  * would get now (code LLMC_OK when a usable key was found). Runs the key command, if any. */
 typedef struct llmc_key_report {
     char provider[32];
-    char key_env[64];          /* the variable this provider reads */
+    char key_env[64]; /* the variable this provider reads */
     size_t n_candidates;
     llmc_key_candidate candidates[LLMC_MAX_CANDIDATES];
     size_t n_near_miss;
-    char near_miss[4][64];     /* names of set variables that look like key_env */
-    char base_url[256];        /* where requests would go */
-    llmc_error result;         /* what resolving the key gives right now */
+    char near_miss[4][64]; /* names of set variables that look like key_env */
+    char base_url[256];    /* where requests would go */
+    llmc_error result;     /* what resolving the key gives right now */
     unsigned char reserved[128];
 } llmc_key_report;
 
-LLMC_API llmc_code llmc_client_inspect_key(llmc_client *client, const char *provider,
-                                           llmc_key_report *report);
+LLMC_API llmc_code llmc_client_inspect_key(llmc_client *client, const char *provider, llmc_key_report *report);
 
 /* A cheap authenticated request (GET the provider's models list) to check the key at start-up.
  * LLMC_OK when the provider accepts the key; otherwise the reason, with the same diagnosis a
@@ -368,9 +362,9 @@ typedef struct llmc_stored_key {
     char provider[32];
     char label[64];
     char fingerprint[32];
-    long long added;           /* Unix seconds */
-    long long last_verified;   /* 0: never */
-    long long last_rejected;   /* 0: never; a rejected key is skipped until it is set again */
+    long long added;         /* Unix seconds */
+    long long last_verified; /* 0: never */
+    long long last_rejected; /* 0: never; a rejected key is skipped until it is set again */
     unsigned char reserved[32];
 } llmc_stored_key;
 
@@ -438,7 +432,7 @@ LLMC_API llmc_code llmc_request_set_header(llmc_request *req, const char *name, 
  * is borrowed by the request: it must outlive every call made with it. */
 typedef struct llmc_cancel llmc_cancel;
 LLMC_API llmc_cancel *llmc_cancel_new(void);
-LLMC_API void llmc_cancel_trigger(llmc_cancel *cancel);   /* thread-safe and async-signal-safe */
+LLMC_API void llmc_cancel_trigger(llmc_cancel *cancel); /* thread-safe and async-signal-safe */
 LLMC_API int llmc_cancel_triggered(const llmc_cancel *cancel);
 LLMC_API void llmc_cancel_reset(llmc_cancel *cancel);
 LLMC_API void llmc_cancel_free(llmc_cancel *cancel);
@@ -457,10 +451,10 @@ LLMC_API llmc_code llmc_request_add_tool(llmc_request *req, const char *name, co
                                          const char *parameters_schema);
 
 typedef enum llmc_tool_choice {
-    LLMC_TOOL_CHOICE_AUTO = 0,  /* the model decides (the default) */
-    LLMC_TOOL_CHOICE_ANY = 1,   /* it must call some tool (OpenAI "required") */
-    LLMC_TOOL_CHOICE_NONE = 2,  /* it must not call tools */
-    LLMC_TOOL_CHOICE_TOOL = 3   /* it must call the tool named `name` */
+    LLMC_TOOL_CHOICE_AUTO = 0, /* the model decides (the default) */
+    LLMC_TOOL_CHOICE_ANY = 1,  /* it must call some tool (OpenAI "required") */
+    LLMC_TOOL_CHOICE_NONE = 2, /* it must not call tools */
+    LLMC_TOOL_CHOICE_TOOL = 3  /* it must call the tool named `name` */
 } llmc_tool_choice;
 LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name);
 
@@ -498,12 +492,12 @@ typedef struct llmc_response llmc_response;
 
 typedef enum llmc_stop_reason {
     LLMC_STOP_UNKNOWN = 0,
-    LLMC_STOP_END_TURN = 1,       /* Anthropic end_turn; OpenAI stop */
-    LLMC_STOP_MAX_TOKENS = 2,     /* Anthropic max_tokens; OpenAI length */
-    LLMC_STOP_STOP_SEQUENCE = 3,  /* Anthropic stop_sequence (OpenAI reports "stop") */
-    LLMC_STOP_TOOL_USE = 4,       /* Anthropic tool_use; OpenAI tool_calls */
-    LLMC_STOP_REFUSAL = 5,        /* Anthropic refusal; OpenAI content_filter */
-    LLMC_STOP_PAUSE = 6           /* Anthropic pause_turn */
+    LLMC_STOP_END_TURN = 1,      /* Anthropic end_turn; OpenAI stop */
+    LLMC_STOP_MAX_TOKENS = 2,    /* Anthropic max_tokens; OpenAI length */
+    LLMC_STOP_STOP_SEQUENCE = 3, /* Anthropic stop_sequence (OpenAI reports "stop") */
+    LLMC_STOP_TOOL_USE = 4,      /* Anthropic tool_use; OpenAI tool_calls */
+    LLMC_STOP_REFUSAL = 5,       /* Anthropic refusal; OpenAI content_filter */
+    LLMC_STOP_PAUSE = 6          /* Anthropic pause_turn */
 } llmc_stop_reason;
 
 typedef enum llmc_block_type {
@@ -516,7 +510,7 @@ typedef enum llmc_block_type {
 typedef struct llmc_usage {
     long input_tokens;
     long output_tokens;
-    long cache_read_input_tokens;      /* 0 when the provider does not report it */
+    long cache_read_input_tokens; /* 0 when the provider does not report it */
     long cache_creation_input_tokens;
 } llmc_usage;
 
@@ -550,13 +544,13 @@ LLMC_API const char *llmc_response_raw_json(const llmc_response *resp);
 
 /* Send `req` and wait for the whole reply. On success *out is a new response owned by the
  * caller; on failure *out is NULL and `err` says why. */
-LLMC_API llmc_code llmc_messages_create(llmc_client *client, const llmc_request *req,
-                                        llmc_response **out, llmc_error *err);
+LLMC_API llmc_code llmc_messages_create(llmc_client *client, const llmc_request *req, llmc_response **out,
+                                        llmc_error *err);
 
 /* The one-liner: send `prompt` as one user turn to `model` and return the reply's text in
  * *text_out (owned by the caller; release with llmc_free). */
-LLMC_API llmc_code llmc_generate(llmc_client *client, const char *model, const char *prompt,
-                                 char **text_out, llmc_error *err);
+LLMC_API llmc_code llmc_generate(llmc_client *client, const char *model, const char *prompt, char **text_out,
+                                 llmc_error *err);
 
 /* ---------------------------------------------------------------------------------------------
  * Streaming: the reply as it is generated, normalized across providers into events.
@@ -599,14 +593,14 @@ typedef struct llmc_event {
      * OpenAI-compatible providers, blocks are numbered as they first appear: reasoning, text,
      * then tool calls, the order the non-streamed reply lists them in). */
     size_t index;
-    const char *text;                /* TEXT, THINKING, TOOL_INPUT_DELTA: the new piece */
+    const char *text; /* TEXT, THINKING, TOOL_INPUT_DELTA: the new piece */
     size_t text_len;
-    const char *tool_id;             /* TOOL_USE_START */
-    const char *tool_name;           /* TOOL_USE_START */
-    llmc_usage usage;                /* USAGE, STOP, DONE: the counts known so far */
-    llmc_stop_reason stop_reason;    /* STOP, DONE */
-    const char *stop_reason_raw;     /* STOP, DONE: as the provider sent it */
-    const llmc_error *error;         /* ERROR: the failure (also returned by the call); else NULL */
+    const char *tool_id;          /* TOOL_USE_START */
+    const char *tool_name;        /* TOOL_USE_START */
+    llmc_usage usage;             /* USAGE, STOP, DONE: the counts known so far */
+    llmc_stop_reason stop_reason; /* STOP, DONE */
+    const char *stop_reason_raw;  /* STOP, DONE: as the provider sent it */
+    const llmc_error *error;      /* ERROR: the failure (also returned by the call); else NULL */
     const void *reserved[6];
 } llmc_event;
 
@@ -621,8 +615,8 @@ typedef int (*llmc_event_fn)(void *userdata, const llmc_event *event);
  * llmc_messages_create would have returned (text, thinking and tool-use blocks, usage, stop
  * reason, ids, model; llmc_response_raw_json is NULL for streams). On failure *final_out is NULL
  * and the code says why (the ERROR event carried the same). `fn` runs on the calling thread. */
-LLMC_API llmc_code llmc_messages_stream(llmc_client *client, const llmc_request *req, llmc_event_fn fn,
-                                        void *userdata, llmc_response **final_out, llmc_error *err);
+LLMC_API llmc_code llmc_messages_stream(llmc_client *client, const llmc_request *req, llmc_event_fn fn, void *userdata,
+                                        llmc_response **final_out, llmc_error *err);
 
 /* A stream read in a loop. */
 typedef struct llmc_stream llmc_stream;
@@ -632,8 +626,7 @@ typedef struct llmc_stream llmc_stream;
  * llmc_stream_free. `req` may be freed at once; `client` must outlive the stream and must not
  * be used by another thread meanwhile (other calls on it from this thread are fine). On failure
  * *out is NULL and err says why, exactly as llmc_messages_create would. */
-LLMC_API llmc_code llmc_stream_open(llmc_client *client, const llmc_request *req, llmc_stream **out,
-                                    llmc_error *err);
+LLMC_API llmc_code llmc_stream_open(llmc_client *client, const llmc_request *req, llmc_stream **out, llmc_error *err);
 
 /* The next event, waiting for the network as needed. Returns LLMC_OK with *event set for every
  * event up to and including LLMC_EVENT_DONE. When the stream fails, returns the failure's code
@@ -696,13 +689,13 @@ typedef struct llmc_batch llmc_batch;
 
 /* Counts of a run so far; passed to the progress callback and returned by llmc_batch_stats. */
 typedef struct llmc_batch_progress {
-    size_t total;              /* requests in the input */
-    size_t skipped;            /* already in the output from an earlier run */
-    size_t succeeded;          /* written this run (fsynced) */
-    size_t errored;            /* written this run (fsynced) */
-    size_t in_flight;          /* local: requests on the wire now */
-    size_t retries;            /* local: attempts beyond the first */
-    long long input_tokens;    /* from the providers' usage of the results written this run */
+    size_t total;           /* requests in the input */
+    size_t skipped;         /* already in the output from an earlier run */
+    size_t succeeded;       /* written this run (fsynced) */
+    size_t errored;         /* written this run (fsynced) */
+    size_t in_flight;       /* local: requests on the wire now */
+    size_t retries;         /* local: attempts beyond the first */
+    long long input_tokens; /* from the providers' usage of the results written this run */
     long long output_tokens;
     double elapsed_s;          /* since the run started */
     double rate;               /* results written per second since the run started */
@@ -729,10 +722,9 @@ LLMC_API llmc_code llmc_batch_set_concurrency(llmc_batch *batch, int n, llmc_err
 /* Requests and tokens per minute over the whole run; 0 means no limit (the default). Tokens
  * are estimated before sending (input bytes / 4 + max_tokens) and corrected from the usage the
  * provider reports. */
-LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests_per_minute,
-                                              double tokens_per_minute, llmc_error *err);
-LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata,
-                                      double interval_s);
+LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests_per_minute, double tokens_per_minute,
+                                              llmc_error *err);
+LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata, double interval_s);
 /* Add a non-secret header ("Name: value") to every request of the batch (e.g. a gateway's
  * routing header). Headers that carry credentials (authorization, x-api-key, api-key, cookie)
  * are refused with LLMC_E_INVALID_ARG: keys come from the credential chain only. */

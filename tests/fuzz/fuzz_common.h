@@ -12,18 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FUZZ_CHECK(cond)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond))                                                                                         \
-            __builtin_trap();                                                                                \
+#define FUZZ_CHECK(cond)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond))                                                                                                   \
+            __builtin_trap();                                                                                          \
     } while (0)
 
 #define FUZZ_MAX_BLOCKS 16
 
 typedef struct fuzz_rec {
-    llmc_buf log;           /* every event, binary-safe */
-    llmc_buf text;          /* TEXT pieces joined */
-    llmc_buf thinking;      /* THINKING pieces joined */
+    llmc_buf log;                        /* every event, binary-safe */
+    llmc_buf text;                       /* TEXT pieces joined */
+    llmc_buf thinking;                   /* THINKING pieces joined */
     llmc_buf per_block[FUZZ_MAX_BLOCKS]; /* TEXT and THINKING pieces by block index */
     int terminals;
     llmc_event_type last;
@@ -147,7 +147,8 @@ static void fuzz_decode(llmc_dialect_kind dialect, const uint8_t *data, size_t s
         if (dialect == LLMC_DIALECT_ANTHROPIC) {
             for (size_t i = 0; i < resp->n_blocks && i < FUZZ_MAX_BLOCKS; i++) {
                 const llmc_block *bl = &resp->blocks[i];
-                if ((bl->type == LLMC_BLOCK_TEXT || bl->type == LLMC_BLOCK_THINKING) && !fuzz_has_nul(&rec->per_block[i]))
+                if ((bl->type == LLMC_BLOCK_TEXT || bl->type == LLMC_BLOCK_THINKING) &&
+                    !fuzz_has_nul(&rec->per_block[i]))
                     FUZZ_CHECK(fuzz_equal(&rec->per_block[i], bl->text ? bl->text : ""));
             }
         } else {

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DECODE_CHECK(cond)                                                                                   \
-    do {                                                                                                     \
-        if (!(cond))                                                                                         \
-            __builtin_trap();                                                                                \
+#define DECODE_CHECK(cond)                                                                                             \
+    do {                                                                                                               \
+        if (!(cond))                                                                                                   \
+            __builtin_trap();                                                                                          \
     } while (0)
 
 typedef llmc_code (*decode_fn)(const char *body, size_t len, llmc_response *out, llmc_error *err);

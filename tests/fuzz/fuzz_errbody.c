@@ -15,18 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond)                                                                                          \
-    do {                                                                                                     \
-        if (!(cond))                                                                                         \
-            __builtin_trap();                                                                                \
+#define CHECK(cond)                                                                                                    \
+    do {                                                                                                               \
+        if (!(cond))                                                                                                   \
+            __builtin_trap();                                                                                          \
     } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const types[] = {"application/json", "text/html", "text/plain", "", NULL,
-                                        "application/json; charset=utf-8"};
+    static const char *const types[] = {
+        "application/json", "text/html", "text/plain", "", NULL, "application/json; charset=utf-8"};
     if (size < 3)
         return 0;
     long status = 100 + ((data[0] << 8) | data[1]) % 500;

@@ -14,17 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond)                                                                                          \
-    do {                                                                                                     \
-        if (!(cond))                                                                                         \
-            __builtin_trap();                                                                                \
+#define CHECK(cond)                                                                                                    \
+    do {                                                                                                               \
+        if (!(cond))                                                                                                   \
+            __builtin_trap();                                                                                          \
     } while (0)
 
 /* The prefixes the shape rules and the wrong-provider check name (as tests/unit/test_keycheck.c),
  * longest first. */
 static const char *const public_prefixes[] = {
-    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-svcacct-", "sk-ant-", "sk-proj-",
-    "csk-", "gsk_", "sk-", "fw_",
+    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-svcacct-", "sk-ant-", "sk-proj-", "csk-", "gsk_", "sk-",
+    "fw_",
 };
 
 /* Another key of the same shape: letters and digits rotated, everything else kept. */

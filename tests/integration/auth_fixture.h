@@ -45,11 +45,11 @@ static inline const char *envf(const char *fmt, ...)
 }
 
 typedef struct temp_home {
-    char root[256];        /* HOME */
-    char xdg[300];         /* XDG_CONFIG_HOME = HOME/.config */
-    char xdg_env[320];     /* "XDG_CONFIG_HOME=…" for run_cli */
-    char store[340];       /* XDG_CONFIG_HOME/llmc/keys */
-    char config[340];      /* XDG_CONFIG_HOME/llmc/config */
+    char root[256];    /* HOME */
+    char xdg[300];     /* XDG_CONFIG_HOME = HOME/.config */
+    char xdg_env[320]; /* "XDG_CONFIG_HOME=…" for run_cli */
+    char store[340];   /* XDG_CONFIG_HOME/llmc/keys */
+    char config[340];  /* XDG_CONFIG_HOME/llmc/config */
     char *saved_home;
 } temp_home;
 

@@ -208,11 +208,22 @@ const char *test_key(const char *provider_upper, const char *state_upper)
     return found;
 }
 
-static const char *const provider_vars[] = {
-    "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY_FILE",
-    "CEREBRAS_API_KEY", "CEREBRAS_BASE_URL", "CEREBRAS_API_KEY_FILE", "FIREWORKS_API_KEY",
-    "FIREWORKS_BASE_URL", "FIREWORKS_API_KEY_FILE", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-    "OPENAI_API_KEY_FILE", "LLMC_MODEL", "LLMC_LOG", NULL};
+static const char *const provider_vars[] = {"ANTHROPIC_API_KEY",
+                                            "ANTHROPIC_AUTH_TOKEN",
+                                            "ANTHROPIC_BASE_URL",
+                                            "ANTHROPIC_API_KEY_FILE",
+                                            "CEREBRAS_API_KEY",
+                                            "CEREBRAS_BASE_URL",
+                                            "CEREBRAS_API_KEY_FILE",
+                                            "FIREWORKS_API_KEY",
+                                            "FIREWORKS_BASE_URL",
+                                            "FIREWORKS_API_KEY_FILE",
+                                            "OPENAI_API_KEY",
+                                            "OPENAI_BASE_URL",
+                                            "OPENAI_API_KEY_FILE",
+                                            "LLMC_MODEL",
+                                            "LLMC_LOG",
+                                            NULL};
 
 void set_provider_env(const char *const *env)
 {
@@ -299,8 +310,8 @@ cli_result run_cli(const char *const *args, const char *const *env, const char *
     drain(out_pipe[0], err_pipe[0], &out, &err);
     int status = 0;
     waitpid(pid, &status, 0);
-    cli_result r = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
-                    out.data ? out.data : strdup(""), err.data ? err.data : strdup("")};
+    cli_result r = {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out.data ? out.data : strdup(""),
+                    err.data ? err.data : strdup("")};
     return r;
 }
 

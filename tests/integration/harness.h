@@ -13,7 +13,7 @@
 typedef struct emulator {
     pid_t pid;
     int port;
-    char base[64];          /* "http://127.0.0.1:PORT" */
+    char base[64]; /* "http://127.0.0.1:PORT" */
 } emulator;
 
 /* Start the emulator (extra arguments NULL-terminated, may be NULL). Aborts the test on failure. */

@@ -18,15 +18,15 @@
 static emulator emu;
 static temp_home home;
 
-#define assert_has(hay, needle)                                                                              \
-    do {                                                                                                     \
-        if (!strstr((hay), (needle)))                                                                        \
-            fail_msg("expected to find \"%s\" in:\n%s", (needle), (hay));                                    \
+#define assert_has(hay, needle)                                                                                        \
+    do {                                                                                                               \
+        if (!strstr((hay), (needle)))                                                                                  \
+            fail_msg("expected to find \"%s\" in:\n%s", (needle), (hay));                                              \
     } while (0)
-#define assert_lacks(hay, needle)                                                                            \
-    do {                                                                                                     \
-        if (strstr((hay), (needle)))                                                                         \
-            fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                      \
+#define assert_lacks(hay, needle)                                                                                      \
+    do {                                                                                                               \
+        if (strstr((hay), (needle)))                                                                                   \
+            fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                                \
     } while (0)
 
 static const char *anthropic_base(void)

@@ -74,7 +74,8 @@ static json_t *request_with(json_t *all, const char *needle)
 {
     size_t i;
     json_t *r;
-    json_array_foreach(all, i, r) {
+    json_array_foreach(all, i, r)
+    {
         const char *body = json_string_value(json_object_get(r, "body"));
         if (body && strstr(body, needle))
             return r;
@@ -138,11 +139,12 @@ static void test_local_every_provider(void **state)
     assert_int_equal(lines, 6);
     json_t *r1 = only_result(by_id, "m1");
     assert_string_equal(json_string_value(json_object_get(r1, "type")), "succeeded");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(
-                            json_object_get(json_object_get(r1, "message"), "content"), 0), "text")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(json_object_get(r1, "message"), "content"), 0), "text")),
                         "You said: hello from anthropic");
     json_t *r2 = only_result(by_id, "m2");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(r2, "message"), "object")), "chat.completion");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r2, "message"), "object")),
+                        "chat.completion");
     only_result(by_id, "m3");
     only_result(by_id, "m4");
     only_result(by_id, "m6 with spaces \xc3\xa9");
@@ -172,7 +174,8 @@ static void test_local_every_provider(void **state)
     json_t *fw = request_with(all, "hello from fireworks");
     assert_string_equal(json_string_value(json_object_get(fw, "path")), "/fireworks/inference/v1/chat/completions");
     json_t *fbody = json_loads(json_string_value(json_object_get(fw, "body")), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(fbody, "model")), "accounts/fireworks/models/llama-v3p1-8b-instruct");
+    assert_string_equal(json_string_value(json_object_get(fbody, "model")),
+                        "accounts/fireworks/models/llama-v3p1-8b-instruct");
     json_t *first = json_array_get(json_object_get(fbody, "messages"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "role")), "system");
     assert_null(json_object_get(fbody, "system"));
@@ -249,8 +252,9 @@ static void test_retries_and_pause(void **state)
     batch_write_input(in, 20, NULL);
     emulator_clear_requests(&emu);
     /* one 429 asking for a second's pause, then one 529 overloaded */
-    emulator_fault(&emu, "[{\"path\":\"/anthropic/v1/messages\",\"status\":429,\"headers\":{\"retry-after\":\"1\"}},"
-                         "{\"path\":\"/anthropic/v1/messages\",\"status\":529}]");
+    emulator_fault(&emu,
+                   "[{\"path\":\"/anthropic/v1/messages\",\"status\":429,\"headers\":{\"retry-after\":\"1\"}},"
+                   "{\"path\":\"/anthropic/v1/messages\",\"status\":529}]");
     llmc_client *c = llmc_client_new();
     llmc_batch *b = llmc_batch_new(c);
     llmc_error err;
@@ -412,21 +416,24 @@ static void test_input_validation(void **state)
     check_input("missing_id.jsonl", (const char *[]){"missing_id.jsonl:1: missing custom_id",
                                                      "missing_id.jsonl:2: custom_id must be a non-empty string",
                                                      "missing_id.jsonl:3: custom_id must be", NULL});
-    check_input("bad_shape.jsonl", (const char *[]){"bad_shape.jsonl:1: neither \"params\"", "bad_shape.jsonl:2: not a JSON object",
-                                                    "bad_shape.jsonl:3: method must be \"POST\"", "bad_shape.jsonl:4: url must be",
-                                                    "bad_shape.jsonl:5: params.model must be", "bad_shape.jsonl:6: params.messages must be",
-                                                    NULL});
+    check_input("bad_shape.jsonl",
+                (const char *[]){"bad_shape.jsonl:1: neither \"params\"", "bad_shape.jsonl:2: not a JSON object",
+                                 "bad_shape.jsonl:3: method must be \"POST\"", "bad_shape.jsonl:4: url must be",
+                                 "bad_shape.jsonl:5: params.model must be",
+                                 "bad_shape.jsonl:6: params.messages must be", NULL});
     check_input("openai_to_anthropic.jsonl",
                 (const char *[]){"openai_to_anthropic.jsonl:1: model \"gpt-4o-mini\" goes to anthropic",
                                  "openai_to_anthropic.jsonl:2: model \"anthropic/claude-sonnet-4-5\" goes to anthropic",
-                                 "openai_to_anthropic.jsonl:3: model \"cerebras/\" names a provider but no model", NULL});
+                                 "openai_to_anthropic.jsonl:3: model \"cerebras/\" names a provider but no model",
+                                 NULL});
     check_input("empty.jsonl", (const char *[]){"holds no requests", NULL});
 
     /* --provider sends bare OpenAI-shape models elsewhere: then the same file is fine */
     const char *out = tmp("provider.out");
     const char *in = tmp("provider.in");
-    batch_write_text(in, "{\"custom_id\":\"o1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                         "\"llama-3.3-70b\",\"messages\":[{\"role\":\"user\",\"content\":\"bare model\"}]}}\n");
+    batch_write_text(in,
+                     "{\"custom_id\":\"o1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+                     "\"llama-3.3-70b\",\"messages\":[{\"role\":\"user\",\"content\":\"bare model\"}]}}\n");
     const char *args[] = {"batch", in, "-o", out, "--provider", "cerebras", NULL};
     cli_result r = run_cli(args, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
@@ -458,12 +465,23 @@ static void test_remote_anthropic(void **state)
 {
     (void)state;
     const char *in = tmp("ra.in"), *out = tmp("ra.out");
-    batch_write_text(in,
-                     "{\"custom_id\":\"ok\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"remote hello\"}]}}\n"
-                     "{\"custom_id\":\"bad\",\"params\":{\"model\":\"missing-model\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n"
-                     "{\"custom_id\":\"late\",\"params\":{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"too late\"}]}}\n");
-    const char *args[] = {"batch", "--remote", in, "-o", out, "--poll", "0.05", "-H", "x-emulator-batch-delay-ms: 300",
-                          "-H", "x-emulator-batch-expire: late", NULL};
+    batch_write_text(
+        in,
+        "{\"custom_id\":\"ok\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"remote hello\"}]}}\n"
+        "{\"custom_id\":\"bad\",\"params\":{\"model\":\"missing-model\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n"
+        "{\"custom_id\":\"late\",\"params\":{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"too late\"}]}}\n");
+    const char *args[] = {"batch",
+                          "--remote",
+                          in,
+                          "-o",
+                          out,
+                          "--poll",
+                          "0.05",
+                          "-H",
+                          "x-emulator-batch-delay-ms: 300",
+                          "-H",
+                          "x-emulator-batch-expire: late",
+                          NULL};
     emulator_clear_requests(&emu);
     cli_result r = run_cli(args, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
@@ -476,8 +494,8 @@ static void test_remote_anthropic(void **state)
     assert_int_equal(lines, 3);
     json_t *ok = only_result(by_id, "ok");
     assert_string_equal(json_string_value(json_object_get(ok, "type")), "succeeded");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(
-                            json_object_get(json_object_get(ok, "message"), "content"), 0), "text")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(json_object_get(ok, "message"), "content"), 0), "text")),
                         "You said: remote hello");
     json_t *e = json_object_get(only_result(by_id, "bad"), "error");
     assert_int_equal(json_integer_value(json_object_get(e, "http_status")), 404);
@@ -491,7 +509,8 @@ static void test_remote_anthropic(void **state)
     assert_string_equal(json_string_value(json_object_get(create, "path")), "/anthropic/v1/messages/batches");
     json_t *body = json_loads(json_string_value(json_object_get(create, "body")), 0, NULL);
     assert_int_equal(json_array_size(json_object_get(body, "requests")), 3);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(body, "requests"), 2), "params"), "model")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_array_get(json_object_get(body, "requests"), 2), "params"), "model")),
                         "claude-sonnet-4-5");
     json_decref(body);
     assert_true(json_array_size(all) >= 4); /* create, polls, results */
@@ -499,7 +518,8 @@ static void test_remote_anthropic(void **state)
 
     /* canceled: submit without waiting, cancel, collect */
     const char *out2 = tmp("rc.out");
-    const char *submit[] = {"batch", "--remote", in, "-o", out2, "--no-wait", "-H", "x-emulator-batch-delay-ms: 60000", NULL};
+    const char *submit[] = {"batch", "--remote", in, "-o", out2, "--no-wait", "-H", "x-emulator-batch-delay-ms: 60000",
+                            NULL};
     r = run_cli(submit, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
     char id[128];
@@ -535,9 +555,11 @@ static void test_remote_fireworks(void **state)
     const char *in = tmp("rf.in"), *out = tmp("rf.out");
     FILE *f = fopen(in, "w");
     for (int i = 0; i < 25; i++)
-        fprintf(f, "{\"custom_id\":\"f%d\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                   "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"max_tokens\":16,\"messages\":"
-                   "[{\"role\":\"user\",\"content\":\"fire %d\"}]}}\n", i, i);
+        fprintf(f,
+                "{\"custom_id\":\"f%d\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+                "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"max_tokens\":16,\"messages\":"
+                "[{\"role\":\"user\",\"content\":\"fire %d\"}]}}\n",
+                i, i);
     fclose(f);
     emulator_clear_requests(&emu);
     /* the library: progress shows the job's states as it walks them */
@@ -559,7 +581,8 @@ static void test_remote_fireworks(void **state)
     json_t *by_id = batch_read_out(out, &torn, &bad, &lines);
     assert_int_equal(lines, 25);
     json_t *m = json_object_get(only_result(by_id, "f7"), "message");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(json_object_get(m, "choices"), 0), "message"), "content")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(json_array_get(json_object_get(m, "choices"), 0), "message"), "content")),
                         "You said: fire 7");
     json_decref(by_id);
     /* the download went to the signed URL without the key */
@@ -567,7 +590,8 @@ static void test_remote_fireworks(void **state)
     size_t i;
     json_t *rq;
     int downloads = 0;
-    json_array_foreach(all, i, rq) {
+    json_array_foreach(all, i, rq)
+    {
         const char *path = json_string_value(json_object_get(rq, "path"));
         if (strncmp(path, "/fireworks/_signed/", 19) == 0) {
             downloads++;
@@ -599,8 +623,9 @@ static void test_remote_fireworks(void **state)
 
     /* a job whose model is missing fails: every request says so */
     const char *in3 = tmp("rf3.in"), *out3 = tmp("rf3.out");
-    batch_write_text(in3, "{\"custom_id\":\"x1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                          "\"fireworks/missing-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n");
+    batch_write_text(in3,
+                     "{\"custom_id\":\"x1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+                     "\"fireworks/missing-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n");
     const char *args[] = {"batch", "--remote", in3, "-o", out3, "--poll", "0.05", NULL};
     cli_result r = run_cli(args, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
@@ -624,11 +649,14 @@ static void test_remote_fireworks_canceled_lines(void **state)
     (void)state;
     /* the CLI flow for a canceled Fireworks job: no output at all, every line "canceled" */
     const char *in = tmp("rfc.in"), *out = tmp("rfc.out");
-    batch_write_text(in, "{\"custom_id\":\"c1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                         "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n"
-                         "{\"custom_id\":\"c2\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                         "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}}\n");
-    const char *submit[] = {"batch", "--remote", in, "-o", out, "--no-wait", "-H", "x-emulator-batch-delay-ms: 60000", NULL};
+    batch_write_text(
+        in,
+        "{\"custom_id\":\"c1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+        "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n"
+        "{\"custom_id\":\"c2\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+        "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}}\n");
+    const char *submit[] = {"batch", "--remote", in, "-o", out, "--no-wait", "-H", "x-emulator-batch-delay-ms: 60000",
+                            NULL};
     cli_result r = run_cli(submit, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
     char id[256];

@@ -122,8 +122,9 @@ static inline const char **batch_env(const emulator *emu, const char *config_dir
 {
     static char v[12][512];
     static const char *env[13];
-    static const struct { const char *upper, *name; } p[] = {
-        {"ANTHROPIC", "anthropic"}, {"CEREBRAS", "cerebras"}, {"FIREWORKS", "fireworks"}, {"OPENAI", "openai"}};
+    static const struct {
+        const char *upper, *name;
+    } p[] = {{"ANTHROPIC", "anthropic"}, {"CEREBRAS", "cerebras"}, {"FIREWORKS", "fireworks"}, {"OPENAI", "openai"}};
     size_t n = 0;
     for (size_t i = 0; i < 4; i++) {
         snprintf(v[n], sizeof v[n], "%s_BASE_URL=%s", p[i].upper, emulator_base_url(emu, p[i].name));

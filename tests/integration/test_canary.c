@@ -23,9 +23,12 @@ typedef struct canary {
 
 /* Shaped like real keys of each provider, so the static checks let them through to the wire. */
 static canary canaries[] = {
-    {"anthropic", "valid", "sk-ant-api03-", "CANARYvalid7Qm2Xr9Lk4Wp8Zt3Nb6Hj1Fd5Gs0Ye2Uc7Vi4Ob9Ta3Rn6Ml8Kq1Ex5CANARYAA", ""},
-    {"anthropic", "revoked", "sk-ant-api03-", "CANARYrevok3Hs8Jd2Kf7Lg1Zm6Xn4Cb9Vq5Wr0Et3Yu8Ip2Oa7Sd1Fg6Hj4Kl9CANARYAA", ""},
-    {"anthropic", "forbidden", "sk-ant-api03-", "CANARYforbd5Qw1Er6Ty2Ui7Op3As8Df4Gh9Jk0Lz5Xc1Vb6Nm2Qa7Ws3Ed8Rf4CANARYAA", ""},
+    {"anthropic", "valid", "sk-ant-api03-",
+     "CANARYvalid7Qm2Xr9Lk4Wp8Zt3Nb6Hj1Fd5Gs0Ye2Uc7Vi4Ob9Ta3Rn6Ml8Kq1Ex5CANARYAA", ""},
+    {"anthropic", "revoked", "sk-ant-api03-", "CANARYrevok3Hs8Jd2Kf7Lg1Zm6Xn4Cb9Vq5Wr0Et3Yu8Ip2Oa7Sd1Fg6Hj4Kl9CANARYAA",
+     ""},
+    {"anthropic", "forbidden", "sk-ant-api03-",
+     "CANARYforbd5Qw1Er6Ty2Ui7Op3As8Df4Gh9Jk0Lz5Xc1Vb6Nm2Qa7Ws3Ed8Rf4CANARYAA", ""},
     {"cerebras", "valid", "csk-", "canaryc3rebras7x2k9m4p8q1w6e3r5t0y2u7i4o9a1s6d3f8g5h", ""},
     {"openai", "revoked", "sk-proj-", "CANARYopenai4Rt8Yu2Io6Pa1Sd5Fg9Hj3Kl7Zx0Cv4Bn8Mq2We6", ""},
     {"fireworks", "valid", "fw_", "CANARYfw3Kq9Lm2Np7Vx", ""},
@@ -337,7 +340,8 @@ static void test_nothing_left_behind(void **state)
             fail_msg("the emulator never received the %s %s canary", canaries[c].provider, canaries[c].state);
     size_t i;
     json_t *req;
-    json_array_foreach(reqs, i, req) {
+    json_array_foreach(reqs, i, req)
+    {
         const char *path = json_string_value(json_object_get(req, "path"));
         const char *body = json_string_value(json_object_get(req, "body"));
         assert_clean(envf("the URL %s", path), path);
@@ -345,7 +349,8 @@ static void test_nothing_left_behind(void **state)
             assert_clean(envf("the body of a request to %s", path), body);
         const char *name;
         json_t *value;
-        json_object_foreach(json_object_get(req, "headers"), name, value) {
+        json_object_foreach(json_object_get(req, "headers"), name, value)
+        {
             if (strcmp(name, "x-api-key") != 0 && strcmp(name, "authorization") != 0)
                 assert_clean(envf("the %s header", name), json_string_value(value));
         }

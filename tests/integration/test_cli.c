@@ -47,7 +47,9 @@ static void assert_no_key(const cli_result *r, const char *key)
 static void test_reply_from_each_provider(void **state)
 {
     (void)state;
-    static const struct { const char *upper, *name, *model; } p[] = {
+    static const struct {
+        const char *upper, *name, *model;
+    } p[] = {
         {"ANTHROPIC", "anthropic", "anthropic/claude-sonnet-4-5"},
         {"CEREBRAS", "cerebras", "cerebras/llama-3.3-70b"},
         {"FIREWORKS", "fireworks", "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct"},
@@ -68,8 +70,8 @@ static void test_reply_from_each_provider(void **state)
 static void test_prompt_from_stdin_and_args(void **state)
 {
     (void)state;
-    const char *env[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")),
-                         base_env("CEREBRAS", "cerebras"), NULL};
+    const char *env[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")), base_env("CEREBRAS", "cerebras"),
+                         NULL};
     const char *args[] = {"-m", "cerebras/llama-3.3-70b", NULL};
     cli_result r = run_cli(args, env, "piped words here\n");
     assert_int_equal(r.status, 0);
@@ -78,8 +80,8 @@ static void test_prompt_from_stdin_and_args(void **state)
     cli_result_free(&r);
 
     /* LLMC_MODEL picks the model when -m is absent */
-    const char *env2[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")),
-                          base_env("CEREBRAS", "cerebras"), "LLMC_MODEL=cerebras/llama-3.3-70b", NULL};
+    const char *env2[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")), base_env("CEREBRAS", "cerebras"),
+                          "LLMC_MODEL=cerebras/llama-3.3-70b", NULL};
     const char *args2[] = {"summarize", NULL};
     r = run_cli(args2, env2, "the text");
     assert_int_equal(r.status, 0);
@@ -92,8 +94,8 @@ static void test_json_output(void **state)
     (void)state;
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", test_key("ANTHROPIC", "VALID")),
                          base_env("ANTHROPIC", "anthropic"), NULL};
-    const char *args[] = {"--json", "-m", "anthropic/claude-sonnet-4-5", "-s", "sys prompt", "--max-tokens", "3",
-                          "one two three four", NULL};
+    const char *args[] = {"--json",       "-m", "anthropic/claude-sonnet-4-5", "-s", "sys prompt",
+                          "--max-tokens", "3",  "one two three four",          NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 0);
     json_t *root = json_loads(r.out, 0, NULL);
@@ -222,8 +224,9 @@ static void test_retry_then_success(void **state)
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", test_key("ANTHROPIC", "VALID")),
                          base_env("ANTHROPIC", "anthropic"), NULL};
     emulator_clear_requests(&emu);
-    emulator_fault(&emu, "{\"path\":\"/anthropic/v1/messages\",\"status\":529,\"count\":1,"
-                         "\"headers\":{\"retry-after-ms\":\"10\"}}");
+    emulator_fault(&emu,
+                   "{\"path\":\"/anthropic/v1/messages\",\"status\":529,\"count\":1,"
+                   "\"headers\":{\"retry-after-ms\":\"10\"}}");
     const char *args[] = {"-v", "retry me", NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 0);
@@ -284,8 +287,9 @@ static void test_config_file_drives_a_custom_endpoint(void **state)
     snprintf(path, sizeof path, "%s/config", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fprintf(f, "# a gateway that speaks the OpenAI dialect\nmodel = quick\n\n[endpoint gateway]\n"
-               "base_url = %s\nkey_env = GATEWAY_TOKEN\n\n[alias quick]\nmodel = gateway/house-model\n",
+    fprintf(f,
+            "# a gateway that speaks the OpenAI dialect\nmodel = quick\n\n[endpoint gateway]\n"
+            "base_url = %s\nkey_env = GATEWAY_TOKEN\n\n[alias quick]\nmodel = gateway/house-model\n",
             emulator_base_url(&emu, "openai"));
     fclose(f);
     const char *key = test_key("OPENAI", "VALID");

@@ -82,8 +82,8 @@ typedef struct outcome {
     llmc_code rc;
     llmc_error err;
     double seconds;
-    size_t requests;        /* what the emulator received */
-    char text[256];         /* the reply's text on success */
+    size_t requests; /* what the emulator received */
+    char text[256];  /* the reply's text on success */
 } outcome;
 
 /* One llmc_messages_create, timed, with what the emulator saw. */
@@ -462,9 +462,10 @@ static void test_html_error_page_from_proxy(void **state)
 
     /* a gateway hiccup is retried like any 502 */
     reset_emulator();
-    fault("{\"path\":\"%s\",\"status\":502,\"content_type\":\"text/html\",\"body\":\"%s\","
-          "\"headers\":{\"retry-after-ms\":\"10\"}}",
-          CEREBRAS_PATH, nginx_502);
+    fault(
+        "{\"path\":\"%s\",\"status\":502,\"content_type\":\"text/html\",\"body\":\"%s\","
+        "\"headers\":{\"retry-after-ms\":\"10\"}}",
+        CEREBRAS_PATH, nginx_502);
     o = run("cerebras", 2, 0);
     expect_success(&o, 2, 0.01, 2.0, "nginx 502 page, then success");
 }
@@ -474,14 +475,16 @@ static void test_wrong_content_type_on_200(void **state)
 {
     (void)state;
     reset_emulator();
-    fault("{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/html; charset=utf-8\","
-          "\"body\":\"<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body>Welcome</body></html>\"}",
-          ANTHROPIC_PATH);
+    fault(
+        "{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/html; charset=utf-8\","
+        "\"body\":\"<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body>Welcome</body></html>\"}",
+        ANTHROPIC_PATH);
     outcome o = run("anthropic", 2, 0);
     expect_failure(&o, LLMC_E_PROTOCOL, 200, 1, "200 text/html");
 
     reset_emulator();
-    fault("{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/html\",\"body\":\"<html>hello</html>\"}", CEREBRAS_PATH);
+    fault("{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/html\",\"body\":\"<html>hello</html>\"}",
+          CEREBRAS_PATH);
     o = run("cerebras", 2, 0);
     expect_failure(&o, LLMC_E_PROTOCOL, 200, 1, "cerebras 200 text/html");
 }

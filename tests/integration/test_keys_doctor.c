@@ -18,22 +18,21 @@
 static emulator emu;
 static temp_home home;
 
-#define assert_has(hay, needle)                                                                              \
-    do {                                                                                                     \
-        if (!strstr((hay), (needle)))                                                                        \
-            fail_msg("expected to find \"%s\" in:\n%s", (needle), (hay));                                    \
+#define assert_has(hay, needle)                                                                                        \
+    do {                                                                                                               \
+        if (!strstr((hay), (needle)))                                                                                  \
+            fail_msg("expected to find \"%s\" in:\n%s", (needle), (hay));                                              \
     } while (0)
-#define assert_lacks(hay, needle)                                                                            \
-    do {                                                                                                     \
-        if (strstr((hay), (needle)))                                                                         \
-            fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                      \
+#define assert_lacks(hay, needle)                                                                                      \
+    do {                                                                                                               \
+        if (strstr((hay), (needle)))                                                                                   \
+            fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                                \
     } while (0)
 
 /* Run the CLI with every provider pointed at the emulator, the temp XDG_CONFIG_HOME, and `extra`. */
 static cli_result run(const char *const *args, const char *const *extra, const char *stdin_text)
 {
-    const char *env[24] = {home.xdg_env,
-                           envf("ANTHROPIC_BASE_URL=%s", emulator_base_url(&emu, "anthropic")),
+    const char *env[24] = {home.xdg_env, envf("ANTHROPIC_BASE_URL=%s", emulator_base_url(&emu, "anthropic")),
                            envf("CEREBRAS_BASE_URL=%s", emulator_base_url(&emu, "cerebras")),
                            envf("FIREWORKS_BASE_URL=%s", emulator_base_url(&emu, "fireworks")),
                            envf("OPENAI_BASE_URL=%s", emulator_base_url(&emu, "openai"))};
@@ -104,8 +103,8 @@ static void test_doctor_revoked_key(void **state)
 {
     (void)state;
     const char *key = test_key("ANTHROPIC", "REVOKED");
-    const char *extra[] = {envf("ANTHROPIC_API_KEY=%s", key), envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")),
-                           NULL};
+    const char *extra[] = {envf("ANTHROPIC_API_KEY=%s", key),
+                           envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")), NULL};
     const char *args[] = {"doctor", NULL};
     cli_result r = run(args, extra, NULL);
     assert_int_equal(r.status, 3);
@@ -190,7 +189,8 @@ static void test_doctor_json(void **state)
 {
     (void)state;
     const char *revoked = test_key("FIREWORKS", "REVOKED");
-    const char *extra[] = {envf("FIREWORKS_API_KEY=%s", revoked), envf("OPENAI_API_KEY=%s", test_key("OPENAI", "VALID")),
+    const char *extra[] = {envf("FIREWORKS_API_KEY=%s", revoked),
+                           envf("OPENAI_API_KEY=%s", test_key("OPENAI", "VALID")),
                            "ANTHROPIC_KEY=sk-ant-api03-somethingsomethingsomething", NULL};
     const char *args[] = {"doctor", "--json", NULL};
     cli_result r = run(args, extra, NULL);
@@ -207,7 +207,8 @@ static void test_doctor_json(void **state)
     size_t i;
     json_t *p;
     int seen = 0;
-    json_array_foreach(providers, i, p) {
+    json_array_foreach(providers, i, p)
+    {
         const char *name = json_string_value(json_object_get(p, "provider"));
         const char *status = json_string_value(json_object_get(p, "status"));
         json_t *problems = json_object_get(p, "problems");
@@ -297,8 +298,8 @@ static void test_keys_round_trip(void **state)
     json_t *root = json_loads(r.out, 0, NULL);
     assert_non_null(root);
     assert_int_equal(json_array_size(json_object_get(root, "keys")), 1);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(root, "keys"), 0), "provider")),
-                        "cerebras");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(root, "keys"), 0), "provider")), "cerebras");
     json_decref(root);
     cli_result_free(&r);
 
@@ -445,8 +446,9 @@ static void test_explain_pages(void **state)
     assert_has(r.out, "auth.rejected");
     assert_has(r.out, info->title);
     assert_has(r.out, "HTTP 401");
-    static const char *const sections[] = {"WHY IT HAPPENS", "HOW LLMC DETECTS IT", "FIX", "WORKAROUND", "PREVENTION",
-                                           "BROKEN (shell)", "FIXED (shell)", "BROKEN (C)", "FIXED (C)"};
+    static const char *const sections[] = {"WHY IT HAPPENS", "HOW LLMC DETECTS IT", "FIX",
+                                           "WORKAROUND",     "PREVENTION",          "BROKEN (shell)",
+                                           "FIXED (shell)",  "BROKEN (C)",          "FIXED (C)"};
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
         assert_has(r.out, sections[i]);
     /* the first line of each text is there, indented */
@@ -507,16 +509,11 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_doctor_nothing_configured),
-        T(test_doctor_misspelled_variable),
-        T(test_doctor_revoked_key),
-        T(test_doctor_all_good_and_shadowing),
-        T(test_doctor_refused_store),
-        T(test_doctor_json),
-        T(test_keys_round_trip),
-        T(test_keys_set_refuses_bad_keys),
-        T(test_keys_check_per_provider),
-        T(test_explain_pages),
+        T(test_doctor_nothing_configured), T(test_doctor_misspelled_variable),
+        T(test_doctor_revoked_key),        T(test_doctor_all_good_and_shadowing),
+        T(test_doctor_refused_store),      T(test_doctor_json),
+        T(test_keys_round_trip),           T(test_keys_set_refuses_bad_keys),
+        T(test_keys_check_per_provider),   T(test_explain_pages),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -23,10 +23,10 @@
 static emulator emu;
 
 typedef struct provider_case {
-    const char *name;      /* "anthropic" */
-    const char *upper;     /* "ANTHROPIC" */
-    const char *model;     /* "anthropic/claude-sonnet-4-5" */
-    const char *path;      /* the path the emulator must have seen */
+    const char *name;  /* "anthropic" */
+    const char *upper; /* "ANTHROPIC" */
+    const char *model; /* "anthropic/claude-sonnet-4-5" */
+    const char *path;  /* the path the emulator must have seen */
 } provider_case;
 
 static const provider_case providers[] = {
@@ -108,7 +108,8 @@ static void test_reply_each_provider(void **state)
             assert_null(header_of(sent, "authorization"));
             assert_string_equal(json_string_value(json_object_get(body, "system")), "Be brief.");
             assert_int_equal(json_array_size(json_object_get(body, "messages")), 3);
-            assert_string_equal(json_string_value(json_object_get(json_object_get(body, "metadata"), "user_id")), "u-42");
+            assert_string_equal(json_string_value(json_object_get(json_object_get(body, "metadata"), "user_id")),
+                                "u-42");
             assert_true(strncmp(llmc_response_request_id(resp), "req_", 4) == 0);
         } else {
             char bearer[256];
@@ -178,8 +179,8 @@ static void test_generate_one_liner(void **state)
 static void test_wrong_key_each_provider(void **state)
 {
     (void)state;
-    static const char *const messages[] = {"invalid x-api-key", "Wrong API Key",
-                                           "The API key you provided is invalid.", NULL};
+    static const char *const messages[] = {"invalid x-api-key", "Wrong API Key", "The API key you provided is invalid.",
+                                           NULL};
     for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++) {
         const provider_case *p = &providers[i];
         use_provider(p, "REVOKED");
@@ -381,7 +382,8 @@ static void test_anthropic_custom_headers_variable(void **state)
 {
     (void)state;
     use_provider(&providers[0], "VALID");
-    setenv("ANTHROPIC_CUSTOM_HEADERS", "anthropic-beta: tools-2026\nX-Team: core\nx-api-key: smuggled\nnot a header", 1);
+    setenv("ANTHROPIC_CUSTOM_HEADERS", "anthropic-beta: tools-2026\nX-Team: core\nx-api-key: smuggled\nnot a header",
+           1);
     llmc_client *c = llmc_client_new();
     llmc_request *req = llmc_request_new(providers[0].model);
     llmc_request_add_message(req, LLMC_ROLE_USER, "with custom headers");
@@ -451,8 +453,9 @@ static void test_cancel_from_another_thread(void **state)
     }
     /* a retry's wait is cut short too */
     llmc_cancel_reset(token);
-    emulator_fault(&emu, "{\"path\":\"/cerebras/v1/chat/completions\",\"status\":503,\"count\":1,"
-                         "\"headers\":{\"retry-after\":\"30\"}}");
+    emulator_fault(&emu,
+                   "{\"path\":\"/cerebras/v1/chat/completions\",\"status\":503,\"count\":1,"
+                   "\"headers\":{\"retry-after\":\"30\"}}");
     pthread_t t;
     pthread_create(&t, NULL, trigger_later, token);
     double t0 = now_s();

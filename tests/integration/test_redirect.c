@@ -42,8 +42,9 @@ static const char *queue_redirect(const char *path, int status, int count)
     static char location[256];
     snprintf(location, sizeof location, "%s%s", elsewhere.base, path);
     char fault[512];
-    snprintf(fault, sizeof fault, "{\"path\":\"%s\",\"status\":%d,\"count\":%d,\"headers\":{\"location\":\"%s\"},\"body\":\"\"}",
-             path, status, count, location);
+    snprintf(fault, sizeof fault,
+             "{\"path\":\"%s\",\"status\":%d,\"count\":%d,\"headers\":{\"location\":\"%s\"},\"body\":\"\"}", path,
+             status, count, location);
     emulator_fault(&origin, fault);
     return location;
 }

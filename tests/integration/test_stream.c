@@ -63,17 +63,17 @@ static void reset_emulator(void)
 /* ---- a transcript of events, the same for push and pull ---- */
 
 typedef struct recorder {
-    char *log;              /* one line per event */
+    char *log; /* one line per event */
     size_t len, cap;
-    char *text;             /* the TEXT pieces joined */
+    char *text; /* the TEXT pieces joined */
     size_t text_len, text_cap;
-    char *tool_input;       /* the TOOL_INPUT_DELTA pieces joined */
+    char *tool_input; /* the TOOL_INPUT_DELTA pieces joined */
     size_t tool_len, tool_cap;
     size_t n_text, n_events, n_done, n_error;
     llmc_code error_code;
     char error_type[64];
-    int abort_at_text;      /* return nonzero on this TEXT event (1-based), 0: never */
-    bool log_text;          /* log each text piece (off for the long stream) */
+    int abort_at_text; /* return nonzero on this TEXT event (1-based), 0: never */
+    bool log_text;     /* log each text piece (off for the long stream) */
 } recorder;
 
 static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
@@ -346,9 +346,10 @@ static void test_tool_call_streamed(void **state)
         const provider_case *p = &providers[i];
         llmc_client *c = client_for(p, "VALID");
         llmc_request *req = request_for(p, "what is the weather in Paris?");
-        assert_int_equal(llmc_request_add_tool(req, "get_weather", "Current weather for a city",
-                                               "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}"),
-                         LLMC_OK);
+        assert_int_equal(
+            llmc_request_add_tool(req, "get_weather", "Current weather for a city",
+                                  "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}"),
+            LLMC_OK);
         llmc_error err;
         llmc_response *plain = NULL, *streamed = NULL;
         assert_int_equal(llmc_messages_create(c, req, &plain, &err), LLMC_OK);
@@ -365,8 +366,9 @@ static void test_tool_call_streamed(void **state)
 
         /* the second step, streamed as well: the tool's answer comes back as text */
         assert_int_equal(llmc_request_add_response(req, streamed), LLMC_OK);
-        assert_int_equal(llmc_request_add_tool_result(req, llmc_response_block_tool_id(streamed, last), "18 C and sunny", 0),
-                         LLMC_OK);
+        assert_int_equal(
+            llmc_request_add_tool_result(req, llmc_response_block_tool_id(streamed, last), "18 C and sunny", 0),
+            LLMC_OK);
         llmc_response *second = NULL;
         recorder r2 = {.log_text = true};
         llmc_code rc = llmc_messages_stream(c, req, on_event, &r2, &second, &err);
@@ -429,7 +431,9 @@ static void test_retry_before_the_stream_starts(void **state)
 {
     (void)state;
     reset_emulator();
-    emulator_fault(&emu, "{\"path\":\"/anthropic/v1/messages\",\"status\":529,\"headers\":{\"retry-after-ms\":\"10\"},\"count\":1}");
+    emulator_fault(
+        &emu,
+        "{\"path\":\"/anthropic/v1/messages\",\"status\":529,\"headers\":{\"retry-after-ms\":\"10\"},\"count\":1}");
     llmc_client *c = client_for(&providers[0], "VALID");
     llmc_request *req = request_for(&providers[0], "retry me");
     llmc_error err;
@@ -480,7 +484,7 @@ static void test_error_event_mid_stream(void **state)
         assert_int_equal(r.n_error, 1);
         assert_int_equal(r.n_done, 0);
         assert_int_equal(r.error_code, rc);
-        assert_true(r.n_text > 0); /* what came before the error was delivered */
+        assert_true(r.n_text > 0);                         /* what came before the error was delivered */
         assert_int_equal(emulator_request_count(&emu), 1); /* never retried once it started */
         recorder_free(&r);
         llmc_request_free(req);

@@ -20,11 +20,11 @@
 
 #include <cmocka.h>
 
-static char dir[64];          /* the temporary directory holding every certificate and key */
-static bool have_tls;         /* openssl made the files and the emulator serves HTTPS */
-static emulator good;         /* certificate for 127.0.0.1/localhost from our CA */
-static emulator wrong_name;   /* from our CA, but for other.invalid */
-static emulator self_signed;  /* its own CA */
+static char dir[64];         /* the temporary directory holding every certificate and key */
+static bool have_tls;        /* openssl made the files and the emulator serves HTTPS */
+static emulator good;        /* certificate for 127.0.0.1/localhost from our CA */
+static emulator wrong_name;  /* from our CA, but for other.invalid */
+static emulator self_signed; /* its own CA */
 
 static const char *file_in_dir(const char *name)
 {
@@ -57,8 +57,10 @@ static bool make_certificates(void)
     FILE *f = fopen(file_in_dir("server.ext"), "w");
     if (!f)
         return false;
-    fputs("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
-          "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n", f);
+    fputs(
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
+        "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        f);
     fclose(f);
     f = fopen(file_in_dir("wrong.ext"), "w");
     if (!f)
@@ -66,17 +68,22 @@ static bool make_certificates(void)
     fputs("subjectAltName=DNS:other.invalid\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n", f);
     fclose(f);
     return sh("(cd '%s' && "
-              "openssl req -x509 " EC_KEY " -keyout ca.key -out ca.pem -days 2 -subj '/CN=llmc test CA' "
+              "openssl req -x509 " EC_KEY
+              " -keyout ca.key -out ca.pem -days 2 -subj '/CN=llmc test CA' "
               "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign && "
-              "openssl req -x509 " EC_KEY " -keyout other-ca.key -out other-ca.pem -days 2 -subj '/CN=unrelated CA' "
+              "openssl req -x509 " EC_KEY
+              " -keyout other-ca.key -out other-ca.pem -days 2 -subj '/CN=unrelated CA' "
               "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign && "
-              "openssl req " EC_KEY " -keyout server.key -out server.csr -subj '/CN=127.0.0.1' && "
+              "openssl req " EC_KEY
+              " -keyout server.key -out server.csr -subj '/CN=127.0.0.1' && "
               "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem "
               "-days 2 -extfile server.ext && "
-              "openssl req " EC_KEY " -keyout wrong.key -out wrong.csr -subj '/CN=other.invalid' && "
+              "openssl req " EC_KEY
+              " -keyout wrong.key -out wrong.csr -subj '/CN=other.invalid' && "
               "openssl x509 -req -in wrong.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out wrong.pem "
               "-days 2 -extfile wrong.ext && "
-              "openssl req -x509 " EC_KEY " -keyout self.key -out self.pem -days 2 -subj '/CN=127.0.0.1' "
+              "openssl req -x509 " EC_KEY
+              " -keyout self.key -out self.pem -days 2 -subj '/CN=127.0.0.1' "
               "-addext subjectAltName=IP:127.0.0.1"
               ") >/dev/null 2>&1",
               dir) == 0;
@@ -202,11 +209,11 @@ static void expect_refused(const outcome *o, const emulator *emu, const char *wh
     assert_int_equal(requests_seen(emu), 0);
 }
 
-#define NEED_TLS()                                                                                 \
-    do {                                                                                           \
-        if (!have_tls)                                                                             \
-            skip();                                                                                \
-        forget_requests();                                                                         \
+#define NEED_TLS()                                                                                                     \
+    do {                                                                                                               \
+        if (!have_tls)                                                                                                 \
+            skip();                                                                                                    \
+        forget_requests();                                                                                             \
     } while (0)
 
 static void test_trusted_with_set_ca_file(void **state)

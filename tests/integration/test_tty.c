@@ -23,21 +23,21 @@
 static emulator emu;
 static temp_home home;
 
-#define assert_has(hay, needle)                                                                              \
-    do {                                                                                                     \
-        if (!strstr((hay), (needle)))                                                                        \
-            fail_msg("expected to find \"%s\" in:\n%s", (needle), (hay));                                    \
+#define assert_has(hay, needle)                                                                                        \
+    do {                                                                                                               \
+        if (!strstr((hay), (needle)))                                                                                  \
+            fail_msg("expected to find \"%s\" in:\n%s", (needle), (hay));                                              \
     } while (0)
-#define assert_lacks(hay, needle)                                                                            \
-    do {                                                                                                     \
-        if (strstr((hay), (needle)))                                                                         \
-            fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                      \
+#define assert_lacks(hay, needle)                                                                                      \
+    do {                                                                                                               \
+        if (strstr((hay), (needle)))                                                                                   \
+            fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                                \
     } while (0)
 
 typedef struct pty_result {
-    int status;        /* exit status, or 128 + signal */
-    char out[65536];   /* everything the terminal showed: stdout and stderr together */
-    bool echo_after;   /* ECHO was on again on the terminal once the command had ended */
+    int status;      /* exit status, or 128 + signal */
+    char out[65536]; /* everything the terminal showed: stdout and stderr together */
+    bool echo_after; /* ECHO was on again on the terminal once the command had ended */
 } pty_result;
 
 static double now_s(void)
@@ -59,7 +59,10 @@ static void run_pty(pty_result *res, const char *const *args, const char *const 
         argv[n++] = args[i];
     argv[n] = NULL;
     const char *envp[32] = {envf("PATH=%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"),
-                            envf("HOME=%s", home.root), home.xdg_env, "NO_COLOR=1", "TERM=dumb",
+                            envf("HOME=%s", home.root),
+                            home.xdg_env,
+                            "NO_COLOR=1",
+                            "TERM=dumb",
                             envf("ANTHROPIC_BASE_URL=%s", emulator_base_url(&emu, "anthropic"))};
     size_t m = 6;
     for (size_t i = 0; extra_env && extra_env[i] && m < 31; i++)
@@ -257,10 +260,8 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_keys_set_reads_a_hidden_key),
-        T(test_ctrl_c_at_the_prompt_restores_echo),
-        T(test_rejected_key_offer_on_a_terminal),
-        T(test_rejected_key_offer_declined),
+        T(test_keys_set_reads_a_hidden_key),      T(test_ctrl_c_at_the_prompt_restores_echo),
+        T(test_rejected_key_offer_on_a_terminal), T(test_rejected_key_offer_declined),
         T(test_no_prompt_without_a_terminal),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -11,151 +11,153 @@
 
 static char *append(char *s, size_t *len, const char *add)
 {
-  size_t n = strlen(add);
-  char *grown = realloc(s, *len + n + 2);
-  if (!grown)
-    return s;
-  if (*len > 0)
-    grown[(*len)++] = ' ';
-  memcpy(grown + *len, add, n + 1);
-  *len += n;
-  return grown;
+    size_t n = strlen(add);
+    char *grown = realloc(s, *len + n + 2);
+    if (!grown)
+        return s;
+    if (*len > 0)
+        grown[(*len)++] = ' ';
+    memcpy(grown + *len, add, n + 1);
+    *len += n;
+    return grown;
 }
 
 char *convo_text_of(const json_t *content)
 {
-  if (json_is_string(content))
-    return strdup(json_string_value(content));
-  char *out = calloc(1, 1);
-  size_t len = 0;
-  if (json_is_array(content)) {
-    size_t i;
-    const json_t *block;
-    json_array_foreach(content, i, block) {
-      const char *type = json_string_value(json_object_get(block, "type"));
-      const json_t *text = json_object_get(block, "text");
-      if (json_is_string(text) && (!type || strcmp(type, "text") == 0))
-        out = append(out, &len, json_string_value(text));
+    if (json_is_string(content))
+        return strdup(json_string_value(content));
+    char *out = calloc(1, 1);
+    size_t len = 0;
+    if (json_is_array(content)) {
+        size_t i;
+        const json_t *block;
+        json_array_foreach(content, i, block)
+        {
+            const char *type = json_string_value(json_object_get(block, "type"));
+            const json_t *text = json_object_get(block, "text");
+            if (json_is_string(text) && (!type || strcmp(type, "text") == 0))
+                out = append(out, &len, json_string_value(text));
+        }
     }
-  }
-  return out;
+    return out;
 }
 
 void convo_free(emu_convo *c)
 {
-  free(c->last_user_text);
-  free(c->tool_result);
-  memset(c, 0, sizeof *c);
+    free(c->last_user_text);
+    free(c->tool_result);
+    memset(c, 0, sizeof *c);
 }
 
 static int contains_word_ci(const char *hay, const char *needle)
 {
-  size_t n = strlen(needle);
-  for (const char *p = hay; *p; p++) {
-    size_t i = 0;
-    while (i < n && p[i] && tolower((unsigned char)p[i]) == needle[i])
-      i++;
-    if (i == n)
-      return 1;
-  }
-  return 0;
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++) {
+        size_t i = 0;
+        while (i < n && p[i] && tolower((unsigned char)p[i]) == needle[i])
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
 }
 
 /* Byte offset just past the n-th word of s (n >= 1), or strlen(s) when s has fewer words. */
 static size_t end_of_word(const char *s, size_t n)
 {
-  size_t words = 0, i = 0;
-  while (s[i]) {
-    while (s[i] && isspace((unsigned char)s[i]))
-      i++;
-    if (!s[i])
-      break;
-    while (s[i] && !isspace((unsigned char)s[i]))
-      i++;
-    if (++words == n)
-      return i;
-  }
-  return i;
+    size_t words = 0, i = 0;
+    while (s[i]) {
+        while (s[i] && isspace((unsigned char)s[i]))
+            i++;
+        if (!s[i])
+            break;
+        while (s[i] && !isspace((unsigned char)s[i]))
+            i++;
+        if (++words == n)
+            return i;
+    }
+    return i;
 }
 
 static void find_stop(const json_t *stop, const char *text, size_t *pos, const char **seq)
 {
-  *pos = (size_t)-1;
-  *seq = NULL;
-  const json_t *one;
-  size_t i;
-  if (json_is_string(stop)) {
-    const char *s = json_string_value(stop);
-    const char *hit = *s ? strstr(text, s) : NULL;
-    if (hit) {
-      *pos = (size_t)(hit - text);
-      *seq = s;
+    *pos = (size_t)-1;
+    *seq = NULL;
+    const json_t *one;
+    size_t i;
+    if (json_is_string(stop)) {
+        const char *s = json_string_value(stop);
+        const char *hit = *s ? strstr(text, s) : NULL;
+        if (hit) {
+            *pos = (size_t)(hit - text);
+            *seq = s;
+        }
+        return;
     }
-    return;
-  }
-  json_array_foreach(stop, i, one) {
-    const char *s = json_string_value(one);
-    const char *hit = s && *s ? strstr(text, s) : NULL;
-    if (hit && (size_t)(hit - text) < *pos) {
-      *pos = (size_t)(hit - text);
-      *seq = s;
+    json_array_foreach(stop, i, one)
+    {
+        const char *s = json_string_value(one);
+        const char *hit = s && *s ? strstr(text, s) : NULL;
+        if (hit && (size_t)(hit - text) < *pos) {
+            *pos = (size_t)(hit - text);
+            *seq = s;
+        }
     }
-  }
 }
 
 void answer_make(const emu_convo *c, emu_answer *a, emu_provider p)
 {
-  memset(a, 0, sizeof *a);
-  if (c->tool_name && !c->tool_result && contains_word_ci(c->last_user_text, "weather")) {
-    a->stop = EMU_STOP_TOOL;
-    a->text = strdup("");
-    a->tool_name = strdup(c->tool_name);
-    a->tool_input = strdup("{\"location\":\"Paris\"}");
-    if (p == EMU_ANTHROPIC)
-      emu_random_id(a->tool_id, sizeof a->tool_id, "toolu_01", 22);
-    else
-      emu_random_id(a->tool_id, sizeof a->tool_id, "call_", 24);
-    /* A tool call costs what its arguments' words would. */
-    a->output_tokens = 1 + emu_count_words(a->tool_input);
-    return;
-  }
-  const char *prefix = c->tool_result ? "Tool said: " : "You said: ";
-  const char *said = c->tool_result ? c->tool_result : c->last_user_text;
-  size_t n = strlen(prefix) + strlen(said);
-  char *text = malloc(n + 1);
-  if (!text)
-    return;
-  snprintf(text, n + 1, "%s%s", prefix, said);
-
-  a->stop = EMU_STOP_END;
-  size_t cut = n;
-  const char *seq = NULL;
-  size_t stop_pos;
-  if (c->stop)
-    find_stop(c->stop, text, &stop_pos, &seq);
-  if (seq) {
-    cut = stop_pos;
-    a->stop = EMU_STOP_SEQUENCE;
-  }
-  if (c->max_tokens >= 0) {
-    size_t limit = c->max_tokens == 0 ? 0 : end_of_word(text, (size_t)c->max_tokens);
-    if (limit < cut && emu_count_words(text) > (size_t)c->max_tokens) {
-      cut = limit;
-      a->stop = EMU_STOP_MAX_TOKENS;
-      seq = NULL;
+    memset(a, 0, sizeof *a);
+    if (c->tool_name && !c->tool_result && contains_word_ci(c->last_user_text, "weather")) {
+        a->stop = EMU_STOP_TOOL;
+        a->text = strdup("");
+        a->tool_name = strdup(c->tool_name);
+        a->tool_input = strdup("{\"location\":\"Paris\"}");
+        if (p == EMU_ANTHROPIC)
+            emu_random_id(a->tool_id, sizeof a->tool_id, "toolu_01", 22);
+        else
+            emu_random_id(a->tool_id, sizeof a->tool_id, "call_", 24);
+        /* A tool call costs what its arguments' words would. */
+        a->output_tokens = 1 + emu_count_words(a->tool_input);
+        return;
     }
-  }
-  text[cut] = '\0';
-  a->text = text;
-  a->stop_sequence = seq ? strdup(seq) : NULL;
-  a->output_tokens = emu_count_words(text);
+    const char *prefix = c->tool_result ? "Tool said: " : "You said: ";
+    const char *said = c->tool_result ? c->tool_result : c->last_user_text;
+    size_t n = strlen(prefix) + strlen(said);
+    char *text = malloc(n + 1);
+    if (!text)
+        return;
+    snprintf(text, n + 1, "%s%s", prefix, said);
+
+    a->stop = EMU_STOP_END;
+    size_t cut = n;
+    const char *seq = NULL;
+    size_t stop_pos;
+    if (c->stop)
+        find_stop(c->stop, text, &stop_pos, &seq);
+    if (seq) {
+        cut = stop_pos;
+        a->stop = EMU_STOP_SEQUENCE;
+    }
+    if (c->max_tokens >= 0) {
+        size_t limit = c->max_tokens == 0 ? 0 : end_of_word(text, (size_t)c->max_tokens);
+        if (limit < cut && emu_count_words(text) > (size_t)c->max_tokens) {
+            cut = limit;
+            a->stop = EMU_STOP_MAX_TOKENS;
+            seq = NULL;
+        }
+    }
+    text[cut] = '\0';
+    a->text = text;
+    a->stop_sequence = seq ? strdup(seq) : NULL;
+    a->output_tokens = emu_count_words(text);
 }
 
 void answer_free(emu_answer *a)
 {
-  free(a->text);
-  free(a->stop_sequence);
-  free(a->tool_name);
-  free(a->tool_input);
-  memset(a, 0, sizeof *a);
+    free(a->text);
+    free(a->stop_sequence);
+    free(a->tool_name);
+    free(a->tool_input);
+    memset(a, 0, sizeof *a);
 }

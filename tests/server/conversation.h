@@ -7,25 +7,25 @@
 #include "emulator.h"
 
 typedef struct emu_convo {
-  size_t input_tokens;
-  char *last_user_text; /* malloc'd; "" when there is none */
-  char *tool_result;    /* text of a trailing tool result, or NULL */
-  const char *tool_name; /* first offered tool (borrowed from the request), or NULL */
-  long max_tokens;      /* -1: no limit */
-  const json_t *stop;   /* string or array of strings, or NULL */
-  int thinking;         /* Anthropic `thinking: {type: enabled}` was asked for */
+    size_t input_tokens;
+    char *last_user_text;  /* malloc'd; "" when there is none */
+    char *tool_result;     /* text of a trailing tool result, or NULL */
+    const char *tool_name; /* first offered tool (borrowed from the request), or NULL */
+    long max_tokens;       /* -1: no limit */
+    const json_t *stop;    /* string or array of strings, or NULL */
+    int thinking;          /* Anthropic `thinking: {type: enabled}` was asked for */
 } emu_convo;
 
 typedef enum emu_stop { EMU_STOP_END, EMU_STOP_MAX_TOKENS, EMU_STOP_SEQUENCE, EMU_STOP_TOOL } emu_stop;
 
 typedef struct emu_answer {
-  char *text;           /* reply text (empty for a tool call) */
-  emu_stop stop;
-  char *stop_sequence;  /* the matched sequence when stop == EMU_STOP_SEQUENCE */
-  size_t output_tokens;
-  char tool_id[48];
-  char *tool_name;
-  char *tool_input;     /* the call's arguments as compact JSON text */
+    char *text; /* reply text (empty for a tool call) */
+    emu_stop stop;
+    char *stop_sequence; /* the matched sequence when stop == EMU_STOP_SEQUENCE */
+    size_t output_tokens;
+    char tool_id[48];
+    char *tool_name;
+    char *tool_input; /* the call's arguments as compact JSON text */
 } emu_answer;
 
 /* Text of a content value: a string, or the "text" of each text block of an array, joined by

@@ -10,42 +10,36 @@
 
 struct MHD_Connection;
 
-typedef enum emu_provider {
-  EMU_ANTHROPIC,
-  EMU_CEREBRAS,
-  EMU_FIREWORKS,
-  EMU_OPENAI,
-  EMU_PROVIDER_COUNT
-} emu_provider;
+typedef enum emu_provider { EMU_ANTHROPIC, EMU_CEREBRAS, EMU_FIREWORKS, EMU_OPENAI, EMU_PROVIDER_COUNT } emu_provider;
 
 typedef enum emu_key_state { EMU_KEY_UNKNOWN, EMU_KEY_VALID, EMU_KEY_REVOKED, EMU_KEY_FORBIDDEN } emu_key_state;
 
 /* A queued fault (control plane). Negative stream fields mean "not set". */
 typedef struct emu_fault {
-  unsigned status;        /* 0: answer normally (only delay, drip or stream faults apply) */
-  json_t *headers;        /* object name -> string, or NULL */
-  char *body;             /* raw body, or NULL for the provider's own error body */
-  char *content_type;     /* of `body` / `body_bytes`; NULL: application/json */
-  long delay_ms;
-  long stream_cut_after;
-  long stream_error_after;
-  long long body_bytes;   /* > 0: a generated body of exactly this many bytes (status 0 → 200) */
-  long drip_ms;           /* > 0: send the body one byte every drip_ms */
-  long retry_after_date_s;/* >= 0: add `retry-after` as an HTTP date this many seconds ahead */
-  int hang;               /* accept, read the request, never answer (until the client leaves) */
-  int drop;               /* close the connection without any answer */
+    unsigned status;    /* 0: answer normally (only delay, drip or stream faults apply) */
+    json_t *headers;    /* object name -> string, or NULL */
+    char *body;         /* raw body, or NULL for the provider's own error body */
+    char *content_type; /* of `body` / `body_bytes`; NULL: application/json */
+    long delay_ms;
+    long stream_cut_after;
+    long stream_error_after;
+    long long body_bytes;    /* > 0: a generated body of exactly this many bytes (status 0 → 200) */
+    long drip_ms;            /* > 0: send the body one byte every drip_ms */
+    long retry_after_date_s; /* >= 0: add `retry-after` as an HTTP date this many seconds ahead */
+    int hang;                /* accept, read the request, never answer (until the client leaves) */
+    int drop;                /* close the connection without any answer */
 } emu_fault;
 
 typedef struct emu_request {
-  struct MHD_Connection *conn;
-  const char *method;
-  const char *path;       /* decoded path, no query */
-  const char *subpath;    /* path after the provider prefix, e.g. "/v1/messages" */
-  emu_provider provider;
-  const char *body;
-  size_t body_len;
-  char request_id[40];    /* Anthropic "req_…" / Fireworks request_id */
-  const emu_fault *fault; /* the fault taken for this request, or NULL */
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;    /* decoded path, no query */
+    const char *subpath; /* path after the provider prefix, e.g. "/v1/messages" */
+    emu_provider provider;
+    const char *body;
+    size_t body_len;
+    char request_id[40];    /* Anthropic "req_…" / Fireworks request_id */
+    const emu_fault *fault; /* the fault taken for this request, or NULL */
 } emu_request;
 
 #define EMU_MAX_HEADERS 16
@@ -53,18 +47,18 @@ typedef struct emu_request {
 typedef struct emu_stream emu_stream;
 
 typedef struct emu_reply {
-  unsigned status;
-  const char *content_type;
-  char *body; /* malloc'd */
-  size_t body_len;
-  char *header_names[EMU_MAX_HEADERS];
-  char *header_values[EMU_MAX_HEADERS];
-  size_t n_headers;
-  emu_stream *stream; /* when set, the body is produced by the stream instead */
-  long long gen_bytes; /* > 0: the body is generated, this many bytes (fault body_bytes) */
-  long drip_ms;        /* > 0: the body goes out one byte every drip_ms (fault drip_ms) */
-  int drop;            /* close the connection instead of answering (faults drop, hang) */
-  char *owned_content_type; /* a fault's content type: content_type may point here */
+    unsigned status;
+    const char *content_type;
+    char *body; /* malloc'd */
+    size_t body_len;
+    char *header_names[EMU_MAX_HEADERS];
+    char *header_values[EMU_MAX_HEADERS];
+    size_t n_headers;
+    emu_stream *stream;       /* when set, the body is produced by the stream instead */
+    long long gen_bytes;      /* > 0: the body is generated, this many bytes (fault body_bytes) */
+    long drip_ms;             /* > 0: the body goes out one byte every drip_ms (fault drip_ms) */
+    int drop;                 /* close the connection instead of answering (faults drop, hang) */
+    char *owned_content_type; /* a fault's content type: content_type may point here */
 } emu_reply;
 
 /* reply.c */

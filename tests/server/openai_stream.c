@@ -9,109 +9,110 @@
 #include <string.h>
 
 typedef struct chunk_base {
-  char id[64];
-  long long created;
-  const char *model;
-  const emu_request *rq;
-  int usage_null; /* every chunk carries "usage": null until the usage is known */
+    char id[64];
+    long long created;
+    const char *model;
+    const emu_request *rq;
+    int usage_null; /* every chunk carries "usage": null until the usage is known */
 } chunk_base;
 
 static json_t *chunk(const chunk_base *b, json_t *delta, const char *finish)
 {
-  json_t *choice = json_pack("{s:i, s:o}", "index", 0, "delta", delta);
-  if (b->rq->provider == EMU_OPENAI)
-    json_object_set_new(choice, "logprobs", json_null());
-  json_object_set_new(choice, "finish_reason", finish ? json_string(finish) : json_null());
-  json_t *c = json_pack("{s:s, s:s, s:I, s:s}", "id", b->id, "object", "chat.completion.chunk", "created",
-                        (json_int_t)b->created, "model", b->model);
-  if (b->rq->provider != EMU_FIREWORKS)
-    json_object_set_new(c, "system_fingerprint", json_string("fp_emulator"));
-  json_object_set_new(c, "choices", json_pack("[o]", choice));
-  if (b->usage_null)
-    json_object_set_new(c, "usage", json_null());
-  return c;
+    json_t *choice = json_pack("{s:i, s:o}", "index", 0, "delta", delta);
+    if (b->rq->provider == EMU_OPENAI)
+        json_object_set_new(choice, "logprobs", json_null());
+    json_object_set_new(choice, "finish_reason", finish ? json_string(finish) : json_null());
+    json_t *c = json_pack("{s:s, s:s, s:I, s:s}", "id", b->id, "object", "chat.completion.chunk", "created",
+                          (json_int_t)b->created, "model", b->model);
+    if (b->rq->provider != EMU_FIREWORKS)
+        json_object_set_new(c, "system_fingerprint", json_string("fp_emulator"));
+    json_object_set_new(c, "choices", json_pack("[o]", choice));
+    if (b->usage_null)
+        json_object_set_new(c, "usage", json_null());
+    return c;
 }
 
 static void add_json_slices(emu_stream *s, const char *json)
 {
-  size_t n = strlen(json);
-  for (size_t i = 0; i < n; i += 8) {
-    char slice[9] = {0};
-    memcpy(slice, json + i, n - i < 8 ? n - i : 8);
-    stream_add_piece(s, slice);
-  }
+    size_t n = strlen(json);
+    for (size_t i = 0; i < n; i += 8) {
+        char slice[9] = {0};
+        memcpy(slice, json + i, n - i < 8 ? n - i : 8);
+        stream_add_piece(s, slice);
+    }
 }
 
 void openai_stream(emu_reply *r, const emu_request *rq, const json_t *body, const char *model, const emu_convo *c,
                    const emu_answer *a)
 {
-  emu_stream *s = stream_new();
-  if (!s) {
-    error_reply(r, rq, 500, NULL);
-    return;
-  }
-  int tool = a->stop == EMU_STOP_TOOL;
-  int include_usage = json_is_true(json_object_get(json_object_get(body, "stream_options"), "include_usage"));
-  chunk_base b = {.created = emu_now(), .model = model, .rq = rq};
-  openai_id(rq, b.id, sizeof b.id);
-  b.usage_null = rq->provider == EMU_FIREWORKS || (rq->provider == EMU_OPENAI && include_usage);
+    emu_stream *s = stream_new();
+    if (!s) {
+        error_reply(r, rq, 500, NULL);
+        return;
+    }
+    int tool = a->stop == EMU_STOP_TOOL;
+    int include_usage = json_is_true(json_object_get(json_object_get(body, "stream_options"), "include_usage"));
+    chunk_base b = {.created = emu_now(), .model = model, .rq = rq};
+    openai_id(rq, b.id, sizeof b.id);
+    b.usage_null = rq->provider == EMU_FIREWORKS || (rq->provider == EMU_OPENAI && include_usage);
 
-  json_t *first = json_pack("{s:s}", "role", "assistant");
-  if (tool) {
-    json_object_set_new(first, "content", json_null());
-    json_object_set_new(first, "tool_calls", json_pack("[{s:i, s:s, s:s, s:{s:s, s:s}}]", "index", 0, "id", a->tool_id,
-                                                       "type", "function", "function", "name", a->tool_name,
-                                                       "arguments", ""));
-  } else {
-    json_object_set_new(first, "content", json_string(""));
-  }
-  stream_prefix_json(s, NULL, chunk(&b, first, NULL));
+    json_t *first = json_pack("{s:s}", "role", "assistant");
+    if (tool) {
+        json_object_set_new(first, "content", json_null());
+        json_object_set_new(first, "tool_calls",
+                            json_pack("[{s:i, s:s, s:s, s:{s:s, s:s}}]", "index", 0, "id", a->tool_id, "type",
+                                      "function", "function", "name", a->tool_name, "arguments", ""));
+    } else {
+        json_object_set_new(first, "content", json_string(""));
+    }
+    stream_prefix_json(s, NULL, chunk(&b, first, NULL));
 
-  json_t *delta = tool ? json_pack("{s:[{s:i, s:{s:s}}]}", "tool_calls", "index", 0, "function", "arguments",
-                                   STREAM_PIECE_MARKER)
-                       : json_pack("{s:s}", "content", STREAM_PIECE_MARKER);
-  stream_set_delta_json(s, NULL, chunk(&b, delta, NULL), !tool);
-  if (tool)
-    add_json_slices(s, a->tool_input);
-  else
-    stream_add_words(s, a->text);
-  size_t deltas = stream_apply_request(s, rq, !tool);
-  size_t output = tool ? a->output_tokens : (deltas == stream_piece_count(s) ? a->output_tokens : deltas);
+    json_t *delta =
+        tool ? json_pack("{s:[{s:i, s:{s:s}}]}", "tool_calls", "index", 0, "function", "arguments", STREAM_PIECE_MARKER)
+             : json_pack("{s:s}", "content", STREAM_PIECE_MARKER);
+    stream_set_delta_json(s, NULL, chunk(&b, delta, NULL), !tool);
+    if (tool)
+        add_json_slices(s, a->tool_input);
+    else
+        stream_add_words(s, a->text);
+    size_t deltas = stream_apply_request(s, rq, !tool);
+    size_t output = tool ? a->output_tokens : (deltas == stream_piece_count(s) ? a->output_tokens : deltas);
 
-  json_t *last = chunk(&b, json_object(), openai_finish_reason(a->stop));
-  /* Where usage rides: Cerebras always on the finish chunk (with time_info), Fireworks there
+    json_t *last = chunk(&b, json_object(), openai_finish_reason(a->stop));
+    /* Where usage rides: Cerebras always on the finish chunk (with time_info), Fireworks there
    * unless include_usage moves it to an extra chunk, OpenAI only in that extra chunk. */
-  if (rq->provider == EMU_CEREBRAS) {
-    json_object_set_new(last, "usage", openai_usage(rq, c->input_tokens, output));
-    json_object_set_new(last, "time_info", openai_time_info());
-  } else if (rq->provider == EMU_FIREWORKS && !include_usage) {
-    json_object_set_new(last, "usage", openai_usage(rq, c->input_tokens, output));
-  }
-  stream_suffix_json(s, NULL, last);
-  if (include_usage && rq->provider != EMU_CEREBRAS) {
-    json_t *u = chunk(&b, json_object(), NULL);
-    json_object_set_new(u, "choices", json_array());
-    json_object_set_new(u, "usage", openai_usage(rq, c->input_tokens, output));
-    stream_suffix_json(s, NULL, u);
-  }
-  if (rq->provider != EMU_CEREBRAS)
-    stream_add_suffix(s, strdup("data: [DONE]\n\n"));
+    if (rq->provider == EMU_CEREBRAS) {
+        json_object_set_new(last, "usage", openai_usage(rq, c->input_tokens, output));
+        json_object_set_new(last, "time_info", openai_time_info());
+    } else if (rq->provider == EMU_FIREWORKS && !include_usage) {
+        json_object_set_new(last, "usage", openai_usage(rq, c->input_tokens, output));
+    }
+    stream_suffix_json(s, NULL, last);
+    if (include_usage && rq->provider != EMU_CEREBRAS) {
+        json_t *u = chunk(&b, json_object(), NULL);
+        json_object_set_new(u, "choices", json_array());
+        json_object_set_new(u, "usage", openai_usage(rq, c->input_tokens, output));
+        stream_suffix_json(s, NULL, u);
+    }
+    if (rq->provider != EMU_CEREBRAS)
+        stream_add_suffix(s, strdup("data: [DONE]\n\n"));
 
-  if (rq->fault && rq->fault->stream_error_after >= 0) {
-    /* Cerebras' SDK reads a status_code beside the error object; the others only the error. */
-    json_t *err = rq->provider == EMU_CEREBRAS
-                    ? json_pack("{s:{s:s, s:s, s:n, s:s}, s:i}", "error", "message", "Internal server error", "type",
-                                "internal_server_error", "param", "code", "internal_server_error", "status_code", 500)
-                    : json_pack("{s:{s:s, s:s, s:n, s:n}}", "error", "message",
-                                "The server had an error while processing your request. Sorry about that!", "type",
-                                "server_error", "param", "code");
-    char *text = json_dumps(err, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(err);
-    stream_set_error(s, rq->fault->stream_error_after, text ? stream_frame(NULL, text) : NULL);
-    free(text);
-  }
-  r->status = 200;
-  r->content_type = rq->provider == EMU_CEREBRAS ? "text/event-stream; charset=utf-8" : "text/event-stream";
-  reply_header(r, "Cache-Control", "no-cache");
-  r->stream = s;
+    if (rq->fault && rq->fault->stream_error_after >= 0) {
+        /* Cerebras' SDK reads a status_code beside the error object; the others only the error. */
+        json_t *err =
+            rq->provider == EMU_CEREBRAS
+                ? json_pack("{s:{s:s, s:s, s:n, s:s}, s:i}", "error", "message", "Internal server error", "type",
+                            "internal_server_error", "param", "code", "internal_server_error", "status_code", 500)
+                : json_pack("{s:{s:s, s:s, s:n, s:n}}", "error", "message",
+                            "The server had an error while processing your request. Sorry about that!", "type",
+                            "server_error", "param", "code");
+        char *text = json_dumps(err, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(err);
+        stream_set_error(s, rq->fault->stream_error_after, text ? stream_frame(NULL, text) : NULL);
+        free(text);
+    }
+    r->status = 200;
+    r->content_type = rq->provider == EMU_CEREBRAS ? "text/event-stream; charset=utf-8" : "text/event-stream";
+    reply_header(r, "Cache-Control", "no-cache");
+    r->stream = s;
 }

@@ -13,16 +13,16 @@
 typedef struct emu_stream emu_stream;
 
 emu_stream *stream_new(void);
-void stream_add_prefix(emu_stream *s, char *frame);         /* takes ownership */
-void stream_add_suffix(emu_stream *s, char *frame);         /* takes ownership */
+void stream_add_prefix(emu_stream *s, char *frame); /* takes ownership */
+void stream_add_suffix(emu_stream *s, char *frame); /* takes ownership */
 /* Delta frames are pre + JSON-escaped piece + post. With cycle set, n_deltas may exceed the
  * number of pieces: pieces repeat, a space joining each repetition to the last. */
 void stream_set_deltas(emu_stream *s, const char *pre, const char *post, int cycle);
 void stream_add_piece(emu_stream *s, const char *raw_text);
-void stream_set_count(emu_stream *s, size_t n_deltas);      /* default: the number of pieces */
+void stream_set_count(emu_stream *s, size_t n_deltas); /* default: the number of pieces */
 size_t stream_piece_count(const emu_stream *s);
 void stream_set_pacing(emu_stream *s, long delay_ms);
-void stream_set_cut(emu_stream *s, long after_events);       /* close mid-event after K events */
+void stream_set_cut(emu_stream *s, long after_events);                      /* close mid-event after K events */
 void stream_set_error(emu_stream *s, long after_events, char *error_frame); /* takes ownership */
 void stream_free(emu_stream *s);
 
@@ -32,7 +32,6 @@ void stream_release(void *cls);
 
 /* "event: NAME\ndata: JSON\n\n" or "data: JSON\n\n" (name NULL); malloc'd. */
 char *stream_frame(const char *event, const char *json_text);
-
 
 /* The marker a delta template's JSON carries where the piece goes. */
 #define STREAM_PIECE_MARKER "@@EMU_PIECE@@"

@@ -47,9 +47,9 @@ char *__real_strndup(const char *s, size_t n);
 /* Only the thread running the operation is armed: the little HTTP server below, curl's
  * resolver thread and cmocka allocate freely. */
 static _Thread_local bool armed;
-static long fail_at = -1;  /* the index of the allocation to fail; -1: none */
-static long seen;          /* allocations made while armed */
-static bool failed_one;    /* whether fail_at was reached */
+static long fail_at = -1; /* the index of the allocation to fail; -1: none */
+static long seen;         /* allocations made while armed */
+static bool failed_one;   /* whether fail_at was reached */
 
 static bool should_fail(void)
 {
@@ -173,8 +173,8 @@ static void fail_each_allocation(const char *name, operation op, void *ctx)
     if (has_known_bug(name) && !known_seen)
         fprintf(stderr, "%s: the known bug listed for it no longer shows: remove its entry\n", name);
     if (getenv("LLMC_TEST_VERBOSE"))
-        fprintf(stderr, "%s: %ld allocations, each failed in turn (%ld absorbed, %ld wrong)\n", name, clean,
-                absorbed, wrong);
+        fprintf(stderr, "%s: %ld allocations, each failed in turn (%ld absorbed, %ld wrong)\n", name, clean, absorbed,
+                wrong);
     assert_int_equal(wrong, 0);
     assert_true(n >= clean);
 }
@@ -212,8 +212,8 @@ static llmc_code check_encoded(char *text, int which, llmc_error *err)
     if (!reference[which]) {
         reference[which] = __real_strdup(text);
     } else if (strcmp(text, reference[which]) != 0) {
-        fprintf(stderr, "encode: an allocation failure gave a different body and no error:\n  %s\nwanted\n  %s\n",
-                text, reference[which]);
+        fprintf(stderr, "encode: an allocation failure gave a different body and no error:\n  %s\nwanted\n  %s\n", text,
+                reference[which]);
         rc = LLMC_E_PROTOCOL; /* reported as a wrong outcome by the loop */
     }
     free(text);
@@ -294,8 +294,8 @@ static const struct {
     {401, "application/json",
      "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"},\"request_id\":\"req_1\"}",
      LLMC_E_AUTH},
-    {529, "application/json", "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}",
-     LLMC_E_OVERLOADED},
+    {529, "application/json",
+     "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}", LLMC_E_OVERLOADED},
     {401, "application/json",
      "{\"message\":\"Wrong API Key\",\"type\":\"invalid_request_error\",\"param\":\"api_key\",\"code\":\"wrong_api_key\"}",
      LLMC_E_AUTH},
@@ -307,7 +307,8 @@ static const struct {
      LLMC_E_AUTH},
     {502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>", LLMC_E_SERVER},
     {500, "text/plain", "upstream exploded", LLMC_E_SERVER},
-    {413, "application/json", "{\"error\":{\"type\":\"request_too_large\",\"message\":\"Request exceeds the maximum size\"}}",
+    {413, "application/json",
+     "{\"error\":{\"type\":\"request_too_large\",\"message\":\"Request exceeds the maximum size\"}}",
      LLMC_E_BAD_REQUEST},
 };
 
@@ -333,7 +334,8 @@ static llmc_code op_key_checks(void *ctx)
     static const struct {
         const char *provider, *key;
     } keys[] = {
-        {"anthropic", "  \"sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqAA\"\n"},
+        {"anthropic",
+         "  \"sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqAA\"\n"},
         {"cerebras", "sk-ant-api03-wrongprovider"},
         {"openai", "your-api-key-here"},
         {"fireworks", "fw_z4FkQ1okTBGzvAmwufUxbvJD"},
@@ -366,7 +368,8 @@ static llmc_code op_config(void *ctx)
 /* ---- a whole call against a tiny in-process HTTP server ---- */
 
 /* A fake key in Anthropic's documented shape (random; it opens nothing). */
-#define FAKE_KEY "sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqAA"
+#define FAKE_KEY                                                                                                       \
+    "sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqAA"
 
 static int server_fd = -1, server_port;
 static atomic_bool server_stop;
@@ -382,7 +385,8 @@ static const char openai_ok[] =
     "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":3,\"total_tokens\":4}}";
 static const char anthropic_401[] =
     "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"},\"request_id\":\"req_9\"}";
-static const char anthropic_529[] = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}";
+static const char anthropic_529[] =
+    "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}";
 
 /* Reads one request (headers and a Content-Length body), answers by path, closes. */
 static void serve_one(int fd)
@@ -468,10 +472,10 @@ static void server_stop_join(void)
 }
 
 typedef struct call_case {
-    const char *provider;   /* "anthropic" or "openai" */
-    const char *prefix;     /* path prefix the server answers by */
+    const char *provider; /* "anthropic" or "openai" */
+    const char *prefix;   /* path prefix the server answers by */
     const char *model;
-    llmc_code expect;       /* with memory to spare */
+    llmc_code expect; /* with memory to spare */
 } call_case;
 
 static llmc_code op_call(void *ctx)
@@ -587,8 +591,10 @@ static int setup(void **state)
 {
     (void)state;
     /* no key, base URL or log setting from the caller's shell changes the paths taken */
-    static const char *const vars[] = {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL",
-                                       "OPENAI_API_KEY", "OPENAI_BASE_URL", "LLMC_LOG", "CURL_CA_BUNDLE", NULL};
+    static const char *const vars[] = {"ANTHROPIC_API_KEY",  "ANTHROPIC_AUTH_TOKEN",
+                                       "ANTHROPIC_BASE_URL", "OPENAI_API_KEY",
+                                       "OPENAI_BASE_URL",    "LLMC_LOG",
+                                       "CURL_CA_BUNDLE",     NULL};
     for (size_t i = 0; vars[i]; i++)
         unsetenv(vars[i]);
     fail_jansson = getenv("LLMC_ALLOC_FAIL_JANSSON") && strcmp(getenv("LLMC_ALLOC_FAIL_JANSSON"), "1") == 0;
@@ -609,9 +615,9 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_request_encode), cmocka_unit_test(test_decode_anthropic),
-        cmocka_unit_test(test_decode_openai),  cmocka_unit_test(test_error_bodies),
-        cmocka_unit_test(test_key_checks),     cmocka_unit_test(test_config),
+        cmocka_unit_test(test_request_encode),  cmocka_unit_test(test_decode_anthropic),
+        cmocka_unit_test(test_decode_openai),   cmocka_unit_test(test_error_bodies),
+        cmocka_unit_test(test_key_checks),      cmocka_unit_test(test_config),
         cmocka_unit_test(test_messages_create),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -49,7 +49,8 @@ static void test_input_routes_and_rewrites(void **state)
     llmc_client *c = llmc_client_new();
     bi_input in = {0};
     llmc_error err;
-    const char *path = write_file("in.jsonl",
+    const char *path = write_file(
+        "in.jsonl",
         "{\"custom_id\":\"a\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"stream\":true,\"messages\":[]}}\n"
         "\n"
         "{\"custom_id\":\"b\",\"body\":{\"model\":\"cerebras/llama-3.3-70b\",\"messages\":[]}}\n"
@@ -84,11 +85,11 @@ static void test_input_problems_listed(void **state)
     bi_input in = {0};
     llmc_error err;
     const char *path = write_file("bad.jsonl",
-        "{\"custom_id\":\"a\",\"params\":{\"model\":\"m\",\"messages\":[]}}\n"
-        "not json\n"
-        "{\"custom_id\":\"a\",\"params\":{\"model\":\"m\",\"messages\":[]}}\n"
-        "{\"params\":{\"model\":\"m\",\"messages\":[]}}\n"
-        "{\"custom_id\":\"e\",\"body\":{\"model\":\"claude-x\",\"messages\":[]}}\n");
+                                  "{\"custom_id\":\"a\",\"params\":{\"model\":\"m\",\"messages\":[]}}\n"
+                                  "not json\n"
+                                  "{\"custom_id\":\"a\",\"params\":{\"model\":\"m\",\"messages\":[]}}\n"
+                                  "{\"params\":{\"model\":\"m\",\"messages\":[]}}\n"
+                                  "{\"custom_id\":\"e\",\"body\":{\"model\":\"claude-x\",\"messages\":[]}}\n");
     assert_int_equal(bi_input_load(&in, c, path, &err), LLMC_E_INVALID_ARG);
     assert_int_equal(in.n_issues, 4);
     assert_int_equal(in.issues[0].line, 2);
@@ -137,9 +138,9 @@ static void test_output_torn_line_and_commit(void **state)
 {
     (void)state;
     const char *path = write_file("out.jsonl",
-        "{\"custom_id\":\"x1\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n"
-        "{\"result\":{\"type\":\"errored\",\"error\":{}},\"custom_id\":\"x\\u0032\"}\n"
-        "{\"custom_id\":\"x3\",\"result\":{\"ty");
+                                  "{\"custom_id\":\"x1\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n"
+                                  "{\"result\":{\"type\":\"errored\",\"error\":{}},\"custom_id\":\"x\\u0032\"}\n"
+                                  "{\"custom_id\":\"x3\",\"result\":{\"ty");
     bo_out o;
     seen s = {0};
     llmc_error err;
@@ -160,7 +161,8 @@ static void test_output_torn_line_and_commit(void **state)
     assert_int_equal(bo_add(&o, line, strlen(line), 7, &err), LLMC_OK);
     free(line);
     char *ok = bo_line_succeeded_raw("x4", "{\n  \"id\": \"m\"\r\n}\n", 17);
-    assert_string_equal(ok, "{\"custom_id\":\"x4\",\"result\":{\"type\":\"succeeded\",\"message\":{   \"id\": \"m\"  }}}");
+    assert_string_equal(ok,
+                        "{\"custom_id\":\"x4\",\"result\":{\"type\":\"succeeded\",\"message\":{   \"id\": \"m\"  }}}");
     assert_int_equal(bo_add(&o, ok, strlen(ok), 8, &err), LLMC_OK);
     free(ok);
     committed_count = 0;

@@ -178,13 +178,13 @@ static void test_seed_causes_are_covered(void **state)
         llmc_cause cause;
         const char *needle;
     } seeds[] = {
-        {LLMC_CAUSE_KEY_MISSING, "not"},                       /* variable not set */
-        {LLMC_CAUSE_KEY_VAR_MISSPELLED, "CEREBRAS_APIKEY"},    /* misspelled variable */
-        {LLMC_CAUSE_KEY_EMPTY, "empty"},                       /* set but empty */
-        {LLMC_CAUSE_KEY_WHITESPACE, "line break"},             /* extra whitespace */
-        {LLMC_CAUSE_KEY_PLACEHOLDER, "wrong_key"},             /* hard-coded wrong string */
-        {LLMC_CAUSE_AUTH_REJECTED, "revoked"},                 /* expired or revoked */
-        {LLMC_CAUSE_KEY_MALFORMED, "ASCII"},                   /* malformed */
+        {LLMC_CAUSE_KEY_MISSING, "not"},                    /* variable not set */
+        {LLMC_CAUSE_KEY_VAR_MISSPELLED, "CEREBRAS_APIKEY"}, /* misspelled variable */
+        {LLMC_CAUSE_KEY_EMPTY, "empty"},                    /* set but empty */
+        {LLMC_CAUSE_KEY_WHITESPACE, "line break"},          /* extra whitespace */
+        {LLMC_CAUSE_KEY_PLACEHOLDER, "wrong_key"},          /* hard-coded wrong string */
+        {LLMC_CAUSE_AUTH_REJECTED, "revoked"},              /* expired or revoked */
+        {LLMC_CAUSE_KEY_MALFORMED, "ASCII"},                /* malformed */
     };
     for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
         const llmc_cause_info *p = llmc_cause_info_get(seeds[i].cause);

@@ -48,7 +48,11 @@ static void test_good_file_applies_everything(void **state)
 static void test_mistakes_name_file_and_line(void **state)
 {
     (void)state;
-    static const struct { const char *file; int line; const char *says; } cases[] = {
+    static const struct {
+        const char *file;
+        int line;
+        const char *says;
+    } cases[] = {
         {"key_in_config.conf", 2, "keys do not belong in the config file"},
         {"unknown_provider.conf", 2, "unknown provider \"nosuch\""},
         {"endpoint_without_key_env.conf", 0, "needs both base_url and key_env"},

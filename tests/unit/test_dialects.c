@@ -106,8 +106,8 @@ static llmc_response *decode(bool anthropic, const char *body, llmc_code expect,
 {
     llmc_response *r = llmc_response_alloc();
     llmc_error_clear(err);
-    llmc_code rc = anthropic ? llmc_anthropic_decode(body, strlen(body), r, err)
-                             : llmc_openai_decode(body, strlen(body), r, err);
+    llmc_code rc =
+        anthropic ? llmc_anthropic_decode(body, strlen(body), r, err) : llmc_openai_decode(body, strlen(body), r, err);
     assert_int_equal(rc, expect);
     return r;
 }
@@ -148,10 +148,15 @@ static void test_anthropic_decode_message(void **state)
 static void test_anthropic_stop_reasons(void **state)
 {
     (void)state;
-    static const struct { const char *raw; llmc_stop_reason r; } reasons[] = {
-        {"end_turn", LLMC_STOP_END_TURN}, {"max_tokens", LLMC_STOP_MAX_TOKENS},
-        {"stop_sequence", LLMC_STOP_STOP_SEQUENCE}, {"refusal", LLMC_STOP_REFUSAL},
-        {"pause_turn", LLMC_STOP_PAUSE}, {"something_new", LLMC_STOP_UNKNOWN}};
+    static const struct {
+        const char *raw;
+        llmc_stop_reason r;
+    } reasons[] = {{"end_turn", LLMC_STOP_END_TURN},
+                   {"max_tokens", LLMC_STOP_MAX_TOKENS},
+                   {"stop_sequence", LLMC_STOP_STOP_SEQUENCE},
+                   {"refusal", LLMC_STOP_REFUSAL},
+                   {"pause_turn", LLMC_STOP_PAUSE},
+                   {"something_new", LLMC_STOP_UNKNOWN}};
     for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++) {
         char body[256];
         snprintf(body, sizeof body,
@@ -211,7 +216,12 @@ static void test_openai_decode_tool_calls_and_null_content(void **state)
 static void test_malformed_bodies(void **state)
 {
     (void)state;
-    static const struct { bool anthropic; const char *body; llmc_code code; const char *says; } bad[] = {
+    static const struct {
+        bool anthropic;
+        const char *body;
+        llmc_code code;
+        const char *says;
+    } bad[] = {
         {true, "", LLMC_E_PROTOCOL, "empty body"},
         {true, "{\"type\":\"message\",\"content\":[", LLMC_E_PROTOCOL, "invalid JSON"},
         {true, "<html>502</html>", LLMC_E_PROTOCOL, "invalid JSON"},
@@ -221,8 +231,8 @@ static void test_malformed_bodies(void **state)
         {true, "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":5}]}", LLMC_E_PROTOCOL, "has no text"},
         {false, "{\"choices\":[]}", LLMC_E_PROTOCOL, "choices[0].message"},
         {false, "{\"choices\":[{\"message\":{\"content\":{\"a\":1}}}]}", LLMC_E_PROTOCOL, "neither text nor null"},
-        {false, "{\"choices\":[{\"message\":{\"content\":\"x\",\"tool_calls\":[{\"function\":{}}]}}]}",
-         LLMC_E_PROTOCOL, "no function name"},
+        {false, "{\"choices\":[{\"message\":{\"content\":\"x\",\"tool_calls\":[{\"function\":{}}]}}]}", LLMC_E_PROTOCOL,
+         "no function name"},
         {false, "{\"choices\":[{\"message\":{\"content\":\"x\"}}]} trailing", LLMC_E_PROTOCOL, "invalid JSON"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -22,7 +22,7 @@ typedef struct error_case {
     llmc_code code;
     const char *type;
     const char *ecode;
-    const char *message;     /* exact, or a substring when it starts with '~' */
+    const char *message; /* exact, or a substring when it starts with '~' */
     const char *request_id;
 } error_case;
 
@@ -94,21 +94,22 @@ static const error_case cases[] = {
      LLMC_E_AUTH, "invalid_request_error", "invalid_api_key", "Incorrect API key provided.", ""},
     {"a numeric code", 400, "openai", "application/json", "{\"error\":{\"message\":\"bad\",\"code\":400}}",
      LLMC_E_BAD_REQUEST, "", "400", "bad", ""},
-    {"a string error", 500, "openai", "application/json", "{\"error\":\"upstream failed\"}",
-     LLMC_E_SERVER, "", "", "upstream failed", ""},
+    {"a string error", 500, "openai", "application/json", "{\"error\":\"upstream failed\"}", LLMC_E_SERVER, "", "",
+     "upstream failed", ""},
     {"HTML from a proxy", 502, "anthropic", "text/html",
-     "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>",
-     LLMC_E_SERVER, "", "", "~\"502 Bad Gateway\"", ""},
+     "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>", LLMC_E_SERVER, "",
+     "", "~\"502 Bad Gateway\"", ""},
     {"empty body", 503, "fireworks", "", "", LLMC_E_SERVER, "", "", "HTTP 503 from fireworks with an empty body", ""},
-    {"plain text", 500, "cerebras", "text/plain", "upstream connect error\r\nor disconnect",
-     LLMC_E_SERVER, "", "", "~not JSON (text/plain): upstream connect error or disconnect", ""},
-    {"JSON in no known shape", 500, "cerebras", "application/json", "{\"oops\":1}",
-     LLMC_E_SERVER, "", "", "~no known error shape", ""},
+    {"plain text", 500, "cerebras", "text/plain", "upstream connect error\r\nor disconnect", LLMC_E_SERVER, "", "",
+     "~not JSON (text/plain): upstream connect error or disconnect", ""},
+    {"JSON in no known shape", 500, "cerebras", "application/json", "{\"oops\":1}", LLMC_E_SERVER, "", "",
+     "~no known error shape", ""},
     {"a redirect", 302, "anthropic", "text/html", "", LLMC_E_INSECURE, "", "", "~empty body", ""},
-    {"408 is a timeout", 408, "openai", "application/json", "{\"error\":{\"message\":\"timeout\"}}",
-     LLMC_E_TIMEOUT, "", "", "timeout", ""},
+    {"408 is a timeout", 408, "openai", "application/json", "{\"error\":{\"message\":\"timeout\"}}", LLMC_E_TIMEOUT, "",
+     "", "timeout", ""},
     {"control characters are flattened", 400, "openai", "application/json",
-     "{\"error\":{\"message\":\"line one\\nline\\ttwo\\u001b[31m\"}}", LLMC_E_BAD_REQUEST, "", "", "line one line two [31m", ""},
+     "{\"error\":{\"message\":\"line one\\nline\\ttwo\\u001b[31m\"}}", LLMC_E_BAD_REQUEST, "", "",
+     "line one line two [31m", ""},
 };
 
 static void test_every_error_body(void **state)

@@ -20,14 +20,19 @@
 #endif
 
 /* Fake keys in each provider's documented shape (random, they open nothing). */
-#define ANTHROPIC_GOOD "sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqAA"
-#define ANTHROPIC_OAUTH "sk-ant-oat01-FYY-kv5ZJr3J1TWDtkwtDDb_xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjAWtGSU8po_799NksnRH9ucAUsdMlHUvTCAA"
-#define ANTHROPIC_ADMIN "sk-ant-admin01-QCyEZDz-TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7Zkuvqdt7s8Stqcbnr3yBdGBLEPH1qhT61qtc4xatws8phP9nhAA"
+#define ANTHROPIC_GOOD                                                                                                 \
+    "sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqAA"
+#define ANTHROPIC_OAUTH                                                                                                \
+    "sk-ant-oat01-FYY-kv5ZJr3J1TWDtkwtDDb_xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjAWtGSU8po_799NksnRH9ucAUsdMlHUvTCAA"
+#define ANTHROPIC_ADMIN                                                                                                \
+    "sk-ant-admin01-QCyEZDz-TddJ8HyS5SUkCnD8zRA9a9SkpXz9w3QlY7Zkuvqdt7s8Stqcbnr3yBdGBLEPH1qhT61qtc4xatws8phP9nhAA"
 #define CEREBRAS_GOOD "csk-pmrcg629be2u66mr26846p7q9m2i0hz2uep1enthjxjqi3og"
 #define FIREWORKS_GOOD "fw_z4FkQ1okTBGzvAmwufUxbvJD"
 #define FIREWORKS_OLD "CTbyvHNsG9eh6Yo4gfqrc5XlrWi0B26R08qzjI6G"
-#define OPENAI_PROJ "sk-proj--PlJhx2jIclHkCiHp6bR1IqfEouHgxzNNAL5wIScGebcy8F5n3-YNBDRzrZSgqbjG3uhkWKFLf6xuI5aHUQPFeNBTxaQWk8JzFalHlsZfYcMMDktXP-tKsf2"
-#define OPENAI_SVC "sk-svcacct-rcDkdfrUnW5gcF_Ha6ili8GjHEAD6-Wj9KfzjsQGMrb9h_ImB_LK777pzNk8cL6j5IXAAjlsHUqJoUD-_Ydua_5ZMs1SWOpQaPRY"
+#define OPENAI_PROJ                                                                                                    \
+    "sk-proj--PlJhx2jIclHkCiHp6bR1IqfEouHgxzNNAL5wIScGebcy8F5n3-YNBDRzrZSgqbjG3uhkWKFLf6xuI5aHUQPFeNBTxaQWk8JzFalHlsZfYcMMDktXP-tKsf2"
+#define OPENAI_SVC                                                                                                     \
+    "sk-svcacct-rcDkdfrUnW5gcF_Ha6ili8GjHEAD6-Wj9KfzjsQGMrb9h_ImB_LK777pzNk8cL6j5IXAAjlsHUqJoUD-_Ydua_5ZMs1SWOpQaPRY"
 #define OPENAI_LEGACY "sk-h87mTa5Vsqxezy3Lex7BWr2drgd1QsO7jprBGumXxY9B4bZW"
 #define GROQ_GOOD "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"
 
@@ -80,135 +85,436 @@ static const kcase empty_cases[] = {
     {"empty quotes", "anthropic", K("\"\""), {LLMC_CAUSE_KEY_EMPTY}, {ERR}, 0, 0, "only quotes"},
     {"quoted blank", "anthropic", K("' '\n"), {LLMC_CAUSE_KEY_EMPTY}, {ERR}, 0, 0, "only quotes and whitespace"},
     {"lone quote", "anthropic", K("\""), {LLMC_CAUSE_KEY_EMPTY}, {ERR}, 0, 0, "only quotes"},
-    {"no-break spaces only", "anthropic", K("\xC2\xA0\xC2\xA0"), {LLMC_CAUSE_KEY_EMPTY}, {ERR}, 0, 0, "only whitespace (2 characters)"},
+    {"no-break spaces only",
+     "anthropic",
+     K("\xC2\xA0\xC2\xA0"),
+     {LLMC_CAUSE_KEY_EMPTY},
+     {ERR},
+     0,
+     0,
+     "only whitespace (2 characters)"},
 };
 
 static const kcase whitespace_cases[] = {
-    {"trailing newline", "anthropic", K(ANTHROPIC_GOOD "\n"), {LLMC_CAUSE_KEY_WHITESPACE}, {WARN},
-     0, LEN(ANTHROPIC_GOOD), "ends with a line break (\\n); stripped"},
-    {"windows line ending", "cerebras", K(CEREBRAS_GOOD "\r\n"), {LLMC_CAUSE_KEY_WHITESPACE}, {WARN},
-     0, LEN(CEREBRAS_GOOD), "ends with a Windows line ending (\\r\\n); stripped"},
-    {"leading spaces", "fireworks", K("  " FIREWORKS_GOOD), {LLMC_CAUSE_KEY_WHITESPACE}, {WARN},
-     2, LEN(FIREWORKS_GOOD), "starts with 2 spaces; stripped"},
-    {"both ends", "openai", K("\t" OPENAI_PROJ " \n"), {LLMC_CAUSE_KEY_WHITESPACE}, {WARN},
-     1, LEN(OPENAI_PROJ), "starts with a tab and ends with a space and a line break (\\n)"},
-    {"trailing no-break space", "anthropic", K(ANTHROPIC_GOOD "\xC2\xA0"), {LLMC_CAUSE_KEY_WHITESPACE},
-     {WARN}, 0, LEN(ANTHROPIC_GOOD), "no-break space (U+00A0)"},
-    {"leading byte-order mark", "cerebras", K("\xEF\xBB\xBF" CEREBRAS_GOOD "\n"),
-     {LLMC_CAUSE_KEY_WHITESPACE}, {WARN}, 3, LEN(CEREBRAS_GOOD), "starts with a byte-order mark (U+FEFF) and ends with a line break"},
-    {"zero-width space", "fireworks", K(FIREWORKS_GOOD "\xE2\x80\x8B"), {LLMC_CAUSE_KEY_WHITESPACE},
-     {WARN}, 0, LEN(FIREWORKS_GOOD), "zero-width space"},
-    {"several line breaks", "openai", K(OPENAI_LEGACY "\n\n"), {LLMC_CAUSE_KEY_WHITESPACE}, {WARN},
-     0, LEN(OPENAI_LEGACY), "ends with 2 line breaks (\\n)"},
+    {"trailing newline",
+     "anthropic",
+     K(ANTHROPIC_GOOD "\n"),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     0,
+     LEN(ANTHROPIC_GOOD),
+     "ends with a line break (\\n); stripped"},
+    {"windows line ending",
+     "cerebras",
+     K(CEREBRAS_GOOD "\r\n"),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     0,
+     LEN(CEREBRAS_GOOD),
+     "ends with a Windows line ending (\\r\\n); stripped"},
+    {"leading spaces",
+     "fireworks",
+     K("  " FIREWORKS_GOOD),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     2,
+     LEN(FIREWORKS_GOOD),
+     "starts with 2 spaces; stripped"},
+    {"both ends",
+     "openai",
+     K("\t" OPENAI_PROJ " \n"),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     1,
+     LEN(OPENAI_PROJ),
+     "starts with a tab and ends with a space and a line break (\\n)"},
+    {"trailing no-break space",
+     "anthropic",
+     K(ANTHROPIC_GOOD "\xC2\xA0"),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     0,
+     LEN(ANTHROPIC_GOOD),
+     "no-break space (U+00A0)"},
+    {"leading byte-order mark",
+     "cerebras",
+     K("\xEF\xBB\xBF" CEREBRAS_GOOD "\n"),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     3,
+     LEN(CEREBRAS_GOOD),
+     "starts with a byte-order mark (U+FEFF) and ends with a line break"},
+    {"zero-width space",
+     "fireworks",
+     K(FIREWORKS_GOOD "\xE2\x80\x8B"),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     0,
+     LEN(FIREWORKS_GOOD),
+     "zero-width space"},
+    {"several line breaks",
+     "openai",
+     K(OPENAI_LEGACY "\n\n"),
+     {LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN},
+     0,
+     LEN(OPENAI_LEGACY),
+     "ends with 2 line breaks (\\n)"},
 };
 
 static const kcase quoted_cases[] = {
-    {"double quotes", "anthropic", K("\"" ANTHROPIC_GOOD "\""), {LLMC_CAUSE_KEY_QUOTED}, {WARN},
-     1, LEN(ANTHROPIC_GOOD), "wrapped in double quotes; stripped"},
-    {"single quotes", "cerebras", K("'" CEREBRAS_GOOD "'"), {LLMC_CAUSE_KEY_QUOTED}, {WARN},
-     1, LEN(CEREBRAS_GOOD), "wrapped in single quotes"},
-    {"backticks", "fireworks", K("`" FIREWORKS_GOOD "`"), {LLMC_CAUSE_KEY_QUOTED}, {WARN},
-     1, LEN(FIREWORKS_GOOD), "wrapped in backticks"},
-    {"curly double quotes", "anthropic", K("\xE2\x80\x9C" ANTHROPIC_GOOD "\xE2\x80\x9D"),
-     {LLMC_CAUSE_KEY_QUOTED}, {WARN}, 3, LEN(ANTHROPIC_GOOD), "curly double quotes (U+201C/U+201D)"},
-    {"two closing curly quotes", "cerebras", K("\xE2\x80\x9D" CEREBRAS_GOOD "\xE2\x80\x9D"),
-     {LLMC_CAUSE_KEY_QUOTED}, {WARN}, 3, LEN(CEREBRAS_GOOD), "curly double quotes"},
-    {"curly single quotes", "openai", K("\xE2\x80\x98" OPENAI_PROJ "\xE2\x80\x99"),
-     {LLMC_CAUSE_KEY_QUOTED}, {WARN}, 3, LEN(OPENAI_PROJ), "curly single quotes (U+2018/U+2019)"},
-    {"lone opening quote", "anthropic", K("\"" ANTHROPIC_GOOD), {LLMC_CAUSE_KEY_QUOTED}, {WARN},
-     1, LEN(ANTHROPIC_GOOD), "starts with a double quote that is never closed"},
-    {"lone closing quote", "fireworks", K(FIREWORKS_GOOD "'"), {LLMC_CAUSE_KEY_QUOTED}, {WARN},
-     0, LEN(FIREWORKS_GOOD), "ends with a single quote that was never opened"},
-    {"quotes then newline (.env)", "anthropic", K("\"" ANTHROPIC_GOOD "\"\n"),
-     {LLMC_CAUSE_KEY_QUOTED, LLMC_CAUSE_KEY_WHITESPACE}, {WARN, WARN}, 1, LEN(ANTHROPIC_GOOD),
+    {"double quotes",
+     "anthropic",
+     K("\"" ANTHROPIC_GOOD "\""),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     1,
+     LEN(ANTHROPIC_GOOD),
+     "wrapped in double quotes; stripped"},
+    {"single quotes",
+     "cerebras",
+     K("'" CEREBRAS_GOOD "'"),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     1,
+     LEN(CEREBRAS_GOOD),
+     "wrapped in single quotes"},
+    {"backticks",
+     "fireworks",
+     K("`" FIREWORKS_GOOD "`"),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     1,
+     LEN(FIREWORKS_GOOD),
+     "wrapped in backticks"},
+    {"curly double quotes",
+     "anthropic",
+     K("\xE2\x80\x9C" ANTHROPIC_GOOD "\xE2\x80\x9D"),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     3,
+     LEN(ANTHROPIC_GOOD),
+     "curly double quotes (U+201C/U+201D)"},
+    {"two closing curly quotes",
+     "cerebras",
+     K("\xE2\x80\x9D" CEREBRAS_GOOD "\xE2\x80\x9D"),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     3,
+     LEN(CEREBRAS_GOOD),
+     "curly double quotes"},
+    {"curly single quotes",
+     "openai",
+     K("\xE2\x80\x98" OPENAI_PROJ "\xE2\x80\x99"),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     3,
+     LEN(OPENAI_PROJ),
+     "curly single quotes (U+2018/U+2019)"},
+    {"lone opening quote",
+     "anthropic",
+     K("\"" ANTHROPIC_GOOD),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     1,
+     LEN(ANTHROPIC_GOOD),
+     "starts with a double quote that is never closed"},
+    {"lone closing quote",
+     "fireworks",
+     K(FIREWORKS_GOOD "'"),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     0,
+     LEN(FIREWORKS_GOOD),
+     "ends with a single quote that was never opened"},
+    {"quotes then newline (.env)",
+     "anthropic",
+     K("\"" ANTHROPIC_GOOD "\"\n"),
+     {LLMC_CAUSE_KEY_QUOTED, LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN, WARN},
+     1,
+     LEN(ANTHROPIC_GOOD),
      "wrapped in double quotes"},
-    {"spaces inside quotes", "cerebras", K("\" " CEREBRAS_GOOD " \""),
-     {LLMC_CAUSE_KEY_QUOTED, LLMC_CAUSE_KEY_WHITESPACE}, {WARN, WARN}, 2, LEN(CEREBRAS_GOOD), ""},
-    {"nested quotes", "openai", K("'\"" OPENAI_LEGACY "\"'"), {LLMC_CAUSE_KEY_QUOTED}, {WARN},
-     2, LEN(OPENAI_LEGACY), "more than one layer"},
+    {"spaces inside quotes",
+     "cerebras",
+     K("\" " CEREBRAS_GOOD " \""),
+     {LLMC_CAUSE_KEY_QUOTED, LLMC_CAUSE_KEY_WHITESPACE},
+     {WARN, WARN},
+     2,
+     LEN(CEREBRAS_GOOD),
+     ""},
+    {"nested quotes",
+     "openai",
+     K("'\"" OPENAI_LEGACY "\"'"),
+     {LLMC_CAUSE_KEY_QUOTED},
+     {WARN},
+     2,
+     LEN(OPENAI_LEGACY),
+     "more than one layer"},
 };
 
 static const kcase malformed_cases[] = {
-    {"inner space", "anthropic", K("sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1 spNxnyVmihA-2O76UMFxFkM"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {ERR}, WHOLE, "contains a space at position 42"},
-    {"inner line break", "cerebras", K("csk-pmrcg629be2u66mr2684\n6p7q9m2i0hz2uep1enthjxjqi3og"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {ERR}, WHOLE, "contains a line break (\\n)"},
-    {"header injection", "openai", K(OPENAI_LEGACY "\r\nX-Evil: 1"), {LLMC_CAUSE_KEY_MALFORMED},
-     {ERR}, WHOLE, "carriage return (\\r) at position 52"},
-    {"inner tab", "fireworks", K("fw_z4FkQ1okTBGz\tvAmwufUxbvJD"), {LLMC_CAUSE_KEY_MALFORMED},
-     {ERR}, WHOLE, "contains a tab at position 16"},
-    {"escape character", "openai", K("sk-h87mTa5Vsqxe\x1bzy3Lex7BWr2drgd1"), {LLMC_CAUSE_KEY_MALFORMED},
-     {ERR}, WHOLE, "control character (0x1B) at position 16"},
-    {"NUL byte", "cerebras", K("csk-pmrcg629be2u\0" "66mr26846p7q9m2i0hz2uep1enthjxjqi3"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {ERR}, WHOLE, "control character (0x00) at position 17"},
-    {"en dash from a word processor", "anthropic", K("sk\xE2\x80\x93" "ant-api03-PtYgjmUhBel31iEl2hpChYgCf"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {ERR}, WHOLE, "an en dash where '-' was probably meant (U+2013) at position 3"},
-    {"curly quote inside", "fireworks", K("fw_z4FkQ1ok\xE2\x80\x9DTBGzvAmwufUxbvJD"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {ERR}, WHOLE, "curly double quote (U+201D) at position 12"},
-    {"invalid UTF-8", "openai", K("sk-h87mTa5V\xFFsqxezy3Lex7BWr2drgd1"), {LLMC_CAUSE_KEY_MALFORMED},
-     {ERR}, WHOLE, "not valid text (0xFF) at position 12"},
-    {"too short", "anthropic", K("k9Z"), {LLMC_CAUSE_KEY_MALFORMED}, {ERR}, WHOLE,
-     "has 3 characters; keys are longer"},
-    {"too short after trimming", "openai", K("  a1b2c\n"),
-     {LLMC_CAUSE_KEY_WHITESPACE, LLMC_CAUSE_KEY_MALFORMED}, {WARN, ERR}, 2, 5, ""},
+    {"inner space",
+     "anthropic",
+     K("sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1 spNxnyVmihA-2O76UMFxFkM"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "contains a space at position 42"},
+    {"inner line break",
+     "cerebras",
+     K("csk-pmrcg629be2u66mr2684\n6p7q9m2i0hz2uep1enthjxjqi3og"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "contains a line break (\\n)"},
+    {"header injection",
+     "openai",
+     K(OPENAI_LEGACY "\r\nX-Evil: 1"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "carriage return (\\r) at position 52"},
+    {"inner tab",
+     "fireworks",
+     K("fw_z4FkQ1okTBGz\tvAmwufUxbvJD"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "contains a tab at position 16"},
+    {"escape character",
+     "openai",
+     K("sk-h87mTa5Vsqxe\x1bzy3Lex7BWr2drgd1"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "control character (0x1B) at position 16"},
+    {"NUL byte",
+     "cerebras",
+     K("csk-pmrcg629be2u\0"
+       "66mr26846p7q9m2i0hz2uep1enthjxjqi3"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "control character (0x00) at position 17"},
+    {"en dash from a word processor",
+     "anthropic",
+     K("sk\xE2\x80\x93"
+       "ant-api03-PtYgjmUhBel31iEl2hpChYgCf"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "an en dash where '-' was probably meant (U+2013) at position 3"},
+    {"curly quote inside",
+     "fireworks",
+     K("fw_z4FkQ1ok\xE2\x80\x9DTBGzvAmwufUxbvJD"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "curly double quote (U+201D) at position 12"},
+    {"invalid UTF-8",
+     "openai",
+     K("sk-h87mTa5V\xFFsqxezy3Lex7BWr2drgd1"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {ERR},
+     WHOLE,
+     "not valid text (0xFF) at position 12"},
+    {"too short", "anthropic", K("k9Z"), {LLMC_CAUSE_KEY_MALFORMED}, {ERR}, WHOLE, "has 3 characters; keys are longer"},
+    {"too short after trimming",
+     "openai",
+     K("  a1b2c\n"),
+     {LLMC_CAUSE_KEY_WHITESPACE, LLMC_CAUSE_KEY_MALFORMED},
+     {WARN, ERR},
+     2,
+     5,
+     ""},
     /* The unusual-shape warnings: the provider's own prefix, the rest not as documented. */
-    {"anthropic key cut short", "anthropic",
+    {"anthropic key cut short",
+     "anthropic",
      K("sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {WARN}, WHOLE, "has 51 characters after sk-ant-api03- where Anthropic keys have 93"},
-    {"anthropic key not ending AA", "anthropic",
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "has 51 characters after sk-ant-api03- where Anthropic keys have 93"},
+    {"anthropic key not ending AA",
+     "anthropic",
      K("sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS-6ilI8ihN5KXSc7Tvo-hBKqAB"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {WARN}, WHOLE, "does not end the way Anthropic keys do"},
-    {"anthropic key with a dot", "anthropic",
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "does not end the way Anthropic keys do"},
+    {"anthropic key with a dot",
+     "anthropic",
      K("sk-ant-api03-PtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA-2O76UMFxFkM-R5Kjp1vRt_1fjORS.6ilI8ihN5KXSc7Tvo-hBKqAA"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {WARN}, WHOLE, "character at position 82 that Anthropic keys do not use"},
-    {"anthropic without prefix", "anthropic", K(FIREWORKS_OLD), {LLMC_CAUSE_KEY_MALFORMED}, {WARN},
-     WHOLE, "does not start with sk-ant-"},
-    {"cerebras upper case", "cerebras", K("csk-PMRCG629be2u66mr26846p7q9m2i0hz2uep1enthjxjqi3og"),
-     {LLMC_CAUSE_KEY_MALFORMED}, {WARN}, WHOLE, "position 5 that Cerebras keys do not use"},
-    {"cerebras too long", "cerebras", K(CEREBRAS_GOOD "x"), {LLMC_CAUSE_KEY_MALFORMED}, {WARN},
-     WHOLE, "has 49 characters after csk-"},
-    {"cerebras without prefix", "cerebras", K(FIREWORKS_OLD), {LLMC_CAUSE_KEY_MALFORMED}, {WARN},
-     WHOLE, "does not start with csk-"},
-    {"fireworks key cut short", "fireworks", K("fw_z4FkQ1okTBG"), {LLMC_CAUSE_KEY_MALFORMED}, {WARN},
-     WHOLE, "has 11 characters after fw_ where Fireworks keys have at least 20"},
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "character at position 82 that Anthropic keys do not use"},
+    {"anthropic without prefix",
+     "anthropic",
+     K(FIREWORKS_OLD),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "does not start with sk-ant-"},
+    {"cerebras upper case",
+     "cerebras",
+     K("csk-PMRCG629be2u66mr26846p7q9m2i0hz2uep1enthjxjqi3og"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "position 5 that Cerebras keys do not use"},
+    {"cerebras too long",
+     "cerebras",
+     K(CEREBRAS_GOOD "x"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "has 49 characters after csk-"},
+    {"cerebras without prefix",
+     "cerebras",
+     K(FIREWORKS_OLD),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "does not start with csk-"},
+    {"fireworks key cut short",
+     "fireworks",
+     K("fw_z4FkQ1okTBG"),
+     {LLMC_CAUSE_KEY_MALFORMED},
+     {WARN},
+     WHOLE,
+     "has 11 characters after fw_ where Fireworks keys have at least 20"},
 };
 
 static const kcase wrong_provider_cases[] = {
-    {"fireworks key for anthropic", "anthropic", K(FIREWORKS_GOOD), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {ERR}, WHOLE, "starts with fw_, a Fireworks key"},
-    {"anthropic key for cerebras", "cerebras", K(ANTHROPIC_GOOD), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {ERR}, WHOLE, "starts with sk-ant-, an Anthropic key"},
-    {"cerebras key for fireworks", "fireworks", K(CEREBRAS_GOOD), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {ERR}, WHOLE, "starts with csk-, a Cerebras key"},
-    {"openai key for anthropic", "anthropic", K(OPENAI_PROJ), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {ERR}, WHOLE, "starts with sk-, an OpenAI key"},
-    {"openai key for cerebras", "cerebras", K(OPENAI_LEGACY), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {ERR}, WHOLE, "an OpenAI key"},
-    {"anthropic key for openai (gateway?)", "openai", K(ANTHROPIC_GOOD),
-     {LLMC_CAUSE_KEY_WRONG_PROVIDER}, {WARN}, WHOLE, "an Anthropic key"},
-    {"cerebras key for a custom endpoint", "groq", K(CEREBRAS_GOOD), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {WARN}, WHOLE, "a Cerebras key"},
-    {"fireworks key for openai", "openai", K(FIREWORKS_GOOD), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {WARN}, WHOLE, "a Fireworks key"},
-    {"anthropic admin key", "anthropic", K(ANTHROPIC_ADMIN), {LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {WARN}, WHOLE, "Admin API key"},
-    {"quoted foreign key", "anthropic", K("\"" FIREWORKS_GOOD "\"\n"),
+    {"fireworks key for anthropic",
+     "anthropic",
+     K(FIREWORKS_GOOD),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {ERR},
+     WHOLE,
+     "starts with fw_, a Fireworks key"},
+    {"anthropic key for cerebras",
+     "cerebras",
+     K(ANTHROPIC_GOOD),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {ERR},
+     WHOLE,
+     "starts with sk-ant-, an Anthropic key"},
+    {"cerebras key for fireworks",
+     "fireworks",
+     K(CEREBRAS_GOOD),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {ERR},
+     WHOLE,
+     "starts with csk-, a Cerebras key"},
+    {"openai key for anthropic",
+     "anthropic",
+     K(OPENAI_PROJ),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {ERR},
+     WHOLE,
+     "starts with sk-, an OpenAI key"},
+    {"openai key for cerebras",
+     "cerebras",
+     K(OPENAI_LEGACY),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {ERR},
+     WHOLE,
+     "an OpenAI key"},
+    {"anthropic key for openai (gateway?)",
+     "openai",
+     K(ANTHROPIC_GOOD),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {WARN},
+     WHOLE,
+     "an Anthropic key"},
+    {"cerebras key for a custom endpoint",
+     "groq",
+     K(CEREBRAS_GOOD),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {WARN},
+     WHOLE,
+     "a Cerebras key"},
+    {"fireworks key for openai",
+     "openai",
+     K(FIREWORKS_GOOD),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {WARN},
+     WHOLE,
+     "a Fireworks key"},
+    {"anthropic admin key",
+     "anthropic",
+     K(ANTHROPIC_ADMIN),
+     {LLMC_CAUSE_KEY_WRONG_PROVIDER},
+     {WARN},
+     WHOLE,
+     "Admin API key"},
+    {"quoted foreign key",
+     "anthropic",
+     K("\"" FIREWORKS_GOOD "\"\n"),
      {LLMC_CAUSE_KEY_QUOTED, LLMC_CAUSE_KEY_WHITESPACE, LLMC_CAUSE_KEY_WRONG_PROVIDER},
-     {WARN, WARN, ERR}, 1, LEN(FIREWORKS_GOOD), "wrapped in double quotes"},
+     {WARN, WARN, ERR},
+     1,
+     LEN(FIREWORKS_GOOD),
+     "wrapped in double quotes"},
 };
 
 static const kcase placeholder_cases[] = {
     {"seed: wrong_key", "cerebras", K("wrong_key"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, "stock value"},
-    {"seed: wrong_or_missing_key", "cerebras", K("wrong_or_missing_key"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, ""},
-    {"seed: your_valid_api_key_here", "anthropic", K("your_valid_api_key_here"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, "documentation text"},
-    {"sk-... wins over wrong provider", "anthropic", K("sk-..."), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, "ellipsis"},
+    {"seed: wrong_or_missing_key",
+     "cerebras",
+     K("wrong_or_missing_key"),
+     {LLMC_CAUSE_KEY_PLACEHOLDER},
+     {ERR},
+     WHOLE,
+     ""},
+    {"seed: your_valid_api_key_here",
+     "anthropic",
+     K("your_valid_api_key_here"),
+     {LLMC_CAUSE_KEY_PLACEHOLDER},
+     {ERR},
+     WHOLE,
+     "documentation text"},
+    {"sk-... wins over wrong provider",
+     "anthropic",
+     K("sk-..."),
+     {LLMC_CAUSE_KEY_PLACEHOLDER},
+     {ERR},
+     WHOLE,
+     "ellipsis"},
     {"short placeholder wins over length", "fireworks", K("test"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, ""},
-    {"unexpanded variable", "anthropic", K("$ANTHROPIC_API_KEY"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, "unexpanded variable reference"},
-    {"masked key", "anthropic", K("sk-ant-api03-****************AbCd"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, "masked"},
-    {"quoted placeholder", "openai", K("\"<YOUR_KEY>\"\n"),
-     {LLMC_CAUSE_KEY_QUOTED, LLMC_CAUSE_KEY_WHITESPACE, LLMC_CAUSE_KEY_PLACEHOLDER}, {WARN, WARN, ERR}, 1, 10, ""},
+    {"unexpanded variable",
+     "anthropic",
+     K("$ANTHROPIC_API_KEY"),
+     {LLMC_CAUSE_KEY_PLACEHOLDER},
+     {ERR},
+     WHOLE,
+     "unexpanded variable reference"},
+    {"masked key",
+     "anthropic",
+     K("sk-ant-api03-****************AbCd"),
+     {LLMC_CAUSE_KEY_PLACEHOLDER},
+     {ERR},
+     WHOLE,
+     "masked"},
+    {"quoted placeholder",
+     "openai",
+     K("\"<YOUR_KEY>\"\n"),
+     {LLMC_CAUSE_KEY_QUOTED, LLMC_CAUSE_KEY_WHITESPACE, LLMC_CAUSE_KEY_PLACEHOLDER},
+     {WARN, WARN, ERR},
+     1,
+     10,
+     ""},
     {"prefix only", "cerebras", K("csk-"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, "only a key prefix"},
-    {"prefix then a run", "fireworks", K("fw_xxxxxxxxxxxxxxxxxxxxxxxxx"), {LLMC_CAUSE_KEY_PLACEHOLDER}, {ERR}, WHOLE, "repeated"},
+    {"prefix then a run",
+     "fireworks",
+     K("fw_xxxxxxxxxxxxxxxxxxxxxxxxx"),
+     {LLMC_CAUSE_KEY_PLACEHOLDER},
+     {ERR},
+     WHOLE,
+     "repeated"},
 };
 
 /* ---------------------------------------------------------------------------------------- */
@@ -224,8 +530,8 @@ static size_t clean_len_of(const kcase *c)
  * whole.
  */
 static const char *const public_prefixes[] = {
-    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-ant-", "sk-proj-", "sk-svcacct-",
-    "sk-", "csk-", "fw_", "gsk_",
+    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-", "csk-", "fw_",
+    "gsk_",
 };
 
 static void assert_no_key_bytes(const char *key, size_t len, const char *detail)
@@ -267,8 +573,8 @@ static void run_case(const kcase *c)
         want_n++;
     }
     if (v.n != want_n || got != want_worst) {
-        print_error("case \"%s\": %zu findings (worst %d), expected %zu (worst %d)\n", c->name, v.n,
-                    (int)got, want_n, (int)want_worst);
+        print_error("case \"%s\": %zu findings (worst %d), expected %zu (worst %d)\n", c->name, v.n, (int)got, want_n,
+                    (int)want_worst);
         for (size_t i = 0; i < v.n; i++)
             print_error("  %s: %s\n", llmc_cause_id(v.findings[i].cause), v.findings[i].detail);
         fail();
@@ -276,8 +582,8 @@ static void run_case(const kcase *c)
     for (size_t i = 0; i < want_n; i++) {
         if (v.findings[i].cause != c->cause[i] || v.findings[i].severity != c->sev[i]) {
             print_error("case \"%s\": finding %zu is %s/%d, expected %s/%d (%s)\n", c->name, i,
-                        llmc_cause_id(v.findings[i].cause), (int)v.findings[i].severity,
-                        llmc_cause_id(c->cause[i]), (int)c->sev[i], v.findings[i].detail);
+                        llmc_cause_id(v.findings[i].cause), (int)v.findings[i].severity, llmc_cause_id(c->cause[i]),
+                        (int)c->sev[i], v.findings[i].detail);
             fail();
         }
         if (v.findings[i].detail[0] == '\0') {
@@ -287,21 +593,20 @@ static void run_case(const kcase *c)
         assert_no_key_bytes(c->key, c->len, v.findings[i].detail);
     }
     if (c->detail_has[0] != '\0' && strstr(v.findings[0].detail, c->detail_has) == NULL) {
-        print_error("case \"%s\": detail \"%s\" lacks \"%s\"\n", c->name, v.findings[0].detail,
-                    c->detail_has);
+        print_error("case \"%s\": detail \"%s\" lacks \"%s\"\n", c->name, v.findings[0].detail, c->detail_has);
         fail();
     }
     if (v.clean_offset != c->clean_offset || v.clean_len != clean_len_of(c)) {
-        print_error("case \"%s\": clean range [%zu, +%zu), expected [%zu, +%zu)\n", c->name,
-                    v.clean_offset, v.clean_len, c->clean_offset, clean_len_of(c));
+        print_error("case \"%s\": clean range [%zu, +%zu), expected [%zu, +%zu)\n", c->name, v.clean_offset,
+                    v.clean_len, c->clean_offset, clean_len_of(c));
         fail();
     }
 }
 
-#define RUN_TABLE(t)                                        \
-    do {                                                    \
-        for (size_t i_ = 0; i_ < sizeof(t) / sizeof((t)[0]); i_++) \
-            run_case(&(t)[i_]);                             \
+#define RUN_TABLE(t)                                                                                                   \
+    do {                                                                                                               \
+        for (size_t i_ = 0; i_ < sizeof(t) / sizeof((t)[0]); i_++)                                                     \
+            run_case(&(t)[i_]);                                                                                        \
     } while (0)
 
 /* ---------------------------------------------------------------------------------------- */
@@ -319,7 +624,8 @@ static void test_emulator_keys_pass_clean(void **state)
     static const struct {
         const char *provider, *key;
     } emu[] = {
-        {"anthropic", "sk-ant-api03-emuvalNkIb1W9j2S2oIAzoJ5K9ilthZrlt7pDnDCw8dedA2wBdMPDrHHtmLguHXC6oIfz9xLaAQiygar2H4tKggH1REAA"},
+        {"anthropic",
+         "sk-ant-api03-emuvalNkIb1W9j2S2oIAzoJ5K9ilthZrlt7pDnDCw8dedA2wBdMPDrHHtmLguHXC6oIfz9xLaAQiygar2H4tKggH1REAA"},
         {"cerebras", "csk-emuval7hx8c2xhl8gsz772q0dw1k4u7807cvaqonntrot53b"},
         {"fireworks", "fw_emuval4wuWQhkxJRkl3FrVuX"},
         {"openai", "sk-proj-emuval84bpf7sH01dzr1uqtn8nDGzPDB0JLaarVM2mVXye"},
@@ -402,8 +708,7 @@ static void test_key_placeholder(void **state)
             llmc_severity s = llmc_key_check(providers[p], line, strlen(line), &v);
             if (s != ERR || v.n != 1 || v.findings[0].cause != LLMC_CAUSE_KEY_PLACEHOLDER) {
                 print_error("placeholder \"%s\" for %s: %zu findings, first %s (%s)\n", line,
-                            providers[p] ? providers[p] : "(none)", v.n,
-                            v.n ? llmc_cause_id(v.findings[0].cause) : "-",
+                            providers[p] ? providers[p] : "(none)", v.n, v.n ? llmc_cause_id(v.findings[0].cause) : "-",
                             v.n ? v.findings[0].detail : "");
                 fclose(f);
                 fail();
@@ -559,28 +864,28 @@ static void test_near_miss_typos(void **state)
 {
     (void)state;
     char *const e[] = {
-        "ANTHORPIC_API_KEY=a",   /* transposition */
-        "ANTHROPIC_API_KY=b",    /* deletion */
-        "ANTHROPIC_APIS_KEY=c",  /* insertion */
-        "ANTROPIC_API_KEYS=d",   /* two edits */
-        "ANTHROPC_AP_KY=e",      /* three edits: too far */
+        "ANTHORPIC_API_KEY=a",  /* transposition */
+        "ANTHROPIC_API_KY=b",   /* deletion */
+        "ANTHROPIC_APIS_KEY=c", /* insertion */
+        "ANTROPIC_API_KEYS=d",  /* two edits */
+        "ANTHROPC_AP_KY=e",     /* three edits: too far */
         NULL,
     };
     expect_only("ANTHROPIC_API_KEY", e,
-                (const char *const[]){"ANTHORPIC_API_KEY", "ANTHROPIC_API_KY",
-                                      "ANTHROPIC_APIS_KEY", "ANTROPIC_API_KEYS", NULL});
+                (const char *const[]){"ANTHORPIC_API_KEY", "ANTHROPIC_API_KY", "ANTHROPIC_APIS_KEY",
+                                      "ANTROPIC_API_KEYS", NULL});
 }
 
 static void test_near_miss_exclusions(void **state)
 {
     (void)state;
     char *const e[] = {
-        "ANTHROPIC_API_KEY=sk-ant-real",   /* the wanted name itself */
-        "ANTHROPIC_AUTH_TOKEN=t",          /* a legitimate alternative */
+        "ANTHROPIC_API_KEY=sk-ant-real", /* the wanted name itself */
+        "ANTHROPIC_AUTH_TOKEN=t",        /* a legitimate alternative */
         "ANTHROPIC_API_KEY_FILE=/run/secrets/a",
         "ANTHROPIC_BASE_URL=https://example.test",
         "ANTHROPIC_CUSTOM_HEADERS=X: y",
-        "OPENAI_API_KEY=sk-x",             /* another provider's own variable */
+        "OPENAI_API_KEY=sk-x", /* another provider's own variable */
         "CEREBRAS_API_KEY=csk-x",
         "AWS_SECRET_ACCESS_KEY=z",
         "SSH_AUTH_SOCK=/tmp/agent",
@@ -616,8 +921,13 @@ static void test_near_miss_returns_names_only(void **state)
 static void test_near_miss_limits(void **state)
 {
     (void)state;
-    char *const e[] = {"ANTHROPIC_KEY=a", "CLAUDE_API_KEY=b", "ANTHROPIC_APIKEY=c",
-                       "ANTHROPIC_KEY=again", "NAME_WITHOUT_VALUE", "=novar", NULL};
+    char *const e[] = {"ANTHROPIC_KEY=a",
+                       "CLAUDE_API_KEY=b",
+                       "ANTHROPIC_APIKEY=c",
+                       "ANTHROPIC_KEY=again",
+                       "NAME_WITHOUT_VALUE",
+                       "=novar",
+                       NULL};
     char out[4][64];
     /* max is respected, in environment order. */
     assert_int_equal(near("ANTHROPIC_API_KEY", e, out, 2), 2);

@@ -19,7 +19,7 @@
 
 typedef struct transcript {
     llmc_buf out;
-    int stop_after;     /* return LLMC_E_ABORTED on this event number (1-based), 0: never */
+    int stop_after; /* return LLMC_E_ABORTED on this event number (1-based), 0: never */
     int count;
 } transcript;
 
@@ -58,9 +58,9 @@ static llmc_code record(void *userdata, const llmc_sse_event *ev)
 
 /* Feed `in` split at the given cut points (sorted, within 0..n); returns the final feed code. */
 typedef struct run_result {
-    char *text;         /* transcript, malloc'd ("" when no events) */
+    char *text; /* transcript, malloc'd ("" when no events) */
     llmc_code rc;
-    bool pending;       /* llmc_sse_end saw an unterminated event */
+    bool pending; /* llmc_sse_end saw an unterminated event */
     long retry_ms;
 } run_result;
 
@@ -183,12 +183,24 @@ static void test_line_endings(void **state)
 static void test_bom(void **state)
 {
     (void)state;
-    CASE("\xEF\xBB\xBF" "data: x\n\n", "[message|] x\n");
+    CASE(
+        "\xEF\xBB\xBF"
+        "data: x\n\n",
+        "[message|] x\n");
     /* only one BOM is stripped: a second one makes the field name unknown */
-    CASE("\xEF\xBB\xBF\xEF\xBB\xBF" "data: x\n\ndata: y\n\n", "[message|] y\n");
+    CASE(
+        "\xEF\xBB\xBF\xEF\xBB\xBF"
+        "data: x\n\ndata: y\n\n",
+        "[message|] y\n");
     /* half a BOM is not a BOM */
-    CASE("\xEF\xBB" "data: x\n\ndata: y\n\n", "[message|] y\n");
-    CASE("\xEF" "data: x\n\ndata: y\n\n", "[message|] y\n");
+    CASE(
+        "\xEF\xBB"
+        "data: x\n\ndata: y\n\n",
+        "[message|] y\n");
+    CASE(
+        "\xEF"
+        "data: x\n\ndata: y\n\n",
+        "[message|] y\n");
     /* a BOM later in the stream is data */
     CASE("data: \xEF\xBB\xBFx\n\n", "[message|] \\xEF\\xBB\\xBFx\n");
 }
@@ -204,13 +216,16 @@ static void test_comments(void **state)
 static void test_field_parsing(void **state)
 {
     (void)state;
-    CASE("data:x\n\n", "[message|] x\n");          /* no space */
-    CASE("data:  x\n\n", "[message|]  x\n");       /* only one space is removed */
-    CASE("data: a: b\n\n", "[message|] a: b\n");   /* later colons belong to the value */
-    CASE("data\n\n", "[message|] \n");             /* a field without colon: empty value */
+    CASE("data:x\n\n", "[message|] x\n");        /* no space */
+    CASE("data:  x\n\n", "[message|]  x\n");     /* only one space is removed */
+    CASE("data: a: b\n\n", "[message|] a: b\n"); /* later colons belong to the value */
+    CASE("data\n\n", "[message|] \n");           /* a field without colon: empty value */
     CASE("data: \n\n", "[message|] \n");
     CASE("foo: bar\ndata: x\nDATA: y\n\n", "[message|] x\n"); /* unknown (and case-sensitive) */
-    CASE("data: a\x00" "b\n\n", "[message|] a\\x00b\n");
+    CASE(
+        "data: a\x00"
+        "b\n\n",
+        "[message|] a\\x00b\n");
 }
 
 static void test_empty_data_no_dispatch(void **state)
@@ -240,8 +255,9 @@ static void test_retry(void **state)
         const char *in;
         long want;
     } cases[] = {
-        {"retry: 1500\n", 1500},  {"retry: 15a\n", -1}, {"retry: \n", -1}, {"retry\n", -1},
-        {"retry: -5\n", -1},      {"retry: 1500\nretry: x\n", 1500},        {"retry:0\n", 0},
+        {"retry: 1500\n", 1500}, {"retry: 15a\n", -1}, {"retry: \n", -1},
+        {"retry\n", -1},         {"retry: -5\n", -1},  {"retry: 1500\nretry: x\n", 1500},
+        {"retry:0\n", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         run_result r = run_cuts(cases[i].in, strlen(cases[i].in), NULL, 0, 0);
@@ -327,12 +343,13 @@ static void test_buffers_reused(void **state)
 static void test_recorded_anthropic_shape(void **state)
 {
     (void)state;
-    CASE("event: message_start\ndata: {\"type\":\"message_start\"}\n\n"
-         "event: ping\ndata: {\"type\": \"ping\"}\n\n"
-         "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n",
-         "[message_start|] {\"type\":\"message_start\"}\n"
-         "[ping|] {\"type\": \"ping\"}\n"
-         "[content_block_delta|] {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n");
+    CASE(
+        "event: message_start\ndata: {\"type\":\"message_start\"}\n\n"
+        "event: ping\ndata: {\"type\": \"ping\"}\n\n"
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n",
+        "[message_start|] {\"type\":\"message_start\"}\n"
+        "[ping|] {\"type\": \"ping\"}\n"
+        "[content_block_delta|] {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n");
 }
 
 int main(void)

@@ -94,7 +94,10 @@ static llmc_code record(void *userdata, const llmc_event *ev)
     case LLMC_EVENT_THINKING:
     case LLMC_EVENT_TOOL_INPUT_DELTA:
         assert_true(ev->text_len > 0);
-        put_fmt(b, "%s %zu ", ev->type == LLMC_EVENT_TEXT ? "text" : ev->type == LLMC_EVENT_THINKING ? "thinking" : "tool_input",
+        put_fmt(b, "%s %zu ",
+                ev->type == LLMC_EVENT_TEXT       ? "text"
+                : ev->type == LLMC_EVENT_THINKING ? "thinking"
+                                                  : "tool_input",
                 ev->index);
         put_quoted(b, ev->text, ev->text_len);
         break;
@@ -143,9 +146,11 @@ static void put_response(llmc_buf *b, const llmc_response *r)
         put_fmt(b, "block %zu %s ", i, names[llmc_response_block_type(r, i)]);
         if (llmc_response_block_type(r, i) == LLMC_BLOCK_TOOL_USE) {
             put_fmt(b, "id=");
-            put_quoted(b, r->blocks[i].tool_id ? r->blocks[i].tool_id : "", r->blocks[i].tool_id ? strlen(r->blocks[i].tool_id) : 0);
+            put_quoted(b, r->blocks[i].tool_id ? r->blocks[i].tool_id : "",
+                       r->blocks[i].tool_id ? strlen(r->blocks[i].tool_id) : 0);
             put_fmt(b, " name=");
-            put_quoted(b, r->blocks[i].tool_name ? r->blocks[i].tool_name : "", r->blocks[i].tool_name ? strlen(r->blocks[i].tool_name) : 0);
+            put_quoted(b, r->blocks[i].tool_name ? r->blocks[i].tool_name : "",
+                       r->blocks[i].tool_name ? strlen(r->blocks[i].tool_name) : 0);
             put_fmt(b, " ");
         }
         if (r->blocks[i].signature) {
@@ -263,7 +268,8 @@ static void check_file(const char *name)
         llmc_buf b = {0};
         put_response(&b, r);
         if (strcmp(b.data, final_text) != 0)
-            fail_msg("%s: streamed final response\n%s\ndiffers from the non-streamed one\n%s", name, final_text, b.data);
+            fail_msg("%s: streamed final response\n%s\ndiffers from the non-streamed one\n%s", name, final_text,
+                     b.data);
         llmc_buf_free(&b);
         llmc_response_free(r);
         free(json);
@@ -377,17 +383,17 @@ static void test_json_reader(void **state)
         {"\"\\u00e9\\u4e2d\"", true, "\xC3\xA9\xE4\xB8\xAD"},
         {"\"\\ud83d\\ude00\"", true, "\xF0\x9F\x98\x80"},
         {"\"\\uD83D\\uDE00\"", true, "\xF0\x9F\x98\x80"},
-        {"\"\\ud83d\"", false, NULL},         /* high surrogate alone */
-        {"\"\\ude00\"", false, NULL},         /* low surrogate alone */
-        {"\"\\ud83d\\u0041\"", false, NULL},  /* high surrogate + not a low one */
+        {"\"\\ud83d\"", false, NULL},        /* high surrogate alone */
+        {"\"\\ude00\"", false, NULL},        /* low surrogate alone */
+        {"\"\\ud83d\\u0041\"", false, NULL}, /* high surrogate + not a low one */
         {"\"\\u12\"", false, NULL},
         {"\"\\x41\"", false, NULL},
-        {"\"a\nb\"", false, NULL},            /* raw control character */
+        {"\"a\nb\"", false, NULL}, /* raw control character */
         {"\"unterminated", false, NULL},
         {"\"caf\xC3\xA9\"", true, "caf\xC3\xA9"},
-        {"\"bad \xC3\"", false, NULL},        /* invalid UTF-8 when checked */
-        {"\"\xED\xA0\x80\"", false, NULL},    /* an encoded surrogate */
-        {"\"\xC0\xAF\"", false, NULL},        /* overlong */
+        {"\"bad \xC3\"", false, NULL},     /* invalid UTF-8 when checked */
+        {"\"\xED\xA0\x80\"", false, NULL}, /* an encoded surrogate */
+        {"\"\xC0\xAF\"", false, NULL},     /* overlong */
     };
     llmc_buf out = {0};
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
@@ -404,11 +410,20 @@ static void test_json_reader(void **state)
         const char *json;
         bool ok;
     } values[] = {
-        {"{}", true}, {"[]", true}, {"{\"a\":[1,-2,true,false,null,\"x\",{\"b\":{}}]}", true},
-        {"{\"a\":1,}", false}, {"[1,]", false}, {"{\"a\" 1}", false}, {"01", false}, {"-", false},
-        {"1.5", false} /* reals are left to jansson */, {"1e3", false}, {"tru", false},
+        {"{}", true},
+        {"[]", true},
+        {"{\"a\":[1,-2,true,false,null,\"x\",{\"b\":{}}]}", true},
+        {"{\"a\":1,}", false},
+        {"[1,]", false},
+        {"{\"a\" 1}", false},
+        {"01", false},
+        {"-", false},
+        {"1.5", false} /* reals are left to jansson */,
+        {"1e3", false},
+        {"tru", false},
         {"12345678901234567890", false} /* might overflow: left to jansson */,
-        {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", false} /* deeper than 32 */,
+        {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+         false} /* deeper than 32 */,
     };
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         llmc_jcur c = {values[i].json, values[i].json + strlen(values[i].json)};

@@ -48,8 +48,9 @@ static void test_url_policy(void **state)
 {
     (void)state;
     llmc_error err;
-    static const char *const ok[] = {"https://api.anthropic.com", "http://127.0.0.1:8080/x", "http://localhost:1/",
-                                     "http://127.8.9.10/", "http://[::1]:9000/v1", "https://example.com:8443/v1"};
+    static const char *const ok[] = {"https://api.anthropic.com", "http://127.0.0.1:8080/x",
+                                     "http://localhost:1/",       "http://127.8.9.10/",
+                                     "http://[::1]:9000/v1",      "https://example.com:8443/v1"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         llmc_error_clear(&err);
         assert_int_equal(llmc_url_check(ok[i], false, &err), LLMC_OK);
@@ -72,7 +73,8 @@ static void test_fingerprints(void **state)
 {
     (void)state;
     char fp[32];
-    const char *anthropic = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_abcdefghijklmnopqrstuvwxyz0123456WXYZ";
+    const char *anthropic =
+        "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-_abcdefghijklmnopqrstuvwxyz0123456WXYZ";
     llmc_key_fingerprint(anthropic, strlen(anthropic), fp);
     assert_string_equal(fp, "sk-ant-\u2026WXYZ");
     llmc_key_fingerprint("csk-0123456789abcdefghij", 24, fp);
@@ -89,7 +91,9 @@ static void test_fingerprints(void **state)
 static void test_redaction(void **state)
 {
     (void)state;
-    static const struct { const char *in, *out; } cases[] = {
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
         {"x-api-key: sk-ant-api03-secret", "x-api-key: [REDACTED]"},
         {"Authorization: Bearer csk-abc", "Authorization: [REDACTED]"},
         {"AUTHORIZATION:Bearer xyz123", "AUTHORIZATION:[REDACTED]"},
@@ -124,9 +128,9 @@ static void test_secret_round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_retry_statuses),  cmocka_unit_test(test_retry_delays),
-        cmocka_unit_test(test_url_policy),      cmocka_unit_test(test_fingerprints),
-        cmocka_unit_test(test_redaction),       cmocka_unit_test(test_secret_round_trip),
+        cmocka_unit_test(test_retry_statuses), cmocka_unit_test(test_retry_delays),
+        cmocka_unit_test(test_url_policy),     cmocka_unit_test(test_fingerprints),
+        cmocka_unit_test(test_redaction),      cmocka_unit_test(test_secret_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,10 +64,10 @@ typedef struct cli_options {
     const char *model, *system, *cacert, *key_name;
     double max_tokens, temperature, top_p, retries, timeout;
     bool json, verbose;
-    int stream;                    /* 1 stream, 0 wait; decided from the terminal when not given */
+    int stream; /* 1 stream, 0 wait; decided from the terminal when not given */
     const char *stops[16];
     int n_stops;
-    int first_arg;                 /* argv index of the first non-option argument */
+    int first_arg; /* argv index of the first non-option argument */
 } cli_options;
 
 void cli_usage(FILE *out);

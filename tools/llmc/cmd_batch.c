@@ -118,14 +118,26 @@ static void summary(const llmc_batch *batch, const char *out_path)
     llmc_batch_stats(batch, &p);
     char el[32];
     fmt_time(el, sizeof el, p.elapsed_s);
-    fprintf(stderr, "llmc: batch: %zu succeeded, %zu errored, %zu skipped (already in %s) of %zu; %lld tokens in, "
-                    "%lld out; %.1f s (%s), %.1f requests/s%s%s\n",
+    fprintf(stderr,
+            "llmc: batch: %zu succeeded, %zu errored, %zu skipped (already in %s) of %zu; %lld tokens in, "
+            "%lld out; %.1f s (%s), %.1f requests/s%s%s\n",
             p.succeeded, p.errored, p.skipped, out_path ? out_path : "the output", p.total, p.input_tokens,
             p.output_tokens, p.elapsed_s, el, p.rate, p.remote_id[0] ? "; remote " : "", p.remote_id);
 }
 
-enum { OPT_RPM = 300, OPT_TPM, OPT_PROVIDER, OPT_RETRIES, OPT_TIMEOUT, OPT_CACERT, OPT_REMOTE, OPT_POLL,
-       OPT_NO_WAIT, OPT_RESUME, OPT_CANCEL };
+enum {
+    OPT_RPM = 300,
+    OPT_TPM,
+    OPT_PROVIDER,
+    OPT_RETRIES,
+    OPT_TIMEOUT,
+    OPT_CACERT,
+    OPT_REMOTE,
+    OPT_POLL,
+    OPT_NO_WAIT,
+    OPT_RESUME,
+    OPT_CANCEL
+};
 
 static bool number(const char *opt, const char *text, double lo, double hi, double *out)
 {
@@ -148,16 +160,23 @@ static void verbose_log(void *userdata, llmc_log_level level, const char *line)
 
 int cmd_batch(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'},      {"jobs", required_argument, NULL, 'j'},
-        {"rpm", required_argument, NULL, OPT_RPM},     {"tpm", required_argument, NULL, OPT_TPM},
-        {"provider", required_argument, NULL, OPT_PROVIDER},
-        {"retries", required_argument, NULL, OPT_RETRIES}, {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"header", required_argument, NULL, 'H'},      {"cacert", required_argument, NULL, OPT_CACERT},
-        {"remote", no_argument, NULL, OPT_REMOTE},     {"poll", required_argument, NULL, OPT_POLL},
-        {"no-wait", no_argument, NULL, OPT_NO_WAIT},   {"resume", required_argument, NULL, OPT_RESUME},
-        {"cancel", required_argument, NULL, OPT_CANCEL}, {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+                                            {"jobs", required_argument, NULL, 'j'},
+                                            {"rpm", required_argument, NULL, OPT_RPM},
+                                            {"tpm", required_argument, NULL, OPT_TPM},
+                                            {"provider", required_argument, NULL, OPT_PROVIDER},
+                                            {"retries", required_argument, NULL, OPT_RETRIES},
+                                            {"timeout", required_argument, NULL, OPT_TIMEOUT},
+                                            {"header", required_argument, NULL, 'H'},
+                                            {"cacert", required_argument, NULL, OPT_CACERT},
+                                            {"remote", no_argument, NULL, OPT_REMOTE},
+                                            {"poll", required_argument, NULL, OPT_POLL},
+                                            {"no-wait", no_argument, NULL, OPT_NO_WAIT},
+                                            {"resume", required_argument, NULL, OPT_RESUME},
+                                            {"cancel", required_argument, NULL, OPT_CANCEL},
+                                            {"verbose", no_argument, NULL, 'v'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     const char *out_path = NULL, *provider = NULL, *cacert = NULL, *resume = NULL, *cancel = NULL;
     const char *headers[32];
     int n_headers = 0;
@@ -167,13 +186,32 @@ int cmd_batch(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:j:H:vh", options, NULL)) != -1) {
         switch (c) {
-        case 'o': out_path = optarg; break;
-        case 'j': if (!number("-j", optarg, 1, 4096, &jobs)) return EXIT_USAGE; break;
-        case OPT_RPM: if (!number("--rpm", optarg, 0, 1e9, &rpm)) return EXIT_USAGE; break;
-        case OPT_TPM: if (!number("--tpm", optarg, 0, 1e12, &tpm)) return EXIT_USAGE; break;
-        case OPT_PROVIDER: provider = optarg; break;
-        case OPT_RETRIES: if (!number("--retries", optarg, 0, 100, &retries)) return EXIT_USAGE; break;
-        case OPT_TIMEOUT: if (!number("--timeout", optarg, 0.001, 86400, &timeout)) return EXIT_USAGE; break;
+        case 'o':
+            out_path = optarg;
+            break;
+        case 'j':
+            if (!number("-j", optarg, 1, 4096, &jobs))
+                return EXIT_USAGE;
+            break;
+        case OPT_RPM:
+            if (!number("--rpm", optarg, 0, 1e9, &rpm))
+                return EXIT_USAGE;
+            break;
+        case OPT_TPM:
+            if (!number("--tpm", optarg, 0, 1e12, &tpm))
+                return EXIT_USAGE;
+            break;
+        case OPT_PROVIDER:
+            provider = optarg;
+            break;
+        case OPT_RETRIES:
+            if (!number("--retries", optarg, 0, 100, &retries))
+                return EXIT_USAGE;
+            break;
+        case OPT_TIMEOUT:
+            if (!number("--timeout", optarg, 0.001, 86400, &timeout))
+                return EXIT_USAGE;
+            break;
         case 'H':
             if (n_headers == 32) {
                 fprintf(stderr, "llmc: error: at most 32 headers\n");
@@ -181,15 +219,34 @@ int cmd_batch(int argc, char **argv)
             }
             headers[n_headers++] = optarg;
             break;
-        case OPT_CACERT: cacert = optarg; break;
-        case OPT_REMOTE: remote = true; break;
-        case OPT_POLL: if (!number("--poll", optarg, 0.01, 86400, &poll)) return EXIT_USAGE; break;
-        case OPT_NO_WAIT: no_wait = true; break;
-        case OPT_RESUME: resume = optarg; break;
-        case OPT_CANCEL: cancel = optarg; break;
-        case 'v': verbose = true; break;
-        case 'h': batch_usage(stdout); return EXIT_OK;
-        default: batch_usage(stderr); return EXIT_USAGE;
+        case OPT_CACERT:
+            cacert = optarg;
+            break;
+        case OPT_REMOTE:
+            remote = true;
+            break;
+        case OPT_POLL:
+            if (!number("--poll", optarg, 0.01, 86400, &poll))
+                return EXIT_USAGE;
+            break;
+        case OPT_NO_WAIT:
+            no_wait = true;
+            break;
+        case OPT_RESUME:
+            resume = optarg;
+            break;
+        case OPT_CANCEL:
+            cancel = optarg;
+            break;
+        case 'v':
+            verbose = true;
+            break;
+        case 'h':
+            batch_usage(stdout);
+            return EXIT_OK;
+        default:
+            batch_usage(stderr);
+            return EXIT_USAGE;
         }
     }
     const char *in_path = optind < argc ? argv[optind] : NULL;

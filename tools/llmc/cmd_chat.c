@@ -11,10 +11,11 @@
 
 static void chat_help(FILE *out)
 {
-    fprintf(out, "usage: llmc chat [-m PROVIDER/MODEL] [-s SYSTEM] [--max-tokens N] [--temperature T] [--no-stream]\n"
-                 "\n"
-                 "Type a message and press Enter; the reply streams back. The whole conversation is\n"
-                 "sent each turn. Commands: /reset forgets the history, /exit (or Ctrl-D) ends.\n");
+    fprintf(out,
+            "usage: llmc chat [-m PROVIDER/MODEL] [-s SYSTEM] [--max-tokens N] [--temperature T] [--no-stream]\n"
+            "\n"
+            "Type a message and press Enter; the reply streams back. The whole conversation is\n"
+            "sent each turn. Commands: /reset forgets the history, /exit (or Ctrl-D) ends.\n");
 }
 
 /* A fresh request with the same model, system prompt and sampling: what /reset starts from. */

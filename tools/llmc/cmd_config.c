@@ -48,8 +48,9 @@ int cmd_config(int argc, char **argv)
     const char *what = argc > 1 ? argv[1] : "show";
     char path[1024];
     if (strcmp(what, "-h") == 0 || strcmp(what, "--help") == 0) {
-        printf("usage: llmc config path    where the configuration file is\n"
-               "       llmc config show    what llmc makes of it (keys are never shown)\n");
+        printf(
+            "usage: llmc config path    where the configuration file is\n"
+            "       llmc config show    what llmc makes of it (keys are never shown)\n");
         return EXIT_OK;
     }
     if (config_path(path, sizeof path) != 0) {
@@ -71,7 +72,9 @@ int cmd_config(int argc, char **argv)
     llmc_code rc = llmc_client_load_config(client, NULL, &err);
     cli_style st = cli_style_for(stdout);
     printf("%sfile%s        %s (%s)\n", st.bold, st.reset, path,
-           rc != LLMC_OK ? "has an error" : access(path, R_OK) == 0 ? "read" : "absent: built-in defaults");
+           rc != LLMC_OK             ? "has an error"
+           : access(path, R_OK) == 0 ? "read"
+                                     : "absent: built-in defaults");
     if (rc != LLMC_OK) {
         cli_report_error(NULL, &err);
         llmc_client_free(client);
@@ -80,8 +83,12 @@ int cmd_config(int argc, char **argv)
     const char *env_model = getenv("LLMC_MODEL");
     const char *model = llmc_client_default_model(client);
     printf("%smodel%s       %s%s\n", st.bold, st.reset,
-           env_model && *env_model ? env_model : model ? model : "anthropic/claude-sonnet-4-5",
-           env_model && *env_model ? " (from LLMC_MODEL)" : model ? " (from the file)" : " (built-in)");
+           env_model && *env_model ? env_model
+           : model                 ? model
+                                   : "anthropic/claude-sonnet-4-5",
+           env_model && *env_model ? " (from LLMC_MODEL)"
+           : model                 ? " (from the file)"
+                                   : " (built-in)");
     const char *name, *target;
     for (size_t i = 0; llmc_client_alias_at(client, i, &name, &target); i++)
         printf("%salias%s       %s = %s\n", st.bold, st.reset, name, target);

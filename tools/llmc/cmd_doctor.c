@@ -15,21 +15,22 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: llmc doctor [PROVIDER...] [--json] [--offline]\n"
-                 "\n"
-                 "Check every provider's key (or only those named): where llmc looks, which source wins\n"
-                 "and what it shadows, misspelled variable names, static checks, file permissions, and\n"
-                 "(unless --offline) whether the provider accepts the key.\n"
-                 "exit status: 0 when every configured provider works, 3 when one does not or when no\n"
-                 "provider has a key, 4 for a bad configuration file, 2 for a bad command line.\n");
+    fprintf(out,
+            "usage: llmc doctor [PROVIDER...] [--json] [--offline]\n"
+            "\n"
+            "Check every provider's key (or only those named): where llmc looks, which source wins\n"
+            "and what it shadows, misspelled variable names, static checks, file permissions, and\n"
+            "(unless --offline) whether the provider accepts the key.\n"
+            "exit status: 0 when every configured provider works, 3 when one does not or when no\n"
+            "provider has a key, 4 for a bad configuration file, 2 for a bad command line.\n");
 }
 
 /* One thing wrong, with where it was found; printed with its `llmc explain` line. */
 typedef struct problem {
     llmc_cause cause;
     llmc_severity severity;
-    char where[1100];  /* "env ANTHROPIC_API_KEY (sk-ant-…H1RE)", or a path */
-    char what[1100];   /* the detail or the error message */
+    char where[1100]; /* "env ANTHROPIC_API_KEY (sk-ant-…H1RE)", or a path */
+    char what[1100];  /* the detail or the error message */
     const char *fix;
 } problem;
 
@@ -50,9 +51,12 @@ typedef struct provider_check {
 static const char *severity_word(llmc_severity s)
 {
     switch (s) {
-    case LLMC_SEVERITY_INFO: return "info";
-    case LLMC_SEVERITY_WARNING: return "warning";
-    case LLMC_SEVERITY_ERROR: return "error";
+    case LLMC_SEVERITY_INFO:
+        return "info";
+    case LLMC_SEVERITY_WARNING:
+        return "warning";
+    case LLMC_SEVERITY_ERROR:
+        return "error";
     }
     return "error";
 }
@@ -301,8 +305,8 @@ static json_t *error_json(llmc_code rc, const llmc_error *e)
     const llmc_cause_info *info = llmc_cause_info_get(e->diagnosis.cause);
     json_t *o = json_pack("{s:b, s:s, s:i, s:s, s:s, s:s, s:s, s:s}", "ok", rc == LLMC_OK, "code",
                           rc == LLMC_OK ? "ok" : llmc_strerror(rc), "http_status", e->http_status, "message",
-                          e->message, "cause", info ? info->id : "", "provider_type", e->provider_type,
-                          "provider_code", e->provider_code, "request_id", e->request_id);
+                          e->message, "cause", info ? info->id : "", "provider_type", e->provider_type, "provider_code",
+                          e->provider_code, "request_id", e->request_id);
     if (o && e->diagnosis.cause != LLMC_CAUSE_NONE)
         json_object_set_new(o, "diagnosis", diag_json(&e->diagnosis));
     return o;
@@ -315,13 +319,12 @@ static json_t *provider_json(const provider_check *pc, bool offline)
     for (size_t i = 0; i < r->n_candidates; i++) {
         const llmc_key_candidate *c = &r->candidates[i];
         const llmc_cause_info *info = llmc_cause_info_get(c->check.cause);
-        json_array_append_new(sources, json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s, s:s}", "source",
-                                                 llmc_key_source_name(c->source), "name", c->source_name, "present",
-                                                 c->present, "chosen", c->chosen, "shadowed", c->shadowed,
-                                                 "fingerprint", c->present ? c->fingerprint : "", "check",
-                                                 info ? info->id : "", "check_severity",
-                                                 info ? severity_word(c->check.severity) : "", "check_detail",
-                                                 c->check.detail));
+        json_array_append_new(
+            sources,
+            json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s, s:s}", "source", llmc_key_source_name(c->source),
+                      "name", c->source_name, "present", c->present, "chosen", c->chosen, "shadowed", c->shadowed,
+                      "fingerprint", c->present ? c->fingerprint : "", "check", info ? info->id : "", "check_severity",
+                      info ? severity_word(c->check.severity) : "", "check_detail", c->check.detail));
     }
     json_t *near = json_array();
     for (size_t i = 0; i < r->n_near_miss; i++)
@@ -334,19 +337,23 @@ static json_t *provider_json(const provider_check *pc, bool offline)
         if (info)
             snprintf(explain, sizeof explain, "llmc explain %s", info->id);
         json_array_append_new(problems, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "cause", info ? info->id : "",
-                                                  "severity", severity_word(p->severity), "where", p->where,
-                                                  "detail", p->what, "fix", p->fix ? p->fix : "", "explain",
-                                                  explain));
+                                                  "severity", severity_word(p->severity), "where", p->where, "detail",
+                                                  p->what, "fix", p->fix ? p->fix : "", "explain", explain));
     }
     const llmc_key_candidate *c = chosen(r);
-    const char *status = pc->store_refused ? "store_refused" : !pc->configured ? "not_configured" : !provider_ok(pc) ? "failed" : offline ? "ok_offline" : "ok";
+    const char *status = pc->store_refused  ? "store_refused"
+                         : !pc->configured  ? "not_configured"
+                         : !provider_ok(pc) ? "failed"
+                         : offline          ? "ok_offline"
+                                            : "ok";
     json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:o, s:o, s:o, s:o}", "provider", pc->name, "key_env",
                           r->key_env, "base_url", r->base_url, "configured", pc->configured, "ok", provider_ok(pc),
                           "status", status, "sources", sources, "near_miss", near, "static",
                           error_json(r->result.code, &r->result), "problems", problems);
     if (o && c)
-        json_object_set_new(o, "chosen", json_pack("{s:s, s:s, s:s}", "source", llmc_key_source_name(c->source),
-                                                   "name", c->source_name, "fingerprint", c->fingerprint));
+        json_object_set_new(o, "chosen",
+                            json_pack("{s:s, s:s, s:s}", "source", llmc_key_source_name(c->source), "name",
+                                      c->source_name, "fingerprint", c->fingerprint));
     if (o)
         json_object_set_new(o, "live", pc->live_checked ? error_json(pc->live, &pc->live_err) : json_null());
     return o;
@@ -418,11 +425,11 @@ int cmd_doctor(int argc, char **argv)
         json_t *providers = json_array();
         for (size_t i = 0; i < n_named; i++)
             json_array_append_new(providers, provider_json(&checks[i], offline));
-        json_t *root = json_pack("{s:b, s:i, s:i, s:b, s:{s:s, s:b, s:s}, s:{s:s, s:b, s:s}, s:o}", "ok",
-                                 exit_code == EXIT_OK, "configured", (int)configured, "working", (int)working,
-                                 "offline", offline, "config", "path", cfg_path, "ok", cfg_rc == LLMC_OK, "error",
-                                 cfg_rc == LLMC_OK ? "" : cfg_err.message, "key_store", "path", store_path,
-                                 "permissions_ok", !bad_store, "mode", "", "providers", providers);
+        json_t *root =
+            json_pack("{s:b, s:i, s:i, s:b, s:{s:s, s:b, s:s}, s:{s:s, s:b, s:s}, s:o}", "ok", exit_code == EXIT_OK,
+                      "configured", (int)configured, "working", (int)working, "offline", offline, "config", "path",
+                      cfg_path, "ok", cfg_rc == LLMC_OK, "error", cfg_rc == LLMC_OK ? "" : cfg_err.message, "key_store",
+                      "path", store_path, "permissions_ok", !bad_store, "mode", "", "providers", providers);
         if (root && store_path[0] && store_mode) {
             char mode[8];
             snprintf(mode, sizeof mode, "%03o", (unsigned)store_mode);
@@ -450,8 +457,9 @@ int cmd_doctor(int argc, char **argv)
         const llmc_cause_info *info = llmc_cause_info_get(p.cause);
         p.fix = info ? info->fix : NULL;
         snprintf(p.where, sizeof p.where, "store %s", store_path);
-        snprintf(p.what, sizeof p.what, "the key store %.1000s has mode %03o: other users can read it, so it is refused",
-                 store_path, (unsigned)store_mode);
+        snprintf(p.what, sizeof p.what,
+                 "the key store %.1000s has mode %03o: other users can read it, so it is refused", store_path,
+                 (unsigned)store_mode);
         print_problem(&st, &p, NULL);
     }
     printf("\n%s%-10s %-13s %-48s %s%s\n", st.bold, "PROVIDER", "STATUS", "KEY", "BASE URL", st.reset);
@@ -465,7 +473,10 @@ int cmd_doctor(int argc, char **argv)
             snprintf(key, sizeof key, "%s", pc->problems[0].where);
         else
             snprintf(key, sizeof key, "-");
-        const char *colour = pc->store_refused ? st.red : !pc->configured ? st.dim : provider_ok(pc) ? st.green : st.red;
+        const char *colour = pc->store_refused ? st.red
+                             : !pc->configured ? st.dim
+                             : provider_ok(pc) ? st.green
+                                               : st.red;
         printf("%-10s %s", pc->name, colour);
         pad(status_word(pc, offline), 13);
         printf("%s ", st.reset);
@@ -483,17 +494,18 @@ int cmd_doctor(int argc, char **argv)
         print_detail(&st, &checks[i], offline, name_width);
     putchar('\n');
     if (configured == 0 && bad_store) {
-        printf("%sthe key store is refused (mode %03o), so no provider has a usable key.%s\n"
-               "  fix:  chmod 600 %s\n  more: llmc explain key.file_permissions\n",
-               st.red, (unsigned)store_mode, st.reset, store_path);
+        printf(
+            "%sthe key store is refused (mode %03o), so no provider has a usable key.%s\n"
+            "  fix:  chmod 600 %s\n  more: llmc explain key.file_permissions\n",
+            st.red, (unsigned)store_mode, st.reset, store_path);
     } else if (configured == 0) {
         cli_print_nothing_configured(stdout, &st, client);
     } else if (working == configured) {
         printf("%s%zu of %zu configured provider%s work%s%s\n", st.green, working, configured,
                configured == 1 ? "" : "s", configured == 1 ? "s" : "", st.reset);
     } else {
-        printf("%s%zu of %zu configured provider%s work%s%s\n", st.red, working, configured,
-               configured == 1 ? "" : "s", configured == 1 ? "s" : "", st.reset);
+        printf("%s%zu of %zu configured provider%s work%s%s\n", st.red, working, configured, configured == 1 ? "" : "s",
+               configured == 1 ? "s" : "", st.reset);
     }
     free(checks);
     llmc_client_free(client);

@@ -10,17 +10,21 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: llmc explain CAUSE-ID     the page for one cause (why, detection, fix, workaround,\n"
-                 "                                 prevention, broken and fixed examples)\n"
-                 "       llmc explain [--list]     every cause id with its title\n");
+    fprintf(out,
+            "usage: llmc explain CAUSE-ID     the page for one cause (why, detection, fix, workaround,\n"
+            "                                 prevention, broken and fixed examples)\n"
+            "       llmc explain [--list]     every cause id with its title\n");
 }
 
 static const char *severity_name(llmc_severity s)
 {
     switch (s) {
-    case LLMC_SEVERITY_INFO: return "info";
-    case LLMC_SEVERITY_WARNING: return "warning (repaired; the request still goes ahead)";
-    case LLMC_SEVERITY_ERROR: return "error";
+    case LLMC_SEVERITY_INFO:
+        return "info";
+    case LLMC_SEVERITY_WARNING:
+        return "warning (repaired; the request still goes ahead)";
+    case LLMC_SEVERITY_ERROR:
+        return "error";
     }
     return "error";
 }

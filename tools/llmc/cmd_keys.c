@@ -74,8 +74,9 @@ bool cli_report_is_configured(const llmc_key_report *r)
 void cli_print_nothing_configured(FILE *out, const cli_style *st, llmc_client *client)
 {
     fprintf(out, "%sno provider has a key.%s\n", st->red, st->reset);
-    fprintf(out, "  fix:  store one with `llmc keys set PROVIDER` (read with echo off, kept 0600),\n"
-                 "        or export");
+    fprintf(out,
+            "  fix:  store one with `llmc keys set PROVIDER` (read with echo off, kept 0600),\n"
+            "        or export");
     size_t n = 0;
     while (llmc_client_provider_at(client, n))
         n++;
@@ -149,8 +150,7 @@ static void note_shadowing(llmc_client *client, const char *provider)
     for (size_t i = 0; i < r.n_candidates; i++) {
         const llmc_key_candidate *c = &r.candidates[i];
         if (c->chosen && c->source != LLMC_SOURCE_STORE) {
-            fprintf(stderr,
-                    "llmc: note: %s %s is set and comes first; the stored key is used only when it is unset\n",
+            fprintf(stderr, "llmc: note: %s %s is set and comes first; the stored key is used only when it is unset\n",
                     llmc_key_source_name(c->source), c->source_name);
             return;
         }
@@ -194,8 +194,10 @@ static int keys_set(int argc, char **argv)
     bool tty = isatty(STDIN_FILENO);
     char *key = cli_read_secret(prompt);
     if (!key || !*key) {
-        fprintf(stderr, "llmc: error: no key was given (type it at the prompt, or pipe it: "
-                        "`pass show %s | llmc keys set %s`)\n", provider, provider);
+        fprintf(stderr,
+                "llmc: error: no key was given (type it at the prompt, or pipe it: "
+                "`pass show %s | llmc keys set %s`)\n",
+                provider, provider);
         cli_secret_free(key);
         llmc_client_free(client);
         return EXIT_USAGE;
@@ -271,11 +273,10 @@ static int keys_list(int argc, char **argv)
     if (json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "provider", keys[i].provider,
-                                                 "label", keys[i].label, "fingerprint", keys[i].fingerprint,
-                                                 "added", (json_int_t)keys[i].added, "last_verified",
-                                                 (json_int_t)keys[i].last_verified, "last_rejected",
-                                                 (json_int_t)keys[i].last_rejected));
+            json_array_append_new(
+                arr, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "provider", keys[i].provider, "label", keys[i].label,
+                               "fingerprint", keys[i].fingerprint, "added", (json_int_t)keys[i].added, "last_verified",
+                               (json_int_t)keys[i].last_verified, "last_rejected", (json_int_t)keys[i].last_rejected));
         json_t *root = json_pack("{s:s, s:o}", "path", path, "keys", arr);
         char *text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII);
         if (text)

@@ -24,8 +24,9 @@ int cmd_models(int argc, char **argv)
         if (strcmp(argv[i], "--json") == 0)
             json = true;
         else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            printf("usage: llmc models [PROVIDER...] [--json]\n\nList the models each provider offers as model "
-                   "strings (provider/id).\nWithout PROVIDER: every provider that has a key.\n");
+            printf(
+                "usage: llmc models [PROVIDER...] [--json]\n\nList the models each provider offers as model "
+                "strings (provider/id).\nWithout PROVIDER: every provider that has a key.\n");
             return EXIT_OK;
         } else if (argv[i][0] == '-' || n_named == 16) {
             fprintf(stderr, "llmc: error: unknown option %s (see llmc models --help)\n", argv[i]);
@@ -54,8 +55,9 @@ int cmd_models(int argc, char **argv)
             if (provider_has_key(client, llmc_client_provider_at(client, i)))
                 all[n_all++] = llmc_client_provider_at(client, i);
         if (!n_all) {
-            fprintf(stderr, "llmc: error: no provider has a key; name one (llmc models anthropic) to see why, "
-                            "or run `llmc doctor`\n");
+            fprintf(stderr,
+                    "llmc: error: no provider has a key; name one (llmc models anthropic) to see why, "
+                    "or run `llmc doctor`\n");
             llmc_client_free(client);
             return EXIT_AUTH;
         }
@@ -73,8 +75,8 @@ int cmd_models(int argc, char **argv)
         for (size_t i = 0; i < count; i++) {
             if (json)
                 json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s}", "provider", all[p], "id",
-                                                     models[i].id, "display_name", models[i].display_name,
-                                                     "owned_by", models[i].owned_by, "created", models[i].created));
+                                                     models[i].id, "display_name", models[i].display_name, "owned_by",
+                                                     models[i].owned_by, "created", models[i].created));
             else
                 printf("%s/%s\n", all[p], models[i].id);
         }

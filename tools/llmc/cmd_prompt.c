@@ -68,8 +68,8 @@ static char *gather_prompt(int argc, char **argv)
  * retry once with it, and keep it in the store only after the provider accepted it. Never called
  * when stdin is not a terminal: a script must fail at once, not wait on a prompt. *reported is set
  * when the error in `err` has already been printed. */
-static llmc_code offer_new_key(llmc_client *client, const llmc_request *req, const cli_options *o,
-                               llmc_response **resp, llmc_error *err, bool *reported)
+static llmc_code offer_new_key(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **resp,
+                               llmc_error *err, bool *reported)
 {
     char provider[32], prompt[200];
     snprintf(provider, sizeof provider, "%s", err->diagnosis.provider[0] ? err->diagnosis.provider : err->provider);
@@ -108,8 +108,10 @@ static llmc_code offer_new_key(llmc_client *client, const llmc_request *req, con
         llmc_key_store_path(path, sizeof path, NULL);
         fprintf(stderr, "llmc: stored the new %s key in %s (label \"default\")\n", provider, path);
         if (old_source != LLMC_SOURCE_STORE && old_source != LLMC_SOURCE_NONE)
-            fprintf(stderr, "llmc: note: %s %s still holds the rejected key and comes before the store; "
-                            "remove or update it\n", llmc_key_source_name(old_source), old_name);
+            fprintf(stderr,
+                    "llmc: note: %s %s still holds the rejected key and comes before the store; "
+                    "remove or update it\n",
+                    llmc_key_source_name(old_source), old_name);
     } else {
         cli_report_error("the new key worked but was not stored", &store_err);
     }

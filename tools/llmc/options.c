@@ -31,7 +31,8 @@ void cli_usage(FILE *out)
             "options:\n"
             "  -m, --model P/M        provider/model, e.g. anthropic/claude-sonnet-4-5, cerebras/llama-3.3-70b,\n"
             "                         fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct, openai/gpt-4o-mini\n"
-            "                         (default: $LLMC_MODEL, else " DEFAULT_MODEL ")\n"
+            "                         (default: $LLMC_MODEL, else " DEFAULT_MODEL
+            ")\n"
             "  -s, --system TEXT      system prompt\n"
             "      --max-tokens N     most tokens to generate (default 1024)\n"
             "      --temperature T    sampling temperature, 0..2\n"
@@ -85,23 +86,43 @@ static bool parse_number(const char *opt, const char *text, double lo, double hi
     return true;
 }
 
-enum { OPT_MAX_TOKENS = 256, OPT_TEMPERATURE, OPT_TOP_P, OPT_STOP, OPT_JSON, OPT_RETRIES, OPT_TIMEOUT,
-       OPT_CACERT, OPT_VERSION, OPT_KEY, OPT_STREAM, OPT_NO_STREAM, OPT_KEY_NAME };
+enum {
+    OPT_MAX_TOKENS = 256,
+    OPT_TEMPERATURE,
+    OPT_TOP_P,
+    OPT_STOP,
+    OPT_JSON,
+    OPT_RETRIES,
+    OPT_TIMEOUT,
+    OPT_CACERT,
+    OPT_VERSION,
+    OPT_KEY,
+    OPT_STREAM,
+    OPT_NO_STREAM,
+    OPT_KEY_NAME
+};
 
 int cli_parse_options(int argc, char **argv, cli_options *o)
 {
-    static const struct option options[] = {
-        {"model", required_argument, NULL, 'm'},        {"system", required_argument, NULL, 's'},
-        {"max-tokens", required_argument, NULL, OPT_MAX_TOKENS},
-        {"temperature", required_argument, NULL, OPT_TEMPERATURE},
-        {"top-p", required_argument, NULL, OPT_TOP_P}, {"stop", required_argument, NULL, OPT_STOP},
-        {"json", no_argument, NULL, OPT_JSON},          {"retries", required_argument, NULL, OPT_RETRIES},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT}, {"cacert", required_argument, NULL, OPT_CACERT},
-        {"stream", no_argument, NULL, OPT_STREAM},      {"no-stream", no_argument, NULL, OPT_NO_STREAM},
-        {"verbose", no_argument, NULL, 'v'},            {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, OPT_VERSION},    {"key", required_argument, NULL, OPT_KEY},
-        {"api-key", required_argument, NULL, OPT_KEY},  {"key-name", required_argument, NULL, OPT_KEY_NAME},
-        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"model", required_argument, NULL, 'm'},
+                                            {"system", required_argument, NULL, 's'},
+                                            {"max-tokens", required_argument, NULL, OPT_MAX_TOKENS},
+                                            {"temperature", required_argument, NULL, OPT_TEMPERATURE},
+                                            {"top-p", required_argument, NULL, OPT_TOP_P},
+                                            {"stop", required_argument, NULL, OPT_STOP},
+                                            {"json", no_argument, NULL, OPT_JSON},
+                                            {"retries", required_argument, NULL, OPT_RETRIES},
+                                            {"timeout", required_argument, NULL, OPT_TIMEOUT},
+                                            {"cacert", required_argument, NULL, OPT_CACERT},
+                                            {"stream", no_argument, NULL, OPT_STREAM},
+                                            {"no-stream", no_argument, NULL, OPT_NO_STREAM},
+                                            {"verbose", no_argument, NULL, 'v'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {"version", no_argument, NULL, OPT_VERSION},
+                                            {"key", required_argument, NULL, OPT_KEY},
+                                            {"api-key", required_argument, NULL, OPT_KEY},
+                                            {"key-name", required_argument, NULL, OPT_KEY_NAME},
+                                            {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->model = getenv("LLMC_MODEL");
     o->temperature = o->top_p = -1;
@@ -111,16 +132,23 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:s:vh", options, NULL)) != -1) {
         switch (c) {
-        case 'm': o->model = optarg; break;
-        case 's': o->system = optarg; break;
+        case 'm':
+            o->model = optarg;
+            break;
+        case 's':
+            o->system = optarg;
+            break;
         case OPT_MAX_TOKENS:
-            if (!parse_number("--max-tokens", optarg, 1, 1e9, &o->max_tokens)) return EXIT_USAGE;
+            if (!parse_number("--max-tokens", optarg, 1, 1e9, &o->max_tokens))
+                return EXIT_USAGE;
             break;
         case OPT_TEMPERATURE:
-            if (!parse_number("--temperature", optarg, 0, 2, &o->temperature)) return EXIT_USAGE;
+            if (!parse_number("--temperature", optarg, 0, 2, &o->temperature))
+                return EXIT_USAGE;
             break;
         case OPT_TOP_P:
-            if (!parse_number("--top-p", optarg, 0, 1, &o->top_p)) return EXIT_USAGE;
+            if (!parse_number("--top-p", optarg, 0, 1, &o->top_p))
+                return EXIT_USAGE;
             break;
         case OPT_STOP:
             if (o->n_stops == 16) {
@@ -129,27 +157,47 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
             }
             o->stops[o->n_stops++] = optarg;
             break;
-        case OPT_JSON: o->json = true; break;
-        case OPT_STREAM: o->stream = 1; break;
-        case OPT_NO_STREAM: o->stream = 0; break;
+        case OPT_JSON:
+            o->json = true;
+            break;
+        case OPT_STREAM:
+            o->stream = 1;
+            break;
+        case OPT_NO_STREAM:
+            o->stream = 0;
+            break;
         case OPT_RETRIES:
-            if (!parse_number("--retries", optarg, 0, 100, &o->retries)) return EXIT_USAGE;
+            if (!parse_number("--retries", optarg, 0, 100, &o->retries))
+                return EXIT_USAGE;
             break;
         case OPT_TIMEOUT:
-            if (!parse_number("--timeout", optarg, 0.001, 86400, &o->timeout)) return EXIT_USAGE;
+            if (!parse_number("--timeout", optarg, 0.001, 86400, &o->timeout))
+                return EXIT_USAGE;
             break;
-        case OPT_CACERT: o->cacert = optarg; break;
-        case OPT_KEY_NAME: o->key_name = optarg; break;
-        case 'v': o->verbose = true; break;
-        case 'h': cli_usage(stdout); return EXIT_OK;
-        case OPT_VERSION: printf("llmc %s\n", llmc_version()); return EXIT_OK;
+        case OPT_CACERT:
+            o->cacert = optarg;
+            break;
+        case OPT_KEY_NAME:
+            o->key_name = optarg;
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case 'h':
+            cli_usage(stdout);
+            return EXIT_OK;
+        case OPT_VERSION:
+            printf("llmc %s\n", llmc_version());
+            return EXIT_OK;
         case OPT_KEY:
             fprintf(stderr,
                     "llmc: error: a key on the command line is refused: it shows in `ps` and in shell history.\n"
                     "  fix: export the provider's variable (e.g. ANTHROPIC_API_KEY), point <VAR>_FILE at a\n"
                     "       file that holds it (chmod 600), or store it with `llmc keys set PROVIDER`\n");
             return EXIT_USAGE;
-        default: cli_usage(stderr); return EXIT_USAGE;
+        default:
+            cli_usage(stderr);
+            return EXIT_USAGE;
         }
     }
     o->first_arg = optind;

@@ -12,10 +12,14 @@
 static const char *block_type_name(llmc_block_type t)
 {
     switch (t) {
-    case LLMC_BLOCK_TEXT: return "text";
-    case LLMC_BLOCK_THINKING: return "thinking";
-    case LLMC_BLOCK_TOOL_USE: return "tool_use";
-    case LLMC_BLOCK_OTHER: return "other";
+    case LLMC_BLOCK_TEXT:
+        return "text";
+    case LLMC_BLOCK_THINKING:
+        return "thinking";
+    case LLMC_BLOCK_TOOL_USE:
+        return "tool_use";
+    case LLMC_BLOCK_OTHER:
+        return "other";
     }
     return "other";
 }
@@ -23,13 +27,20 @@ static const char *block_type_name(llmc_block_type t)
 static const char *stop_reason_name(llmc_stop_reason r)
 {
     switch (r) {
-    case LLMC_STOP_END_TURN: return "end_turn";
-    case LLMC_STOP_MAX_TOKENS: return "max_tokens";
-    case LLMC_STOP_STOP_SEQUENCE: return "stop_sequence";
-    case LLMC_STOP_TOOL_USE: return "tool_use";
-    case LLMC_STOP_REFUSAL: return "refusal";
-    case LLMC_STOP_PAUSE: return "pause_turn";
-    case LLMC_STOP_UNKNOWN: return "unknown";
+    case LLMC_STOP_END_TURN:
+        return "end_turn";
+    case LLMC_STOP_MAX_TOKENS:
+        return "max_tokens";
+    case LLMC_STOP_STOP_SEQUENCE:
+        return "stop_sequence";
+    case LLMC_STOP_TOOL_USE:
+        return "tool_use";
+    case LLMC_STOP_REFUSAL:
+        return "refusal";
+    case LLMC_STOP_PAUSE:
+        return "pause_turn";
+    case LLMC_STOP_UNKNOWN:
+        return "unknown";
     }
     return "unknown";
 }
@@ -44,16 +55,14 @@ void cli_print_json_response(const llmc_response *r)
                                                 llmc_response_block_text(r, i)));
     }
     llmc_usage u = llmc_response_usage(r);
-    json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}",
-                             "provider", llmc_response_provider(r), "model", llmc_response_model(r),
-                             "id", llmc_response_id(r), "request_id", llmc_response_request_id(r),
-                             "stop_reason", stop_reason_name(llmc_response_stop_reason(r)),
-                             "stop_reason_raw", llmc_response_stop_reason_raw(r),
-                             "text", llmc_response_text(r), "content", blocks,
-                             "usage", "input_tokens", (json_int_t)u.input_tokens,
-                             "output_tokens", (json_int_t)u.output_tokens,
-                             "cache_read_input_tokens", (json_int_t)u.cache_read_input_tokens,
-                             "cache_creation_input_tokens", (json_int_t)u.cache_creation_input_tokens);
+    json_t *root =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "provider",
+                  llmc_response_provider(r), "model", llmc_response_model(r), "id", llmc_response_id(r), "request_id",
+                  llmc_response_request_id(r), "stop_reason", stop_reason_name(llmc_response_stop_reason(r)),
+                  "stop_reason_raw", llmc_response_stop_reason_raw(r), "text", llmc_response_text(r), "content", blocks,
+                  "usage", "input_tokens", (json_int_t)u.input_tokens, "output_tokens", (json_int_t)u.output_tokens,
+                  "cache_read_input_tokens", (json_int_t)u.cache_read_input_tokens, "cache_creation_input_tokens",
+                  (json_int_t)u.cache_creation_input_tokens);
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     if (text)
         printf("%s\n", text);
@@ -64,12 +73,11 @@ void cli_print_json_response(const llmc_response *r)
 void cli_print_json_error(const llmc_error *err)
 {
     const llmc_cause_info *info = llmc_cause_info_get(err->diagnosis.cause);
-    json_t *root = json_pack("{s:{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}}", "error",
-                             "code", llmc_strerror(err->code), "message", err->message,
-                             "http_status", err->http_status, "provider", err->provider,
-                             "provider_type", err->provider_type, "provider_code", err->provider_code,
-                             "request_id", err->request_id, "cause", info ? info->id : "",
-                             "attempts", err->attempts);
+    json_t *root =
+        json_pack("{s:{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}}", "error", "code", llmc_strerror(err->code),
+                  "message", err->message, "http_status", err->http_status, "provider", err->provider, "provider_type",
+                  err->provider_type, "provider_code", err->provider_code, "request_id", err->request_id, "cause",
+                  info ? info->id : "", "attempts", err->attempts);
     if (root && info) {
         json_t *e = json_object_get(root, "error");
         json_object_set_new(e, "key_source", json_string(llmc_key_source_name(err->diagnosis.source)));
@@ -86,9 +94,9 @@ void cli_print_json_error(const llmc_error *err)
 }
 
 typedef struct stream_view {
-    bool show_text;      /* false with --json: only the final response is printed */
+    bool show_text; /* false with --json: only the final response is printed */
     bool show_thinking;
-    bool ended_newline;  /* whether the last text written ended a line */
+    bool ended_newline; /* whether the last text written ended a line */
     bool any_text;
 } stream_view;
 

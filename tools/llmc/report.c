@@ -13,25 +13,32 @@
 int cli_exit_code(llmc_code code)
 {
     switch (code) {
-    case LLMC_OK: return EXIT_OK;
+    case LLMC_OK:
+        return EXIT_OK;
     case LLMC_E_KEY:
     case LLMC_E_AUTH:
     case LLMC_E_PERMISSION:
-    case LLMC_E_INSECURE: return EXIT_AUTH;
+    case LLMC_E_INSECURE:
+        return EXIT_AUTH;
     case LLMC_E_BAD_REQUEST:
     case LLMC_E_NOT_FOUND:
     case LLMC_E_CONFIG:
-    case LLMC_E_INVALID_ARG: return EXIT_REQUEST;
+    case LLMC_E_INVALID_ARG:
+        return EXIT_REQUEST;
     case LLMC_E_RATE_LIMIT:
     case LLMC_E_SERVER:
-    case LLMC_E_OVERLOADED: return EXIT_UNAVAILABLE;
+    case LLMC_E_OVERLOADED:
+        return EXIT_UNAVAILABLE;
     case LLMC_E_TRANSPORT:
-    case LLMC_E_TIMEOUT: return EXIT_NETWORK;
+    case LLMC_E_TIMEOUT:
+        return EXIT_NETWORK;
     case LLMC_E_PROTOCOL:
-    case LLMC_E_LIMIT: return EXIT_PROTOCOL;
+    case LLMC_E_LIMIT:
+        return EXIT_PROTOCOL;
     case LLMC_E_NOMEM:
     case LLMC_E_ABORTED:
-    case LLMC_E_IO: return EXIT_OTHER;
+    case LLMC_E_IO:
+        return EXIT_OTHER;
     }
     return EXIT_OTHER;
 }
@@ -128,9 +135,9 @@ void cli_report_warning(const llmc_error *err)
         return;
     cli_style st = cli_style_for(stderr);
     const llmc_cause_info *info = llmc_cause_info_get(err->diagnosis.cause);
-    fprintf(stderr, "%sllmc: warning:%s the %s key from %s %s %s (%s)\n", st.yellow, st.reset,
-            err->diagnosis.provider, llmc_key_source_name(err->diagnosis.source), err->diagnosis.source_name,
-            err->diagnosis.detail, info ? info->id : "");
+    fprintf(stderr, "%sllmc: warning:%s the %s key from %s %s %s (%s)\n", st.yellow, st.reset, err->diagnosis.provider,
+            llmc_key_source_name(err->diagnosis.source), err->diagnosis.source_name, err->diagnosis.detail,
+            info ? info->id : "");
     if (err->diagnosis.fix)
         cli_print_field(&st, "fix:", err->diagnosis.fix, err->diagnosis.provider);
 }
