@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The README's two commands: `make demo` (the main job) and `make test` (the whole suite).
 # Both install missing Debian packages first, then configure and build with CMake + Ninja.
 BUILD ?= build

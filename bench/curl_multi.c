@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * curl_multi.c — the transport ceiling: a bare libcurl multi loop sending the same request as
  * llmc (same URL, headers and body), N in flight on kept-alive connections, nothing parsed. And

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * llmc_bench.c — the llmc side of the benchmarks (bench/run.sh drives it): sequential calls,
  * throughput at N in flight, one long stream, and many open streams. Each run prints one JSON

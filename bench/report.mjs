@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // report.mjs — turns one bench run (results.jsonl, meta.json, hyperfine's JSON) into
 // bench/RESULTS.md and the PNG plots (gnuplot). Medians over rounds; ratios are llmc / peer.
 // The analysis in bench/NOTES.md (written by hand) is appended as is.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/run.sh — `make bench`: llmc against the official Node SDKs, a bare libcurl multi loop, curl
 # and wrk, on the same requests to the same loopback servers in one run; writes bench/RESULTS.md
 # and bench/*.png (bench/report.mjs). Servers: the emulator (tests/server, --threads 2) and, for

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for llmc: subcommands, options, providers, cause ids and key labels.
 _llmc() {
     local cur prev words cword

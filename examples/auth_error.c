@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth_error.c — the scenario llmc was born from: a call fails authentication. Instead of
  * "Invalid API key provided", print what llmc found: the cause, where the key came from (its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch.c — run a JSONL file of requests with llmc_batch: 8 in flight, at most 600 a minute,
  * results appended to an output file that survives a crash (run it again to finish the rest).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * generate.c — the one-liner: send a prompt to a model and print the reply.
  * usage: generate [PROVIDER/MODEL] [PROMPT]   (keys from the provider's variable)

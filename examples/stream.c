@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream.c — print a reply as it is generated, then its usage, from the final response that
  * the stream accumulated.

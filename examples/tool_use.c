@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tool_use.c — a two-step tool conversation: the model asks for get_weather, the program runs
  * the "tool" and sends the result back, and the model answers from it. The same code works

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * validate_keys.c — check keys at start-up, before the first real request: a cheap
  * authenticated call per provider, and the reason when one fails (never just "false").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * anthropic.c — the Anthropic Messages dialect: request JSON out, message JSON in. Pure
  * functions over memory, so unit tests and fuzzers drive them directly. Error bodies are decoded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch.c — the batch handle and the local runner: up to N requests in flight through one
  * libcurl multi handle on the calling thread, paced by the rate limiter, retried with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch_input.c — reading a batch's JSONL input and checking all of it before anything is sent:
  * each line's shape (Anthropic {custom_id, params} or OpenAI {custom_id, method, url, body}),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch_internal.h — what the batch files share: the parsed input (batch_input.c), the durable
  * output (batch_out.c), the rate limiter (batch_limit.c), and the batch handle that the local

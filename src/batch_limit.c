@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch_limit.c — how fast a batch may go: token buckets for the requests and tokens per minute
  * the caller asked for, and what each provider's rate-limit headers say (requests or tokens

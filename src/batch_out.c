@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch_out.c — the batch's output file, where nothing finished may be lost: whole lines are
  * appended and fsynced before their requests count as done (group commit: lines that finish

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch_remote.c — batches run by the providers' own engines: Anthropic Message Batches (create,
  * poll, results JSONL by custom_id, cancel) and Fireworks batch inference jobs (dataset create

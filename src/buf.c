@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * buf.c — a growable byte buffer and two string helpers. Growth doubles, so appending n bytes
  * in any chunking costs O(n); the buffer is kept NUL-terminated so bodies can be used as text.

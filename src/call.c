@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * call.c — one call through the one-way pipeline: route the model string to an endpoint,
  * resolve the key, encode the request, send it (key attached last), and decode the reply or

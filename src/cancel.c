@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cancel.c — cancellation tokens: one atomic flag that another thread or a signal handler sets,
  * and that every transfer checks from libcurl's progress callback (about every 50 ms, and on

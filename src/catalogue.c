@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * catalogue.c — the cause catalogue of DESIGN §5 as one table of data: one page per cause, the
  * sections of an error page (why, detection, fix, workaround, prevention, broken vs fixed).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * client.c — clients and their per-provider endpoints: keys, base URLs, custom OpenAI-compatible
  * endpoints, timeouts, retries, TLS trust and logging. The calls themselves are in call.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.c — the configuration file ($XDG_CONFIG_HOME/llmc/config): `name = value` lines in
  * sections for providers, custom OpenAI-compatible endpoints and model aliases (the format is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * credentials.c — finding the key for a provider (DESIGN §4): explicit → environment →
  * <VAR>_FILE → key command → key store; the first source that is set wins, and the later ones

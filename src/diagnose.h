@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diagnose.h — static checks on a key before it is sent, and the near-miss variable search.
  * The cause pages themselves (the catalogue) are public: llmc_cause_info_get() in llmc.h,

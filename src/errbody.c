@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * errbody.c — turning any provider's error response into an llmc_error. The shapes differ
  * (Anthropic's envelope, its CDN's 413 without one, Cerebras' flat body and its FastAPI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * error.c — result codes and the caller-owned llmc_error: messages for codes (a switch with no
  * default, so the compiler names any code left without one), status-to-code mapping, setters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * http.c — the libcurl transport: one exchange with the SDKs' retry rules, the key attached as
  * a header at the last moment and wiped afterwards, redirects never followed, plain http only to

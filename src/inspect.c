@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inspect.c — looking at keys without making a call: llmc_client_inspect_key (every source of
  * the chain, the winner and what it shadows) and llmc_client_validate (one cheap authenticated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * internal.h — what the library's files share and nothing outside sees: the byte buffer, error
  * helpers, the provider table, held secrets, credentials, the HTTP transport and the dialects.

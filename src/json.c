@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json.c — parsing untrusted JSON with limits, and the small building helpers both encoders
  * share. jansson's own nesting limit is fixed at build time, so depth is checked first by a scan

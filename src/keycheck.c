@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keycheck.c — the static checks of DESIGN §5 run on a key before it is sent (empty, quoted,
  * whitespace, placeholder, malformed, wrong provider) and the near-miss variable search.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keycmd.c — running a key command (`pass show anthropic`, a vault CLI): no shell, a time
  * limit, the first line of stdout as the key. Its stderr is read but never repeated: a failing

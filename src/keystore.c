@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keystore.c — the key store: $XDG_CONFIG_HOME/llmc/keys, one key a line with its provider,
  * label and the verified/rejected marks (git-credential's approve/reject lifecycle). Written

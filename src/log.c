@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log.c — the log sink and its redaction. Every line passes through llmc_redact() before any
  * callback or stderr sees it, so a key that slipped into a message (a header dump, a provider

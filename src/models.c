@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * models.c — the models list: Anthropic's pages ({data, has_more, last_id}, fetched with
  * after_id until done) and the OpenAI-compatible single list, as one array of plain records.

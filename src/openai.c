@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * openai.c — the OpenAI chat-completions dialect (Cerebras, Fireworks, OpenAI and every
  * compatible server): request JSON out, chat.completion JSON in. Pure functions over memory.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * providers.c — the provider table: each service's base URL, paths, key variables, auth header
  * style, default timeout and known key prefixes. Everything provider-specific that is not wire

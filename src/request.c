@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * request.c — the request builder: a plain record of what the caller wants — turns made of parts
  * (text, images, tool calls and results, thinking), tools, sampling — with no provider shape in

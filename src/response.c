@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * response.c — the normalized reply and its accessors. The dialect decoders fill it; callers
  * only read it. Accessors never return NULL for strings, so callers can print them directly.

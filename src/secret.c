@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * secret.c — holding a key in memory: one allocation (header and bytes together), wiped with
  * explicit_bzero before it is freed, so a key leaves no copy behind in the heap. Also the only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sse.c — the event-stream parser (WHATWG HTML §9.2.6): BOM, CR/LF/CRLF line ends in any
  * chunking, comments, fields, dispatch on a blank line. Lines that arrive whole inside one feed

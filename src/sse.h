@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sse.h — a server-sent-events parser with no I/O (the WHATWG "event stream interpretation"):
  * bytes go in through llmc_sse_feed in any chunking, whole events come out through a callback.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream.c — streaming: the decoder core both dialects share (blocks, UTF-8 hold-back, the one
  * terminal event, the final response), the small JSON reader behind the text-delta fast path,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream.h — the stream decoder, shared by the transport (stream.c), the unit tests and the
  * fuzzers: bytes of an event stream in, normalized llmc_events out, and the final response

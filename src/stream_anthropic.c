@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream_anthropic.c — Anthropic's Messages event stream: message_start, content blocks
  * (start, deltas, stop), message_delta, message_stop, ping, and mid-stream errors. Text deltas,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream_openai.c — OpenAI-compatible chat-completion chunks (Cerebras, Fireworks, OpenAI, …):
  * content and reasoning deltas, tool calls assembled by index, finish_reason, usage on the last

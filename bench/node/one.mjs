@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // one.mjs — one request end to end with the official Anthropic SDK, as a user's script would
 // send it: the CLI scenario's Node peer (process start to exit). Prints the reply's text.
 import { createRequire } from 'node:module';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // sdk.mjs — the official Node SDKs' side of the benchmarks (bench/run.sh drives it), sending the
 // same requests as bench/llmc_bench.c to the same server. The SDKs are the ones the conformance
 // suite pins (tests/conformance/node_modules); base URLs and keys come from the environment, as

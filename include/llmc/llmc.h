@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * llmc.h — the whole public API of libllmc, a client for hosted LLM inference APIs
  * (Anthropic Messages; Cerebras, Fireworks AI and any OpenAI-compatible chat completions).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Helpers shared by the conformance tests: where the emulator is, its test keys, and its
 // control plane (faults, the request log). run.sh starts the emulator and sets EMU_BASE.
 import { readFileSync } from 'node:fs';

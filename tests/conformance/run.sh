@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs the conformance suite: starts llmc-emulator on a free port, drives it with the official
 # SDKs (node --test), and always stops the emulator it started (by its pid) on the way out.
 # Usage: tests/conformance/run.sh [EMULATOR]   (or EMULATOR=path; default build/tests/server/llmc-emulator)

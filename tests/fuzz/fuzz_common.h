@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_common.h — what the fuzz targets share: a binary-safe transcript of decoder events and
  * the invariants every decoding must keep (one terminal event, whole UTF-8 characters, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_decode_anthropic.c — libFuzzer target: arbitrary bytes as the body of an Anthropic
  * Messages reply (llmc_anthropic_decode). Checks fuzz_decode_common.h's invariants.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_decode_common.h — the invariants both non-streaming decoders keep on any body: a known
  * outcome (OK, PROTOCOL, LIMIT, NOMEM), an error message exactly when they fail, a response

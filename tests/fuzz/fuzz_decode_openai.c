@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_decode_openai.c — libFuzzer target: arbitrary bytes as the body of an OpenAI-compatible
  * chat completion (llmc_openai_decode). Checks fuzz_decode_common.h's invariants.

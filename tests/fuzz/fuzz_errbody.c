@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_errbody.c — libFuzzer target: arbitrary error responses (llmc_error_from_response). The
  * first two bytes pick the status (100–599), the third the content type, the rest is the body.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_keycheck.c — libFuzzer target: arbitrary bytes as a key (llmc_key_check) and as a
  * variable name (llmc_near_miss_vars). The first byte picks the provider. Findings stay within

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_sse.c — libFuzzer target for the event-stream parser. The first byte sets the line
  * limit (small, so it is hit); the rest is the stream. Whole, byte-by-byte and random chunkings

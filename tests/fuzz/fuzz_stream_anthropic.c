@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_stream_anthropic.c — libFuzzer target: arbitrary bytes as an Anthropic event stream.
  * Checks the invariants of fuzz_common.h (one terminal event, whole characters, chunking makes

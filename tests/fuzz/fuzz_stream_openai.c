@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_stream_openai.c — libFuzzer target: arbitrary bytes as an OpenAI-compatible chunk stream
  * (Cerebras, Fireworks, OpenAI). Same invariants as the Anthropic target.

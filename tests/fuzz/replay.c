@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c — runs committed corpus files through a fuzz target's entry point, so every build
  * (gcc included, no libFuzzer) checks the corpus under ctest. Arguments: files or directories.

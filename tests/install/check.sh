@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Install llmc into a temporary prefix and use it the way another project would: check the
 # installed files and the SONAME, that only llmc_* is exported, that the header compiles as
 # C11 and C++, and that an outside program builds and runs with pkg-config and with CMake.

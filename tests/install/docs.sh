@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The man pages render with no groff warnings, and the shell completions parse.
 set -euo pipefail
 src=$1

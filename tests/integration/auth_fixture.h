@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * auth_fixture.h — what the authentication tests share on top of harness.h: a private temporary
  * HOME and XDG_CONFIG_HOME per test (so no test reads or writes the real user's keys or config),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness.c — emulator lifecycle, control-plane calls and CLI runs for the integration tests.
  * The emulator is a separate process started per test file: tests see real sockets and real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness.h — what the integration tests share: start and stop the provider emulator on a free
  * loopback port, talk to its control plane (faults, recorded requests), and run the llmc CLI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_auth_causes.c — one test per cause of DESIGN §5, each reproduced the way a user meets
  * it (a real variable, a real file with real permissions, a real key command script, a config

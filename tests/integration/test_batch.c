@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_batch.c — batches against the emulator: the library's local runner over every provider
  * (what was sent, what was written), resume after a torn line, retries and a 429's pause, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_batch_kill.c — nothing finished is lost: a 2,000-request batch run by the CLI is killed
  * with SIGKILL part-way, twice, and a torn line is left as a death mid-write would leave it;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_batch_rate.c — `--rpm` holds: 251 requests at --rpm 600 (10 a second) must take 25 s,
  * within 10% (wall time of the whole CLI run, so start-up counts against it). Slow on purpose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_batch_util.h — what the batch tests share: inputs made at run time, the environment that
  * points every provider at the emulator, a CLI started in the background (to kill it), and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_canary.c — secret hygiene end to end: recognizable canary keys go through the CLI and the
  * library (success, 401, 403, repaired whitespace, key file, key command, key store, doctor,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cli.c — the llmc command against the emulator, as a user runs it: a reply from each
  * provider, the prompt from stdin, --json, and each failure class with its exit status and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_faults.c — the library and the CLI against an emulator that misbehaves on purpose: every
  * retryable status with and without retry headers, x-should-retry both ways, bodies that are

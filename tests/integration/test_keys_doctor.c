@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_keys_doctor.c — `llmc doctor`, `llmc keys` and `llmc explain` as a user runs them, each in
  * a private temporary HOME: doctor on a machine with nothing configured, with a misspelled

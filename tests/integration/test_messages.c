@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_messages.c — the library against the emulator, for every provider: a reply with its
  * text, usage, stop reason and ids; what went over the wire (path, auth header, version

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_redirect.c — a redirect never carries a key to another address. One emulator answers
  * with a 3xx pointing at a second emulator on another port; llmc must refuse with

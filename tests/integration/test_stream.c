@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_stream.c — streaming against the emulator for every provider: the streamed reply equals
  * the non-streamed one, the iterator gives the callback's events, aborts, a 100,000-event

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_tls.c — HTTPS against the emulator with certificates made at run time by a throwaway CA
  * (openssl, into a temporary directory): llmc succeeds when told the CA (llmc_client_set_ca_file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_tools.c — tool use end to end against the emulator, for every provider: the model asks
  * for a tool, the reply goes back into the conversation with llmc_request_add_response, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_tty.c — the prompts that only exist on a terminal, driven through a real pseudo-terminal
  * (forkpty): `llmc keys set` reading a key with echo off, the offer to type a new key after a 401,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Anthropic's Messages API: POST /v1/messages (and count_tokens), the models endpoints, and
  * the hand-off to batches. Reads the request the way the API does (system, messages with
  * string or block content, tools, stop_sequences) and answers a message object. */

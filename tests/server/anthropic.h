@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Anthropic pieces shared by the non-streamed reply, the stream and the batches. */
 #ifndef LLMC_EMULATOR_ANTHROPIC_H
 #define LLMC_EMULATOR_ANTHROPIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Anthropic's streamed Messages reply: message_start, content_block_start, ping, one delta per
  * word (text_delta) or per slice of the tool input (input_json_delta), content_block_stop,
  * message_delta with the stop reason and cumulative usage, message_stop. */

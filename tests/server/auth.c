@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Authentication as each service performs it: which header carries the key, what a missing,
  * unknown, revoked or forbidden key gets. Revoked keys are answered exactly like unknown ones,
  * because the real services do not tell them apart. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Anthropic Message Batches: create, retrieve, list, cancel, delete, results (JSONL). Each
  * request's result is computed at creation with the same model as /v1/messages; the batch
  * reports in_progress until its delay (header x-emulator-batch-delay-ms, default 0) has passed;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The control plane under /_emulator/: queue faults, read what arrived, add keys, health.
  * No authentication: the emulator only listens on loopback and holds nothing real. */
 #define _POSIX_C_SOURCE 200809L

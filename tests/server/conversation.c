@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The deterministic "model": the reply is "You said: " + the last user message; tokens are
  * whitespace-separated words; max_tokens and stop sequences cut the reply; "weather" in the
  * last user message with tools offered makes a tool call; a trailing tool result is echoed. */

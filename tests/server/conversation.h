@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The deterministic "model": what the dialects extract from a request (emu_convo) and the
  * answer computed from it (emu_answer). Both dialects share it so Anthropic and the
  * OpenAI-style providers reply the same words with the same counts. */

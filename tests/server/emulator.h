@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The provider emulator's shared declarations: one request in, one reply out.
  * Every provider module turns an emu_request into an emu_reply; server.c alone talks to
  * libmicrohttpd, so the modules stay plain functions that are easy to read and test. */

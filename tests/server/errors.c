@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Each provider's error bodies, as shared/PROVIDERS.md records them. Bodies marked "seen" there
  * are reproduced to the byte; the rest follow the provider's envelope with plausible texts.
  * The status picks the error type; the caller may override the message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fireworks batch inference: datasets (create, multipart upload, get, download endpoint), jobs
  * (create, get, cancel) whose state walks VALIDATING → PENDING → CREATING → RUNNING → COMPLETED
  * over the create request's x-emulator-batch-delay-ms, and the output JSONL served at a signed URL. */

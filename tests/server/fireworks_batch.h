@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fireworks batch inference jobs and the datasets they read and write (control plane under
  * /fireworks/v1/accounts/{account}/…), plus the signed download URLs the emulator serves itself
  * (/fireworks/_signed/…, no key: the signature is the authority, as with real signed URLs). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The keys the emulator knows and what state each is in (valid, revoked, forbidden).
  * Built-in keys come from emulator-keys.env (compiled in); --key and the control plane add more.
  * A read-write lock because every request looks a key up and additions are rare. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* llmc-emulator: command line, port file, TLS files, signals. Everything else lives in the
  * modules; this file only starts the server, announces where it listens and waits for
  * SIGINT/SIGTERM. */

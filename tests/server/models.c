@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The models lists: Anthropic's paged list (after_id / before_id / limit) and the flat
  * OpenAI-style list the other providers return. The catalogue is fixed so tests can count. */
 #define _POSIX_C_SOURCE 200809L

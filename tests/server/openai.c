@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The OpenAI-compatible chat completions that Cerebras, Fireworks and the generic provider
  * serve, with each one's differences: Cerebras adds time_info and system_fingerprint and
  * answers GET /v1/tcp_warming; Fireworks ids are bare; OpenAI adds refusal/logprobs fields. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* OpenAI-style chat completions shared by Cerebras, Fireworks and the generic provider. */
 #ifndef LLMC_EMULATOR_OPENAI_H
 #define LLMC_EMULATOR_OPENAI_H

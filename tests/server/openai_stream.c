@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* OpenAI-style streamed chat completions: "data: {chunk}" lines. Cerebras puts usage and
  * time_info on the finish chunk and closes without [DONE]; Fireworks sends usage null until the
  * end and [DONE]; stream_options.include_usage adds a chunk with empty choices carrying usage. */

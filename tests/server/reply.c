@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Building an emu_reply: status, headers and a body the server hands to libmicrohttpd.
  * Headers are copied so callers may pass stack buffers. */
 #define _POSIX_C_SOURCE 200809L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The libmicrohttpd side: collects a request (its body may arrive in many pieces), records it,
  * applies a queued fault or routes it to its provider by the first path segment, and turns the
  * emu_reply into an MHD response (plain or TLS). Nothing here logs headers: they carry keys. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Starting the HTTP server (HTTPS when given a PEM certificate and key) and asking which port
  * it got. */
 #ifndef LLMC_EMULATOR_SERVER_H

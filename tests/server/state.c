@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The emulator's mutable state: the fault queue and the log of received requests.
  * One mutex guards both; critical sections only move pointers, so contention stays low even
  * with hundreds of connections. The log is a ring (--max-recorded) so benchmarks cannot

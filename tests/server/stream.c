@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lazy SSE producer behind every streamed reply (see stream.h). It renders one frame at a
  * time into a buffer; without pacing it packs as many frames as fit into each write, with
  * pacing it sleeps before each frame and sends it alone so the client sees the rhythm. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A server-sent-event stream produced lazily, frame by frame: fixed leading frames, N delta
  * frames rendered from a template and a cycle of pieces, fixed trailing frames. Lazy so that a
  * 100,000-event benchmark stream costs a few hundred bytes of memory, not megabytes. */

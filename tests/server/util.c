@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers the emulator's modules share: ids, word counts, clocks.
  * Ids only need to look like the providers' and be unique in one run, so a per-thread
  * xorshift generator seeded from the clock and thread address is enough (no locking). */

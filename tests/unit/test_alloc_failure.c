@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_alloc_failure.c — out of memory at every allocation, one at a time (SQLite's and curl's
  * torture loops): the library's malloc family is wrapped at link time (-Wl,--wrap). Each path

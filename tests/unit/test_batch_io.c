@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_batch_io.c — a batch's files without the network: the input checker (shapes, routing,
  * the body it will send, every problem with its line) and the durable output (torn last line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_batch_limit.c — the batch rate limiter as arithmetic on simulated time: token buckets
  * hold their rate over a long run without an opening burst, and providers' rate-limit headers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_catalogue.c — the cause catalogue is complete and consistent: a page for every cause
  * of DESIGN §5 with every section filled, ids exactly as DESIGN spells them, lookups that agree

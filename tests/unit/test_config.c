@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_config.c — the configuration file: a complete file applies every setting; each kind of
  * mistake is refused with the file, the line and what was expected (test data in

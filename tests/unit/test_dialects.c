@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_dialects.c — both wire dialects in both directions: the JSON each encoder sends for a
  * request, and what each decoder makes of the success bodies the providers send (text,

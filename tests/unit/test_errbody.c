@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_errbody.c — every error body that PROVIDERS.md records, and the bodies no provider
  * promises (HTML from a proxy, nothing, plain text, JSON in no known shape), decoded into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_keycheck.c — the static key checks of DESIGN §5, one test per cause, each a table of
  * inputs with the exact cause, severity and cleaned range expected; plus the promise that no

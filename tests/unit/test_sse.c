@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_sse.c — the event-stream parser against each WHATWG rule. Every case is fed whole, one
  * byte at a time, split at every position into two feeds, and in random chunkings; all must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_stream_decode.c — the stream decoders driven by recorded-shape streams in
  * tests/unit/data/stream: NAME.sse (the bytes; the name's prefix picks the dialect) must give

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_transport_rules.c — the pure rules under the transport: which statuses are retried and
  * after how long, which URLs may carry a key, how a key is fingerprinted, and what log

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h — what the llmc command's files share: exit codes by class, terminal styling, error
  * reporting with the diagnosis, and the subcommands' entry points.

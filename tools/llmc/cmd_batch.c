@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_batch.c — `llmc batch`: run a JSONL file of requests here (resumable, rate-limited) or at
  * the provider's batch engine (--remote, --resume, --cancel), with a progress bar on a terminal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_chat.c — `llmc chat`: a multi-turn conversation at the terminal. Each line typed is a
  * user turn; the reply streams back and joins the history (llmc_request_add_response), so the

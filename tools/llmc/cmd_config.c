@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_config.c — `llmc config path|show`: where the configuration file is, and what llmc makes
  * of it together with the environment — default model, aliases, and per provider the base URL

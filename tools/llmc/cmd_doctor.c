@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_doctor.c — `llmc doctor`: every check llmc can make on each provider's key, static and
  * live, in one report: which sources are set, which wins and what it shadows, near-miss names,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_explain.c — `llmc explain CAUSE-ID`: the error page for one cause, printed from the
  * library's catalogue (the one place cause texts live), so the page a user reads is the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_keys.c — `llmc keys set|list|check|rm|path`: the key store from the command line. A key
  * enters only through a hidden prompt or a pipe (never argv, which `ps` shows), is checked by the

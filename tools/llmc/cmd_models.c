@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_models.c — `llmc models [PROVIDER…] [--json]`: the models each provider offers, as the
  * model strings llmc takes ("provider/id"), one a line — or every configured provider's when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_prompt.c — the default command: send one prompt, print the reply. The prompt comes from
  * the arguments, from stdin when it is piped, or both (arguments first). Text goes to stdout,

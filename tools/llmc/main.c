@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c — the llmc command: global set-up and dispatch to subcommands. Anything that is not a
  * subcommand's name is a prompt for the default command (see cmd_prompt.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.c — the options the prompt and chat commands share, and turning them into a client
  * and a request: the configuration file, the model (flag, $LLMC_MODEL, the config's default,

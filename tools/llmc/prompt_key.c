@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * prompt_key.c — reading a key from a person or a pipe without leaving it on screen or in
  * memory: echo is off while it is typed (and restored even on Ctrl-C), the buffer is fixed-size,

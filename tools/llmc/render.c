@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * render.c — what the prompt and chat commands print: a reply streamed to the terminal as it
  * is written (text on stdout; tool calls and, with -v, thinking on stderr), a finished reply,

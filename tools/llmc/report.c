@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c — how the CLI tells a person what went wrong: one line naming the failure, then for
  * key problems the cause, where the key came from (its fingerprint, never the key), the fix and

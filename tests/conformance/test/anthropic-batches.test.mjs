@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Anthropic Message Batches through client.messages.batches.*: create, poll until ended,
 // results (JSONL) by custom_id, list, cancel, delete.
 import { test, beforeEach } from 'node:test';

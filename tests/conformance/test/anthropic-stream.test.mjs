@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Streaming and tools through the Anthropic SDK's own helpers: messages.stream() read to the
 // end gives the non-streamed text; mid-stream error events and cut connections raise.
 import { test, beforeEach } from 'node:test';

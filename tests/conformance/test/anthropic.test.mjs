@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The official Anthropic SDK against the emulator's /anthropic: what it returns on success and
 // how it fails, as it would against api.anthropic.com.
 import { test, beforeEach } from 'node:test';

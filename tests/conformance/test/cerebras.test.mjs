@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The official Cerebras SDK against the emulator's /cerebras: flat error bodies, 403 for a
 // missing header, and the tcp_warming call its constructor makes.
 import { test, beforeEach } from 'node:test';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The llmc CLI against the same emulator and the same scenarios as the official SDKs, so the
 // README's table can show llmc and the SDKs side by side: what each returns or how it fails.
 import { test, beforeEach } from 'node:test';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Streaming and tools through the Cerebras SDK and the openai SDK (Fireworks, OpenAI-compatible):
 // streams read to the end give the non-streamed text; an error chunk raises in the SDK.
 import { test, beforeEach } from 'node:test';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The official openai SDK against the emulator as Fireworks (/fireworks/inference/v1) and as a
 // generic OpenAI-compatible server (/openai/v1): same client, each provider's own error bodies.
 import { test, beforeEach } from 'node:test';

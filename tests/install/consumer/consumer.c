@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * consumer.c — an outside program, built against an installed llmc (pkg-config or CMake): it
  * uses the header and both halves of the API that need no network (versions, the catalogue,

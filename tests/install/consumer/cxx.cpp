@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // cxx.cpp — the public header compiled as C++: extern "C" linkage and no C-only constructs.
 #include <llmc/llmc.h>
 
