@@ -4,7 +4,7 @@
  * functions over memory, so unit tests and fuzzers drive them directly. Error bodies are decoded
  * in errbody.c, which knows every provider's shapes.
  */
-#include "internal.h"
+#include "wire.h"
 
 #include <stdlib.h>
 #include <string.h>

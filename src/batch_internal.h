@@ -7,7 +7,7 @@
 #ifndef LLMC_BATCH_INTERNAL_H
 #define LLMC_BATCH_INTERNAL_H
 
-#include "internal.h"
+#include "transport.h"
 
 #include <signal.h>
 #include <stdbool.h>

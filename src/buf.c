@@ -3,7 +3,7 @@
  * buf.c — a growable byte buffer and two string helpers. Growth doubles, so appending n bytes
  * in any chunking costs O(n); the buffer is kept NUL-terminated so bodies can be used as text.
  */
-#include "internal.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>

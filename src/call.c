@@ -4,7 +4,8 @@
  * resolve the key, encode the request, send it (key attached last), and decode the reply or
  * the refusal. llmc_call_prepare/llmc_call_fail/llmc_call_finish are shared with streaming.
  */
-#include "internal.h"
+#include "transport.h"
+#include "secret.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,10 +297,7 @@ bool llmc_call_recover(llmc_call *call, char *tried, size_t size)
         llmc_credential_clear(&next);
         return false;
     }
-    bool same =
-        llmc_secret_len(next.secret) == llmc_secret_len(cred->secret) &&
-        memcmp(llmc_secret_bytes(next.secret), llmc_secret_bytes(cred->secret), llmc_secret_len(cred->secret)) == 0;
-    if (same) {
+    if (llmc_secret_equal(next.secret, cred->secret)) {
         llmc_credential_clear(&next);
         return false;
     }
@@ -315,16 +313,11 @@ bool llmc_call_recover(llmc_call *call, char *tried, size_t size)
  * echo what it received, and errors end up in logs. */
 void llmc_scrub_error(llmc_error *err, const llmc_credential *cred)
 {
-    if (!err || !cred->secret || llmc_secret_len(cred->secret) < 4)
+    if (!err || !cred->secret)
         return;
-    const char *key = llmc_secret_bytes(cred->secret);
-    size_t klen = llmc_secret_len(cred->secret);
     char *fields[] = {err->message, err->provider_type, err->provider_code, err->request_id, err->diagnosis.detail};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-        for (char *p; (p = strstr(fields[i], key)) != NULL;) {
-            memmove(p + 10, p + klen, strlen(p + klen) + 1);
-            memcpy(p, "[REDACTED]", 10);
-        }
+        llmc_secret_scrub(fields[i], cred->secret);
     llmc_redact(err->message);
 }
 

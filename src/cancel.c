@@ -4,7 +4,7 @@
  * and that every transfer checks from libcurl's progress callback (about every 50 ms, and on
  * every chunk of data) and every retry wait checks between short sleeps.
  */
-#include "internal.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <stdatomic.h>

@@ -3,7 +3,8 @@
  * client.c — clients and their per-provider endpoints: keys, base URLs, custom OpenAI-compatible
  * endpoints, timeouts, retries, TLS trust and logging. The calls themselves are in call.c.
  */
-#include "internal.h"
+#include "transport.h"
+#include "secret.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * documented at llmc_client_load_config in llmc.h). Every mistake is reported with the file,
  * the line and what was expected; keys never live here.
  */
-#include "internal.h"
+#include "transport.h"
 
 #include <ctype.h>
 #include <errno.h>

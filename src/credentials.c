@@ -6,7 +6,8 @@
  * (diagnose.h) before it can be sent: whitespace and quotes are repaired with a warning, and
  * anything else wrong stops the call here with the cause, the source and the fix — never the key.
  */
-#include "internal.h"
+#include "auth.h"
+#include "secret.h"
 #include "diagnose.h"
 
 #include <errno.h>

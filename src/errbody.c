@@ -6,7 +6,7 @@
  * this reads each of them rather than trusting one; whatever arrives, the caller gets a status,
  * a code and one readable line.
  */
-#include "internal.h"
+#include "wire.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * error.c — result codes and the caller-owned llmc_error: messages for codes (a switch with no
  * default, so the compiler names any code left without one), status-to-code mapping, setters.
  */
-#include "internal.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <string.h>

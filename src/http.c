@@ -4,7 +4,8 @@
  * a header at the last moment and wiped afterwards, redirects never followed, plain http only to
  * loopback, and the response body bounded. Nothing here knows a provider's JSON.
  */
-#include "internal.h"
+#include "transport.h"
+#include "secret.h"
 
 #include <curl/curl.h>
 #include <errno.h>

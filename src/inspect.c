@@ -4,7 +4,7 @@
  * the chain, the winner and what it shadows) and llmc_client_validate (one cheap authenticated
  * GET of the models list, whose verdict also marks stored keys verified or rejected).
  */
-#include "internal.h"
+#include "transport.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * share. jansson's own nesting limit is fixed at build time, so depth is checked first by a scan
  * that skips strings; the error names what was being parsed and where it broke, never the body.
  */
-#include "internal.h"
+#include "wire.h"
 
 #define LLMC_MAX_JSON_DEPTH 256
 

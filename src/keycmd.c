@@ -4,7 +4,8 @@
  * limit, the first line of stdout as the key. Its stderr is read but never repeated: a failing
  * secret manager may print the very secret, so only its size is reported.
  */
-#include "internal.h"
+#include "auth.h"
+#include "secret.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,8 @@
  * whole to a 0600 temporary file, fsynced and renamed, so a crash never leaves half a store; a
  * store other users can read is refused, as ssh refuses such a private key.
  */
-#include "internal.h"
+#include "auth.h"
+#include "secret.h"
 #include "diagnose.h"
 
 #include <errno.h>

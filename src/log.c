@@ -4,7 +4,7 @@
  * callback or stderr sees it, so a key that slipped into a message (a header dump, a provider
  * echoing it back) is cut out here as a last line of defence.
  */
-#include "internal.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>

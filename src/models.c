@@ -3,7 +3,7 @@
  * models.c — the models list: Anthropic's pages ({data, has_more, last_id}, fetched with
  * after_id until done) and the OpenAI-compatible single list, as one array of plain records.
  */
-#include "internal.h"
+#include "transport.h"
 
 #include <stdio.h>
 #include <stdlib.h>

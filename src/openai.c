@@ -3,7 +3,7 @@
  * openai.c — the OpenAI chat-completions dialect (Cerebras, Fireworks, OpenAI and every
  * compatible server): request JSON out, chat.completion JSON in. Pure functions over memory.
  */
-#include "internal.h"
+#include "wire.h"
 
 #include <stdlib.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * style, default timeout and known key prefixes. Everything provider-specific that is not wire
  * shape lives here, so adding an OpenAI-compatible provider is one row.
  */
-#include "internal.h"
+#include "providers.h"
 
 #include <string.h>
 

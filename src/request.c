@@ -4,7 +4,8 @@
  * (text, images, tool calls and results, thinking), tools, sampling — with no provider shape in
  * it. The dialect encoders turn it into JSON at send time.
  */
-#include "internal.h"
+#include "wire.h"
+#include "secret.h"
 
 #include <stdint.h>
 #include <stdlib.h>

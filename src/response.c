@@ -3,7 +3,7 @@
  * response.c — the normalized reply and its accessors. The dialect decoders fill it; callers
  * only read it. Accessors never return NULL for strings, so callers can print them directly.
  */
-#include "internal.h"
+#include "wire.h"
 
 #include <stdlib.h>
 #include <string.h>

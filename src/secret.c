@@ -4,8 +4,9 @@
  * explicit_bzero before it is freed, so a key leaves no copy behind in the heap. Also the only
  * place that turns a key into something printable: its fingerprint.
  */
-#include "internal.h"
+#include "secret.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,4 +79,59 @@ void llmc_key_fingerprint(const char *key, size_t len, char out[32])
     }
     headbuf[head] = '\0';
     snprintf(out, 32, "%s\u2026%s", headbuf, tail);
+}
+
+bool llmc_secret_equal(const llmc_secret *a, const llmc_secret *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->len != b->len)
+        return false;
+    unsigned char diff = 0;
+    for (size_t i = 0; i < a->len; i++)
+        diff |= (unsigned char)(a->bytes[i] ^ b->bytes[i]);
+    return diff == 0;
+}
+
+/* The shortest run of a key's characters that counts as a copy of it: shorter runs turn up in
+ * ordinary text by chance, longer ones of a random key do not. */
+#define SCRUB_MIN_RUN 8
+
+static const char redacted[] = "[REDACTED]";
+
+size_t llmc_secret_scrub(char *text, const llmc_secret *key)
+{
+    if (!text || !key || key->len < 4)
+        return 0;
+    size_t scrubbed = 0, n = strlen(text);
+    size_t min_run = key->len < SCRUB_MIN_RUN ? key->len : SCRUB_MIN_RUN;
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        /* The longest run of the key starting at text[i]: try each place the key has text[i]. */
+        size_t best = 0;
+        if (n - i >= min_run)
+            for (const char *k = memchr(key->bytes, text[i], key->len); k;
+                 k = memchr(k + 1, text[i], key->len - (size_t)(k + 1 - key->bytes))) {
+                size_t off = (size_t)(k - key->bytes), run = 0;
+                while (off + run < key->len && i + run < n && text[i + run] == key->bytes[off + run])
+                    run++;
+                if (run > best)
+                    best = run;
+                if (off + 1 >= key->len)
+                    break;
+            }
+        if (best >= min_run) {
+            /* the replacement is never longer than what it replaces when run >= 10; shorter runs
+             * of a short key are replaced by as much of the marker as fits */
+            size_t m = best < sizeof redacted - 1 ? best : sizeof redacted - 1;
+            memcpy(text + out, redacted, m);
+            out += m;
+            i += best;
+            scrubbed++;
+        } else {
+            text[out++] = text[i++];
+        }
+    }
+    text[out] = '\0';
+    return scrubbed;
 }

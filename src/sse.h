@@ -7,7 +7,7 @@
 #ifndef LLMC_SSE_H
 #define LLMC_SSE_H
 
-#include "internal.h"
+#include "util.h"
 
 #define LLMC_SSE_DEFAULT_MAX_LINE (1024u * 1024u)
 

@@ -6,6 +6,7 @@
  * serves the pull iterator (no threads) and the push callback.
  */
 #include "stream.h"
+#include "transport.h"
 
 #include <errno.h>
 #include <pthread.h>

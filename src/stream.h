@@ -7,7 +7,7 @@
 #ifndef LLMC_STREAM_H
 #define LLMC_STREAM_H
 
-#include "internal.h"
+#include "wire.h"
 #include "sse.h"
 
 /* Receives each normalized event. Returning anything but LLMC_OK aborts the stream (the

@@ -7,7 +7,7 @@
 #ifndef LLMC_FUZZ_DECODE_COMMON_H
 #define LLMC_FUZZ_DECODE_COMMON_H
 
-#include "internal.h"
+#include "wire.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@
  * a body that is not terminated (found by this target; reported). Drop the copy once it uses
  * only `len`.
  */
-#include "internal.h"
+#include "wire.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -14,7 +14,8 @@
  * against those, the default loop covers llmc's own allocations only.
  */
 #include "diagnose.h"
-#include "internal.h"
+#include "transport.h"
+#include "secret.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -4,7 +4,8 @@
  * mistake is refused with the file, the line and what was expected (test data in
  * tests/unit/data/config/).
  */
-#include "internal.h"
+#include "transport.h"
+#include "secret.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -4,7 +4,7 @@
  * request, and what each decoder makes of the success bodies the providers send (text,
  * thinking, tool calls, usage variants) and of bodies that are broken.
  */
-#include "internal.h"
+#include "wire.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

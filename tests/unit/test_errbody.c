@@ -4,7 +4,7 @@
  * promises (HTML from a proxy, nothing, plain text, JSON in no known shape), decoded into
  * llmc_error: code, status, provider type and code, message and request id.
  */
-#include "internal.h"
+#include "wire.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

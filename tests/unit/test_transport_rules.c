@@ -4,7 +4,8 @@
  * after how long, which URLs may carry a key, how a key is fingerprinted, and what log
  * redaction removes.
  */
-#include "internal.h"
+#include "transport.h"
+#include "secret.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -126,12 +127,50 @@ static void test_secret_round_trip(void **state)
     llmc_secret_free(NULL);
 }
 
+/* A key is scrubbed whole, and so is any run of 8 or more of its characters (a server that
+ * echoes part of it, or a field cut in the middle of it); text never grows. */
+static void test_secret_scrub(void **state)
+{
+    (void)state;
+    const char *k = "csk-abcdefghij0123456789klmnopqrstuvwxyz0123456789ab";
+    llmc_secret *key = llmc_secret_new(k, strlen(k));
+    char text[256];
+    snprintf(text, sizeof text, "bad key %s here", k);
+    assert_int_equal(llmc_secret_scrub(text, key), 1);
+    assert_string_equal(text, "bad key [REDACTED] here");
+    snprintf(text, sizeof text, "code=%.20s", k + 10);
+    assert_int_equal(llmc_secret_scrub(text, key), 1);
+    assert_string_equal(text, "code=[REDACTED]");
+    snprintf(text, sizeof text, "tail %.8s!", k + 30);
+    llmc_secret_scrub(text, key);
+    assert_string_equal(text, "tail [REDACTE!");
+    /* seven characters are not a copy; two separate runs are two */
+    snprintf(text, sizeof text, "x %.7s y", k + 5);
+    assert_int_equal(llmc_secret_scrub(text, key), 0);
+    snprintf(text, sizeof text, "%.12s and %.12s", k + 2, k + 30);
+    assert_int_equal(llmc_secret_scrub(text, key), 2);
+    assert_string_equal(text, "[REDACTED] and [REDACTED]");
+    llmc_secret_free(key);
+
+    /* a short key (a LAN server's "abc123xy"): only whole copies */
+    llmc_secret *short_key = llmc_secret_new("secret12", 8);
+    snprintf(text, sizeof text, "got secret12.");
+    assert_int_equal(llmc_secret_scrub(text, short_key), 1);
+    assert_string_equal(text, "got [REDACTE.");
+    llmc_secret *same = llmc_secret_new("secret12", 8), *other = llmc_secret_new("secret13", 8);
+    assert_true(llmc_secret_equal(short_key, same));
+    assert_false(llmc_secret_equal(short_key, other));
+    llmc_secret_free(short_key);
+    llmc_secret_free(same);
+    llmc_secret_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retry_statuses), cmocka_unit_test(test_retry_delays),
         cmocka_unit_test(test_url_policy),     cmocka_unit_test(test_fingerprints),
-        cmocka_unit_test(test_redaction),      cmocka_unit_test(test_secret_round_trip),
+        cmocka_unit_test(test_redaction),      cmocka_unit_test(test_secret_round_trip), cmocka_unit_test(test_secret_scrub),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * transport.h — the network: the libcurl exchange with its retry rules, URL policy, cancellation,
+ * the client's state, and one call from routing to the response. Data flows one way: request →
+ * dialect encoder → transport (key attached last) → dialect decoder.
+ */
+#ifndef LLMC_TRANSPORT_H
+#define LLMC_TRANSPORT_H
+
+#include "auth.h"
+#include "wire.h"
+
+#include <curl/curl.h>
+
+/* ---- HTTP transport (http.c) ---- */
+typedef struct llmc_http_response {
+    long status;
+    llmc_buf body;
+    char request_id[128];
+    char content_type[128];
+    char location[256];
+    double retry_after_s; /* from retry-after-ms / retry-after; -1 when absent */
+    int should_retry;     /* x-should-retry: 1 true, 0 false, -1 absent */
+} llmc_http_response;
+
+typedef struct llmc_transport_opts {
+    long connect_ms;
+    long request_ms;
+    int max_retries;
+    bool allow_insecure_http;
+    const char *ca_file;
+    size_t max_body;           /* bytes; a longer body is LLMC_E_LIMIT */
+    long idle_ms;              /* streams: the longest silence allowed once started */
+    const llmc_cancel *cancel; /* NULL, or the request's cancellation token */
+    const llmc_logger *log;
+} llmc_transport_opts;
+
+/* One HTTP exchange with retries. `cred` may be NULL (no auth header). The body may be NULL
+ * for GET. Extra non-secret headers in `headers` ("Name: value"), NULL-terminated. */
+llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method, const char *url,
+                         const char *const *headers, const llmc_credential *cred, llmc_auth_style auth,
+                         const char *body, size_t body_len, llmc_http_response *resp, llmc_error *err);
+void llmc_http_response_free(llmc_http_response *resp);
+/* The settings every transfer shares — URL, headers, user agent, no redirects, http/https only,
+ * connect timeout, compression, trusted CAs, cancellation — so a rule about keys on the wire
+ * lives in one place. Callers add their own timeout and callbacks. */
+void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url, struct curl_slist *headers,
+                         char *errbuf);
+/* Capture one response header line into resp (request-id / x-request-id, content-type, location,
+ * x-should-retry; an HTTP/ status line resets them). retry-after-ms and retry-after go to the two
+ * doubles (-1 when absent); the caller combines them as llmc_http_send does. Used by streams. */
+void llmc_http_header_line(const char *line, size_t n, llmc_http_response *resp, double *retry_after_ms,
+                           double *retry_after);
+/* The header list for one request: `headers` plus the auth header built from `cred` (x-api-key
+ * or Authorization: Bearer). NULL when out of memory. Free with llmc_http_headers_free, which
+ * wipes every line first (one holds the key). */
+struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_credential *cred, llmc_auth_style auth);
+void llmc_http_headers_free(struct curl_slist *list);
+/* Whether a URL may carry a key: https anywhere, http only to loopback (or when allowed). */
+llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err);
+/* Delay before retry number `attempt` (0-based): from the response's headers when they ask for
+ * 0 < d <= 60 s, else min(0.5·2^attempt, 8) s × (1 − 0.25·jitter), jitter in [0,1). */
+double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);
+/* Whether the token (which may be NULL) was triggered. */
+bool llmc_cancelled(const llmc_cancel *cancel);
+/* A CURLOPT_XFERINFOFUNCTION that aborts the transfer once the token (its clientp, may be NULL)
+ * is triggered; the transfer then ends with CURLE_ABORTED_BY_CALLBACK. */
+int llmc_http_xferinfo(void *cancel, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+/* Sleep `seconds`, waking early (returning false) when the token is triggered. */
+bool llmc_sleep_unless_cancelled(double seconds, const llmc_cancel *cancel);
+/* Whether a libcurl failure may not have reached the model, and so is worth retrying. */
+bool llmc_transport_retriable(CURLcode cc);
+/* Whether a status (or a transport failure, status 0) is retried, given x-should-retry. */
+bool llmc_retry_wanted(long status, int should_retry);
+
+/* ---- the client (client.c) ---- */
+struct llmc_client {
+    llmc_endpoint *endpoints;
+    size_t n_endpoints;
+    size_t default_endpoint;
+    void *curl;                  /* a CURL easy handle, reused so connections stay alive */
+    long connect_ms, request_ms; /* 0: defaults */
+    int max_retries;
+    size_t max_body; /* 0: the default */
+    long idle_ms;    /* 0: the default */
+    bool allow_insecure_http;
+    bool use_store;
+    char *ca_file;
+    char *default_model; /* from the config file */
+    llmc_kv *aliases;    /* model aliases from the config file: key → model */
+    size_t n_aliases;
+    llmc_logger log;
+};
+/* An endpoint by name (name_len bytes), or NULL. */
+llmc_endpoint *llmc_client_endpoint(llmc_client *c, const char *name, size_t name_len);
+
+/* ---- one call (call.c): shared by llmc_messages_create and streaming ---- */
+typedef struct llmc_call {
+    llmc_client *client;
+    llmc_endpoint *endpoint;
+    const char *wire_model; /* points into the request's model string */
+    char *url;              /* owned */
+    char *body;             /* owned: the encoded request */
+    llmc_credential cred;   /* owned: wiped by llmc_call_finish */
+    llmc_transport_opts opts;
+    const char *const *headers; /* the non-secret headers: the dialect's, or owned_headers */
+    char **owned_headers;       /* with extra headers: "Name: value" lines, NULL-terminated */
+    bool anthropic;
+} llmc_call;
+
+/* Route, resolve the key, encode (with "stream": true when `stream`), build URL and options.
+ * Always call llmc_call_finish afterwards, whatever this returned. */
+llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream, llmc_call *call, llmc_error *err);
+/* An authenticated GET of base URL + `path` (the models list; validation). A non-2xx answer is
+ * decoded into err and returned as its code. `quick`: no retries and at most 15 s. Always call
+ * llmc_call_finish and llmc_http_response_free afterwards. */
+llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, bool quick, llmc_call *call,
+                        llmc_http_response *resp, llmc_error *err);
+/* Fill err from a non-2xx response: provider body, diagnosis for 401/403, redirect refusal. */
+llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err);
+/* After a 401, replace the credential with the chain's next different key, if there is one;
+ * `tried` collects what was rejected. */
+bool llmc_call_recover(llmc_call *call, char *tried, size_t size);
+/* Remove every copy of the credential's key bytes from err's text fields (a provider or proxy
+ * may echo what it received) and redact key-shaped tokens from its message. */
+void llmc_scrub_error(llmc_error *err, const llmc_credential *cred);
+/* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
+void llmc_call_finish(llmc_call *call, llmc_error *err);
+
+const char *llmc_endpoint_base_url(const llmc_endpoint *ep);
+char *llmc_join_url(const char *base, const char *path);
+void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc_transport_opts *o);
+const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream);
+
+#endif /* LLMC_TRANSPORT_H */
