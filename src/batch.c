@@ -5,6 +5,7 @@
  * client's rules without blocking the others, each result made durable before it counts.
  */
 #include "batch_internal.h"
+#include "engine.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -188,13 +189,6 @@ void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out)
         *tokens_out = (double)(ti + to);
 }
 
-double llmc_batch_wall_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 void llmc_batch_report(llmc_batch *b, double start, double *last, bool force)
 {
     double now = llmc_now_s();
@@ -212,73 +206,28 @@ void llmc_batch_report(llmc_batch *b, double start, double *last, bool force)
 
 /* ================================ the local runner ================================ */
 
-typedef struct run run;
-
-typedef struct xfer {
-    run *r;
-    CURL *easy;
-    size_t item;  /* SIZE_MAX when idle */
-    unsigned gen; /* the provider's key generation it was sent with */
-    llmc_http_response resp;
-    double ra_ms, ra;
-    char detail[CURL_ERROR_SIZE];
-    bool too_big;
-} xfer;
-
+/* One provider of the input: its call (endpoint, key, URL, headers — shared by all its
+ * transfers) and the items still to send, in input order. Retries wait inside the engine. */
 typedef struct prov {
-    llmc_call call;             /* endpoint, key, URL, options: as a single call has them */
-    bool live;                  /* call needs llmc_call_finish */
-    struct curl_slist *headers; /* holds the key: wiped when freed */
+    llmc_call call;
+    bool live; /* call needs llmc_call_finish */
     const char **header_lines;
-    bl_provider limits;
-    size_t in_flight;
-    size_t *queue; /* item indexes not yet started, in input order */
+    size_t *queue;
     size_t n_queue, next;
-    size_t *retry; /* item indexes waiting for their not_before */
-    size_t n_retry, cap_retry;
-    unsigned gen;
-    bool recovered;
-    char tried[512];
 } prov;
 
-struct run {
+typedef struct run {
     llmc_batch *b;
     bi_input *in;
     prov *provs;
     size_t n_provs, rr;
-    xfer *xs;
-    size_t n_xs, in_flight;
-    CURLM *multi;
+    llmc_engine *eng;
     bo_out out;
-    bl_bucket rpm, tpm;
     size_t remaining; /* items without a result on disk */
-    size_t pending;   /* results queued for the next commit */
     llmc_code fatal;
     llmc_error *err;
     double start, last_report;
-};
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
-{
-    xfer *x = userp;
-    size_t n = size * nmemb;
-    prov *p = &x->r->provs[x->r->in->items[x->item].prov];
-    if (x->resp.body.len + n > p->call.opts.max_body) {
-        x->too_big = true;
-        return 0;
-    }
-    return llmc_buf_append(&x->resp.body, data, n) == 0 ? n : 0;
-}
-
-static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
-{
-    xfer *x = userp;
-    size_t n = size * nmemb;
-    llmc_http_header_line(line, n, &x->resp, &x->ra_ms, &x->ra);
-    prov *p = &x->r->provs[x->r->in->items[x->item].prov];
-    bl_provider_header(&p->limits, line, n, llmc_now_s(), llmc_batch_wall_s());
-    return n;
-}
+} run;
 
 static void committed(void *userdata, size_t item)
 {
@@ -292,44 +241,29 @@ static void committed(void *userdata, size_t item)
         r->b->stats.errored++;
 }
 
+static void set_fatal(run *r, const llmc_error *e)
+{
+    if (r->fatal != LLMC_OK)
+        return;
+    r->fatal = e->code != LLMC_OK ? e->code : LLMC_E_NOMEM;
+    if (r->err)
+        *r->err = *e;
+}
+
 /* Queue a result line; it counts once bo_commit has made it durable. */
 static void emit(run *r, size_t item, char *line, bool ok)
 {
     llmc_error e;
     llmc_error_clear(&e);
     if (!line) {
-        if (r->fatal == LLMC_OK)
-            r->fatal = llmc_error_set(r->err, LLMC_E_NOMEM, "out of memory writing a result");
+        llmc_error_set(&e, LLMC_E_NOMEM, "out of memory writing a result");
+        set_fatal(r, &e);
         return;
     }
-    if (bo_add(&r->out, line, strlen(line), item, &e) != LLMC_OK && r->fatal == LLMC_OK) {
-        r->fatal = e.code;
-        if (r->err)
-            *r->err = e;
-    }
+    if (bo_add(&r->out, line, strlen(line), item, &e) != LLMC_OK)
+        set_fatal(r, &e);
     free(line);
-    r->pending++;
     r->in->items[item].outcome = ok ? 1 : 2;
-}
-
-static void schedule_retry(run *r, size_t item, double delay)
-{
-    bi_item *it = &r->in->items[item];
-    prov *p = &r->provs[it->prov];
-    it->not_before = llmc_now_s() + delay;
-    if (p->n_retry == p->cap_retry) {
-        size_t cap = p->cap_retry ? p->cap_retry * 2 : 16;
-        size_t *grown = realloc(p->retry, cap * sizeof *grown);
-        if (!grown) {
-            if (r->fatal == LLMC_OK)
-                r->fatal = llmc_error_set(r->err, LLMC_E_NOMEM, "out of memory");
-            return;
-        }
-        p->retry = grown;
-        p->cap_retry = cap;
-    }
-    p->retry[p->n_retry++] = item;
-    r->b->stats.retries++;
 }
 
 static void fail_item(run *r, size_t item, llmc_error *e)
@@ -342,221 +276,86 @@ static void fail_item(run *r, size_t item, llmc_error *e)
     emit(r, item, bo_line_errored(it->custom_id, e, NULL), false);
 }
 
-/* Rebuild the provider's header list after its key changed. */
-static bool prov_headers(prov *p)
+/* A 2xx body: it must be one JSON object; its usage corrects the tokens-per-minute charge. */
+static void succeed_item(run *r, size_t item, llmc_xfer *x)
 {
-    struct curl_slist *fresh = llmc_http_headers(p->header_lines, &p->call.cred, p->call.endpoint->info.auth);
-    if (!fresh)
-        return false;
-    llmc_http_headers_free(p->headers);
-    p->headers = fresh;
-    return true;
-}
-
-static void finish(run *r, xfer *x, CURLcode cc)
-{
-    size_t item = x->item;
     bi_item *it = &r->in->items[item];
-    prov *p = &r->provs[it->prov];
-    curl_multi_remove_handle(r->multi, x->easy);
-    x->item = SIZE_MAX;
-    r->in_flight--;
-    p->in_flight--;
-    double jitter = (double)rand() / ((double)RAND_MAX + 1);
-    int max_retries = p->call.opts.max_retries;
     llmc_error e;
     llmc_error_clear(&e);
-    x->resp.retry_after_s = x->ra_ms >= 0 ? x->ra_ms / 1000.0 : x->ra;
-    if (r->fatal != LLMC_OK)
-        return; /* the run is stopping: this one runs again next time */
-    if (x->too_big) {
-        llmc_error_set(&e, LLMC_E_LIMIT, "response from %s is larger than the %zu-byte limit", p->call.url,
-                       p->call.opts.max_body);
-        fail_item(r, item, &e);
-        return;
-    }
-    if (cc != CURLE_OK) {
-        if (it->attempts <= max_retries && llmc_transport_retriable(cc)) {
-            schedule_retry(r, item, llmc_retry_delay_s(it->attempts - 1, -1, jitter));
-            return;
-        }
-        llmc_error_set(&e, cc == CURLE_OPERATION_TIMEDOUT ? LLMC_E_TIMEOUT : LLMC_E_TRANSPORT, "%s: %s", p->call.url,
-                       x->detail[0] ? x->detail : curl_easy_strerror(cc));
-        e.transport_code = (int)cc;
-        fail_item(r, item, &e);
-        return;
-    }
-    long status = 0;
-    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-    x->resp.status = status;
-    if (status >= 200 && status < 300) {
-        json_t *body = llmc_json_parse(x->resp.body.data, x->resp.body.len, "batch result", &e);
-        if (!body || !json_is_object(body)) {
-            if (body)
-                llmc_error_set(&e, LLMC_E_PROTOCOL, "%s answered with JSON that is not an object",
-                               p->call.endpoint->name);
-            json_decref(body);
-            e.http_status = (int)status;
-            llmc_strlcpy(e.request_id, x->resp.request_id, sizeof e.request_id);
-            fail_item(r, item, &e);
-            return;
-        }
-        double used = 0;
-        llmc_batch_count_usage(r->b, body, &used);
-        if (used > 0)
-            bl_bucket_adjust(&r->tpm, used - it->est_tokens);
-        emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
+    json_t *body = llmc_json_parse(x->resp.body.data, x->resp.body.len, "batch result", &e);
+    if (!body || !json_is_object(body)) {
+        if (body)
+            llmc_error_set(&e, LLMC_E_PROTOCOL, "%s answered with JSON that is not an object", x->call->endpoint->name);
         json_decref(body);
+        e.http_status = (int)x->resp.status;
+        llmc_strlcpy(e.request_id, x->resp.request_id, sizeof e.request_id);
+        fail_item(r, item, &e);
         return;
     }
-    if (status == 401) {
-        if (x->gen != p->gen) {
-            it->attempts--; /* sent with a key that was replaced meanwhile: not a real attempt */
-            schedule_retry(r, item, 0);
-            r->b->stats.retries--;
-            return;
-        }
-        if (!p->recovered && llmc_call_recover(&p->call, p->tried, sizeof p->tried)) {
-            p->recovered = true;
-            p->gen++;
-            if (!prov_headers(p)) {
-                r->fatal = llmc_error_set(r->err, LLMC_E_NOMEM, "out of memory");
-                return;
-            }
-            it->attempts--;
-            schedule_retry(r, item, 0);
-            r->b->stats.retries--;
-            return;
-        }
-        /* Every other request would get the same answer: stop, write nothing for it. */
-        llmc_error *fe = r->err ? r->err : &e;
-        fe->attempts = it->attempts;
-        r->fatal = llmc_call_fail(&p->call, &x->resp, fe);
-        if (p->call.cred.source == LLMC_SOURCE_STORE)
-            llmc_store_mark(p->call.endpoint->name, p->call.cred.store_label, false);
-        if (p->tried[0])
-            snprintf(fe->diagnosis.detail, sizeof fe->diagnosis.detail, "also rejected before it: %.480s", p->tried);
-        llmc_scrub_error(fe, &p->call.cred);
-        return;
-    }
-    bool retry = llmc_retry_wanted(status, x->resp.should_retry);
-    if (status == 429 || (retry && x->resp.retry_after_s > 0)) {
-        /* the provider asked everyone to wait, not just this request */
-        double d = llmc_retry_delay_s(it->attempts - 1, x->resp.retry_after_s, jitter);
-        double until = llmc_now_s() + d;
-        if (until > p->limits.paused_until)
-            p->limits.paused_until = until;
-    }
-    if (retry && it->attempts <= max_retries) {
-        schedule_retry(r, item, llmc_retry_delay_s(it->attempts - 1, x->resp.retry_after_s, jitter));
-        return;
-    }
-    llmc_call_fail(&p->call, &x->resp, &e);
-    fail_item(r, item, &e);
+    double used = 0;
+    llmc_batch_count_usage(r->b, body, &used);
+    if (used > 0)
+        llmc_engine_adjust_tokens(r->eng, used - it->est_tokens);
+    emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
+    json_decref(body);
 }
 
-static bool start(run *r, xfer *x, size_t item)
+static void item_done(void *owner, llmc_xfer *x, llmc_code rc)
 {
+    run *r = owner;
+    size_t item = x->tag;
     bi_item *it = &r->in->items[item];
-    prov *p = &r->provs[it->prov];
-    CURL *h = x->easy;
-    curl_easy_reset(h);
-    x->item = item;
-    x->gen = p->gen;
-    x->too_big = false;
-    x->detail[0] = '\0';
-    x->ra_ms = x->ra = -1;
-    llmc_buf_reset(&x->resp.body);
-    x->resp.status = 0;
-    x->resp.should_retry = -1;
-    x->resp.retry_after_s = -1;
-    x->resp.request_id[0] = x->resp.content_type[0] = x->resp.location[0] = '\0';
-    const llmc_transport_opts *o = &p->call.opts;
-    llmc_http_configure(h, o, p->call.url, p->headers, x->detail);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->request_ms);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
-    curl_easy_setopt(h, CURLOPT_PRIVATE, x);
-    /* the item's body outlives the transfer: no copy */
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, it->body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)it->body_len);
-    if (curl_multi_add_handle(r->multi, h) != CURLM_OK) {
-        x->item = SIZE_MAX;
+    it->attempts = x->attempts;
+    if (x->attempts > 1)
+        r->b->stats.retries += (size_t)(x->attempts - 1);
+    if (r->fatal != LLMC_OK || rc == LLMC_E_ABORTED) {
+        /* the run is stopping: this one runs again next time */
+    } else if (rc == LLMC_OK) {
+        succeed_item(r, item, x);
+    } else if (x->resp.status == 401) {
+        /* the key was rejected after its one recovery: every other request would get the same
+         * answer, so the run stops, and writes nothing for it */
+        set_fatal(r, &x->err);
+    } else {
+        fail_item(r, item, &x->err);
+    }
+    llmc_xfer_free(x);
+}
+
+static const llmc_xfer_ops item_ops = {NULL, NULL, item_done};
+
+/* The engine has room: add the next item of the next provider (round robin) that may go. */
+static bool feed(void *ud, llmc_engine *eng)
+{
+    run *r = ud;
+    if (r->fatal != LLMC_OK || r->b->stop)
         return false;
-    }
-    it->attempts++;
-    r->in_flight++;
-    p->in_flight++;
-    return true;
-}
-
-/* The next item of provider p that may go now: a retry whose time has come, else a fresh one.
- * SIZE_MAX when none; *wake_at learns of a retry still waiting. */
-static size_t next_item(run *r, prov *p, double now, double *wake_at, bool take)
-{
-    for (size_t i = 0; i < p->n_retry; i++) {
-        size_t item = p->retry[i];
-        if (r->in->items[item].not_before <= now) {
-            if (take)
-                p->retry[i] = p->retry[--p->n_retry];
-            return item;
+    for (size_t k = 0; k < r->n_provs; k++) {
+        prov *p = &r->provs[(r->rr + k) % r->n_provs];
+        while (p->next < p->n_queue && r->in->items[p->queue[p->next]].done)
+            p->next++;
+        if (p->next >= p->n_queue)
+            continue;
+        size_t item = p->queue[p->next];
+        bi_item *it = &r->in->items[item];
+        if (!llmc_engine_may_start(eng, &p->call, it->est_tokens))
+            continue;
+        llmc_xfer *x = llmc_xfer_new(eng, &p->call, "POST", it->body, it->body_len, &item_ops, r);
+        if (!x) {
+            llmc_error e;
+            llmc_error_clear(&e);
+            llmc_error_set(&e, LLMC_E_NOMEM, "out of memory starting a request");
+            set_fatal(r, &e);
+            return false;
         }
-        if (r->in->items[item].not_before < *wake_at)
-            *wake_at = r->in->items[item].not_before;
-    }
-    while (p->next < p->n_queue && r->in->items[p->queue[p->next]].done)
+        x->tag = item;
+        x->est_tokens = it->est_tokens;
+        llmc_xfer_add(x);
         p->next++;
-    if (p->next < p->n_queue)
-        return take ? p->queue[p->next++] : p->queue[p->next];
-    return SIZE_MAX;
-}
-
-static xfer *idle_xfer(run *r)
-{
-    for (size_t i = 0; i < r->n_xs; i++)
-        if (r->xs[i].item == SIZE_MAX)
-            return &r->xs[i];
-    return NULL;
-}
-
-/* Start what the limits allow; returns when to look again at the latest. */
-static double start_some(run *r, double now)
-{
-    double wake = now + 0.1;
-    bool progress = true;
-    while (progress && r->in_flight < r->n_xs && r->fatal == LLMC_OK && !r->b->stop) {
-        progress = false;
-        for (size_t k = 0; k < r->n_provs && r->in_flight < r->n_xs; k++) {
-            prov *p = &r->provs[(r->rr + k) % r->n_provs];
-            size_t item = next_item(r, p, now, &wake, false);
-            if (item == SIZE_MAX)
-                continue;
-            bi_item *it = &r->in->items[item];
-            if (!bl_provider_may_start(&p->limits, p->in_flight, it->est_tokens, now, &wake))
-                continue;
-            double w = bl_bucket_wait(&r->rpm, 1, now), wt = bl_bucket_wait(&r->tpm, it->est_tokens, now);
-            if (wt > w)
-                w = wt;
-            if (w > 0) {
-                if (now + w < wake)
-                    wake = now + w;
-                return wake; /* the run's own limit holds every provider */
-            }
-            next_item(r, p, now, &wake, true);
-            xfer *x = idle_xfer(r);
-            if (!x || !start(r, x, item)) {
-                r->fatal = llmc_error_set(r->err, LLMC_E_NOMEM, "could not start a transfer");
-                return now;
-            }
-            bl_bucket_take(&r->rpm, 1, now);
-            bl_bucket_take(&r->tpm, it->est_tokens, now);
-            progress = true;
-        }
-        r->rr++;
+        r->rr = (r->rr + k + 1) % r->n_provs;
+        return true;
     }
-    return wake;
+    return false;
 }
 
 static void seen_done(void *userdata, const char *id, size_t len)
@@ -578,7 +377,7 @@ static llmc_code setup_provs(run *r, llmc_error *err)
     for (size_t i = 0; i < r->n_provs; i++) {
         prov *p = &r->provs[i];
         llmc_endpoint *ep = r->in->eps[i];
-        bl_provider_init(&p->limits);
+        bl_provider_init(&p->call.limits);
         p->call.client = b->client;
         p->call.endpoint = ep;
         p->live = true;
@@ -604,9 +403,9 @@ static llmc_code setup_provs(run *r, llmc_error *err)
                       llmc_key_source_name(p->call.cred.source), p->call.cred.source_name, err->diagnosis.detail);
         llmc_transport_opts_for(b->client, ep, &p->call.opts);
         p->call.anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
-        p->call.headers = llmc_dialect_headers(ep->info.dialect, false);
-        if (!(p->header_lines = llmc_batch_header_list(b, p->call.headers)) || !prov_headers(p))
+        if (!(p->header_lines = llmc_batch_header_list(b, llmc_dialect_headers(ep->info.dialect, false))))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+        p->call.headers = p->header_lines;
         llmc_logf(&b->client->log, LLMC_LOG_INFO, "batch: POST %s (key from %s %s, %s)", p->call.url,
                   llmc_key_source_name(p->call.cred.source), p->call.cred.source_name, p->call.cred.fingerprint);
     }
@@ -624,22 +423,12 @@ static llmc_code setup_provs(run *r, llmc_error *err)
 
 static void teardown(run *r, llmc_error *err)
 {
-    for (size_t i = 0; i < r->n_xs; i++) {
-        if (r->xs[i].item != SIZE_MAX)
-            curl_multi_remove_handle(r->multi, r->xs[i].easy);
-        if (r->xs[i].easy)
-            curl_easy_cleanup(r->xs[i].easy);
-        llmc_http_response_free(&r->xs[i].resp);
-    }
-    free(r->xs);
-    if (r->multi)
-        curl_multi_cleanup(r->multi);
+    /* transfers still in flight are abandoned: they run again next time */
+    llmc_engine_free(r->eng);
     for (size_t i = 0; i < r->n_provs; i++) {
         prov *p = &r->provs[i];
-        llmc_http_headers_free(p->headers);
         free(p->header_lines);
         free(p->queue);
-        free(p->retry);
         if (p->live)
             llmc_call_finish(&p->call, err);
     }
@@ -685,81 +474,53 @@ llmc_code llmc_batch_run(llmc_batch *b, const char *input_path, llmc_error *err)
         goto done; /* an earlier run finished everything: no key needed */
     if ((rc = setup_provs(&r, err)) != LLMC_OK)
         goto done;
-    size_t n = (size_t)b->concurrency < r.remaining ? (size_t)b->concurrency : r.remaining;
-    r.n_xs = n ? n : 1;
-    r.multi = curl_multi_init();
-    r.xs = calloc(r.n_xs, sizeof *r.xs);
-    if (!r.multi || !r.xs) {
+    if (!(r.eng = llmc_engine_new(&b->client->log))) {
         rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         goto done;
     }
-    curl_multi_setopt(r.multi, CURLMOPT_MAXCONNECTS, (long)r.n_xs);
-    for (size_t i = 0; i < r.n_xs; i++) {
-        r.xs[i].r = &r;
-        r.xs[i].item = SIZE_MAX;
-        if (!(r.xs[i].easy = curl_easy_init())) {
-            rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-            goto done;
-        }
-    }
-    bl_bucket_init(&r.rpm, b->rpm, r.start);
-    bl_bucket_init(&r.tpm, b->tpm, r.start);
+    llmc_engine_set_limits(r.eng, (size_t)b->concurrency, b->rpm, b->tpm);
+    llmc_engine_set_feeder(r.eng, feed, &r);
     llmc_error_clear(err);
     llmc_batch_report(b, r.start, &r.last_report, true);
     while (r.remaining > 0 && r.fatal == LLMC_OK && !b->stop) {
-        double now = llmc_now_s();
-        double wake = start_some(&r, now);
-        int running = 0;
-        CURLMcode mc = curl_multi_perform(r.multi, &running);
-        if (mc != CURLM_OK) {
-            r.fatal = llmc_error_set(err, LLMC_E_TRANSPORT, "libcurl: %s", curl_multi_strerror(mc));
-            break;
-        }
-        CURLMsg *m;
-        int left;
-        bool freed = false; /* a slot came free: fill it at once rather than sleep */
-        while ((m = curl_multi_info_read(r.multi, &left)) != NULL) {
-            if (m->msg != CURLMSG_DONE)
-                continue;
-            freed = true;
-            xfer *x = NULL;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-            if (x)
-                finish(&r, x, m->data.result);
-        }
-        now = llmc_now_s();
-        if (r.out.n_pending && (bo_due(&r.out, now) || r.in_flight == 0)) {
+        llmc_code erc = llmc_engine_step(r.eng);
+        if (erc != LLMC_OK) {
             llmc_error e;
             llmc_error_clear(&e);
-            if (bo_commit(&r.out, committed, &r, &e) != LLMC_OK && r.fatal == LLMC_OK) {
-                r.fatal = e.code;
-                if (err)
-                    *err = e;
-            }
-            r.pending = 0;
-        }
-        b->stats.in_flight = r.in_flight;
-        llmc_batch_report(b, r.start, &r.last_report, false);
-        if (r.remaining == 0 || r.fatal != LLMC_OK)
+            llmc_error_set(&e, erc, "the transfer engine failed");
+            set_fatal(&r, &e);
             break;
-        double until = wake;
-        if (r.out.n_pending && r.out.first_pending_at + r.out.commit_s < until)
-            until = r.out.first_pending_at + r.out.commit_s;
-        int ms = (int)ceil((until - now) * 1000);
-        if (ms > 100)
-            ms = 100;
-        if (ms > 0 && !freed)
-            curl_multi_poll(r.multi, NULL, 0, ms, NULL);
+        }
+        double now = llmc_now_s();
+        if (r.out.n_pending && (bo_due(&r.out, now) || llmc_engine_in_flight(r.eng) == 0)) {
+            llmc_error e;
+            llmc_error_clear(&e);
+            if (bo_commit(&r.out, committed, &r, &e) != LLMC_OK)
+                set_fatal(&r, &e);
+        }
+        b->stats.in_flight = llmc_engine_in_flight(r.eng);
+        llmc_batch_report(b, r.start, &r.last_report, false);
+        if (r.remaining == 0 || r.fatal != LLMC_OK || b->stop)
+            break;
+        long ms = llmc_engine_timeout_ms(r.eng);
+        if (r.out.n_pending) {
+            long commit_ms = (long)ceil((r.out.first_pending_at + r.out.commit_s - now) * 1000);
+            if (commit_ms < 0)
+                commit_ms = 0;
+            if (ms < 0 || commit_ms < ms)
+                ms = commit_ms;
+        }
+        if (ms < 0 || ms > 100)
+            ms = 100; /* progress reports and llmc_batch_stop are looked at this often */
+        if (ms > 0)
+            llmc_engine_wait(r.eng, (int)ms);
     }
     /* whatever stopped the run, what finished reaches the disk */
     if (r.out.n_pending) {
         llmc_error e;
         llmc_error_clear(&e);
-        if (bo_commit(&r.out, committed, &r, &e) != LLMC_OK && r.fatal == LLMC_OK) {
-            r.fatal = e.code;
-            if (err)
-                *err = e;
-        }
+        if (bo_commit(&r.out, committed, &r, &e) != LLMC_OK)
+            set_fatal(&r, &e);
     }
     rc = r.fatal;
     if (rc == LLMC_OK && b->stop && r.remaining > 0)

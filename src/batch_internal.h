@@ -7,7 +7,7 @@
 #ifndef LLMC_BATCH_INTERNAL_H
 #define LLMC_BATCH_INTERNAL_H
 
-#include "transport.h"
+#include "engine.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -27,7 +27,6 @@ typedef struct bi_item {
     size_t body_len;
     double est_tokens;     /* input bytes / 4 + max_tokens: what the limiter charges first */
     int attempts;          /* HTTP attempts made this run */
-    double not_before;     /* monotonic seconds: a retry waits until then */
     bool done;             /* a result is on disk (earlier run, or committed now) */
     unsigned char outcome; /* 1 succeeded, 2 errored: queued for the next commit */
 } bi_item;
@@ -102,44 +101,6 @@ char *bo_line_errored(const char *custom_id, const llmc_error *e, const char *ty
 /* "rate_limit" for LLMC_E_RATE_LIMIT, …: the name of a code in result lines. */
 const char *bo_code_name(llmc_code code);
 
-/* ---- rate limits (batch_limit.c) ---- */
-
-/* A token bucket: `rate` per second, at most `cap` saved up. rate 0: no limit. */
-typedef struct bl_bucket {
-    double rate, cap, tokens, last;
-} bl_bucket;
-
-/* per_minute 0: unlimited. Starts with one request's worth, so a run never opens with a burst
- * that would push the first seconds over the configured rate. */
-void bl_bucket_init(bl_bucket *b, double per_minute, double now);
-/* Seconds until `cost` may be taken (0: now). A cost above the capacity waits for a full bucket,
- * so one large request cannot stall the run. */
-double bl_bucket_wait(bl_bucket *b, double cost, double now);
-void bl_bucket_take(bl_bucket *b, double cost, double now);
-/* Correct an earlier charge (the real usage arrived): may leave the bucket in debt. */
-void bl_bucket_adjust(bl_bucket *b, double delta);
-
-/* What one provider's rate-limit headers said. */
-typedef struct bl_provider {
-    long req_remaining;  /* -1: unknown */
-    double req_reset_at; /* monotonic seconds */
-    long tok_remaining;  /* -1: unknown */
-    double tok_reset_at;
-    double paused_until; /* a 429's retry-after pauses the provider */
-} bl_provider;
-
-void bl_provider_init(bl_provider *p);
-/* Read one response header line (anthropic-ratelimit-*, x-ratelimit-*); `now` is monotonic,
- * `wall` the Unix time, for resets given as dates. */
-void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, double wall);
-/* Whether a request costing `tokens` may start with `in_flight` already out; when not,
- * *wake_at is when to look again. */
-bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, double now, double *wake_at);
-/* "1m30s", "20ms", "0.5", "12.5s": seconds, or -1. */
-double bl_parse_duration(const char *s);
-/* RFC 3339 "2026-01-01T00:00:00Z" (fraction and offset allowed): Unix seconds, or -1. */
-double bl_parse_rfc3339(const char *s);
-
 /* ---- the handle ---- */
 
 struct llmc_batch {
@@ -167,6 +128,5 @@ const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out);
 /* Progress: calls the callback when `force` or the interval has passed since the last one. */
 void llmc_batch_report(llmc_batch *b, double start, double *last, bool force);
-double llmc_batch_wall_s(void);
 
 #endif /* LLMC_BATCH_INTERNAL_H */

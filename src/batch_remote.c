@@ -44,10 +44,7 @@ static llmc_code rsend(remote *rm, const char *method, const char *url, const ch
     if (json_out)
         *json_out = NULL;
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: %s %s", method, url);
-    llmc_code rc = llmc_http_send(rm->b->client->curl, &rm->call.opts, method, url, headers ? headers : rm->headers,
-                                  with_key ? &rm->call.cred : NULL, rm->call.endpoint->info.auth, body, len, rp, err);
-    if (rc == LLMC_OK && (rp->status < 200 || rp->status >= 300))
-        rc = llmc_call_fail(&rm->call, rp, err);
+    llmc_code rc = llmc_engine_send(rm->b->client->engine, &rm->call, method, url, body, len, headers, with_key, rp, err);
     if (rc == LLMC_OK && json_out) {
         *json_out = llmc_json_parse(rp->body.data, rp->body.len, url, err);
         if (!*json_out)
@@ -119,6 +116,7 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
         return rc;
     if (!(rm->headers = llmc_batch_header_list(b, llmc_dialect_headers(ep->info.dialect, false))))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    rm->call.headers = rm->headers;
     return LLMC_OK;
 }
 

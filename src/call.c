@@ -4,7 +4,7 @@
  * resolve the key, encode the request, send it (key attached last), and decode the reply or
  * the refusal. llmc_call_prepare/llmc_call_fail/llmc_call_finish are shared with streaming.
  */
-#include "transport.h"
+#include "engine.h"
 #include "secret.h"
 
 #include <stdio.h>
@@ -66,6 +66,9 @@ void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc
 {
     o->connect_ms = c->connect_ms ? c->connect_ms : LLMC_DEFAULT_CONNECT_MS;
     o->request_ms = c->request_ms ? c->request_ms : ep->info.default_timeout_ms;
+    /* the request timeout bounds each attempt, as the official SDKs' does; a total timeout, when
+     * set, bounds the whole call, as curl's --max-time */
+    o->whole_ms = c->total_ms;
     o->max_retries = c->max_retries;
     o->allow_insecure_http = c->allow_insecure_http;
     o->ca_file = c->ca_file;
@@ -205,6 +208,8 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     llmc_transport_opts_for(c, ep, &call->opts);
     if (req->timeout_ms > 0)
         call->opts.request_ms = req->timeout_ms;
+    if (req->total_ms > 0)
+        call->opts.whole_ms = req->total_ms;
     call->opts.cancel = req->cancel;
     llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; key from %s %s, %s)", call->url, call->wire_model,
               llmc_key_source_name(call->cred.source), call->cred.source_name, call->cred.fingerprint);
@@ -231,11 +236,8 @@ llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, boo
         if (call->opts.request_ms > 15000)
             call->opts.request_ms = 15000;
     }
-    rc = llmc_http_send(c->curl, &call->opts, "GET", call->url, llmc_dialect_headers(ep->info.dialect, false),
-                        &call->cred, ep->info.auth, NULL, 0, resp, err);
-    if (rc == LLMC_OK && (resp->status < 200 || resp->status >= 300))
-        rc = llmc_call_fail(call, resp, err);
-    return rc;
+    call->headers = llmc_dialect_headers(ep->info.dialect, false);
+    return llmc_engine_send(c->engine, call, "GET", NULL, NULL, 0, NULL, true, resp, err);
 }
 
 static llmc_cause cause_for_status(long status)
@@ -313,9 +315,23 @@ void llmc_scrub_error(llmc_error *err, const llmc_credential *cred)
     llmc_redact(err->message);
 }
 
+void llmc_call_scrub_response(const llmc_call *call, llmc_http_response *resp)
+{
+    const llmc_secret *key = call->cred.secret;
+    if (!key)
+        return;
+    if (resp->body.data)
+        llmc_secret_scrub_buf(resp->body.data, &resp->body.len, key);
+    llmc_secret_scrub(resp->request_id, key);
+    llmc_secret_scrub(resp->content_type, key);
+    llmc_secret_scrub(resp->location, key);
+}
+
 void llmc_call_finish(llmc_call *call, llmc_error *err)
 {
     llmc_scrub_error(err, &call->cred);
+    llmc_http_headers_free(call->slist);
+    call->slist = NULL;
     llmc_credential_clear(&call->cred);
     for (size_t i = 0; call->owned_headers && call->owned_headers[i]; i++)
         free(call->owned_headers[i]);
@@ -326,11 +342,36 @@ void llmc_call_finish(llmc_call *call, llmc_error *err)
     call->body = call->url = NULL;
 }
 
-static double elapsed_ms(const struct timespec *t0)
+llmc_code llmc_call_reply(const llmc_call *call, const llmc_http_response *resp, bool keep_raw, llmc_response **out,
+                          llmc_error *err)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+    *out = NULL;
+    if (resp->content_type[0] && !strcasestr(resp->content_type, "json")) {
+        /* a captive portal or proxy answering 200 with a page: name that, not a JSON column */
+        llmc_error_from_response(resp->status, resp->content_type, resp->body.data, resp->body.len,
+                                 call->endpoint->name, err);
+        return err ? err->code : LLMC_E_PROTOCOL;
+    }
+    llmc_response *r = llmc_response_alloc();
+    if (!r)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    llmc_code rc = llmc_dialect_get(call->endpoint->info.dialect)->decode(resp->body.data, resp->body.len, r, err);
+    if (rc == LLMC_OK) {
+        r->provider = strdup(call->endpoint->name);
+        r->request_id = strdup(resp->request_id);
+        if (keep_raw)
+            r->raw = strdup(resp->body.data ? resp->body.data : "");
+        if (!r->provider || !r->request_id || (keep_raw && !r->raw))
+            rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    } else if (err) {
+        err->http_status = (int)resp->status;
+        llmc_strlcpy(err->request_id, resp->request_id, sizeof err->request_id);
+    }
+    if (rc == LLMC_OK)
+        *out = r;
+    else
+        llmc_response_free(r);
+    return rc;
 }
 
 llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_response **out, llmc_error *err)
@@ -342,67 +383,19 @@ llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_res
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, request and out must not be NULL");
     llmc_call call;
     llmc_http_response resp = {0};
-    llmc_response *r = NULL;
     llmc_code rc = llmc_call_prepare(c, req, false, &call, err);
-    if (rc != LLMC_OK)
-        goto done;
-    char tried[512] = "";
-    for (int recovered = 0;; recovered++) {
-        struct timespec t0;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
-        rc = llmc_http_send(c->curl, &call.opts, "POST", call.url, call.headers, &call.cred, call.endpoint->info.auth,
-                            call.body, strlen(call.body), &resp, err);
-        if (rc != LLMC_OK)
-            goto done;
-        llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s in %.1f ms (request id %s)", resp.status,
-                  call.endpoint->name, elapsed_ms(&t0), resp.request_id[0] ? resp.request_id : "none");
-        if (resp.status == 401 && recovered == 0 && llmc_call_recover(&call, tried, sizeof tried))
-            continue;
-        break;
-    }
-    if (resp.status < 200 || resp.status >= 300) {
-        rc = llmc_call_fail(&call, &resp, err);
-        if (resp.status == 401 && call.cred.source == LLMC_SOURCE_STORE)
-            llmc_store_mark(call.endpoint->name, call.cred.store_label, false);
-        if (err && tried[0])
-            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "also rejected before it: %.480s", tried);
-        goto done;
-    }
-    if (call.cred.source == LLMC_SOURCE_STORE && tried[0])
-        llmc_store_mark(call.endpoint->name, call.cred.store_label, true);
-    if (!(r = llmc_response_alloc())) {
-        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-        goto done;
-    }
-    if (resp.content_type[0] && !strcasestr(resp.content_type, "json")) {
-        /* a captive portal or proxy answering 200 with a page: name that, not a JSON column */
-        llmc_error_from_response(resp.status, resp.content_type, resp.body.data, resp.body.len, call.endpoint->name,
-                                 err);
-        rc = err ? err->code : LLMC_E_PROTOCOL;
-        goto done;
-    }
-    rc = llmc_dialect_get(call.endpoint->info.dialect)->decode(resp.body.data, resp.body.len, r, err);
     if (rc == LLMC_OK) {
-        r->provider = strdup(call.endpoint->name);
-        r->request_id = strdup(resp.request_id);
-        if (req->keep_raw)
-            r->raw = strdup(resp.body.data ? resp.body.data : "");
-        if (!r->provider || !r->request_id || (req->keep_raw && !r->raw))
-            rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    } else if (err) {
-        err->http_status = (int)resp.status;
-        llmc_strlcpy(err->request_id, resp.request_id, sizeof err->request_id);
+        double t0 = llmc_now_s();
+        rc = llmc_engine_send(c->engine, &call, "POST", NULL, call.body, strlen(call.body), NULL, true, &resp, err);
+        llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s in %.1f ms (request id %s)", resp.status,
+                  call.endpoint->name, (llmc_now_s() - t0) * 1000.0, resp.request_id[0] ? resp.request_id : "none");
     }
-done:
+    if (rc == LLMC_OK)
+        rc = llmc_call_reply(&call, &resp, req->keep_raw, out, err);
     llmc_call_finish(&call, err);
     llmc_http_response_free(&resp);
-    if (rc == LLMC_OK) {
-        *out = r;
-        if (err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
-            llmc_error_clear(err);
-    } else {
-        llmc_response_free(r);
-    }
+    if (rc == LLMC_OK && err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
+        llmc_error_clear(err);
     return rc;
 }
 

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cancel.c — cancellation tokens: one atomic flag that another thread or a signal handler sets,
- * and that every transfer checks from libcurl's progress callback (about every 50 ms, and on
- * every chunk of data) and every retry wait checks between short sleeps.
+ * cancel.c — cancellation tokens: one atomic flag that another thread or a signal handler sets.
+ * Transfers on the wire check it from libcurl's progress callback (about every 50 ms, and on
+ * every chunk of data); the engine checks it for every transfer it holds, on the wire or
+ * waiting, at least every 50 ms while one is in use.
  */
 #include "transport.h"
 
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
 struct llmc_cancel {
     atomic_int triggered;
@@ -57,19 +56,4 @@ int llmc_http_xferinfo(void *cancel, curl_off_t dltotal, curl_off_t dlnow, curl_
     (void)ultotal;
     (void)ulnow;
     return llmc_cancelled(cancel) ? 1 : 0;
-}
-
-bool llmc_sleep_unless_cancelled(double seconds, const llmc_cancel *cancel)
-{
-    const double slice = 0.05;
-    while (seconds > 0) {
-        if (llmc_cancelled(cancel))
-            return false;
-        double step = seconds < slice ? seconds : slice;
-        struct timespec ts = {(time_t)step, (long)((step - (double)(time_t)step) * 1e9)};
-        while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-        }
-        seconds -= step;
-    }
-    return !llmc_cancelled(cancel);
 }

@@ -3,7 +3,7 @@
  * client.c — clients and their per-provider endpoints: keys, base URLs, custom OpenAI-compatible
  * endpoints, timeouts, retries, TLS trust and logging. The calls themselves are in call.c.
  */
-#include "transport.h"
+#include "engine.h"
 #include "secret.h"
 
 #include <curl/curl.h>
@@ -48,8 +48,8 @@ llmc_client *llmc_client_new(void)
     while (llmc_provider_at(n))
         n++;
     c->endpoints = calloc(n, sizeof *c->endpoints);
-    c->curl = curl_easy_init();
-    if (!c->endpoints || !c->curl)
+    c->engine = llmc_engine_new(&c->log);
+    if (!c->endpoints || !c->engine)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         c->endpoints[i].info = *llmc_provider_at(i);
@@ -70,8 +70,7 @@ void llmc_client_free(llmc_client *c)
     for (size_t i = 0; i < c->n_endpoints; i++)
         endpoint_clear(&c->endpoints[i]);
     free(c->endpoints);
-    if (c->curl)
-        curl_easy_cleanup(c->curl);
+    llmc_engine_free(c->engine);
     free(c->ca_file);
     free(c->default_model);
     for (size_t i = 0; i < c->n_aliases; i++) {
@@ -203,6 +202,12 @@ void llmc_client_set_timeouts(llmc_client *c, long connect_ms, long request_ms)
         return;
     c->connect_ms = connect_ms > 0 ? connect_ms : 0;
     c->request_ms = request_ms > 0 ? request_ms : 0;
+}
+
+void llmc_client_set_total_timeout(llmc_client *c, long total_ms)
+{
+    if (c)
+        c->total_ms = total_ms > 0 ? total_ms : 0;
 }
 
 void llmc_client_allow_insecure_http(llmc_client *c, int allow)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * http.c — the libcurl transport: one exchange with the SDKs' retry rules, the key attached as
- * a header at the last moment and wiped afterwards, redirects never followed, plain http only to
- * loopback, and the response body bounded. Nothing here knows a provider's JSON.
+ * http.c — the rules of the wire that every transfer obeys: the URL policy (https, plain http
+ * only to loopback or when allowed, no credentials in URLs), the SDKs' retry rules, response
+ * header parsing, the header list that carries the key (wiped when freed), and the libcurl
+ * settings every transfer shares (no redirects, no proxy for plain http). The engine (engine.c,
+ * xfer.c) applies them; nothing here knows a provider's JSON.
  */
 #include "transport.h"
 #include "secret.h"
@@ -83,31 +85,7 @@ double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter)
     return base * (1.0 - 0.25 * jitter);
 }
 
-/* ---- response capture ---- */
-
-typedef struct capture {
-    llmc_http_response *resp;
-    size_t max_body;
-    bool too_big;
-    bool no_memory;        /* the body could not be stored: LLMC_E_NOMEM, not curl's write error */
-    double retry_after_ms; /* -1 when absent */
-    double retry_after;    /* -1 when absent */
-} capture;
-
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
-{
-    capture *cap = userp;
-    size_t n = size * nmemb;
-    if (cap->resp->body.len + n > cap->max_body) {
-        cap->too_big = true;
-        return 0;
-    }
-    if (llmc_buf_append(&cap->resp->body, data, n) != 0) {
-        cap->no_memory = true;
-        return 0;
-    }
-    return n;
-}
+/* ---- response headers ---- */
 
 /* Copy a header's value (trimmed) into dst when the line is `name: value`. */
 static bool header_value(const char *line, size_t len, const char *name, char *dst, size_t size)
@@ -162,15 +140,7 @@ void llmc_http_header_line(const char *line, size_t n, llmc_http_response *r, do
     }
 }
 
-static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
-{
-    capture *cap = userp;
-    size_t n = size * nmemb;
-    llmc_http_header_line(line, n, cap->resp, &cap->retry_after_ms, &cap->retry_after);
-    return n;
-}
-
-/* ---- the exchange ---- */
+/* ---- what every transfer sends ---- */
 
 /* Wipe every header line (one of them holds the key) before freeing the list. */
 void llmc_http_headers_free(struct curl_slist *list)
@@ -230,7 +200,7 @@ bool llmc_transport_retriable(CURLcode cc)
     }
 }
 
-static llmc_code transport_error(CURLcode cc, const char *detail, const char *url, llmc_error *err)
+llmc_code llmc_transport_error(CURLcode cc, const char *detail, const char *url, llmc_error *err)
 {
     llmc_code code = cc == CURLE_OPERATION_TIMEDOUT ? LLMC_E_TIMEOUT : LLMC_E_TRANSPORT;
     const char *what = *detail ? detail : curl_easy_strerror(cc);
@@ -259,6 +229,12 @@ void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url,
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    /* Through a proxy, a plain-http request travels to the proxy in clear, key included, and
+     * the proxy's own address is nobody's loopback: plain http never uses one (http_proxy,
+     * ALL_PROXY and the rest are ignored for it). https goes through a proxy as a CONNECT
+     * tunnel, where the key stays inside TLS. */
+    if (strncasecmp(url, "http://", 7) == 0)
+        curl_easy_setopt(h, CURLOPT_PROXY, "");
     if (o->ca_file)
         curl_easy_setopt(h, CURLOPT_CAINFO, o->ca_file);
     if (o->cancel) {
@@ -266,95 +242,6 @@ void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url,
         curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, llmc_http_xferinfo);
         curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)o->cancel);
     }
-}
-
-llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method, const char *url,
-                         const char *const *headers, const llmc_credential *cred, llmc_auth_style auth,
-                         const char *body, size_t body_len, llmc_http_response *resp, llmc_error *err)
-{
-    CURL *curl = curl_handle;
-    llmc_code rc = llmc_url_check(url, opts->allow_insecure_http, err);
-    if (rc != LLMC_OK)
-        return rc;
-    struct curl_slist *list = llmc_http_headers(headers, cred, auth);
-    if (!list)
-        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-
-    char detail[CURL_ERROR_SIZE];
-    capture cap = {.resp = resp, .max_body = opts->max_body, .retry_after_ms = -1, .retry_after = -1};
-    int attempt = 0;
-    for (;; attempt++) {
-        curl_easy_reset(curl);
-        detail[0] = '\0';
-        llmc_buf_reset(&resp->body);
-        resp->status = 0;
-        resp->should_retry = -1;
-        resp->retry_after_s = -1;
-        cap.too_big = cap.no_memory = false;
-        llmc_http_configure(curl, opts, url, list, detail);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, opts->request_ms);
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &cap);
-        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &cap);
-        if (body) {
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-        }
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-
-        CURLcode cc = curl_easy_perform(curl);
-        resp->retry_after_s = cap.retry_after_ms >= 0 ? cap.retry_after_ms / 1000.0 : cap.retry_after;
-        if (cap.too_big) {
-            rc = llmc_error_set(err, LLMC_E_LIMIT, "response from %s is larger than the %zu-byte limit", url,
-                                opts->max_body);
-            break;
-        }
-        if (cap.no_memory) {
-            rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory while reading the response from %s", url);
-            break;
-        }
-        if (cc == CURLE_ABORTED_BY_CALLBACK && llmc_cancelled(opts->cancel)) {
-            rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while talking to %s", url);
-            break;
-        }
-        if (cc != CURLE_OK) {
-            rc = transport_error(cc, detail, url, err);
-            if (attempt < opts->max_retries && llmc_transport_retriable(cc)) {
-                double delay = llmc_retry_delay_s(attempt, -1, (double)rand() / ((double)RAND_MAX + 1));
-                llmc_logf(opts->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)",
-                          err ? err->message : url, delay, attempt + 2, opts->max_retries + 1);
-                if (!llmc_sleep_unless_cancelled(delay, opts->cancel)) {
-                    rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while waiting to retry %s", url);
-                    break;
-                }
-                continue;
-            }
-            break;
-        }
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
-        rc = LLMC_OK;
-        if (resp->status >= 200 && resp->status < 300)
-            break;
-        if (attempt < opts->max_retries && llmc_retry_wanted(resp->status, resp->should_retry)) {
-            double delay = llmc_retry_delay_s(attempt, resp->retry_after_s, (double)rand() / ((double)RAND_MAX + 1));
-            llmc_logf(opts->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)", resp->status,
-                      url, delay, attempt + 2, opts->max_retries + 1);
-            if (!llmc_sleep_unless_cancelled(delay, opts->cancel)) {
-                rc = llmc_error_set(err, LLMC_E_ABORTED, "cancelled while waiting to retry %s", url);
-                break;
-            }
-            continue;
-        }
-        break;
-    }
-    if (err)
-        err->attempts = attempt + 1;
-    llmc_http_headers_free(list);
-    /* Detach everything that pointed at this call's memory before the handle is reused. */
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
-    return rc;
 }
 
 void llmc_http_response_free(llmc_http_response *resp)

@@ -34,13 +34,6 @@ void llmc_key_command_describe(char *const *argv, char *out, size_t size)
         snprintf(out, size, "%s (+%zu argument%s)", argv[0], n - 1, n == 2 ? "" : "s");
 }
 
-double llmc_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void fail_diag(llmc_error *err, char *const *argv, const char *detail)
 {
     if (!err)

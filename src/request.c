@@ -212,6 +212,14 @@ llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms)
     return LLMC_OK;
 }
 
+llmc_code llmc_request_set_total_timeout(llmc_request *req, long total_ms)
+{
+    if (!req || total_ms < 0)
+        return LLMC_E_INVALID_ARG;
+    req->total_ms = total_ms;
+    return LLMC_OK;
+}
+
 llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value)
 {
     if (!req || !name || !llmc_header_name_allowed(name) || (value && strpbrk(value, "\r\n")))

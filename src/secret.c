@@ -7,14 +7,29 @@
 #include "secret.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Runs of a key's characters that count as a copy of it (shorter runs turn up in ordinary text
+ * by chance; longer ones of a random key do not). */
+#define SCRUB_MIN_RUN 8
+
 struct llmc_secret {
     size_t len;
+    /* A filter over the key's 8-byte windows, so that scrubbing a response costs a multiply
+     * and a bit test per byte; derived from the key, so wiped with it. */
+    uint64_t windows[64];
     char bytes[]; /* len bytes + NUL */
 };
+
+static unsigned window_hash(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return (unsigned)((w * 0x9E3779B97F4A7C15ULL) >> 52); /* 12 bits: 4096 filter bits */
+}
 
 llmc_secret *llmc_secret_new(const char *bytes, size_t len)
 {
@@ -24,6 +39,11 @@ llmc_secret *llmc_secret_new(const char *bytes, size_t len)
     s->len = len;
     memcpy(s->bytes, bytes, len);
     s->bytes[len] = '\0';
+    memset(s->windows, 0, sizeof s->windows);
+    for (size_t i = 0; i + SCRUB_MIN_RUN <= len; i++) {
+        unsigned h = window_hash(s->bytes + i);
+        s->windows[h >> 6] |= 1ULL << (h & 63);
+    }
     return s;
 }
 
@@ -93,23 +113,24 @@ bool llmc_secret_equal(const llmc_secret *a, const llmc_secret *b)
     return diff == 0;
 }
 
-/* The shortest run of a key's characters that counts as a copy of it: shorter runs turn up in
- * ordinary text by chance, longer ones of a random key do not. */
-#define SCRUB_MIN_RUN 8
-
 static const char redacted[] = "[REDACTED]";
 
-size_t llmc_secret_scrub(char *text, const llmc_secret *key)
+size_t llmc_secret_scrub_buf(char *text, size_t *len, const llmc_secret *key)
 {
     if (!text || !key || key->len < 4)
         return 0;
-    size_t scrubbed = 0, n = strlen(text);
+    size_t scrubbed = 0, n = *len;
     size_t min_run = key->len < SCRUB_MIN_RUN ? key->len : SCRUB_MIN_RUN;
     size_t out = 0;
     for (size_t i = 0; i < n;) {
         /* The longest run of the key starting at text[i]: try each place the key has text[i]. */
         size_t best = 0;
-        if (n - i >= min_run)
+        bool maybe = n - i >= min_run;
+        if (maybe && min_run == SCRUB_MIN_RUN) {
+            unsigned h = window_hash(text + i);
+            maybe = (key->windows[h >> 6] >> (h & 63)) & 1;
+        }
+        if (maybe)
             for (const char *k = memchr(key->bytes, text[i], key->len); k;
                  k = memchr(k + 1, text[i], key->len - (size_t)(k + 1 - key->bytes))) {
                 size_t off = (size_t)(k - key->bytes), run = 0;
@@ -121,10 +142,9 @@ size_t llmc_secret_scrub(char *text, const llmc_secret *key)
                     break;
             }
         if (best >= min_run) {
-            /* the replacement is never longer than what it replaces when run >= 10; shorter runs
-             * of a short key are replaced by as much of the marker as fits */
+            /* never longer than what it replaces, so text is edited in place */
             size_t m = best < sizeof redacted - 1 ? best : sizeof redacted - 1;
-            memcpy(text + out, redacted, m);
+            memmove(text + out, redacted, m);
             out += m;
             i += best;
             scrubbed++;
@@ -132,6 +152,16 @@ size_t llmc_secret_scrub(char *text, const llmc_secret *key)
             text[out++] = text[i++];
         }
     }
-    text[out] = '\0';
+    if (out < n)
+        text[out] = '\0';
+    *len = out;
     return scrubbed;
+}
+
+size_t llmc_secret_scrub(char *text, const llmc_secret *key)
+{
+    if (!text)
+        return 0;
+    size_t len = strlen(text);
+    return llmc_secret_scrub_buf(text, &len, key);
 }

@@ -25,5 +25,7 @@ bool llmc_secret_equal(const llmc_secret *a, const llmc_secret *b);
  * and every run of 8 or more of its characters that appears in the text. Returns how many
  * places were scrubbed. Keys shorter than 4 bytes are left alone (they match too much). */
 size_t llmc_secret_scrub(char *text, const llmc_secret *key);
+/* The same on len bytes that may hold NULs (a response body); *len shrinks by what was cut. */
+size_t llmc_secret_scrub_buf(char *text, size_t *len, const llmc_secret *key);
 
 #endif /* LLMC_SECRET_H */

@@ -1,28 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * stream.c — the streaming transport: one libcurl easy handle pumped through a multi handle, so
- * the same code serves the pull iterator (no threads) and the push callback. Decoding is in
- * stream_decode.c and the dialects' stream_*.c.
+ * stream.c — streams on the transfer engine: a transfer whose 2xx body is fed to the stream
+ * decoder as it arrives, delivered either to a callback (push: llmc_messages_stream, and every
+ * streamed request of an llmc_multi) or to a queue read by llmc_stream_next (pull, no threads).
+ * A stream is retried and recovered like any call until its answer starts; then never again.
+ * Decoding is in stream_decode.c and the dialects' stream_*.c.
  */
-#include "stream.h"
-#include "transport.h"
+#include "stream_internal.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
-/* The idle limit in whole seconds (what CURLOPT_LOW_SPEED_TIME takes), at least one. */
-static long idle_seconds(const llmc_transport_opts *o)
-{
-    long s = (o->idle_ms + 999) / 1000;
-    return s > 0 ? s : 1;
-}
-#define LLMC_STREAM_MAX_ERROR_BODY (1024u * 1024u)
+/* Pull mode holds one read's worth of events: 8 KiB reads keep that small. */
 #define LLMC_STREAM_PULL_READ 8192L
 
 /* A queued event, kept small since one read queues dozens: a plain piece of text (the common
@@ -44,21 +35,22 @@ typedef struct qfull {
 
 struct llmc_stream {
     llmc_client *client;
+    llmc_engine *eng;
     llmc_call call;
     bool call_live;
-    CURL *easy;
-    CURLM *multi;
-    bool attached;
-    struct curl_slist *headers; /* holds the key: wiped when the transfer ends */
-    char detail[CURL_ERROR_SIZE];
-    llmc_http_response resp; /* status, headers, and the body of a refusal */
-    double retry_after_ms, retry_after;
-    bool headers_done, not_stream, transfer_done;
-    CURLcode result;
+    llmc_xfer *x;
     llmc_sdec dec;
+    bool started;    /* the provider answered 2xx with an event stream */
+    bool not_stream; /* … or 2xx with JSON: it ignored "stream": true */
+    bool xfer_done;  /* the transfer is over (the decoder has heard how) */
+    llmc_error start_err; /* why it never started */
+    llmc_code start_rc;
     /* push mode: events go straight to the caller */
     llmc_event_fn user_fn;
     void *user_data;
+    /* told once the stream is over, started or not (llmc_multi) */
+    void (*on_end)(void *ud, llmc_stream *s);
+    void *end_ud;
     /* pull mode: a queue of events and the terminal one */
     qevent *q;
     size_t q_head, q_len, q_cap;
@@ -68,65 +60,6 @@ struct llmc_stream {
     bool paused; /* the transfer waits for the queue to be read (pull mode) */
     llmc_event cur;
 };
-
-static bool is_2xx(long status)
-{
-    return status >= 200 && status < 300;
-}
-
-/* The streams of one client share one libcurl multi handle. A multi handle of its own costs a
- * stream about 40 KiB (curl's socket hash alone is 911 slots) and a wakeup socket pair; shared,
- * streams also reuse each other's kept-alive connections. Sharing is safe under the streams'
- * contract: a client with live streams is used by one thread at a time. The registry itself is
- * touched only when a stream opens or is freed. */
-typedef struct shared_multi {
-    const llmc_client *client;
-    CURLM *multi;
-    size_t users;
-    struct shared_multi *next;
-} shared_multi;
-
-static pthread_mutex_t multis_lock = PTHREAD_MUTEX_INITIALIZER;
-static shared_multi *multis;
-
-static CURLM *multi_acquire(const llmc_client *c)
-{
-    pthread_mutex_lock(&multis_lock);
-    shared_multi *m = multis;
-    while (m && m->client != c)
-        m = m->next;
-    if (!m && (m = calloc(1, sizeof *m)) != NULL) {
-        if ((m->multi = curl_multi_init()) == NULL) {
-            free(m);
-            m = NULL;
-        } else {
-            m->client = c;
-            m->next = multis;
-            multis = m;
-        }
-    }
-    if (m)
-        m->users++;
-    pthread_mutex_unlock(&multis_lock);
-    return m ? m->multi : NULL;
-}
-
-static void multi_release(CURLM *multi)
-{
-    pthread_mutex_lock(&multis_lock);
-    for (shared_multi **pm = &multis; *pm; pm = &(*pm)->next) {
-        shared_multi *m = *pm;
-        if (m->multi != multi)
-            continue;
-        if (--m->users == 0) {
-            *pm = m->next;
-            curl_multi_cleanup(m->multi);
-            free(m);
-        }
-        break;
-    }
-    pthread_mutex_unlock(&multis_lock);
-}
 
 static size_t arena_put(llmc_stream *s, const char *str, size_t n, bool *oom)
 {
@@ -181,37 +114,27 @@ static llmc_code stream_emit(void *userdata, const llmc_event *ev)
     return LLMC_OK;
 }
 
-static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
+/* ---- the transfer's side ---- */
+
+static bool on_stream_start(void *owner, llmc_xfer *x)
 {
-    llmc_stream *s = userdata;
-    size_t n = size * nmemb;
-    llmc_http_header_line(line, n, &s->resp, &s->retry_after_ms, &s->retry_after);
-    if (n <= 2 && n > 0 && (line[0] == '\r' || line[0] == '\n')) {
-        long status = 0;
-        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &status);
-        if (status >= 200) { /* a 1xx interim answer is not the response */
-            s->resp.status = status;
-            s->resp.retry_after_s = s->retry_after_ms >= 0 ? s->retry_after_ms / 1000.0 : s->retry_after;
-            s->headers_done = true;
-            /* A 2xx JSON body means the server ignored "stream": true (or is not what it seems). */
-            s->not_stream = is_2xx(status) && strncasecmp(s->resp.content_type, "application/json", 16) == 0;
-            s->dec.http_status = (int)status;
-            llmc_strlcpy(s->dec.request_id, s->resp.request_id, sizeof s->dec.request_id);
-        }
+    llmc_stream *s = owner;
+    /* A 2xx JSON body means the server ignored "stream": true (or is not what it seems). */
+    if (strncasecmp(x->resp.content_type, "application/json", 16) == 0) {
+        s->not_stream = true;
+        return false;
     }
-    return n;
+    s->started = true;
+    s->dec.http_status = (int)x->resp.status;
+    llmc_strlcpy(s->dec.request_id, x->resp.request_id, sizeof s->dec.request_id);
+    llmc_logf(&s->client->log, LLMC_LOG_INFO, "HTTP %ld from %s: streaming (request id %s)", x->resp.status,
+              s->call.endpoint->name, x->resp.request_id[0] ? x->resp.request_id : "none");
+    return true;
 }
 
-static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
+static size_t on_stream_data(void *owner, llmc_xfer *x, const char *data, size_t n)
 {
-    llmc_stream *s = userdata;
-    size_t n = size * nmemb;
-    if (!is_2xx(s->resp.status) || s->not_stream) {
-        /* a refusal: keep its body (bounded) for the error */
-        if (s->resp.body.len + n > LLMC_STREAM_MAX_ERROR_BODY)
-            return n;
-        return llmc_buf_append(&s->resp.body, data, n) == 0 ? n : 0;
-    }
+    llmc_stream *s = owner;
     if (s->dec.state != LLMC_SDEC_RUNNING)
         return 0; /* the stream is over for us: stop reading */
     /* Pull mode: while decoded events wait to be read, leave the bytes with curl (and the rest in
@@ -226,264 +149,151 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
     if (!s->user_fn && s->q_len > 0 && !s->paused && s->dec.state == LLMC_SDEC_RUNNING) {
         /* Stop reading now rather than refuse the next piece: curl then holds no copy of it. */
         s->paused = true;
-        curl_easy_pause(s->easy, CURLPAUSE_RECV);
+        curl_easy_pause(x->easy, CURLPAUSE_RECV);
     }
     return n;
 }
 
-/* Describe a failed transfer in `e`. Once the stream has started, a timeout is the idle one. */
-static void transport_failure(llmc_stream *s, llmc_error *e)
+static void on_done(void *owner, llmc_xfer *x, llmc_code rc)
 {
-    CURLcode cc = s->result;
-    const char *what = s->detail[0] ? s->detail : curl_easy_strerror(cc);
-    const char *url = s->call.url ? s->call.url : s->dec.provider;
-    if (cc == CURLE_ABORTED_BY_CALLBACK && llmc_cancelled(s->call.opts.cancel))
-        llmc_error_set(e, LLMC_E_ABORTED, "stream from %s cancelled", s->dec.provider);
-    else if (cc == CURLE_OPERATION_TIMEDOUT && s->headers_done)
-        llmc_error_set(e, LLMC_E_TIMEOUT, "stream from %s: no data for %ld s (idle timeout)", s->dec.provider,
-                       idle_seconds(&s->call.opts));
-    else if (s->headers_done)
-        llmc_error_set(e, LLMC_E_TRANSPORT, "stream from %s ended before completion: %s", s->dec.provider, what);
-    else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE)
-        llmc_error_set(e, LLMC_E_TRANSPORT,
-                       "TLS certificate of %s could not be verified: %s (to trust a private CA, give its PEM file "
-                       "with --cacert, llmc_client_set_ca_file() or CURL_CA_BUNDLE)",
-                       url, what);
-    else
-        llmc_error_set(e, cc == CURLE_OPERATION_TIMEDOUT ? LLMC_E_TIMEOUT : LLMC_E_TRANSPORT, "%s: %s", url, what);
-    if (e)
-        e->transport_code = (int)cc;
-}
-
-static void detach(llmc_stream *s)
-{
-    if (s->attached) {
-        curl_multi_remove_handle(s->multi, s->easy);
-        s->attached = false;
+    llmc_stream *s = owner;
+    s->xfer_done = true;
+    if (s->started) {
+        if (rc == LLMC_OK)
+            llmc_sdec_close(&s->dec, NULL);
+        else
+            llmc_sdec_fail(&s->dec, &x->err);
+    } else if (rc == LLMC_OK && s->not_stream) {
+        s->start_rc = llmc_error_set(&s->start_err, LLMC_E_PROTOCOL,
+                                     "%s answered HTTP %ld with %s instead of an event stream",
+                                     s->call.endpoint->name, x->resp.status, x->resp.content_type);
+        s->start_err.http_status = (int)x->resp.status;
+        llmc_strlcpy(s->start_err.provider, s->call.endpoint->name, sizeof s->start_err.provider);
+        llmc_strlcpy(s->start_err.request_id, x->resp.request_id, sizeof s->start_err.request_id);
+        s->start_err.attempts = x->attempts;
+    } else {
+        s->start_rc = rc == LLMC_OK ? LLMC_E_PROTOCOL : rc;
+        s->start_err = x->err;
     }
+    if (s->on_end)
+        s->on_end(s->end_ud, s);
 }
 
-/* One round: let curl move bytes (callbacks run inside), then, if nothing happened, wait for
- * the socket up to wait_ms. */
-static void pump(llmc_stream *s, int wait_ms)
-{
-    int running = 0;
-    CURLMcode mc = curl_multi_perform(s->multi, &running);
-    CURLMsg *m;
-    int left;
-    while ((m = curl_multi_info_read(s->multi, &left)) != NULL)
-        if (m->msg == CURLMSG_DONE) {
-            /* the multi handle is shared: the transfer may be another stream's */
-            char *owner_p = NULL;
-            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &owner_p);
-            llmc_stream *owner = (llmc_stream *)(void *)owner_p;
-            if (owner) {
-                owner->transfer_done = true;
-                owner->result = m->data.result;
-            }
-        }
-    if (mc != CURLM_OK && !s->transfer_done) {
-        s->transfer_done = true;
-        s->result = CURLE_RECV_ERROR;
-        snprintf(s->detail, sizeof s->detail, "%s", curl_multi_strerror(mc));
-    }
-    if (!s->transfer_done && running && s->q_len == 0 && !s->terminal_ready && wait_ms > 0)
-        curl_multi_poll(s->multi, NULL, 0, wait_ms, NULL);
-}
-
-/* The transfer has ended: the decoder learns how (clean close, or a transport failure). */
-static void finish_transfer(llmc_stream *s)
-{
-    detach(s);
-    if (s->dec.state != LLMC_SDEC_RUNNING)
-        return;
-    if (s->result == CURLE_OK) {
-        llmc_sdec_close(&s->dec, NULL);
-        return;
-    }
-    llmc_error e;
-    llmc_error_clear(&e);
-    transport_failure(s, &e);
-    llmc_sdec_fail(&s->dec, &e);
-}
-
-static void sleep_seconds(double sec)
-{
-    struct timespec ts = {(time_t)sec, (long)((sec - (double)(time_t)sec) * 1e9)};
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-    }
-}
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void configure(llmc_stream *s)
-{
-    CURL *h = s->easy;
-    const llmc_transport_opts *o = &s->call.opts;
-    llmc_http_configure(h, o, s->call.url, s->headers, s->detail);
-    /* No overall timeout: a long reply may stream for many minutes. Silence is what fails. */
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, idle_seconds(o));
-    if (!s->user_fn) /* pull mode holds one read's worth of events: 8 KiB reads keep that small */
-        curl_easy_setopt(h, CURLOPT_BUFFERSIZE, LLMC_STREAM_PULL_READ);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
-    curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)s);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, s);
-    size_t len = strlen(s->call.body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-    curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, s->call.body);
-}
+static const llmc_xfer_ops stream_ops = {on_stream_start, on_stream_data, on_done};
 
 void llmc_stream_free(llmc_stream *s)
 {
     if (!s)
         return;
-    detach(s);
-    if (s->easy)
-        curl_easy_cleanup(s->easy);
-    if (s->multi)
-        multi_release(s->multi);
-    llmc_http_headers_free(s->headers);
+    llmc_xfer_free(s->x);
     if (s->call_live)
         llmc_call_finish(&s->call, NULL);
-    llmc_http_response_free(&s->resp);
     llmc_sdec_free(&s->dec);
     free(s->q);
     llmc_buf_free(&s->arena);
     free(s);
 }
 
-/* Send the request and wait for a 2xx answer, retrying before that as llmc_http_send does. */
-static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_event_fn fn, void *userdata,
-                              llmc_stream **out, llmc_error *err)
+llmc_code llmc_stream_begin(llmc_client *c, llmc_engine *eng, const llmc_request *req, llmc_event_fn fn,
+                            void *userdata, llmc_stream **out, llmc_error *err)
 {
     *out = NULL;
     llmc_stream *s = calloc(1, sizeof *s);
     if (!s)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     s->client = c;
+    s->eng = eng;
     s->user_fn = fn;
     s->user_data = userdata;
+    llmc_error_clear(&s->start_err);
     llmc_code rc = llmc_call_prepare(c, req, true, &s->call, err);
     s->call_live = true;
-    if (rc != LLMC_OK)
-        goto fail;
+    if (rc != LLMC_OK) {
+        llmc_stream_free(s);
+        return rc;
+    }
     llmc_sdec_init(&s->dec, s->call.endpoint->info.dialect, stream_emit, s);
     llmc_strlcpy(s->dec.provider, s->call.endpoint->name, sizeof s->dec.provider);
-    if ((rc = llmc_url_check(s->call.url, s->call.opts.allow_insecure_http, err)) != LLMC_OK)
-        goto fail;
-    s->headers = llmc_http_headers(s->call.headers, &s->call.cred, s->call.endpoint->info.auth);
-    s->easy = curl_easy_init();
-    s->multi = multi_acquire(c);
-    if (!s->headers || !s->easy || !s->multi) {
-        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-        goto fail;
+    s->x = llmc_xfer_new(eng, &s->call, "POST", s->call.body, strlen(s->call.body), &stream_ops, s);
+    if (!s->x) {
+        llmc_stream_free(s);
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
-    configure(s);
-    const llmc_transport_opts *o = &s->call.opts;
-    char tried[512] = "";
-    bool recovered = false;
-    for (int attempt = 0;; attempt++) {
-        s->headers_done = s->not_stream = s->transfer_done = s->paused = false;
-        s->result = CURLE_OK;
-        s->detail[0] = '\0';
-        s->resp.status = 0;
-        s->resp.should_retry = -1;
-        s->resp.retry_after_s = s->retry_after = s->retry_after_ms = -1;
-        llmc_buf_reset(&s->resp.body);
-        if (curl_multi_add_handle(s->multi, s->easy) != CURLM_OK) {
-            rc = llmc_error_set(err, LLMC_E_NOMEM, "could not start the transfer");
-            goto fail;
-        }
-        s->attached = true;
-        double deadline = now_s() + (double)o->request_ms / 1000.0;
-        bool started = false;
-        while (!s->transfer_done && !(started = s->headers_done && is_2xx(s->resp.status) && !s->not_stream)) {
-            pump(s, 200);
-            if (!s->headers_done && now_s() > deadline) {
-                s->transfer_done = true;
-                s->result = CURLE_OPERATION_TIMEDOUT;
-                snprintf(s->detail, sizeof s->detail, "no response within %ld ms", o->request_ms);
-            }
-        }
-        started = started || (s->headers_done && is_2xx(s->resp.status) && !s->not_stream);
+    if (!fn)
+        s->x->recv_buffer = LLMC_STREAM_PULL_READ;
+    if (s->call.opts.whole_ms > 0)
+        s->x->deadline = llmc_engine_now(eng) + (double)s->call.opts.whole_ms / 1000.0;
+    llmc_xfer_add(s->x);
+    *out = s;
+    return LLMC_OK;
+}
+
+void llmc_stream_on_end(llmc_stream *s, void (*fn)(void *ud, llmc_stream *s), void *ud)
+{
+    s->on_end = fn;
+    s->end_ud = ud;
+}
+
+llmc_xfer *llmc_stream_xfer(llmc_stream *s)
+{
+    return s->x;
+}
+
+bool llmc_stream_over(const llmc_stream *s)
+{
+    return s->xfer_done;
+}
+
+llmc_code llmc_stream_outcome(llmc_stream *s, llmc_response **final_out, llmc_error *err)
+{
+    if (final_out)
+        *final_out = NULL;
+    if (!s->started) {
         if (err)
-            err->attempts = attempt + 1;
-        if (started) {
-            if (s->call.cred.source == LLMC_SOURCE_STORE && tried[0])
-                llmc_store_mark(s->call.endpoint->name, s->call.cred.store_label, true);
-            llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s: streaming (request id %s)", s->resp.status,
-                      s->call.endpoint->name, s->resp.request_id[0] ? s->resp.request_id : "none");
-            /* The request is sent: the key's last copy outside curl's header list goes now. */
-            llmc_call_finish(&s->call, err);
-            s->call_live = false;
-            *out = s;
-            return LLMC_OK;
-        }
-        detach(s);
-        if (!s->headers_done) {
-            rc = LLMC_E_TRANSPORT;
-            transport_failure(s, err);
-            if (err)
-                rc = err->code;
-            else
-                rc = s->result == CURLE_OPERATION_TIMEDOUT ? LLMC_E_TIMEOUT : LLMC_E_TRANSPORT;
-            if (attempt < o->max_retries && llmc_transport_retriable(s->result)) {
-                double delay = llmc_retry_delay_s(attempt, -1, (double)rand() / ((double)RAND_MAX + 1));
-                llmc_logf(&c->log, LLMC_LOG_INFO, "%s; retrying in %.2f s (attempt %d of %d)",
-                          err ? err->message : s->call.url, delay, attempt + 2, o->max_retries + 1);
-                sleep_seconds(delay);
-                continue;
-            }
-            goto fail;
-        }
-        if (s->not_stream) {
-            rc = llmc_error_set(err, LLMC_E_PROTOCOL, "%s answered HTTP %ld with %s instead of an event stream",
-                                s->call.endpoint->name, s->resp.status, s->resp.content_type);
-            goto fail;
-        }
-        /* As llmc_messages_create: after a 401, once, the chain's next different key. */
-        if (s->resp.status == 401 && !recovered && llmc_call_recover(&s->call, tried, sizeof tried)) {
-            recovered = true;
-            struct curl_slist *fresh = llmc_http_headers(s->call.headers, &s->call.cred, s->call.endpoint->info.auth);
-            if (!fresh) {
-                rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-                goto fail;
-            }
-            curl_easy_setopt(s->easy, CURLOPT_HTTPHEADER, fresh);
-            llmc_http_headers_free(s->headers);
-            s->headers = fresh;
-            attempt--; /* not a retry: another key */
-            continue;
-        }
-        if (attempt < o->max_retries && llmc_retry_wanted(s->resp.status, s->resp.should_retry)) {
-            double delay = llmc_retry_delay_s(attempt, s->resp.retry_after_s, (double)rand() / ((double)RAND_MAX + 1));
-            llmc_logf(&c->log, LLMC_LOG_INFO, "HTTP %ld from %s; retrying in %.2f s (attempt %d of %d)", s->resp.status,
-                      s->call.url, delay, attempt + 2, o->max_retries + 1);
-            sleep_seconds(delay);
-            continue;
-        }
-        rc = llmc_call_fail(&s->call, &s->resp, err);
-        if (s->resp.status == 401 && s->call.cred.source == LLMC_SOURCE_STORE)
-            llmc_store_mark(s->call.endpoint->name, s->call.cred.store_label, false);
-        if (err && tried[0])
-            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "also rejected before it: %.480s", tried);
-        goto fail;
+            *err = s->start_err;
+        return s->start_rc;
     }
-fail:
-    if (s->call_live) {
-        llmc_call_finish(&s->call, err);
-        s->call_live = false;
-    }
-    llmc_stream_free(s);
+    llmc_code rc = llmc_sdec_result(&s->dec, err);
+    if (rc == LLMC_OK && final_out)
+        *final_out = llmc_sdec_take_response(&s->dec);
     return rc;
+}
+
+/* Run the client's engine until the stream has started (2xx), or failed before that. */
+static llmc_code wait_started(llmc_stream *s, llmc_error *err)
+{
+    while (!s->started && !s->xfer_done) {
+        llmc_code rc = llmc_engine_step(s->eng);
+        if (rc == LLMC_OK && !s->started && !s->xfer_done)
+            rc = llmc_engine_wait(s->eng, -1);
+        if (rc != LLMC_OK)
+            return llmc_error_set(err, rc, rc == LLMC_E_INVALID_ARG ? "a callback called back into the client that "
+                                                                      "was running it"
+                                                                    : "the transfer engine failed");
+    }
+    if (!s->started)
+        return llmc_stream_outcome(s, NULL, err);
+    return LLMC_OK;
+}
+
+static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_event_fn fn, void *userdata,
+                              llmc_stream **out, llmc_error *err)
+{
+    llmc_stream *s = NULL;
+    llmc_code rc = llmc_stream_begin(c, c->engine, req, fn, userdata, &s, err);
+    if (rc != LLMC_OK)
+        return rc;
+    llmc_diagnosis warn = err ? err->diagnosis : (llmc_diagnosis){0};
+    if ((rc = wait_started(s, err)) != LLMC_OK) {
+        if (err && err->diagnosis.cause == LLMC_CAUSE_NONE && warn.severity == LLMC_SEVERITY_WARNING)
+            err->diagnosis = warn;
+        llmc_stream_free(s);
+        return rc;
+    }
+    if (err)
+        err->attempts = s->x->attempts;
+    *out = s;
+    return LLMC_OK;
 }
 
 llmc_code llmc_stream_open(llmc_client *client, const llmc_request *req, llmc_stream **out, llmc_error *err)
@@ -497,6 +307,11 @@ llmc_code llmc_stream_open(llmc_client *client, const llmc_request *req, llmc_st
     if (rc == LLMC_OK && err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
         llmc_error_clear(err);
     return rc;
+}
+
+size_t llmc_stream_queued(const llmc_stream *s)
+{
+    return s ? s->q_len : 0;
 }
 
 llmc_code llmc_stream_next(llmc_stream *s, const llmc_event **event, llmc_error *err)
@@ -514,14 +329,21 @@ llmc_code llmc_stream_next(llmc_stream *s, const llmc_event **event, llmc_error 
         llmc_buf_reset(&s->arena);
         if (s->paused) {
             s->paused = false;
-            curl_easy_pause(s->easy, CURLPAUSE_CONT); /* hands the held bytes to on_write at once */
+            llmc_xfer_unpause(s->x); /* hands the held bytes to on_stream_data at once */
         }
-        while (s->q_len == 0 && !s->terminal_ready) {
-            if (s->transfer_done) {
-                finish_transfer(s);
+        while (s->q_len == 0 && !s->terminal_ready && !s->xfer_done) {
+            llmc_code rc = llmc_engine_step(s->eng);
+            if (rc == LLMC_OK && s->q_len == 0 && !s->terminal_ready && !s->xfer_done)
+                rc = llmc_engine_wait(s->eng, 1000);
+            if (rc != LLMC_OK) {
+                llmc_error e;
+                llmc_error_clear(&e);
+                llmc_error_set(&e, rc, rc == LLMC_E_INVALID_ARG ? "a callback called back into the client that was "
+                                                                  "running it"
+                                                                : "the transfer engine failed");
+                llmc_sdec_fail(&s->dec, &e);
                 break;
             }
-            pump(s, 1000);
         }
     }
     if (s->q_len) {
@@ -547,7 +369,6 @@ llmc_code llmc_stream_next(llmc_stream *s, const llmc_event **event, llmc_error 
     }
     /* the terminal event: the decoder always produces one once the transfer has ended */
     s->ended = true;
-    detach(s);
     s->cur = s->terminal;
     *event = &s->cur;
     return llmc_sdec_result(&s->dec, err);
@@ -570,20 +391,21 @@ llmc_code llmc_messages_stream(llmc_client *client, const llmc_request *req, llm
     llmc_code rc = stream_start(client, req, fn, userdata, &s, err);
     if (rc != LLMC_OK)
         return rc; /* the stream never started: the callback was not called */
-    while (s->dec.state == LLMC_SDEC_RUNNING) {
-        if (s->transfer_done) {
-            finish_transfer(s);
-            break;
-        }
-        pump(s, 1000);
+    if ((rc = llmc_engine_run_until(s->eng, &s->xfer_done)) != LLMC_OK) {
+        llmc_error e;
+        llmc_error_clear(&e);
+        llmc_error_set(&e, rc, "the transfer engine failed");
+        llmc_sdec_fail(&s->dec, &e);
     }
-    rc = llmc_sdec_result(&s->dec, err);
-    if (rc == LLMC_OK) {
-        if (final_out)
-            *final_out = llmc_sdec_take_response(&s->dec);
-        if (err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
-            llmc_error_clear(err);
+    if (!s->xfer_done && s->dec.state == LLMC_SDEC_RUNNING) {
+        llmc_error e;
+        llmc_error_clear(&e);
+        llmc_error_set(&e, LLMC_E_PROTOCOL, "the stream ended without its transfer finishing");
+        llmc_sdec_fail(&s->dec, &e);
     }
+    rc = llmc_stream_outcome(s, final_out, err);
+    if (rc == LLMC_OK && err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
+        llmc_error_clear(err);
     llmc_stream_free(s);
     return rc;
 }

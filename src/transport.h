@@ -8,6 +8,7 @@
 #define LLMC_TRANSPORT_H
 
 #include "auth.h"
+#include "ratelimit.h"
 #include "wire.h"
 
 #include <curl/curl.h>
@@ -25,7 +26,9 @@ typedef struct llmc_http_response {
 
 typedef struct llmc_transport_opts {
     long connect_ms;
-    long request_ms;
+    long request_ms;           /* one attempt (a stream: the wait for its answer) */
+    long whole_ms;             /* 0, or the whole call — every attempt, wait and stream — must end
+                                * within it (an explicit timeout, as curl's --max-time) */
     int max_retries;
     bool allow_insecure_http;
     const char *ca_file;
@@ -35,11 +38,9 @@ typedef struct llmc_transport_opts {
     const llmc_logger *log;
 } llmc_transport_opts;
 
-/* One HTTP exchange with retries. `cred` may be NULL (no auth header). The body may be NULL
- * for GET. Extra non-secret headers in `headers` ("Name: value"), NULL-terminated. */
-llmc_code llmc_http_send(void *curl_handle, const llmc_transport_opts *opts, const char *method, const char *url,
-                         const char *const *headers, const llmc_credential *cred, llmc_auth_style auth,
-                         const char *body, size_t body_len, llmc_http_response *resp, llmc_error *err);
+/* Describe a libcurl failure of a transfer to `url` in err (a TLS verification failure names
+ * the ways to trust a private CA); returns the code (LLMC_E_TIMEOUT or LLMC_E_TRANSPORT). */
+llmc_code llmc_transport_error(CURLcode cc, const char *detail, const char *url, llmc_error *err);
 void llmc_http_response_free(llmc_http_response *resp);
 /* The settings every transfer shares — URL, headers, user agent, no redirects, http/https only,
  * connect timeout, compression, trusted CAs, cancellation — so a rule about keys on the wire
@@ -66,8 +67,6 @@ bool llmc_cancelled(const llmc_cancel *cancel);
 /* A CURLOPT_XFERINFOFUNCTION that aborts the transfer once the token (its clientp, may be NULL)
  * is triggered; the transfer then ends with CURLE_ABORTED_BY_CALLBACK. */
 int llmc_http_xferinfo(void *cancel, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
-/* Sleep `seconds`, waking early (returning false) when the token is triggered. */
-bool llmc_sleep_unless_cancelled(double seconds, const llmc_cancel *cancel);
 /* Whether a libcurl failure may not have reached the model, and so is worth retrying. */
 bool llmc_transport_retriable(CURLcode cc);
 /* Whether a status (or a transport failure, status 0) is retried, given x-should-retry. */
@@ -78,8 +77,9 @@ struct llmc_client {
     llmc_endpoint *endpoints;
     size_t n_endpoints;
     size_t default_endpoint;
-    void *curl;                  /* a CURL easy handle, reused so connections stay alive */
+    struct llmc_engine *engine;  /* runs every blocking call and pull stream: connections stay alive */
     long connect_ms, request_ms; /* 0: defaults */
+    long total_ms;               /* 0: none; else the whole of every call */
     int max_retries;
     size_t max_body; /* 0: the default */
     long idle_ms;    /* 0: the default */
@@ -106,6 +106,14 @@ typedef struct llmc_call {
     const char *const *headers; /* the non-secret headers: the dialect's, or owned_headers */
     char **owned_headers;       /* with extra headers: "Name: value" lines, NULL-terminated */
     bool anthropic;
+    /* what the transfer engine keeps for this call's key (engine.c, xfer.c) */
+    struct curl_slist *slist; /* `headers` + the auth header; rebuilt when the key changes, wiped */
+    unsigned slist_gen;       /* the key generation slist was built for */
+    unsigned gen;             /* bumps each time a recovery replaces the key */
+    bool recovered;           /* a 401 has already re-resolved the key once */
+    char tried[512];          /* the keys rejected before the current one */
+    bl_provider limits;       /* the provider's rate-limit headers as this call saw them */
+    size_t in_flight;         /* transfers of this call on the wire */
 } llmc_call;
 
 /* Route, resolve the key, encode (with "stream": true when `stream`), build URL and options.
@@ -116,6 +124,10 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
  * llmc_call_finish and llmc_http_response_free afterwards. */
 llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, bool quick, llmc_call *call,
                         llmc_http_response *resp, llmc_error *err);
+/* The response of a 2xx answer to the call, decoded by its dialect (keep_raw: with the body as
+ * received); NULL in *out and the reason in err otherwise. */
+llmc_code llmc_call_reply(const llmc_call *call, const llmc_http_response *resp, bool keep_raw, llmc_response **out,
+                          llmc_error *err);
 /* Fill err from a non-2xx response: provider body, diagnosis for 401/403, redirect refusal. */
 llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err);
 /* After a 401, replace the credential with the chain's next different key, if there is one;
@@ -124,6 +136,9 @@ bool llmc_call_recover(llmc_call *call, char *tried, size_t size);
 /* Remove every copy of the credential's key bytes from err's text fields (a provider or proxy
  * may echo what it received) and redact key-shaped tokens from its message. */
 void llmc_scrub_error(llmc_error *err, const llmc_credential *cred);
+/* Scrub the call's key (and runs of 8+ of its characters) from a response before anything
+ * reads it: the body and the captured header values. A server may echo what it received. */
+void llmc_call_scrub_response(const llmc_call *call, llmc_http_response *resp);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
 void llmc_call_finish(llmc_call *call, llmc_error *err);
 

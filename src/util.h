@@ -61,8 +61,10 @@ typedef struct llmc_kv {
     char *value;
 } llmc_kv;
 
-/* Monotonic seconds, for TTLs. */
+/* Monotonic seconds: every wait, deadline, TTL and rate (clock.c). */
 double llmc_now_s(void);
+/* Unix seconds, for dates providers send. */
+double llmc_wall_s(void);
 
 /* ---- JSON with llmc's limits (json.c) ---- */
 /* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or

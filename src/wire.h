@@ -60,6 +60,7 @@ struct llmc_request {
     llmc_secret *key; /* per-request overrides */
     char *base_url;
     long timeout_ms;
+    long total_ms;
     llmc_kv *headers; /* extra headers: name → value */
     size_t n_headers;
     llmc_cancel *cancel;  /* borrowed */

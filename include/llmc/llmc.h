@@ -222,9 +222,17 @@ LLMC_API llmc_code llmc_client_set_base_url(llmc_client *client, const char *pro
 LLMC_API llmc_code llmc_client_add_endpoint(llmc_client *client, const char *name, const char *base_url,
                                             const char *key_env, llmc_error *err);
 
-/* Timeouts in milliseconds; 0 keeps the default (connect 5 s; whole request 600 s for
- * Anthropic, 60 s for the others). */
+/* Timeouts in milliseconds; 0 keeps the default (connect 5 s; each attempt 600 s for Anthropic,
+ * 60 s for the others; for a stream, the wait for its answer — a started stream is bounded by
+ * its idle timeout, and by the total timeout below when one is set). */
 LLMC_API void llmc_client_set_timeouts(llmc_client *client, long connect_ms, long request_ms);
+
+/* A total timeout in milliseconds for every call of the client, as curl's --max-time: each
+ * attempt, every wait before a retry, and a whole stream (not only its silences) must end within
+ * it, or the call fails with LLMC_E_TIMEOUT (the last attempt's failure is in the message).
+ * 0 (the default) sets none: each attempt is then bounded by llmc_client_set_timeouts alone,
+ * as the official SDKs do. A request's own llmc_request_set_total_timeout wins. */
+LLMC_API void llmc_client_set_total_timeout(llmc_client *client, long total_ms);
 
 /* Allow http:// to non-loopback hosts. Off by default; keys are then sent in clear text, so
  * this exists only for trusted private networks and says so in the verbose log. */
@@ -415,7 +423,8 @@ LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key,
  * setting for this request only; NULL (or 0) removes the override.
  *  - llmc_request_set_key: the key to send (copied into wiped storage), ahead of every source;
  *  - llmc_request_set_base_url: same meaning as llmc_client_set_base_url;
- *  - llmc_request_set_timeout: the whole-request timeout in milliseconds;
+ *  - llmc_request_set_timeout: the timeout of each attempt in milliseconds (as
+ *    llmc_client_set_timeouts);
  *  - llmc_request_set_header: an extra header ("Name", "value"); a second call with the same
  *    name replaces it. Authentication headers (authorization, x-api-key, api-key,
  *    proxy-authorization, cookie) are refused with LLMC_E_INVALID_ARG — give keys with
@@ -425,6 +434,8 @@ LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key,
 LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key);
 LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url);
 LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms);
+/* This request's total timeout (see llmc_client_set_total_timeout); 0 removes the override. */
+LLMC_API llmc_code llmc_request_set_total_timeout(llmc_request *req, long total_ms);
 LLMC_API llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value);
 
 /* Cancellation from another thread (or a signal handler): give a request a token, and
@@ -642,6 +653,102 @@ LLMC_API const llmc_response *llmc_stream_response(const llmc_stream *stream);
 
 /* Close the connection (if the stream is still running) and free everything. NULL is fine. */
 LLMC_API void llmc_stream_free(llmc_stream *stream);
+
+/* The number of events the stream holds that llmc_stream_next will return without waiting for
+ * the network (0: the next call waits). A program that buffers its output can flush when this
+ * reaches 0: one write per network read, while every piece still appears as it arrives. */
+LLMC_API size_t llmc_stream_queued(const llmc_stream *stream);
+
+/* ---------------------------------------------------------------------------------------------
+ * Many calls at once on one thread: the multi handle.
+ *
+ * For servers and tools that run many calls concurrently and own their event loop. Add any
+ * number of requests, plain or streamed, each with its own callbacks and user data; each is
+ * retried, recovered after a 401 and diagnosed exactly as llmc_messages_create /
+ * llmc_messages_stream would, and ends in one done callback with the same response and error.
+ * Connections are reused across the handle's transfers.
+ *
+ * Drive it either way:
+ *  - simple: loop { llmc_multi_perform(m, &running); if (!running) break; llmc_multi_wait(m, -1); }
+ *  - in your own loop (epoll, libuv, libevent, a GUI): set a socket callback and a timer callback;
+ *    watch the sockets it names for the events it names, and call llmc_multi_socket_action with
+ *    the ready fd (or LLMC_SOCKET_TIMEOUT when the timer fires). Then never call perform/wait.
+ *
+ * Callbacks (event, done, socket, timer) run on the thread that drives the handle, from inside
+ * perform / socket_action. They may add, cancel and remove transfers of this handle and use any
+ * other client or handle, but must not drive this handle (perform, wait, socket_action return
+ * LLMC_E_INVALID_ARG if they do) and must not free it. A multi handle and its client are used by
+ * one thread at a time; `client` must outlive the handle (the client's own blocking calls use a
+ * separate engine, so the client stays usable meanwhile on the same thread).
+ */
+typedef struct llmc_multi llmc_multi;
+/* One request added to a multi handle: valid from llmc_multi_add until its done callback has
+ * returned (or until llmc_multi_remove), then freed by llmc. */
+typedef struct llmc_transfer llmc_transfer;
+
+/* The end of a transfer, exactly once (unless it was removed): `code` LLMC_OK with `response`
+ * (owned by the callee: free it with llmc_response_free) or the failure with response NULL and
+ * `err` saying why (borrowed for the call; for a stream that failed after it started, the same
+ * error its LLMC_EVENT_ERROR carried). A cancelled transfer ends with LLMC_E_ABORTED. */
+typedef void (*llmc_done_fn)(void *userdata, llmc_transfer *transfer, llmc_code code, llmc_response *response,
+                             const llmc_error *err);
+
+/* A multi handle for `client` (its keys, base URLs, timeouts, retries); NULL when out of
+ * memory or client is NULL. */
+LLMC_API llmc_multi *llmc_multi_new(llmc_client *client);
+/* Free the handle: transfers still running are abandoned without callbacks. NULL is fine. */
+LLMC_API void llmc_multi_free(llmc_multi *multi);
+/* At most `max_in_flight` transfers on the wire at once (0: no limit, the default), and
+ * requests and tokens per minute (0: none; tokens are estimated before sending as body bytes / 4
+ * + max_tokens, then corrected from the usage reported). With limits set, the providers'
+ * rate-limit headers also pause a provider (none left until its reset; a 429's retry-after).
+ * Transfers over the limits wait their turn, in the order added. */
+LLMC_API llmc_code llmc_multi_set_limits(llmc_multi *multi, int max_in_flight, double requests_per_minute,
+                                         double tokens_per_minute, llmc_error *err);
+
+/* Add `req` (which may be freed at once): streamed when `on_event` is not NULL (events as
+ * llmc_messages_stream delivers them; a nonzero return aborts that stream), plain otherwise.
+ * `on_done` is required. On success *out (if not NULL) is the transfer. Failures found before
+ * anything is sent (no key, unknown provider, a malformed key) return here and no callback ever
+ * runs for the request. */
+LLMC_API llmc_code llmc_multi_add(llmc_multi *multi, const llmc_request *req, llmc_event_fn on_event,
+                                  llmc_done_fn on_done, void *userdata, llmc_transfer **out, llmc_error *err);
+/* End a transfer, whatever its phase (waiting, on the wire, waiting to retry, streaming): its
+ * done callback runs with LLMC_E_ABORTED at the next perform / socket_action. */
+LLMC_API void llmc_multi_cancel(llmc_multi *multi, llmc_transfer *transfer);
+/* Take a transfer out at once: no further callback runs for it, and the handle is freed. */
+LLMC_API void llmc_multi_remove(llmc_multi *multi, llmc_transfer *transfer);
+/* The user data given to llmc_multi_add. */
+LLMC_API void *llmc_transfer_userdata(const llmc_transfer *transfer);
+/* Transfers added and not yet ended. */
+LLMC_API size_t llmc_multi_running(const llmc_multi *multi);
+
+/* Do what can be done now without blocking (start, send, read, retry, end; callbacks run
+ * here); *running (if not NULL) gets llmc_multi_running. */
+LLMC_API llmc_code llmc_multi_perform(llmc_multi *multi, int *running);
+/* Block until there is something for llmc_multi_perform to do, at most timeout_ms (-1: as long
+ * as the handle's own timers allow). */
+LLMC_API llmc_code llmc_multi_wait(llmc_multi *multi, int timeout_ms);
+/* Milliseconds until the handle needs llmc_multi_perform even without socket activity; -1 when
+ * it has nothing to do. */
+LLMC_API long llmc_multi_timeout(llmc_multi *multi);
+
+/* Event-loop integration. `what` for the socket callback: LLMC_POLL_IN, LLMC_POLL_OUT (or
+ * both) to watch the fd for, or LLMC_POLL_REMOVE to stop watching it. The timer callback gets
+ * the milliseconds after which to call llmc_multi_socket_action(m, LLMC_SOCKET_TIMEOUT, 0, …),
+ * 0 for "as soon as possible", or -1 to drop the timer; it is called again whenever that changes
+ * (a new request added counts). `events` for socket_action: the LLMC_POLL_ bits that are ready
+ * (LLMC_POLL_ERR for an error). */
+#define LLMC_POLL_IN 1
+#define LLMC_POLL_OUT 2
+#define LLMC_POLL_REMOVE 4
+#define LLMC_POLL_ERR 8
+#define LLMC_SOCKET_TIMEOUT (-1)
+typedef void (*llmc_socket_fn)(void *userdata, int fd, int what);
+typedef void (*llmc_timer_fn)(void *userdata, long timeout_ms);
+LLMC_API void llmc_multi_set_socket_fn(llmc_multi *multi, llmc_socket_fn fn, void *userdata);
+LLMC_API void llmc_multi_set_timer_fn(llmc_multi *multi, llmc_timer_fn fn, void *userdata);
+LLMC_API llmc_code llmc_multi_socket_action(llmc_multi *multi, int fd, int events, int *running);
 
 /* ---------------------------------------------------------------------------------------------
  * Batches: many requests from a JSONL file, each result appended to an output JSONL file.

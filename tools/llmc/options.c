@@ -245,6 +245,9 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
     }
     llmc_client_set_max_retries(client, (int)o->retries);
     llmc_client_set_timeouts(client, 0, (long)(o->timeout * 1000));
+    /* --timeout bounds the whole call, retries, waits and a whole stream included (as curl's
+     * --max-time), not only each attempt */
+    llmc_client_set_total_timeout(client, (long)(o->timeout * 1000));
     if (o->cacert && (rc = llmc_client_set_ca_file(client, o->cacert, err)) != LLMC_OK)
         return rc;
     if (o->system && (rc = llmc_request_set_system(req, o->system)) != LLMC_OK)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * batch_limit.c — how fast a batch may go: token buckets for the requests and tokens per minute
- * the caller asked for, and what each provider's rate-limit headers say (requests or tokens
- * left until a reset). Pure arithmetic on times passed in, so unit tests drive it directly.
+ * ratelimit.c — how fast the engine may go: token buckets for the requests and tokens per minute a
+ * batch or a multi handle asked for, and what each provider's rate-limit headers say (requests
+ * or tokens left until a reset). Pure arithmetic on times passed in, so unit tests drive it.
  */
-#include "batch_internal.h"
+#include "ratelimit.h"
 
 #include <ctype.h>
 #include <stdio.h>
