@@ -33,8 +33,8 @@ static void on_socket(void *userdata, int fd, int what)
         epoll_ctl(a->ep, EPOLL_CTL_DEL, fd, NULL);
         return;
     }
-    struct epoll_event ev = {.events = ((what & LLMC_POLL_IN) ? EPOLLIN : 0u) | ((what & LLMC_POLL_OUT) ? EPOLLOUT : 0u),
-                             .data.fd = fd};
+    struct epoll_event ev = {
+        .events = ((what & LLMC_POLL_IN) ? EPOLLIN : 0u) | ((what & LLMC_POLL_OUT) ? EPOLLOUT : 0u), .data.fd = fd};
     if (epoll_ctl(a->ep, EPOLL_CTL_MOD, fd, &ev) != 0)
         epoll_ctl(a->ep, EPOLL_CTL_ADD, fd, &ev);
 }
@@ -129,7 +129,8 @@ int main(int argc, char **argv)
                     llmc_multi_socket_action(a.multi, LLMC_SOCKET_TIMEOUT, 0, &running);
                 continue;
             }
-            int what = ((evs[i].events & EPOLLIN) ? LLMC_POLL_IN : 0) | ((evs[i].events & EPOLLOUT) ? LLMC_POLL_OUT : 0) |
+            int what = ((evs[i].events & EPOLLIN) ? LLMC_POLL_IN : 0) |
+                       ((evs[i].events & EPOLLOUT) ? LLMC_POLL_OUT : 0) |
                        ((evs[i].events & (EPOLLERR | EPOLLHUP)) ? LLMC_POLL_ERR : 0);
             llmc_multi_socket_action(a.multi, fd, what, &running);
         }

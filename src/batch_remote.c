@@ -44,7 +44,8 @@ static llmc_code rsend(remote *rm, const char *method, const char *url, const ch
     if (json_out)
         *json_out = NULL;
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: %s %s", method, url);
-    llmc_code rc = llmc_engine_send(rm->b->client->engine, &rm->call, method, url, body, len, headers, with_key, rp, err);
+    llmc_code rc =
+        llmc_engine_send(rm->b->client->engine, &rm->call, method, url, body, len, headers, with_key, rp, err);
     if (rc == LLMC_OK && json_out) {
         *json_out = llmc_json_parse(rp->body.data, rp->body.len, url, err);
         if (!*json_out)

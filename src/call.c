@@ -327,6 +327,13 @@ void llmc_call_scrub_response(const llmc_call *call, llmc_http_response *resp)
     llmc_secret_scrub(resp->location, key);
 }
 
+size_t llmc_call_scrub_bytes(const llmc_call *call, char *data, size_t len)
+{
+    if (call->cred.secret)
+        llmc_secret_scrub_buf(data, &len, call->cred.secret);
+    return len;
+}
+
 void llmc_call_finish(llmc_call *call, llmc_error *err)
 {
     llmc_scrub_error(err, &call->cred);

@@ -23,8 +23,9 @@ typedef struct llmc_xfer_ops {
     /* The final response's headers arrived with a 2xx status. Return true to take the body as a
      * stream: it then goes to stream_data as it arrives, and the transfer is never retried. */
     bool (*stream_start)(void *owner, llmc_xfer *x);
-    /* Body bytes of a stream: return n to go on, 0 to abort, CURL_WRITEFUNC_PAUSE to pause. */
-    size_t (*stream_data)(void *owner, llmc_xfer *x, const char *data, size_t n);
+    /* Body bytes of a stream (the owner may edit them in place: libcurl is done with them when
+     * this returns, unless it pauses): return n to go on, 0 to abort, CURL_WRITEFUNC_PAUSE. */
+    size_t (*stream_data)(void *owner, llmc_xfer *x, char *data, size_t n);
     /* The transfer is over, exactly once. rc LLMC_OK: x->resp holds a 2xx answer (for a stream:
      * the stream ended cleanly). Otherwise x->err says why (for a stream that had started: how
      * the connection ended). The owner may free the transfer here. */
@@ -43,31 +44,31 @@ typedef enum llmc_xfer_state {
  * to send through llmc_xfer_new and the setters below. */
 struct llmc_xfer {
     llmc_engine *eng;
-    llmc_call *call;          /* endpoint, key, URL, options and headers (shared by many xfers) */
-    const char *method;       /* "POST", "GET", "DELETE" */
-    const char *url;          /* borrowed; NULL: call->url */
-    const char *body;         /* borrowed; must outlive the transfer; NULL: no body */
+    llmc_call *call;    /* endpoint, key, URL, options and headers (shared by many xfers) */
+    const char *method; /* "POST", "GET", "DELETE" */
+    const char *url;    /* borrowed; NULL: call->url */
+    const char *body;   /* borrowed; must outlive the transfer; NULL: no body */
     size_t body_len;
     const char *const *headers; /* borrowed non-secret header lines replacing the call's (remote
                                  * batch uploads), NULL-terminated; NULL: the call's */
-    bool with_key;            /* attach the call's key (false: a signed download URL) */
-    double est_tokens;        /* what a tokens-per-minute limit charges before the answer */
-    long recv_buffer;         /* libcurl's receive buffer (CURLOPT_BUFFERSIZE); 0: its default */
+    bool with_key;              /* attach the call's key (false: a signed download URL) */
+    double est_tokens;          /* what a tokens-per-minute limit charges before the answer */
+    long recv_buffer;           /* libcurl's receive buffer (CURLOPT_BUFFERSIZE); 0: its default */
     const llmc_xfer_ops *ops;
     void *owner;
-    size_t tag;               /* the owner's own number for this transfer (a batch's item) */
-    bool cancel_requested;    /* end it at the engine's next step, with LLMC_E_ABORTED */
+    size_t tag;            /* the owner's own number for this transfer (a batch's item) */
+    bool cancel_requested; /* end it at the engine's next step, with LLMC_E_ABORTED */
 
     llmc_xfer_state state;
-    int attempts;             /* HTTP attempts made; recovery resends do not count */
-    llmc_http_response resp;  /* the last answer: status, headers, a bounded body */
-    llmc_error err;           /* the failure, once done with one */
-    double started_at;        /* when the transfer was added (monotonic seconds) */
-    double deadline;          /* 0: none; else the whole transfer must end by then */
-    double not_before;        /* queued: may start then */
-    double answer_by;         /* running: the response headers must arrive by then; 0: no limit */
-    unsigned gen;             /* the call's key generation it was last sent with */
-    size_t stream_bytes;      /* bytes read as a stream so far */
+    int attempts;            /* HTTP attempts made; recovery resends do not count */
+    llmc_http_response resp; /* the last answer: status, headers, a bounded body */
+    llmc_error err;          /* the failure, once done with one */
+    double started_at;       /* when the transfer was added (monotonic seconds) */
+    double deadline;         /* 0: none; else the whole transfer must end by then */
+    double not_before;       /* queued: may start then */
+    double answer_by;        /* running: the response headers must arrive by then; 0: no limit */
+    unsigned gen;            /* the call's key generation it was last sent with */
+    size_t stream_bytes;     /* bytes read as a stream so far */
 
     /* the engine's own */
     CURL *easy;
@@ -144,8 +145,8 @@ void llmc_xfer_unpause(llmc_xfer *x);
 /* One blocking exchange on the client's engine: send, retry, recover, and on success leave the
  * answer in *resp (the caller frees it with llmc_http_response_free). A non-2xx answer is
  * decoded into err (llmc_call_fail) and returned as its code. `url` NULL: call->url. */
-llmc_code llmc_engine_send(llmc_engine *eng, llmc_call *call, const char *method, const char *url,
-                           const char *body, size_t len, const char *const *headers, bool with_key,
-                           llmc_http_response *resp, llmc_error *err);
+llmc_code llmc_engine_send(llmc_engine *eng, llmc_call *call, const char *method, const char *url, const char *body,
+                           size_t len, const char *const *headers, bool with_key, llmc_http_response *resp,
+                           llmc_error *err);
 
 #endif /* LLMC_ENGINE_H */

@@ -17,11 +17,11 @@ struct llmc_transfer {
     llmc_multi *m;
     llmc_call call; /* plain requests */
     bool call_live;
-    llmc_xfer *x;       /* plain requests */
-    llmc_stream *s;     /* streamed requests */
+    llmc_xfer *x;   /* plain requests */
+    llmc_stream *s; /* streamed requests */
     bool keep_raw;
-    bool silent;        /* removed: no callback any more */
-    bool finished;      /* its done callback has run (or it was removed) */
+    bool silent;   /* removed: no callback any more */
+    bool finished; /* its done callback has run (or it was removed) */
     llmc_event_fn on_event;
     llmc_done_fn on_done;
     void *userdata;
@@ -259,8 +259,8 @@ llmc_code llmc_multi_add(llmc_multi *m, const llmc_request *req, llmc_event_fn o
     } else {
         rc = llmc_call_prepare(m->client, req, false, &t->call, err);
         t->call_live = true;
-        if (rc == LLMC_OK && !(t->x = llmc_xfer_new(m->eng, &t->call, "POST", t->call.body, strlen(t->call.body),
-                                                    &plain_ops, t)))
+        if (rc == LLMC_OK &&
+            !(t->x = llmc_xfer_new(m->eng, &t->call, "POST", t->call.body, strlen(t->call.body), &plain_ops, t)))
             rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         if (rc == LLMC_OK) {
             t->x->est_tokens = estimate_tokens(req, t->x->body_len);

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-
 /* A token bucket: `rate` per second, at most `cap` saved up. rate 0: no limit. */
 typedef struct bl_bucket {
     double rate, cap, tokens, last;

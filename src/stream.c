@@ -40,9 +40,9 @@ struct llmc_stream {
     bool call_live;
     llmc_xfer *x;
     llmc_sdec dec;
-    bool started;    /* the provider answered 2xx with an event stream */
-    bool not_stream; /* … or 2xx with JSON: it ignored "stream": true */
-    bool xfer_done;  /* the transfer is over (the decoder has heard how) */
+    bool started;         /* the provider answered 2xx with an event stream */
+    bool not_stream;      /* … or 2xx with JSON: it ignored "stream": true */
+    bool xfer_done;       /* the transfer is over (the decoder has heard how) */
     llmc_error start_err; /* why it never started */
     llmc_code start_rc;
     /* push mode: events go straight to the caller */
@@ -132,7 +132,7 @@ static bool on_stream_start(void *owner, llmc_xfer *x)
     return true;
 }
 
-static size_t on_stream_data(void *owner, llmc_xfer *x, const char *data, size_t n)
+static size_t on_stream_data(void *owner, llmc_xfer *x, char *data, size_t n)
 {
     llmc_stream *s = owner;
     if (s->dec.state != LLMC_SDEC_RUNNING)
@@ -143,7 +143,9 @@ static size_t on_stream_data(void *owner, llmc_xfer *x, const char *data, size_t
         s->paused = true;
         return CURL_WRITEFUNC_PAUSE;
     }
-    llmc_sdec_feed(&s->dec, data, n, NULL);
+    /* a server may echo the key anywhere in a stream: scrub it before the decoder reads a byte
+     * (curl is done with these bytes once this returns; a paused piece was returned above) */
+    llmc_sdec_feed(&s->dec, data, llmc_call_scrub_bytes(&s->call, data, n), NULL);
     if (s->dec.state == LLMC_SDEC_FAILED)
         return 0;
     if (!s->user_fn && s->q_len > 0 && !s->paused && s->dec.state == LLMC_SDEC_RUNNING) {
@@ -164,9 +166,9 @@ static void on_done(void *owner, llmc_xfer *x, llmc_code rc)
         else
             llmc_sdec_fail(&s->dec, &x->err);
     } else if (rc == LLMC_OK && s->not_stream) {
-        s->start_rc = llmc_error_set(&s->start_err, LLMC_E_PROTOCOL,
-                                     "%s answered HTTP %ld with %s instead of an event stream",
-                                     s->call.endpoint->name, x->resp.status, x->resp.content_type);
+        s->start_rc =
+            llmc_error_set(&s->start_err, LLMC_E_PROTOCOL, "%s answered HTTP %ld with %s instead of an event stream",
+                           s->call.endpoint->name, x->resp.status, x->resp.content_type);
         s->start_err.http_status = (int)x->resp.status;
         llmc_strlcpy(s->start_err.provider, s->call.endpoint->name, sizeof s->start_err.provider);
         llmc_strlcpy(s->start_err.request_id, x->resp.request_id, sizeof s->start_err.request_id);
@@ -194,8 +196,8 @@ void llmc_stream_free(llmc_stream *s)
     free(s);
 }
 
-llmc_code llmc_stream_begin(llmc_client *c, llmc_engine *eng, const llmc_request *req, llmc_event_fn fn,
-                            void *userdata, llmc_stream **out, llmc_error *err)
+llmc_code llmc_stream_begin(llmc_client *c, llmc_engine *eng, const llmc_request *req, llmc_event_fn fn, void *userdata,
+                            llmc_stream **out, llmc_error *err)
 {
     *out = NULL;
     llmc_stream *s = calloc(1, sizeof *s);
@@ -267,9 +269,10 @@ static llmc_code wait_started(llmc_stream *s, llmc_error *err)
         if (rc == LLMC_OK && !s->started && !s->xfer_done)
             rc = llmc_engine_wait(s->eng, -1);
         if (rc != LLMC_OK)
-            return llmc_error_set(err, rc, rc == LLMC_E_INVALID_ARG ? "a callback called back into the client that "
-                                                                      "was running it"
-                                                                    : "the transfer engine failed");
+            return llmc_error_set(err, rc,
+                                  rc == LLMC_E_INVALID_ARG ? "a callback called back into the client that "
+                                                             "was running it"
+                                                           : "the transfer engine failed");
     }
     if (!s->started)
         return llmc_stream_outcome(s, NULL, err);
@@ -338,9 +341,10 @@ llmc_code llmc_stream_next(llmc_stream *s, const llmc_event **event, llmc_error 
             if (rc != LLMC_OK) {
                 llmc_error e;
                 llmc_error_clear(&e);
-                llmc_error_set(&e, rc, rc == LLMC_E_INVALID_ARG ? "a callback called back into the client that was "
-                                                                  "running it"
-                                                                : "the transfer engine failed");
+                llmc_error_set(&e, rc,
+                               rc == LLMC_E_INVALID_ARG ? "a callback called back into the client that was "
+                                                          "running it"
+                                                        : "the transfer engine failed");
                 llmc_sdec_fail(&s->dec, &e);
                 break;
             }

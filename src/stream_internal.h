@@ -12,8 +12,8 @@
 
 /* Prepare `req` as a stream on `eng` and add its transfer: events go to `fn` (push) or, with
  * fn NULL, to the pull queue. Failures before anything was sent (routing, key) return here. */
-llmc_code llmc_stream_begin(llmc_client *c, llmc_engine *eng, const llmc_request *req, llmc_event_fn fn,
-                            void *userdata, llmc_stream **out, llmc_error *err);
+llmc_code llmc_stream_begin(llmc_client *c, llmc_engine *eng, const llmc_request *req, llmc_event_fn fn, void *userdata,
+                            llmc_stream **out, llmc_error *err);
 /* `fn` runs once, from the engine, when the stream is over (whether it started or not). */
 void llmc_stream_on_end(llmc_stream *s, void (*fn)(void *ud, llmc_stream *s), void *ud);
 /* The stream's transfer (to set its token estimate, deadline or cancel it). */

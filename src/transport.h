@@ -26,8 +26,8 @@ typedef struct llmc_http_response {
 
 typedef struct llmc_transport_opts {
     long connect_ms;
-    long request_ms;           /* one attempt (a stream: the wait for its answer) */
-    long whole_ms;             /* 0, or the whole call — every attempt, wait and stream — must end
+    long request_ms; /* one attempt (a stream: the wait for its answer) */
+    long whole_ms;   /* 0, or the whole call — every attempt, wait and stream — must end
                                 * within it (an explicit timeout, as curl's --max-time) */
     int max_retries;
     bool allow_insecure_http;
@@ -139,6 +139,8 @@ void llmc_scrub_error(llmc_error *err, const llmc_credential *cred);
 /* Scrub the call's key (and runs of 8+ of its characters) from a response before anything
  * reads it: the body and the captured header values. A server may echo what it received. */
 void llmc_call_scrub_response(const llmc_call *call, llmc_http_response *resp);
+/* The same on len bytes of a stream, edited in place; returns the new length. */
+size_t llmc_call_scrub_bytes(const llmc_call *call, char *data, size_t len);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
 void llmc_call_finish(llmc_call *call, llmc_error *err);
 

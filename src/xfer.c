@@ -148,6 +148,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
         return n;
     x->resp.status = status;
     x->resp.retry_after_s = x->ra_ms >= 0 ? x->ra_ms / 1000.0 : x->ra;
+    /* a server may echo the key in a header: gone before anything logs or keeps it */
+    llmc_call_scrub_response(x->call, &x->resp);
     if (is_2xx(status) && may_stream(x) && x->ops->stream_start(x->owner, x))
         x->state = LLMC_XS_STREAMING;
     return n;
@@ -438,11 +440,11 @@ void llmc_xfer_end(llmc_xfer *x, llmc_code code)
         llmc_error_set(&x->err, LLMC_E_ABORTED, "%s %s was cancelled", streaming ? "the stream from" : "the call to",
                        streaming ? provider : url);
     else if (streaming)
-        llmc_error_set(&x->err, LLMC_E_TIMEOUT, "the stream from %s did not finish within the %.0f s timeout",
-                       provider, x->deadline - x->started_at);
+        llmc_error_set(&x->err, LLMC_E_TIMEOUT, "the stream from %s did not finish within the %.0f s timeout", provider,
+                       x->deadline - x->started_at);
     else if (waiting && last.code != LLMC_OK)
-        llmc_error_set(&x->err, LLMC_E_TIMEOUT, "gave up on %s after %.1f s (timeout); the last attempt: %.600s",
-                       url, llmc_engine_now(x->eng) - x->started_at, last.message);
+        llmc_error_set(&x->err, LLMC_E_TIMEOUT, "gave up on %s after %.1f s (timeout); the last attempt: %.600s", url,
+                       llmc_engine_now(x->eng) - x->started_at, last.message);
     else
         llmc_error_set(&x->err, LLMC_E_TIMEOUT, "%s did not answer within %.1f s (timeout)", url,
                        llmc_engine_now(x->eng) - x->started_at);
@@ -485,9 +487,10 @@ llmc_code llmc_engine_send(llmc_engine *eng, llmc_call *call, const char *method
     llmc_code rc = llmc_engine_run_until(eng, &st.done);
     if (rc != LLMC_OK && !st.done) {
         llmc_xfer_free(x);
-        return llmc_error_set(err, rc, rc == LLMC_E_INVALID_ARG
-                                           ? "a callback called back into the client (or multi) that was running it"
-                                           : "the transfer engine failed");
+        return llmc_error_set(err, rc,
+                              rc == LLMC_E_INVALID_ARG
+                                  ? "a callback called back into the client (or multi) that was running it"
+                                  : "the transfer engine failed");
     }
     rc = st.rc;
     if (err) {

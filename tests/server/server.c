@@ -163,15 +163,56 @@ static int route(const char *path, emu_provider *p, const char **subpath)
     return 0;
 }
 
-/* Header values of a faulted reply that depend on the moment it is sent. */
-static void fault_headers(emu_reply *r, const emu_fault *f)
+/* The key the request carried (x-api-key, or Authorization: Bearer), or "". */
+static const char *request_key(const emu_request *rq)
+{
+    const char *k = req_header(rq, "x-api-key");
+    if (k)
+        return k;
+    const char *a = req_header(rq, "authorization");
+    if (a && strncasecmp(a, "Bearer ", 7) == 0)
+        return a + 7;
+    return "";
+}
+
+/* `text` with every "{KEY}" replaced by the key the request carried: a server that echoes what
+ * it received, to prove the client never shows it (malloc'd). */
+static char *echo_key(const emu_request *rq, const char *text)
+{
+    const char *key = request_key(rq);
+    size_t n = 0, klen = strlen(key);
+    for (const char *p = strstr(text, "{KEY}"); p; p = strstr(p + 5, "{KEY}"))
+        n++;
+    char *out = malloc(strlen(text) + n * klen + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = text, *q;; p = q + 5) {
+        q = strstr(p, "{KEY}");
+        size_t run = q ? (size_t)(q - p) : strlen(p);
+        memcpy(o, p, run);
+        o += run;
+        if (!q)
+            break;
+        memcpy(o, key, klen);
+        o += klen;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Header values of a faulted reply that depend on the moment it is sent (and on the key). */
+static void fault_headers(emu_reply *r, const emu_request *rq, const emu_fault *f)
 {
     const char *name;
     json_t *value;
     json_object_foreach(f->headers, name, value)
     {
-        if (json_is_string(value))
-            reply_header(r, name, json_string_value(value));
+        if (!json_is_string(value))
+            continue;
+        char *v = echo_key(rq, json_string_value(value));
+        if (v)
+            reply_header(r, name, v);
+        free(v);
     }
     if (f->retry_after_date_s >= 0) {
         /* Rendered now, not when queued, so the client sees the intended distance. */
@@ -195,11 +236,14 @@ static void fault_reply(emu_reply *r, const emu_request *rq, const emu_fault *f)
         r->content_type = ctype;
         r->gen_bytes = f->body_bytes;
     } else if (f->body) {
-        reply_text(r, f->status, ctype, f->body, strlen(f->body));
+        char *body = echo_key(rq, f->body);
+        if (body)
+            reply_text(r, f->status ? f->status : 200, ctype, body, strlen(body));
+        free(body);
     } else {
         error_reply(r, rq, f->status, NULL);
     }
-    fault_headers(r, f);
+    fault_headers(r, rq, f);
 }
 
 /* Wait, without answering, until the client closes its end (its timeout fired), the emulator
