@@ -5,6 +5,8 @@
  */
 #include "transport.h"
 
+#include <curl/curl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,16 +77,29 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
     bool paged = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
     llmc_model_info *list = NULL;
     size_t n = 0;
-    char last_id[160] = "";
+    char last_id[160] = "", prev_id[160] = "";
     llmc_code rc = LLMC_OK;
-    bool more = true;
-    for (int page = 0; rc == LLMC_OK && more && page < MAX_PAGES; page++) {
-        char path[400];
-        if (paged)
-            snprintf(path, sizeof path, "%s?limit=1000%s%s", ep->info.models_path, last_id[0] ? "&after_id=" : "",
-                     last_id);
-        else
+    bool more = true, cut = false, stuck = false;
+    for (int page = 0; rc == LLMC_OK && more; page++) {
+        if (page == MAX_PAGES) {
+            cut = true;
+            break;
+        }
+        char path[600];
+        if (paged && last_id[0]) {
+            /* the cursor is the provider's text: it goes into the URL escaped */
+            char *cursor = curl_easy_escape(NULL, last_id, 0);
+            if (!cursor) {
+                rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+                break;
+            }
+            snprintf(path, sizeof path, "%s?limit=1000&after_id=%s", ep->info.models_path, cursor);
+            curl_free(cursor);
+        } else if (paged) {
+            snprintf(path, sizeof path, "%s?limit=1000", ep->info.models_path);
+        } else {
             snprintf(path, sizeof path, "%s", ep->info.models_path);
+        }
         llmc_call call;
         llmc_http_response resp = {0};
         rc = llmc_call_get(c, ep, path, false, &call, &resp, err);
@@ -93,6 +108,11 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
         llmc_http_response_free(&resp);
         llmc_call_finish(&call, err);
         more = more && paged && last_id[0];
+        if (more && strcmp(last_id, prev_id) == 0) {
+            stuck = true; /* the same cursor again: the next page would be this one */
+            break;
+        }
+        llmc_strlcpy(prev_id, last_id, sizeof prev_id);
     }
     if (rc != LLMC_OK) {
         free(list);
@@ -104,5 +124,11 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
     *count = n;
     if (err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
         llmc_error_clear(err);
+    /* a list that may be incomplete is still a list: say so as a warning (code LLMC_OK) */
+    if (cut || stuck) {
+        llmc_error_set(err, LLMC_OK, "the %s models list may be incomplete: %s after %zu models", ep->name,
+                       cut ? "it was cut at 100 pages" : "the provider sent the same page cursor twice", n);
+        llmc_logf(&c->log, LLMC_LOG_WARN, "%s", err ? err->message : "the models list may be incomplete");
+    }
     return LLMC_OK;
 }

@@ -69,11 +69,12 @@ static void reset_emulator(void)
 static void queue_error_echo(const target *t, int status)
 {
     char fault[1024];
-    snprintf(fault, sizeof fault,
-             "{\"path\":\"%s\",\"status\":%d,\"headers\":{\"request-id\":\"req_{KEY}\",\"x-request-id\":\"{KEY}\"},"
-             "\"body\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"{KEY}_error\\\",\\\"code\\\":"
-             "\\\"{KEY}\\\",\\\"message\\\":\\\"invalid key {KEY} (was {KEY})\\\"},\\\"request_id\\\":\\\"{KEY}\\\"}\"}",
-             t->path, status);
+    snprintf(
+        fault, sizeof fault,
+        "{\"path\":\"%s\",\"status\":%d,\"headers\":{\"request-id\":\"req_{KEY}\",\"x-request-id\":\"{KEY}\"},"
+        "\"body\":\"{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"{KEY}_error\\\",\\\"code\\\":"
+        "\\\"{KEY}\\\",\\\"message\\\":\\\"invalid key {KEY} (was {KEY})\\\"},\\\"request_id\\\":\\\"{KEY}\\\"}\"}",
+        t->path, status);
     emulator_fault(&emu, fault);
 }
 
@@ -95,35 +96,37 @@ static void queue_stream_echo(const target *t, bool error_event)
 {
     char fault[2048];
     if (strcmp(t->provider, "anthropic") == 0)
-        snprintf(fault, sizeof fault,
-                 "{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/event-stream\",\"headers\":{\"request-id\":"
-                 "\"{KEY}\"},\"body\":\"event: message_start\\ndata: {\\\"type\\\":\\\"message_start\\\",\\\"message\\\":"
-                 "{\\\"id\\\":\\\"msg_{KEY}\\\",\\\"type\\\":\\\"message\\\",\\\"role\\\":\\\"assistant\\\",\\\"content\\\":[],"
-                 "\\\"model\\\":\\\"{KEY}\\\",\\\"usage\\\":{\\\"input_tokens\\\":1,\\\"output_tokens\\\":1}}}\\n\\n"
-                 "event: content_block_start\\ndata: {\\\"type\\\":\\\"content_block_start\\\",\\\"index\\\":0,"
-                 "\\\"content_block\\\":{\\\"type\\\":\\\"text\\\",\\\"text\\\":\\\"\\\"}}\\n\\n"
-                 "event: content_block_delta\\ndata: {\\\"type\\\":\\\"content_block_delta\\\",\\\"index\\\":0,"
-                 "\\\"delta\\\":{\\\"type\\\":\\\"text_delta\\\",\\\"text\\\":\\\"your key is {KEY}\\\"}}\\n\\n%s\"}",
-                 t->path,
-                 error_event ? "event: error\\ndata: {\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":"
-                               "\\\"{KEY}\\\",\\\"message\\\":\\\"bad {KEY}\\\"}}\\n\\n"
-                             : "event: content_block_stop\\ndata: {\\\"type\\\":\\\"content_block_stop\\\",\\\"index\\\":0}"
-                               "\\n\\nevent: message_delta\\ndata: {\\\"type\\\":\\\"message_delta\\\",\\\"delta\\\":"
-                               "{\\\"stop_reason\\\":\\\"end_turn\\\"},\\\"usage\\\":{\\\"output_tokens\\\":4}}\\n\\n"
-                               "event: message_stop\\ndata: {\\\"type\\\":\\\"message_stop\\\"}\\n\\n");
+        snprintf(
+            fault, sizeof fault,
+            "{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/event-stream\",\"headers\":{\"request-id\":"
+            "\"{KEY}\"},\"body\":\"event: message_start\\ndata: {\\\"type\\\":\\\"message_start\\\",\\\"message\\\":"
+            "{\\\"id\\\":\\\"msg_{KEY}\\\",\\\"type\\\":\\\"message\\\",\\\"role\\\":\\\"assistant\\\",\\\"content\\\":[],"
+            "\\\"model\\\":\\\"{KEY}\\\",\\\"usage\\\":{\\\"input_tokens\\\":1,\\\"output_tokens\\\":1}}}\\n\\n"
+            "event: content_block_start\\ndata: {\\\"type\\\":\\\"content_block_start\\\",\\\"index\\\":0,"
+            "\\\"content_block\\\":{\\\"type\\\":\\\"text\\\",\\\"text\\\":\\\"\\\"}}\\n\\n"
+            "event: content_block_delta\\ndata: {\\\"type\\\":\\\"content_block_delta\\\",\\\"index\\\":0,"
+            "\\\"delta\\\":{\\\"type\\\":\\\"text_delta\\\",\\\"text\\\":\\\"your key is {KEY}\\\"}}\\n\\n%s\"}",
+            t->path,
+            error_event ? "event: error\\ndata: {\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":"
+                          "\\\"{KEY}\\\",\\\"message\\\":\\\"bad {KEY}\\\"}}\\n\\n"
+                        : "event: content_block_stop\\ndata: {\\\"type\\\":\\\"content_block_stop\\\",\\\"index\\\":0}"
+                          "\\n\\nevent: message_delta\\ndata: {\\\"type\\\":\\\"message_delta\\\",\\\"delta\\\":"
+                          "{\\\"stop_reason\\\":\\\"end_turn\\\"},\\\"usage\\\":{\\\"output_tokens\\\":4}}\\n\\n"
+                          "event: message_stop\\ndata: {\\\"type\\\":\\\"message_stop\\\"}\\n\\n");
     else
-        snprintf(fault, sizeof fault,
-                 "{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/event-stream\",\"headers\":{\"x-request-id\":"
-                 "\"{KEY}\"},\"body\":\"data: {\\\"id\\\":\\\"{KEY}\\\",\\\"object\\\":\\\"chat.completion.chunk\\\","
-                 "\\\"model\\\":\\\"{KEY}\\\",\\\"choices\\\":[{\\\"index\\\":0,\\\"delta\\\":{\\\"role\\\":\\\"assistant\\\","
-                 "\\\"content\\\":\\\"your key is {KEY}\\\"},\\\"finish_reason\\\":null}]}\\n\\n%s\"}",
-                 t->path,
-                 error_event ? "data: {\\\"error\\\":{\\\"message\\\":\\\"bad {KEY}\\\",\\\"type\\\":\\\"{KEY}\\\","
-                               "\\\"code\\\":\\\"{KEY}\\\"}}\\n\\n"
-                             : "data: {\\\"id\\\":\\\"x\\\",\\\"object\\\":\\\"chat.completion.chunk\\\",\\\"choices\\\":"
-                               "[{\\\"index\\\":0,\\\"delta\\\":{},\\\"finish_reason\\\":\\\"stop\\\"}],\\\"usage\\\":"
-                               "{\\\"prompt_tokens\\\":1,\\\"completion_tokens\\\":4,\\\"total_tokens\\\":5}}\\n\\n"
-                               "data: [DONE]\\n\\n");
+        snprintf(
+            fault, sizeof fault,
+            "{\"path\":\"%s\",\"status\":200,\"content_type\":\"text/event-stream\",\"headers\":{\"x-request-id\":"
+            "\"{KEY}\"},\"body\":\"data: {\\\"id\\\":\\\"{KEY}\\\",\\\"object\\\":\\\"chat.completion.chunk\\\","
+            "\\\"model\\\":\\\"{KEY}\\\",\\\"choices\\\":[{\\\"index\\\":0,\\\"delta\\\":{\\\"role\\\":\\\"assistant\\\","
+            "\\\"content\\\":\\\"your key is {KEY}\\\"},\\\"finish_reason\\\":null}]}\\n\\n%s\"}",
+            t->path,
+            error_event ? "data: {\\\"error\\\":{\\\"message\\\":\\\"bad {KEY}\\\",\\\"type\\\":\\\"{KEY}\\\","
+                          "\\\"code\\\":\\\"{KEY}\\\"}}\\n\\n"
+                        : "data: {\\\"id\\\":\\\"x\\\",\\\"object\\\":\\\"chat.completion.chunk\\\",\\\"choices\\\":"
+                          "[{\\\"index\\\":0,\\\"delta\\\":{},\\\"finish_reason\\\":\\\"stop\\\"}],\\\"usage\\\":"
+                          "{\\\"prompt_tokens\\\":1,\\\"completion_tokens\\\":4,\\\"total_tokens\\\":5}}\\n\\n"
+                          "data: [DONE]\\n\\n");
     emulator_fault(&emu, fault);
 }
 
@@ -265,8 +268,8 @@ static void test_cli_every_output(void **state)
                 queue_error_echo(t, mode == 0 ? 401 : 500);
             else
                 queue_stream_echo(t, mode == 3);
-            const char *args[] = {"-v",       "--retries", "0",          "--json", "-m", model, mode >= 2 ? "--stream" : "--no-stream",
-                                  "hi echo", NULL};
+            const char *args[] = {
+                "-v", "--retries", "0", "--json", "-m", model, mode >= 2 ? "--stream" : "--no-stream", "hi echo", NULL};
             cli_result r = run_cli(args, env, NULL);
             assert_int_not_equal(r.status, mode == 2 ? 1 : 0);
             assert_no_key(r.out, key, "stdout");

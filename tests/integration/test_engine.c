@@ -547,6 +547,132 @@ static void test_proxy_never_sees_plain_http(void **state)
     assert_int_equal(emulator_request_count(&emu), 2);
 }
 
+/* ---- the models list: escaped cursors, a repeated cursor, 100 pages, a 401 recovered ---- */
+
+static void test_models_list_paging(void **state)
+{
+    (void)state;
+    reset_emulator();
+    const char *page =
+        "{\\\"data\\\":[{\\\"id\\\":\\\"m1\\\",\\\"type\\\":\\\"model\\\"}],"
+        "\\\"has_more\\\":true,\\\"last_id\\\":\\\"a&b c\\\"}";
+    fault("{\"path\":\"/anthropic/v1/models\",\"status\":200,\"count\":2,\"body\":\"%s\"}", page);
+    llmc_client *c = client_for("anthropic", "ANTHROPIC", "VALID");
+    llmc_model_info *models = NULL;
+    size_t n = 0;
+    llmc_error err;
+    assert_int_equal(llmc_models_list(c, "anthropic", &models, &n, &err), LLMC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(err.code, LLMC_OK);
+    assert_non_null(strstr(err.message, "same page cursor"));
+    llmc_free(models);
+    char *log = emulator_requests(&emu, false);
+    assert_non_null(strstr(log, "after_id=a%26b%20c"));
+    free(log);
+
+    /* a list that never ends: 100 pages, each with a new cursor, then llmc stops and says so */
+    reset_emulator();
+    size_t cap = 100 * 256;
+    char *many = malloc(cap), *p = many;
+    p += snprintf(p, cap, "[");
+    for (int i = 0; i < 101; i++)
+        p += snprintf(p, cap - (size_t)(p - many),
+                      "%s{\"path\":\"/anthropic/v1/models\",\"status\":200,\"body\":\"{\\\"data\\\":[{\\\"id\\\":"
+                      "\\\"m%d\\\"}],\\\"has_more\\\":true,\\\"last_id\\\":\\\"c%d\\\"}\"}",
+                      i ? "," : "", i, i);
+    snprintf(p, cap - (size_t)(p - many), "]");
+    emulator_fault(&emu, many);
+    free(many);
+    assert_int_equal(llmc_models_list(c, "anthropic", &models, &n, &err), LLMC_OK);
+    assert_int_equal(n, 100);
+    assert_non_null(strstr(err.message, "cut at 100 pages"));
+    assert_int_equal(emulator_request_count(&emu), 100);
+    llmc_free(models);
+    llmc_client_free(c);
+
+    /* a 401 on the models list falls to the next stored key, as a call does */
+    reset_emulator();
+    llmc_key_store_remove("anthropic", NULL, &err);
+    assert_int_equal(llmc_key_store_set("anthropic", "old", test_key("ANTHROPIC", "REVOKED"), &err), LLMC_OK);
+    assert_int_equal(llmc_key_store_set("anthropic", "new", test_key("ANTHROPIC", "VALID"), &err), LLMC_OK);
+    c = client_for("anthropic", "ANTHROPIC", NULL);
+    llmc_client_use_key_store(c, 1);
+    assert_int_equal(llmc_models_list(c, "anthropic", &models, &n, &err), LLMC_OK);
+    assert_true(n > 0);
+    llmc_free(models);
+    llmc_client_free(c);
+    llmc_key_store_remove("anthropic", NULL, &err);
+}
+
+/* ---- a response header over the limits is llmc's own clear error ---- */
+
+/* A purpose-built server: answers each connection with a 200 whose one header is `size` bytes. */
+typedef struct big_header_server {
+    int fd, port;
+    size_t size;
+} big_header_server;
+
+static void *serve_big_header(void *arg)
+{
+    big_header_server *b = arg;
+    int c = accept(b->fd, NULL, NULL);
+    if (c < 0)
+        return NULL;
+    char req[4096];
+    ssize_t got = read(c, req, sizeof req); /* the request's head: enough to answer */
+    (void)got;
+    const char *head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-big: ";
+    size_t n = strlen(head) + b->size + 64;
+    char *out = malloc(n);
+    size_t len = (size_t)snprintf(out, n, "%s", head);
+    memset(out + len, 'h', b->size);
+    len += b->size;
+    len += (size_t)snprintf(out + len, n - len, "\r\ncontent-length: 2\r\n\r\n{}");
+    for (size_t off = 0; off < len;) {
+        ssize_t w = write(c, out + off, len - off);
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    free(out);
+    close(c);
+    return NULL;
+}
+
+static void test_huge_header(void **state)
+{
+    (void)state;
+    size_t sizes[] = {80 * 1024, 200 * 1024}; /* over llmc's 64 KiB in all; over libcurl's line limit */
+    for (size_t k = 0; k < 2; k++) {
+        big_header_server b = {socket(AF_INET, SOCK_STREAM, 0), 0, sizes[k]};
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        assert_int_equal(bind(b.fd, (struct sockaddr *)&a, sizeof a), 0);
+        socklen_t alen = sizeof a;
+        getsockname(b.fd, (struct sockaddr *)&a, &alen);
+        b.port = ntohs(a.sin_port);
+        listen(b.fd, 4);
+        pthread_t th;
+        pthread_create(&th, NULL, serve_big_header, &b);
+        llmc_client *c = llmc_client_new();
+        llmc_error err;
+        char base[64];
+        snprintf(base, sizeof base, "http://127.0.0.1:%d", b.port);
+        llmc_client_use_key_store(c, 0);
+        assert_int_equal(llmc_client_set_base_url(c, "cerebras", base, &err), LLMC_OK);
+        assert_int_equal(llmc_client_set_key(c, "cerebras", test_key("CEREBRAS", "VALID"), &err), LLMC_OK);
+        llmc_client_set_max_retries(c, 0);
+        llmc_code rc = plain_call(c, TEST_MODEL_CEREBRAS, NULL, &err);
+        if (rc != LLMC_E_LIMIT)
+            fprintf(stderr, "header of %zu bytes: rc %d: %s\n", sizes[k], rc, err.message);
+        assert_int_equal(rc, LLMC_E_LIMIT);
+        assert_non_null(strstr(err.message, "header"));
+        assert_null(strstr(err.message, "Out of memory"));
+        llmc_client_free(c);
+        pthread_join(th, NULL);
+        close(b.fd);
+    }
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -578,6 +704,8 @@ int main(void)
         cmocka_unit_test(test_total_timeout_bounds_stream),
         cmocka_unit_test(test_stream_size_limit),
         cmocka_unit_test(test_proxy_never_sees_plain_http),
+        cmocka_unit_test(test_models_list_paging),
+        cmocka_unit_test(test_huge_header),
     };
     int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
     llmc_global_cleanup();

@@ -73,6 +73,8 @@ int cmd_models(int argc, char **argv)
             exit_code = cli_exit_code(rc);
             continue;
         }
+        if (err.message[0]) /* a list that may be incomplete */
+            fprintf(stderr, "llmc: warning: %s\n", err.message);
         for (size_t i = 0; i < count; i++) {
             if (json)
                 json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:s}", "provider", all[p], "id",
