@@ -86,16 +86,48 @@ static void stderr_sink(void *userdata, llmc_log_level level, const char *line)
     fprintf(stderr, "llmc %s: %s\n", names[level], line);
 }
 
+llmc_code llmc_log_level_parse(const char *name, llmc_log_level *level, int *enabled)
+{
+    static const struct {
+        const char *name;
+        llmc_log_level level;
+        int enabled;
+    } names[] = {{"debug", LLMC_LOG_DEBUG, 1},  {"info", LLMC_LOG_INFO, 1}, {"warn", LLMC_LOG_WARN, 1},
+                 {"warning", LLMC_LOG_WARN, 1}, {"off", LLMC_LOG_WARN, 0},  {"", LLMC_LOG_WARN, 0}};
+    for (size_t i = 0; name && i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(name, names[i].name) == 0) {
+            if (level)
+                *level = names[i].level;
+            if (enabled)
+                *enabled = names[i].enabled;
+            return LLMC_OK;
+        }
+    return LLMC_E_INVALID_ARG;
+}
+
 void llmc_logger_default(llmc_logger *lg)
 {
     const char *v = getenv("LLMC_LOG");
     lg->fn = stderr_sink;
     lg->userdata = NULL;
-    lg->enabled = v && *v;
-    lg->min_level = !v                            ? LLMC_LOG_WARN
-                    : strcasecmp(v, "debug") == 0 ? LLMC_LOG_DEBUG
-                    : strcasecmp(v, "info") == 0  ? LLMC_LOG_INFO
-                                                  : LLMC_LOG_WARN;
+    lg->min_level = LLMC_LOG_WARN;
+    int enabled = 0;
+    if (v && llmc_log_level_parse(v, &lg->min_level, &enabled) != LLMC_OK) {
+        /* a level nobody defined: say so once rather than guess (the CLI refuses it outright) */
+        static int told;
+        if (!told++)
+            fprintf(stderr,
+                    "llmc warn: LLMC_LOG=\"%.40s\" is not a level (debug, info, warn or off); "
+                    "logging warnings only\n",
+                    v);
+        enabled = 1;
+    }
+    lg->enabled = enabled != 0;
+}
+
+bool llmc_log_wants(const llmc_logger *lg, llmc_log_level level)
+{
+    return lg && lg->enabled && lg->fn && level >= lg->min_level;
 }
 
 void llmc_logf(const llmc_logger *lg, llmc_log_level level, const char *fmt, ...)

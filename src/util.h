@@ -53,6 +53,8 @@ void llmc_logf(const llmc_logger *lg, llmc_log_level level, const char *fmt, ...
 /* Redact in place: sensitive header values and key-shaped tokens become "[REDACTED]".
  * `line` must have room for its own length (the result is never longer). */
 void llmc_redact(char *line);
+/* Whether a line of `level` would be delivered (to skip building costly ones). */
+bool llmc_log_wants(const llmc_logger *lg, llmc_log_level level);
 /* The default logger: the LLMC_LOG variable's level on stderr, or disabled. */
 void llmc_logger_default(llmc_logger *lg);
 

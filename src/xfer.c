@@ -137,6 +137,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
         return 0;
     }
     llmc_http_header_line(line, n, &x->resp, &x->ra_ms, &x->ra);
+    if (n > 2 && llmc_log_wants(x->call->opts.log, LLMC_LOG_DEBUG))
+        llmc_logf(x->call->opts.log, LLMC_LOG_DEBUG, "< %.*s", (int)(n - (line[n - 2] == '\r' ? 2 : 1)), line);
     if (x->eng->limited)
         bl_provider_header(&x->call->limits, line, n, llmc_engine_now(x->eng), llmc_wall_s());
     if (n > 2 || n == 0 || (line[0] != '\r' && line[0] != '\n'))
@@ -268,7 +270,31 @@ void llmc_xfer_start(llmc_xfer *x, double now)
     x->attempts++;
     x->gen = call->gen;
     x->state = LLMC_XS_RUNNING;
-    llmc_logf(o->log, LLMC_LOG_DEBUG, "%s %s (attempt %d)", x->method, xfer_url(x), x->attempts);
+    if (llmc_log_wants(o->log, LLMC_LOG_DEBUG)) {
+        llmc_logf(o->log, LLMC_LOG_DEBUG, "> %s %s (attempt %d, %zu-byte body)", x->method, xfer_url(x), x->attempts,
+                  x->body ? x->body_len : 0);
+        /* each line is redacted on its way out: the auth header's value never shows */
+        for (const struct curl_slist *l = headers; l; l = l->next)
+            if (strchr(l->data, ':') && l->data[strlen(l->data) - 1] != ':')
+                llmc_logf(o->log, LLMC_LOG_DEBUG, "> %s", l->data);
+    }
+}
+
+/* At debug level: how the attempt went, with libcurl's timings. */
+static void log_attempt(const llmc_xfer *x, CURLcode cc)
+{
+    const llmc_logger *lg = x->call->opts.log;
+    if (!llmc_log_wants(lg, LLMC_LOG_DEBUG) || !x->easy)
+        return;
+    curl_off_t connect = 0, first = 0, total = 0, down = 0;
+    curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connect);
+    curl_easy_getinfo(x->easy, CURLINFO_STARTTRANSFER_TIME_T, &first);
+    curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &total);
+    curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+    llmc_logf(lg, LLMC_LOG_DEBUG, "< %s%ld after %.1f ms (connect %.1f ms, first byte %.1f ms), %lld bytes%s%s",
+              cc == CURLE_OK ? "HTTP " : "failed: status ", x->resp.status, (double)total / 1000.0,
+              (double)connect / 1000.0, (double)first / 1000.0, (long long)down, cc == CURLE_OK ? "" : ", ",
+              cc == CURLE_OK ? "" : curl_easy_strerror(cc));
 }
 
 /* ---- when an attempt ends ---- */
@@ -351,6 +377,7 @@ void llmc_xfer_attempt_ended(llmc_xfer *x, CURLcode cc)
     long status = x->resp.status;
     if (status == 0 && x->easy)
         curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+    log_attempt(x, cc);
     detach(x);
     x->resp.retry_after_s = x->ra_ms >= 0 ? x->ra_ms / 1000.0 : x->ra;
     llmc_error_clear(&x->err);

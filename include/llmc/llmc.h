@@ -258,6 +258,13 @@ LLMC_API void llmc_client_set_stream_idle_timeout(llmc_client *client, long idle
  * variable LLMC_LOG is "debug", "info" or "warn" (that level and above), and nowhere otherwise. */
 typedef enum llmc_log_level { LLMC_LOG_DEBUG = 0, LLMC_LOG_INFO = 1, LLMC_LOG_WARN = 2 } llmc_log_level;
 typedef void (*llmc_log_fn)(void *userdata, llmc_log_level level, const char *line);
+/* The level a name stands for, as LLMC_LOG reads it: "debug", "info", "warn" (or "warning"), and
+ * "off" or "" for no logging (*enabled 0). LLMC_E_INVALID_ARG for any other name. Either output
+ * may be NULL. At debug level llmc logs each request line with its headers (secret values
+ * redacted), each response's status, headers and timings (connect, first byte, total), and every
+ * retry and recovery; info has the request line, the key's source and fingerprint, the status
+ * and retries; warn has only repairs and problems. */
+LLMC_API llmc_code llmc_log_level_parse(const char *name, llmc_log_level *level, int *enabled);
 /* Set (or with NULL, remove) the log callback; `min_level` filters lower levels out. */
 LLMC_API void llmc_client_set_log(llmc_client *client, llmc_log_fn fn, void *userdata, llmc_log_level min_level);
 

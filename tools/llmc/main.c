@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct subcommand {
@@ -22,6 +23,13 @@ int main(int argc, char **argv)
     if (llmc_global_init() != LLMC_OK) {
         fprintf(stderr, "llmc: error: could not initialise the network library\n");
         return EXIT_OTHER;
+    }
+    /* a log level nobody defined is a mistake to point out, not a level to guess */
+    const char *level = getenv("LLMC_LOG");
+    if (level && llmc_log_level_parse(level, NULL, NULL) != LLMC_OK) {
+        fprintf(stderr, "llmc: error: LLMC_LOG=\"%.40s\" is not a level: use debug, info, warn or off\n", level);
+        llmc_global_cleanup();
+        return EXIT_USAGE;
     }
     int rc = -1;
     if (argc > 1)
