@@ -137,8 +137,16 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
         return 0;
     }
     llmc_http_header_line(line, n, &x->resp, &x->ra_ms, &x->ra);
-    if (n > 2 && llmc_log_wants(x->call->opts.log, LLMC_LOG_DEBUG))
-        llmc_logf(x->call->opts.log, LLMC_LOG_DEBUG, "< %.*s", (int)(n - (line[n - 2] == '\r' ? 2 : 1)), line);
+    if (n > 2 && llmc_log_wants(x->call->opts.log, LLMC_LOG_DEBUG)) {
+        /* a server may echo the key in any header: scrubbed before it is logged */
+        char copy[1024];
+        size_t len = n - (line[n - 2] == '\r' ? 2 : 1);
+        if (len > sizeof copy - 1)
+            len = sizeof copy - 1;
+        memcpy(copy, line, len);
+        len = llmc_call_scrub_bytes(x->call, copy, len);
+        llmc_logf(x->call->opts.log, LLMC_LOG_DEBUG, "< %.*s%s", (int)len, copy, n > sizeof copy ? " …" : "");
+    }
     if (x->eng->limited)
         bl_provider_header(&x->call->limits, line, n, llmc_engine_now(x->eng), llmc_wall_s());
     if (n > 2 || n == 0 || (line[0] != '\r' && line[0] != '\n'))
