@@ -13,6 +13,11 @@ const char *llmc_version(void)
     return LLMC_VERSION_STRING;
 }
 
+unsigned llmc_version_num(void)
+{
+    return LLMC_VERSION_NUM;
+}
+
 const char *llmc_strerror(llmc_code code)
 {
     switch (code) {

@@ -7,7 +7,16 @@
  * Conventions
  *  - Handles are opaque. `_new` returns NULL only when memory runs out; every `_free` accepts NULL.
  *  - Every fallible call returns an llmc_code and, when `err` is not NULL, fills the caller-owned
- *    llmc_error with the detail. `err` is cleared at the start of each call.
+ *    llmc_error with the detail. `err` is cleared at the start of each call. A call that
+ *    succeeds may still leave a warning in `err` (code LLMC_OK): a repaired key
+ *    (err->diagnosis.severity LLMC_SEVERITY_WARNING), or a message such as an incomplete models
+ *    list (err->message not empty). Check the return value, not err->code, for success.
+ *  - Enums only grow: values are never renumbered or reused, so handle unknown values (a newer
+ *    library may return one) with a default branch. Structs the caller allocates (llmc_error,
+ *    llmc_usage, llmc_event, …) keep reserved space to grow into without changing their size.
+ *  - Callbacks (stream events, multi, batch progress, logging) run on the calling thread. They
+ *    must not call back into the client, multi or batch handle that is running them (those calls
+ *    fail with LLMC_E_INVALID_ARG); they may use any other handle.
  *  - Strings passed in are copied; strings returned are borrowed from the handle that returned
  *    them and stay valid until that handle is freed (or, where said, until the next call on it).
  *  - Thread safety: call llmc_global_init() once before starting threads. A client, a request or
@@ -31,6 +40,16 @@ extern "C" {
 #define LLMC_API
 #endif
 
+/* LLMC_NODISCARD marks constructors (their result must be freed); LLMC_DEPRECATED(msg) marks
+ * calls kept for compatibility, with what to use instead. Both are empty for other compilers. */
+#if defined(__GNUC__) || defined(__clang__)
+#define LLMC_NODISCARD __attribute__((warn_unused_result))
+#define LLMC_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#else
+#define LLMC_NODISCARD
+#define LLMC_DEPRECATED(msg)
+#endif
+
 #define LLMC_VERSION_MAJOR 0
 #define LLMC_VERSION_MINOR 1
 #define LLMC_VERSION_PATCH 0
@@ -40,6 +59,8 @@ extern "C" {
 
 /* The version of the library actually linked, e.g. "0.1.0" (static string). */
 LLMC_API const char *llmc_version(void);
+/* The same as a number (LLMC_VERSION_NUM of the linked library), to compare with the header's. */
+LLMC_API unsigned llmc_version_num(void);
 
 /* ---------------------------------------------------------------------------------------------
  * Result codes. The enum only ever grows; values are never renumbered.
@@ -199,7 +220,7 @@ LLMC_API void llmc_free(void *ptr);
 typedef struct llmc_client llmc_client;
 
 /* A new client with default settings; NULL when out of memory. Free with llmc_client_free. */
-LLMC_API llmc_client *llmc_client_new(void);
+LLMC_API LLMC_NODISCARD llmc_client *llmc_client_new(void);
 /* Free the client and wipe any key it held. NULL is fine. */
 LLMC_API void llmc_client_free(llmc_client *client);
 
@@ -407,7 +428,7 @@ typedef struct llmc_response llmc_response; /* below */
 typedef enum llmc_role { LLMC_ROLE_USER = 0, LLMC_ROLE_ASSISTANT = 1 } llmc_role;
 
 /* A request for `model` ("provider/model"); NULL when out of memory. */
-LLMC_API llmc_request *llmc_request_new(const char *model);
+LLMC_API LLMC_NODISCARD llmc_request *llmc_request_new(const char *model);
 LLMC_API void llmc_request_free(llmc_request *req);
 
 LLMC_API llmc_code llmc_request_set_model(llmc_request *req, const char *model);
@@ -450,7 +471,7 @@ LLMC_API llmc_code llmc_request_set_header(llmc_request *req, const char *name, 
  * LLMC_E_ABORTED, within about 50 ms. A triggered token stays triggered until reset. The token
  * is borrowed by the request: it must outlive every call made with it. */
 typedef struct llmc_cancel llmc_cancel;
-LLMC_API llmc_cancel *llmc_cancel_new(void);
+LLMC_API LLMC_NODISCARD llmc_cancel *llmc_cancel_new(void);
 LLMC_API void llmc_cancel_trigger(llmc_cancel *cancel); /* thread-safe and async-signal-safe */
 LLMC_API int llmc_cancel_triggered(const llmc_cancel *cancel);
 LLMC_API void llmc_cancel_reset(llmc_cancel *cancel);
@@ -702,7 +723,7 @@ typedef void (*llmc_done_fn)(void *userdata, llmc_transfer *transfer, llmc_code 
 
 /* A multi handle for `client` (its keys, base URLs, timeouts, retries); NULL when out of
  * memory or client is NULL. */
-LLMC_API llmc_multi *llmc_multi_new(llmc_client *client);
+LLMC_API LLMC_NODISCARD llmc_multi *llmc_multi_new(llmc_client *client);
 /* Free the handle: transfers still running are abandoned without callbacks. NULL is fine. */
 LLMC_API void llmc_multi_free(llmc_multi *multi);
 /* At most `max_in_flight` transfers on the wire at once (0: no limit, the default), and
@@ -827,7 +848,7 @@ typedef void (*llmc_batch_progress_fn)(void *userdata, const llmc_batch_progress
 
 /* A batch runner using `client` (its keys, base URLs, timeouts, retries, default provider).
  * NULL when out of memory or client is NULL. */
-LLMC_API llmc_batch *llmc_batch_new(llmc_client *client);
+LLMC_API LLMC_NODISCARD llmc_batch *llmc_batch_new(llmc_client *client);
 LLMC_API void llmc_batch_free(llmc_batch *batch);
 
 /* Where results go (required before a run). Created 0644 if missing; appended to otherwise. */
