@@ -424,6 +424,7 @@ static llmc_code setup_provs(run *r, llmc_error *err)
 static void teardown(run *r, llmc_error *err)
 {
     /* transfers still in flight are abandoned: they run again next time */
+    llmc_engine_free_transfers(r->eng);
     llmc_engine_free(r->eng);
     for (size_t i = 0; i < r->n_provs; i++) {
         prov *p = &r->provs[i];

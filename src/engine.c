@@ -73,6 +73,12 @@ void llmc_engine_free(llmc_engine *eng)
     free(eng);
 }
 
+void llmc_engine_free_transfers(llmc_engine *eng)
+{
+    while (eng && eng->head)
+        llmc_xfer_free(eng->head);
+}
+
 void llmc_engine_set_limits(llmc_engine *eng, size_t max_in_flight, double rpm, double tpm)
 {
     double now = llmc_engine_now(eng);

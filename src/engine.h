@@ -84,8 +84,12 @@ struct llmc_xfer {
 
 /* A new engine; NULL when out of memory. `log` is borrowed (the client's). */
 llmc_engine *llmc_engine_new(const llmc_logger *log);
-/* Free the engine; transfers still added are abandoned without their done callback. */
+/* Free the engine; transfers still added are taken out without their done callback (their
+ * owners free them). */
 void llmc_engine_free(llmc_engine *eng);
+/* Take out and free every transfer still added, without callbacks: for an owner that keeps no
+ * pointer to its transfers (the batch runner, when a run stops). */
+void llmc_engine_free_transfers(llmc_engine *eng);
 
 /* Limits on the transfers of this engine: at most `max_in_flight` on the wire at once (0: no
  * limit), requests and tokens per minute over the engine's life (0: none). Transfers over the
