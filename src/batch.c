@@ -6,6 +6,10 @@
  */
 #include "batch_internal.h"
 #include "engine.h"
+#include "jread.h"
+
+/* How deep a reply may nest for the small reader (jansson's own limit is llmc's 256). */
+#define LLMC_BATCH_JSON_DEPTH 64
 
 #include <math.h>
 #include <stdio.h>
@@ -222,6 +226,8 @@ typedef struct run {
     prov *provs;
     size_t n_provs, rr;
     llmc_engine *eng;
+    llmc_xfer **spare; /* finished transfers kept for the next items (one allocation each, ever) */
+    size_t n_spare, cap_spare;
     bo_out out;
     size_t remaining; /* items without a result on disk */
     llmc_code fatal;
@@ -253,15 +259,14 @@ static void set_fatal(run *r, const llmc_error *e)
 /* Queue a result line; it counts once bo_commit has made it durable. */
 static void emit(run *r, size_t item, char *line, bool ok)
 {
-    llmc_error e;
-    llmc_error_clear(&e);
-    if (!line) {
-        llmc_error_set(&e, LLMC_E_NOMEM, "out of memory writing a result");
+    if (!line || bo_add(&r->out, line, strlen(line), item, NULL) != LLMC_OK) {
+        llmc_error e;
+        llmc_error_clear(&e);
+        llmc_error_set(&e, LLMC_E_NOMEM, "out of memory queueing a result");
         set_fatal(r, &e);
+        free(line);
         return;
     }
-    if (bo_add(&r->out, line, strlen(line), item, &e) != LLMC_OK)
-        set_fatal(r, &e);
     free(line);
     r->in->items[item].outcome = ok ? 1 : 2;
 }
@@ -276,10 +281,70 @@ static void fail_item(run *r, size_t item, llmc_error *e)
     emit(r, item, bo_line_errored(it->custom_id, e, NULL), false);
 }
 
+/* The usage counts of a reply read without building a tree: true when `body` is one JSON object
+ * the small reader fully understood (then *in and *out hold its usage, 0 when absent); false
+ * when it met anything else (a real number, an escaped key, a malformed body), and jansson
+ * decides. The common success costs a pass over the bytes instead of a tree of allocations. */
+static bool fast_usage(const char *body, size_t len, long *in, long *out)
+{
+    llmc_jcur c = {body, body + len};
+    *in = *out = 0;
+    if (!body || !llmc_j_char(&c, '{'))
+        return false;
+    if (llmc_j_char(&c, '}'))
+        return llmc_j_at_end(&c);
+    do {
+        const char *k;
+        size_t kn;
+        if (!llmc_j_key(&c, &k, &kn))
+            return false;
+        if (!llmc_j_eq(k, kn, "usage")) {
+            if (!llmc_j_skip(&c, LLMC_BATCH_JSON_DEPTH))
+                return false;
+            continue;
+        }
+        if (llmc_j_null(&c))
+            continue;
+        if (!llmc_j_char(&c, '{'))
+            return false;
+        if (llmc_j_char(&c, '}'))
+            continue;
+        do {
+            const char *u;
+            size_t un;
+            long v;
+            if (!llmc_j_key(&c, &u, &un))
+                return false;
+            bool is_in = llmc_j_eq(u, un, "input_tokens") || llmc_j_eq(u, un, "prompt_tokens");
+            bool is_out = llmc_j_eq(u, un, "output_tokens") || llmc_j_eq(u, un, "completion_tokens");
+            if ((is_in || is_out) && llmc_j_uint(&c, &v)) {
+                if (is_in && !*in)
+                    *in = v;
+                if (is_out && !*out)
+                    *out = v;
+            } else if (!llmc_j_skip(&c, LLMC_BATCH_JSON_DEPTH)) {
+                return false;
+            }
+        } while (llmc_j_char(&c, ','));
+        if (!llmc_j_char(&c, '}'))
+            return false;
+    } while (llmc_j_char(&c, ','));
+    return llmc_j_char(&c, '}') && llmc_j_at_end(&c);
+}
+
 /* A 2xx body: it must be one JSON object; its usage corrects the tokens-per-minute charge. */
 static void succeed_item(run *r, size_t item, llmc_xfer *x)
 {
     bi_item *it = &r->in->items[item];
+    long in = 0, out = 0;
+    if (fast_usage(x->resp.body.data, x->resp.body.len, &in, &out)) {
+        r->b->stats.input_tokens += in;
+        r->b->stats.output_tokens += out;
+        if (in + out > 0)
+            llmc_engine_adjust_tokens(r->eng, (double)(in + out) - it->est_tokens);
+        emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
+        return;
+    }
     llmc_error e;
     llmc_error_clear(&e);
     json_t *body = llmc_json_parse(x->resp.body.data, x->resp.body.len, "batch result", &e);
@@ -319,7 +384,10 @@ static void item_done(void *owner, llmc_xfer *x, llmc_code rc)
     } else {
         fail_item(r, item, &x->err);
     }
-    llmc_xfer_free(x);
+    if (r->n_spare < r->cap_spare)
+        r->spare[r->n_spare++] = x;
+    else
+        llmc_xfer_free(x);
 }
 
 static const llmc_xfer_ops item_ops = {NULL, NULL, item_done};
@@ -340,7 +408,11 @@ static bool feed(void *ud, llmc_engine *eng)
         bi_item *it = &r->in->items[item];
         if (!llmc_engine_may_start(eng, &p->call, it->est_tokens))
             continue;
-        llmc_xfer *x = llmc_xfer_new(eng, &p->call, "POST", it->body, it->body_len, &item_ops, r);
+        llmc_xfer *x = r->n_spare ? r->spare[--r->n_spare] : NULL;
+        if (x)
+            llmc_xfer_reuse(x, &p->call, "POST", it->body, it->body_len, &item_ops, r);
+        else
+            x = llmc_xfer_new(eng, &p->call, "POST", it->body, it->body_len, &item_ops, r);
         if (!x) {
             llmc_error e;
             llmc_error_clear(&e);
@@ -426,6 +498,9 @@ static void teardown(run *r, llmc_error *err)
     /* transfers still in flight are abandoned: they run again next time */
     llmc_engine_free_transfers(r->eng);
     llmc_engine_free(r->eng);
+    for (size_t i = 0; i < r->n_spare; i++)
+        llmc_xfer_free(r->spare[i]);
+    free(r->spare);
     for (size_t i = 0; i < r->n_provs; i++) {
         prov *p = &r->provs[i];
         free(p->header_lines);
@@ -480,6 +555,11 @@ llmc_code llmc_batch_run(llmc_batch *b, const char *input_path, llmc_error *err)
         goto done;
     }
     llmc_engine_set_limits(r.eng, (size_t)b->concurrency, b->rpm, b->tpm);
+    r.cap_spare = (size_t)b->concurrency;
+    if (!(r.spare = calloc(r.cap_spare, sizeof *r.spare))) {
+        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+        goto done;
+    }
     llmc_engine_set_feeder(r.eng, feed, &r);
     llmc_error_clear(err);
     llmc_batch_report(b, r.start, &r.last_report, true);

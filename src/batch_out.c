@@ -69,6 +69,28 @@ char *bo_line_succeeded(const char *custom_id, json_t *message)
     return text;
 }
 
+/* The JSON string of a custom_id (malloc'd): written directly when it needs no escaping (the
+ * common case), else by jansson. */
+static char *quoted_id(const char *id)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++, n++)
+        if (*p < 0x20 || *p == '"' || *p == '\\' || *p >= 0x80) {
+            json_t *s = json_string(id);
+            char *q = s ? llmc_json_dump(s, JSON_ENCODE_ANY) : NULL;
+            json_decref(s);
+            return q;
+        }
+    char *q = malloc(n + 3);
+    if (q) {
+        q[0] = '"';
+        memcpy(q + 1, id, n);
+        q[n + 1] = '"';
+        q[n + 2] = '\0';
+    }
+    return q;
+}
+
 char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len)
 {
     /* The provider's bytes as they came: re-serializing would change its numbers' spelling.
@@ -76,9 +98,7 @@ char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len)
      * turning them into spaces keeps the JSON the same and the line whole. */
     while (len > 0 && (body[len - 1] == '\n' || body[len - 1] == '\r' || body[len - 1] == ' '))
         len--;
-    json_t *id = json_string(custom_id);
-    char *qid = id ? llmc_json_dump(id, JSON_ENCODE_ANY) : NULL;
-    json_decref(id);
+    char *qid = quoted_id(custom_id);
     static const char head[] = "{\"custom_id\":", mid[] = ",\"result\":{\"type\":\"succeeded\",\"message\":",
                       tail[] = "}}";
     size_t qlen = qid ? strlen(qid) : 0;
@@ -91,8 +111,12 @@ char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len)
         w += qlen;
         memcpy(w, mid, sizeof mid - 1);
         w += sizeof mid - 1;
-        for (size_t i = 0; i < len; i++)
-            *w++ = body[i] == '\n' || body[i] == '\r' ? ' ' : body[i];
+        memcpy(w, body, len);
+        for (char *p = w, *end = w + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL;)
+            *p++ = ' ';
+        for (char *p = w, *end = w + len; (p = memchr(p, '\r', (size_t)(end - p))) != NULL;)
+            *p++ = ' ';
+        w += len;
         memcpy(w, tail, sizeof tail);
     }
     free(qid);

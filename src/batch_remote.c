@@ -94,6 +94,7 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
         return rc;
     llmc_transport_opts_for(b->client, ep, &rm->call.opts);
     rm->call.opts.max_body = REMOTE_MAX_BODY;
+    rm->call.opts.compress = true; /* results files are large and compress well */
     llmc_strlcpy(rm->base, llmc_endpoint_base_url(ep), sizeof rm->base);
     size_t n = strlen(rm->base);
     while (n > 0 && rm->base[n - 1] == '/')

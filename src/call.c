@@ -315,6 +315,16 @@ void llmc_scrub_error(llmc_error *err, const llmc_credential *cred)
     llmc_redact(err->message);
 }
 
+void llmc_call_scrub_headers(const llmc_call *call, llmc_http_response *resp)
+{
+    const llmc_secret *key = call->cred.secret;
+    if (!key)
+        return;
+    llmc_secret_scrub(resp->request_id, key);
+    llmc_secret_scrub(resp->content_type, key);
+    llmc_secret_scrub(resp->location, key);
+}
+
 void llmc_call_scrub_response(const llmc_call *call, llmc_http_response *resp)
 {
     const llmc_secret *key = call->cred.secret;

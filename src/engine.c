@@ -67,7 +67,7 @@ void llmc_engine_free(llmc_engine *eng)
     while (eng->head)
         llmc_xfer_remove(eng->head);
     for (size_t i = 0; i < eng->n_pool; i++)
-        curl_easy_cleanup(eng->pool[i]);
+        curl_easy_cleanup(eng->pool[i].easy);
     free(eng->pool);
     curl_multi_cleanup(eng->multi);
     free(eng);
@@ -144,23 +144,40 @@ void llmc_engine_unlink(llmc_engine *eng, llmc_xfer *x)
     eng->live--;
 }
 
-/* ---- easy handles are pooled: curl_easy_reset on a used handle is far cheaper than init ---- */
+/* ---- easy handles are pooled, and kept set up: most transfers of an engine look alike ---- */
 
-CURL *llmc_engine_easy_get(llmc_engine *eng)
+static bool same_shape(const llmc_easy_shape *a, const llmc_easy_shape *b)
 {
-    if (eng->n_pool > 0)
-        return eng->pool[--eng->n_pool];
-    return curl_easy_init();
+    return a->call_id && a->call_id == b->call_id && a->gen == b->gen && a->headers == b->headers &&
+           a->has_body == b->has_body && a->streams == b->streams && a->recv_buffer == b->recv_buffer &&
+           strcmp(a->url, b->url) == 0 && strcmp(a->method, b->method) == 0;
 }
 
-void llmc_engine_easy_put(llmc_engine *eng, CURL *easy)
+CURL *llmc_engine_easy_get(llmc_engine *eng, const llmc_easy_shape *shape, bool *warm)
+{
+    *warm = false;
+    if (eng->n_pool == 0)
+        return curl_easy_init();
+    /* the handle given back last is the likeliest match */
+    for (size_t i = eng->n_pool; i-- > 0;)
+        if (same_shape(&eng->pool[i].shape, shape)) {
+            CURL *h = eng->pool[i].easy;
+            eng->pool[i] = eng->pool[--eng->n_pool];
+            *warm = true;
+            return h;
+        }
+    CURL *h = eng->pool[--eng->n_pool].easy;
+    curl_easy_reset(h);
+    return h;
+}
+
+void llmc_engine_easy_put(llmc_engine *eng, CURL *easy, const llmc_easy_shape *shape)
 {
     if (!easy)
         return;
-    curl_easy_reset(easy);
     if (eng->n_pool == eng->cap_pool) {
         size_t cap = eng->cap_pool ? eng->cap_pool * 2 : 8;
-        CURL **grown = realloc(eng->pool, cap * sizeof *grown);
+        llmc_easy_slot *grown = realloc(eng->pool, cap * sizeof *grown);
         if (!grown) {
             curl_easy_cleanup(easy);
             return;
@@ -168,7 +185,16 @@ void llmc_engine_easy_put(llmc_engine *eng, CURL *easy)
         eng->pool = grown;
         eng->cap_pool = cap;
     }
-    eng->pool[eng->n_pool++] = easy;
+    /* what pointed at the last transfer goes now: a handle at rest holds no dangling pointer */
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, NULL);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, NULL);
+    llmc_easy_slot *slot = &eng->pool[eng->n_pool++];
+    slot->easy = easy;
+    memset(&slot->shape, 0, sizeof slot->shape);
+    if (shape)
+        slot->shape = *shape;
+    else
+        curl_easy_reset(easy);
 }
 
 /* ---- scheduling ---- */

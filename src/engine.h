@@ -40,6 +40,17 @@ typedef enum llmc_xfer_state {
     LLMC_XS_DONE       /* `done` has run */
 } llmc_xfer_state;
 
+/* What an easy handle was last set up for: a handle set up for the same transfer shape takes
+ * only the per-transfer options (body, private data) instead of a reset and ~20 options. */
+typedef struct llmc_easy_shape {
+    unsigned long long call_id; /* the call's identity (llmc_call.id); 0: nothing */
+    unsigned gen;               /* the call's key generation (its header list) */
+    const struct curl_slist *headers;
+    const char *url, *method; /* compared by content: a URL may be a reused buffer */
+    bool has_body, streams;
+    long recv_buffer;
+} llmc_easy_shape;
+
 /* One HTTP exchange and its retries. Fields are the engine's and the owner's to read; set what
  * to send through llmc_xfer_new and the setters below. */
 struct llmc_xfer {
@@ -72,6 +83,7 @@ struct llmc_xfer {
 
     /* the engine's own */
     CURL *easy;
+    llmc_easy_shape shape; /* what `easy` was set up for */
     double ra_ms, ra;
     char detail[CURL_ERROR_SIZE];
     struct curl_slist *own_slist; /* headers built for this transfer alone (wiped when freed) */
@@ -134,6 +146,10 @@ CURLM *llmc_engine_multi(llmc_engine *eng);
  * (borrowed). NULL when out of memory. */
 llmc_xfer *llmc_xfer_new(llmc_engine *eng, llmc_call *call, const char *method, const char *body, size_t len,
                          const llmc_xfer_ops *ops, void *owner);
+/* Make a finished (or never added) transfer new again for another exchange on the same engine:
+ * as llmc_xfer_new, without an allocation (batches recycle theirs). */
+void llmc_xfer_reuse(llmc_xfer *x, llmc_call *call, const char *method, const char *body, size_t len,
+                     const llmc_xfer_ops *ops, void *owner);
 /* Add to the engine: it starts when its turn comes. */
 void llmc_xfer_add(llmc_xfer *x);
 /* End a transfer with LLMC_E_ABORTED at the engine's next step (done runs then), whatever its

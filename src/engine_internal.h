@@ -10,6 +10,11 @@
 
 #include <stdint.h>
 
+typedef struct llmc_easy_slot {
+    CURL *easy;
+    llmc_easy_shape shape;
+} llmc_easy_slot;
+
 struct llmc_engine {
     CURLM *multi;
     const llmc_logger *log;
@@ -22,7 +27,7 @@ struct llmc_engine {
     void *feed_ud;
     double queue_wake, feed_wake; /* when queued transfers or the feeder want a look again */
     size_t n_cancel_tokens;       /* live transfers with a cancellation token: poll for them */
-    CURL **pool;                  /* idle easy handles */
+    llmc_easy_slot *pool;         /* idle easy handles, with what each was last set up for */
     size_t n_pool, cap_pool;
     uint64_t rng;
     bool in_step;
@@ -30,8 +35,11 @@ struct llmc_engine {
 
 void llmc_engine_link(llmc_engine *eng, llmc_xfer *x);
 void llmc_engine_unlink(llmc_engine *eng, llmc_xfer *x);
-CURL *llmc_engine_easy_get(llmc_engine *eng);
-void llmc_engine_easy_put(llmc_engine *eng, CURL *easy);
+/* A handle for a transfer of `shape`: *warm says it is already set up exactly so (else it was
+ * reset). NULL when out of memory. */
+CURL *llmc_engine_easy_get(llmc_engine *eng, const llmc_easy_shape *shape, bool *warm);
+/* Give a handle back, set up for `shape` (NULL: its set-up is not reusable). */
+void llmc_engine_easy_put(llmc_engine *eng, CURL *easy, const llmc_easy_shape *shape);
 /* Drive the engine for one socket event (llmc_multi's socket API): as llmc_engine_step, with
  * curl_multi_socket_action in place of curl_multi_perform. */
 llmc_code llmc_engine_socket_step(llmc_engine *eng, curl_socket_t fd, int events);

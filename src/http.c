@@ -120,6 +120,10 @@ void llmc_http_header_line(const char *line, size_t n, llmc_http_response *r, do
                            double *retry_after)
 {
     char value[128];
+    /* only a few names matter: look at those that can be one of them (the first letter) */
+    int first = n > 0 ? (line[0] | 0x20) : 0;
+    if (first != 'h' && first != 'r' && first != 'c' && first != 'l' && first != 'x')
+        return;
     if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
         /* a new response (e.g. after 100-continue): forget the previous one's headers */
         r->request_id[0] = r->content_type[0] = r->location[0] = '\0';
@@ -158,8 +162,12 @@ struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_cred
             goto oom;
         list = next;
     }
-    /* Suppress curl's automatic "Expect: 100-continue": it costs a round trip on large bodies. */
+    /* Suppress curl's automatic "Expect: 100-continue": it costs a round trip on large bodies.
+     * The user agent goes in as a plain line: CURLOPT_USERAGENT is formatted anew per request. */
     if (!(next = curl_slist_append(list, "Expect:")))
+        goto oom;
+    list = next;
+    if (!(next = curl_slist_append(list, "User-Agent: llmc/" LLMC_VERSION_STRING)))
         goto oom;
     list = next;
     if (cred && cred->secret) {
@@ -221,14 +229,16 @@ void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url,
 {
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "llmc/" LLMC_VERSION_STRING);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     /* a redirect would carry the key to another address: a 3xx is returned, never followed */
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_ms);
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    /* Compression costs more CPU than it saves on the small JSON of a call (libcurl sets up its
+     * decoders per transfer); large downloads (remote batch results) ask for it. */
+    if (o->compress)
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     /* Through a proxy, a plain-http request travels to the proxy in clear, key included, and
      * the proxy's own address is nobody's loopback: plain http never uses one (http_proxy,
      * ALL_PROXY and the rest are ignored for it). https goes through a proxy as a CONNECT

@@ -163,6 +163,10 @@ static double reset_at(const char *v, double now, double wall)
 void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, double wall)
 {
     char v[96];
+    /* most lines are not rate-limit headers: "anthropic-ratelimit-…" or "x-ratelimit-…" only */
+    if (n < 20 || !((line[0] | 0x20) == 'a' ? strncasecmp(line + 10, "ratelimit-", 10) == 0
+                                            : (line[0] | 0x20) == 'x' && strncasecmp(line + 2, "ratelimit-", 10) == 0))
+        return;
     /* Anthropic: requests and (input + output) tokens; Cerebras: requests per day and tokens per
      * minute; OpenAI: requests and tokens. Each names a count left and when it comes back. */
     if (header_is(line, n, "anthropic-ratelimit-requests-remaining", v, sizeof v) ||

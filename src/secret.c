@@ -18,17 +18,24 @@
 
 struct llmc_secret {
     size_t len;
-    /* A filter over the key's 8-byte windows, so that scrubbing a response costs a multiply
-     * and a bit test per byte; derived from the key, so wiped with it. */
+    /* A filter over the key's 4-byte windows: any run of 8 of its characters holds a whole window
+     * at a position that is a multiple of 4, so scrubbing a text that holds no copy costs one
+     * multiply and a bit test per 4 bytes. Derived from the key, so wiped with it. */
     uint64_t windows[64];
     char bytes[]; /* len bytes + NUL */
 };
 
 static unsigned window_hash(const char *p)
 {
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return (unsigned)((w * 0x9E3779B97F4A7C15ULL) >> 52); /* 12 bits: 4096 filter bits */
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return (unsigned)(((uint64_t)w * 0x9E3779B97F4A7C15ULL) >> 52); /* 12 bits: 4096 filter bits */
+}
+
+static bool window_in_key(const llmc_secret *key, const char *p)
+{
+    unsigned h = window_hash(p);
+    return (key->windows[h >> 6] >> (h & 63)) & 1;
 }
 
 llmc_secret *llmc_secret_new(const char *bytes, size_t len)
@@ -40,7 +47,7 @@ llmc_secret *llmc_secret_new(const char *bytes, size_t len)
     memcpy(s->bytes, bytes, len);
     s->bytes[len] = '\0';
     memset(s->windows, 0, sizeof s->windows);
-    for (size_t i = 0; i + SCRUB_MIN_RUN <= len; i++) {
+    for (size_t i = 0; i + 4 <= len; i++) {
         unsigned h = window_hash(s->bytes + i);
         s->windows[h >> 6] |= 1ULL << (h & 63);
     }
@@ -115,42 +122,69 @@ bool llmc_secret_equal(const llmc_secret *a, const llmc_secret *b)
 
 static const char redacted[] = "[REDACTED]";
 
+/* The longest run of the key's characters that starts at text[i] (at most n - i long). */
+static size_t run_at(const char *text, size_t i, size_t n, const llmc_secret *key)
+{
+    size_t best = 0;
+    for (const char *k = memchr(key->bytes, text[i], key->len); k;
+         k = memchr(k + 1, text[i], key->len - (size_t)(k + 1 - key->bytes))) {
+        size_t off = (size_t)(k - key->bytes), run = 0;
+        while (off + run < key->len && i + run < n && text[i + run] == key->bytes[off + run])
+            run++;
+        if (run > best)
+            best = run;
+        if (off + 1 >= key->len)
+            break;
+    }
+    return best;
+}
+
+/* Where the first run of at least min_run of the key's characters starts in text[0..n), or n. */
+static size_t first_run(const char *text, size_t n, size_t min_run, const llmc_secret *key)
+{
+    if (min_run < SCRUB_MIN_RUN) {
+        /* a short key: it is its own whole run */
+        for (size_t i = 0; i + min_run <= n; i++)
+            if (text[i] == key->bytes[0] && run_at(text, i, n, key) >= min_run)
+                return i;
+        return n;
+    }
+    /* A run of 8 starting at i holds the window at the multiple of 4 in [i, i + 3]. */
+    for (size_t p = 0; p + 4 <= n; p += 4) {
+        if (!window_in_key(key, text + p))
+            continue;
+        for (size_t i = p >= 3 ? p - 3 : 0; i <= p; i++)
+            if (run_at(text, i, n, key) >= min_run)
+                return i;
+    }
+    return n;
+}
+
 size_t llmc_secret_scrub_buf(char *text, size_t *len, const llmc_secret *key)
 {
     if (!text || !key || key->len < 4)
         return 0;
-    size_t scrubbed = 0, n = *len;
+    size_t n = *len;
     size_t min_run = key->len < SCRUB_MIN_RUN ? key->len : SCRUB_MIN_RUN;
-    size_t out = 0;
-    for (size_t i = 0; i < n;) {
-        /* The longest run of the key starting at text[i]: try each place the key has text[i]. */
-        size_t best = 0;
-        bool maybe = n - i >= min_run;
-        if (maybe && min_run == SCRUB_MIN_RUN) {
-            unsigned h = window_hash(text + i);
-            maybe = (key->windows[h >> 6] >> (h & 63)) & 1;
-        }
-        if (maybe)
-            for (const char *k = memchr(key->bytes, text[i], key->len); k;
-                 k = memchr(k + 1, text[i], key->len - (size_t)(k + 1 - key->bytes))) {
-                size_t off = (size_t)(k - key->bytes), run = 0;
-                while (off + run < key->len && i + run < n && text[i + run] == key->bytes[off + run])
-                    run++;
-                if (run > best)
-                    best = run;
-                if (off + 1 >= key->len)
-                    break;
-            }
-        if (best >= min_run) {
-            /* never longer than what it replaces, so text is edited in place */
-            size_t m = best < sizeof redacted - 1 ? best : sizeof redacted - 1;
-            memmove(text + out, redacted, m);
-            out += m;
-            i += best;
-            scrubbed++;
-        } else {
-            text[out++] = text[i++];
-        }
+    /* Look first, without writing: nearly every text holds no copy. */
+    size_t i = first_run(text, n, min_run, key);
+    if (i == n)
+        return 0;
+    size_t scrubbed = 0, out = i;
+    while (i < n) {
+        size_t next = first_run(text + i, n - i, min_run, key) + i;
+        memmove(text + out, text + i, next - i); /* the text between copies, as it was */
+        out += next - i;
+        i = next;
+        if (i == n)
+            break;
+        size_t best = run_at(text, i, n, key);
+        /* never longer than what it replaces, so text is edited in place */
+        size_t m = best < sizeof redacted - 1 ? best : sizeof redacted - 1;
+        memmove(text + out, redacted, m);
+        out += m;
+        i += best;
+        scrubbed++;
     }
     if (out < n)
         text[out] = '\0';

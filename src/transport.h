@@ -35,6 +35,7 @@ typedef struct llmc_transport_opts {
     size_t max_body;           /* bytes; a longer body is LLMC_E_LIMIT */
     long idle_ms;              /* streams: the longest silence allowed once started */
     const llmc_cancel *cancel; /* NULL, or the request's cancellation token */
+    bool compress;             /* ask for a compressed body (large downloads) */
     const llmc_logger *log;
 } llmc_transport_opts;
 
@@ -107,6 +108,7 @@ typedef struct llmc_call {
     char **owned_headers;       /* with extra headers: "Name: value" lines, NULL-terminated */
     bool anthropic;
     /* what the transfer engine keeps for this call's key (engine.c, xfer.c) */
+    unsigned long long id;    /* unique in the process once it has been sent (0: not yet) */
     struct curl_slist *slist; /* `headers` + the auth header; rebuilt when the key changes, wiped */
     unsigned slist_gen;       /* the key generation slist was built for */
     unsigned gen;             /* bumps each time a recovery replaces the key */
@@ -139,6 +141,8 @@ void llmc_scrub_error(llmc_error *err, const llmc_credential *cred);
 /* Scrub the call's key (and runs of 8+ of its characters) from a response before anything
  * reads it: the body and the captured header values. A server may echo what it received. */
 void llmc_call_scrub_response(const llmc_call *call, llmc_http_response *resp);
+/* Only the captured header values (at the end of the headers, before anything logs them). */
+void llmc_call_scrub_headers(const llmc_call *call, llmc_http_response *resp);
 /* The same on len bytes of a stream, edited in place; returns the new length. */
 size_t llmc_call_scrub_bytes(const llmc_call *call, char *data, size_t len);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */

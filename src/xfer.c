@@ -9,6 +9,8 @@
  */
 #include "engine_internal.h"
 
+#include <stdatomic.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +36,9 @@ static bool may_stream(const llmc_xfer *x)
     return x->ops && x->ops->stream_start;
 }
 
-llmc_xfer *llmc_xfer_new(llmc_engine *eng, llmc_call *call, const char *method, const char *body, size_t len,
-                         const llmc_xfer_ops *ops, void *owner)
+static void init(llmc_xfer *x, llmc_engine *eng, llmc_call *call, const char *method, const char *body, size_t len,
+                 const llmc_xfer_ops *ops, void *owner)
 {
-    llmc_xfer *x = calloc(1, sizeof *x);
-    if (!x)
-        return NULL;
     x->eng = eng;
     x->call = call;
     x->method = method;
@@ -50,8 +49,30 @@ llmc_xfer *llmc_xfer_new(llmc_engine *eng, llmc_call *call, const char *method, 
     x->with_key = true;
     x->resp.should_retry = -1;
     x->resp.retry_after_s = -1;
-    llmc_error_clear(&x->err);
+    x->err.retry_after = -1; /* the rest is zero: an llmc_error_clear'ed error */
+}
+
+llmc_xfer *llmc_xfer_new(llmc_engine *eng, llmc_call *call, const char *method, const char *body, size_t len,
+                         const llmc_xfer_ops *ops, void *owner)
+{
+    llmc_xfer *x = calloc(1, sizeof *x);
+    if (x)
+        init(x, eng, call, method, body, len, ops, owner);
     return x;
+}
+
+void llmc_xfer_reuse(llmc_xfer *x, llmc_call *call, const char *method, const char *body, size_t len,
+                     const llmc_xfer_ops *ops, void *owner)
+{
+    llmc_engine *eng = x->eng;
+    llmc_buf keep = x->resp.body; /* its capacity serves the next answer */
+    llmc_xfer_remove(x);
+    memset(x, 0, sizeof *x);
+    init(x, eng, call, method, body, len, ops, owner);
+    keep.len = 0;
+    if (keep.data)
+        keep.data[0] = '\0';
+    x->resp.body = keep;
 }
 
 void llmc_xfer_add(llmc_xfer *x)
@@ -70,7 +91,8 @@ static void detach(llmc_xfer *x)
     if (!x->easy)
         return;
     curl_multi_remove_handle(x->eng->multi, x->easy);
-    llmc_engine_easy_put(x->eng, x->easy);
+    /* a handle that carried a transfer-only header list, or was paused, starts afresh */
+    llmc_engine_easy_put(x->eng, x->easy, x->shape.call_id ? &x->shape : NULL);
     x->easy = NULL;
     x->eng->in_flight--;
     x->call->in_flight--;
@@ -159,7 +181,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
     x->resp.status = status;
     x->resp.retry_after_s = x->ra_ms >= 0 ? x->ra_ms / 1000.0 : x->ra;
     /* a server may echo the key in a header: gone before anything logs or keeps it */
-    llmc_call_scrub_response(x->call, &x->resp);
+    llmc_call_scrub_headers(x->call, &x->resp);
     if (is_2xx(status) && may_stream(x) && x->ops->stream_start(x->owner, x))
         x->state = LLMC_XS_STREAMING;
     return n;
@@ -211,13 +233,34 @@ static struct curl_slist *attempt_headers(llmc_xfer *x, bool *oom)
     return call->slist;
 }
 
+/* Calls are told apart by a number, not their address: a call freed and another made in its
+ * place must not pass for it. */
+static unsigned long long call_id(llmc_call *call)
+{
+    static atomic_ullong next = 1;
+    if (!call->id)
+        call->id = atomic_fetch_add(&next, 1);
+    return call->id;
+}
+
 void llmc_xfer_start(llmc_xfer *x, double now)
 {
     llmc_call *call = x->call;
     const llmc_transport_opts *o = &call->opts;
     bool oom = false;
     struct curl_slist *headers = attempt_headers(x, &oom);
-    CURL *h = oom ? NULL : llmc_engine_easy_get(x->eng);
+    /* a transfer shaped like the last one on a handle reuses its set-up (streams, which may have
+     * been paused, and transfer-only header lists always start afresh) */
+    x->shape = (llmc_easy_shape){x->own_slist || may_stream(x) ? 0 : call_id(call),
+                                 call->gen,
+                                 headers,
+                                 xfer_url(x),
+                                 x->method,
+                                 x->body != NULL,
+                                 may_stream(x),
+                                 x->recv_buffer};
+    bool warm = false;
+    CURL *h = oom ? NULL : llmc_engine_easy_get(x->eng, &x->shape, &warm);
     if (!h) {
         llmc_error_set(&x->err, LLMC_E_NOMEM, "out of memory starting a transfer to %s", xfer_url(x));
         complete(x, LLMC_E_NOMEM);
@@ -234,9 +277,14 @@ void llmc_xfer_start(llmc_xfer *x, double now)
     x->resp.retry_after_s = -1;
     x->resp.request_id[0] = x->resp.content_type[0] = x->resp.location[0] = '\0';
 
-    llmc_http_configure(h, o, xfer_url(x), headers, x->detail);
+    if (!warm)
+        llmc_http_configure(h, o, xfer_url(x), headers, x->detail);
+    else
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->detail);
     long remaining = x->deadline > 0 ? (long)((x->deadline - now) * 1000.0) + 1 : 0;
-    if (may_stream(x)) {
+    if (warm && !may_stream(x) && !remaining) {
+        /* set up as the last transfer was: only what is this transfer's own */
+    } else if (may_stream(x)) {
         /* A long reply may stream for many minutes: silence fails it, and the request timeout
          * bounds only the wait for the answer (unless a deadline bounds the whole call). */
         long idle = (o->idle_ms + 999) / 1000;
@@ -250,11 +298,17 @@ void llmc_xfer_start(llmc_xfer *x, double now)
         curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms > 0 ? ms : 1L);
         x->answer_by = 0;
     }
-    if (x->recv_buffer > 0)
-        curl_easy_setopt(h, CURLOPT_BUFFERSIZE, x->recv_buffer);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    if (!warm) {
+        if (x->recv_buffer > 0)
+            curl_easy_setopt(h, CURLOPT_BUFFERSIZE, x->recv_buffer);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+        if (strcmp(x->method, "GET") == 0 && !x->body)
+            curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        else if (strcmp(x->method, "POST") != 0 || !x->body)
+            curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, x->method);
+    }
     curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
     curl_easy_setopt(h, CURLOPT_PRIVATE, (void *)x);
     if (x->body) {
@@ -262,12 +316,8 @@ void llmc_xfer_start(llmc_xfer *x, double now)
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->body);
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body_len);
     }
-    if (strcmp(x->method, "GET") == 0 && !x->body)
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    else if (strcmp(x->method, "POST") != 0 || !x->body)
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, x->method);
     if (curl_multi_add_handle(x->eng->multi, h) != CURLM_OK) {
-        llmc_engine_easy_put(x->eng, h);
+        llmc_engine_easy_put(x->eng, h, NULL);
         x->easy = NULL;
         llmc_error_set(&x->err, LLMC_E_NOMEM, "could not start a transfer to %s", xfer_url(x));
         complete(x, LLMC_E_NOMEM);
@@ -388,8 +438,12 @@ void llmc_xfer_attempt_ended(llmc_xfer *x, CURLcode cc)
     log_attempt(x, cc);
     detach(x);
     x->resp.retry_after_s = x->ra_ms >= 0 ? x->ra_ms / 1000.0 : x->ra;
-    llmc_error_clear(&x->err);
-    llmc_strlcpy(x->err.provider, call->endpoint ? call->endpoint->name : "", sizeof x->err.provider);
+    /* an error struct is 2 KiB: on the common path (a clean first answer) it stays untouched */
+    bool clean = cc == CURLE_OK && is_2xx(status) && !x->header_too_big && !x->too_big && !x->no_memory;
+    if (!clean || x->attempts > 1) {
+        llmc_error_clear(&x->err);
+        llmc_strlcpy(x->err.provider, call->endpoint ? call->endpoint->name : "", sizeof x->err.provider);
+    }
     if (x->header_too_big) {
         llmc_error_set(&x->err, LLMC_E_LIMIT, "the response headers from %s are larger than the %u-byte limit",
                        xfer_url(x), LLMC_MAX_HEADER_BYTES);
@@ -430,7 +484,8 @@ void llmc_xfer_attempt_ended(llmc_xfer *x, CURLcode cc)
     if (is_2xx(status)) {
         if (call->cred.source == LLMC_SOURCE_STORE && call->tried[0] && x->with_key)
             llmc_store_mark(call->endpoint->name, call->cred.store_label, true);
-        llmc_call_scrub_response(call, &x->resp);
+        /* the headers were scrubbed as they ended; the body now, before anyone reads it */
+        x->resp.body.len = llmc_call_scrub_bytes(call, x->resp.body.data, x->resp.body.len);
         complete(x, LLMC_OK);
         return;
     }
