@@ -7,22 +7,40 @@
 #include "jread.h"
 #include "utf8.h"
 
+#include <stdint.h>
 #include <string.h>
 
-void llmc_j_ws(llmc_jcur *c)
+/* The end of the run of plain string bytes at p: the first '"', '\\' or control byte (or end).
+ * Bytes of 0x80 and up are plain but set *high (the caller checks their UTF-8). Eight bytes at
+ * a time where it can, since most strings of an event are keys and type names. */
+static const char *plain_run(const char *p, const char *end, bool *high)
 {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-}
-
-bool llmc_j_char(llmc_jcur *c, char ch)
-{
-    llmc_j_ws(c);
-    if (c->p < c->end && *c->p == ch) {
-        c->p++;
-        return true;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, tops = 0x8080808080808080ULL;
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+        /* a byte of zero in q or b (a quote or a backslash), or a byte below 0x20 */
+        uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | (v - ones * 0x20);
+        special &= ~v & tops;
+        if (special) {
+            /* little-endian: the lowest flagged byte is the first special one (a borrow can only
+             * flag bytes above a real one) */
+            unsigned at = (unsigned)__builtin_ctzll(special) >> 3;
+            uint64_t before = at ? (~0ULL >> (64 - 8 * at)) : 0;
+            *high |= (v & tops & before) != 0;
+            return p + at;
+        }
+        *high |= (v & tops) != 0;
+        p += 8;
     }
-    return false;
+#endif
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) {
+        *high |= (unsigned char)*p >= 0x80;
+        p++;
+    }
+    return p;
 }
 
 bool llmc_j_at_end(llmc_jcur *c)
@@ -59,10 +77,7 @@ bool llmc_j_string(llmc_jcur *c, llmc_buf *out, bool raw_utf8)
     for (;;) {
         const char *run = p;
         bool high = false;
-        while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) {
-            high |= (unsigned char)*p >= 0x80;
-            p++;
-        }
+        p = plain_run(p, end, &high);
         if (p == end)
             return false;
         /* A run ends at an ASCII byte, so its raw multibyte characters must be complete. */
@@ -136,12 +151,8 @@ bool llmc_j_rawstr(llmc_jcur *c, const char **s, size_t *n)
 {
     if (!llmc_j_char(c, '"'))
         return false;
-    const char *p = c->p;
     bool high = false;
-    while (p < c->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) {
-        high |= (unsigned char)*p >= 0x80;
-        p++;
-    }
+    const char *p = plain_run(c->p, c->end, &high);
     if (p == c->end || *p != '"')
         return false;
     size_t tail;
@@ -156,11 +167,6 @@ bool llmc_j_rawstr(llmc_jcur *c, const char **s, size_t *n)
 bool llmc_j_key(llmc_jcur *c, const char **s, size_t *n)
 {
     return llmc_j_rawstr(c, s, n) && llmc_j_char(c, ':');
-}
-
-bool llmc_j_eq(const char *s, size_t n, const char *lit)
-{
-    return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
 
 bool llmc_j_uint(llmc_jcur *c, long *out)

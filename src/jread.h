@@ -8,13 +8,29 @@
 
 #include "util.h"
 
+#include <string.h>
+
 typedef struct llmc_jcur {
     const char *p, *end;
 } llmc_jcur;
 
-void llmc_j_ws(llmc_jcur *c);
+/* Inline: a decoder calls these a score of times per event. */
+static inline void llmc_j_ws(llmc_jcur *c)
+{
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
+        c->p++;
+}
+
 /* Consume the character `ch` (after whitespace); false if it is not there. */
-bool llmc_j_char(llmc_jcur *c, char ch);
+static inline bool llmc_j_char(llmc_jcur *c, char ch)
+{
+    llmc_j_ws(c);
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return true;
+    }
+    return false;
+}
 /* A string: unescaped into out (reset first) when out is not NULL. `raw_utf8`: leave raw
  * non-ASCII bytes unchecked (the caller validates them, with hold-back); otherwise they must be
  * valid UTF-8. Escapes are always checked, surrogate pairs joined, lone surrogates refused. */
@@ -25,7 +41,11 @@ bool llmc_j_rawstr(llmc_jcur *c, const char **s, size_t *n);
 /* A key: llmc_j_rawstr then the ':' after it. */
 bool llmc_j_key(llmc_jcur *c, const char **s, size_t *n);
 /* Whether (s, n) is exactly the NUL-terminated `lit`. */
-bool llmc_j_eq(const char *s, size_t n, const char *lit);
+static inline bool llmc_j_eq(const char *s, size_t n, const char *lit)
+{
+    /* inline, so that strlen of a literal is folded at compile time: decoders compare many keys */
+    return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
 /* A non-negative integer written as plain digits (no sign, fraction or exponent). */
 bool llmc_j_uint(llmc_jcur *c, long *out);
 /* Skip any JSON value, checking it, nested at most `depth` levels. */

@@ -21,20 +21,26 @@ struct llmc_secret {
     /* A filter over the key's 4-byte windows: any run of 8 of its characters holds a whole window
      * at a position that is a multiple of 4, so scrubbing a text that holds no copy costs one
      * multiply and a bit test per 4 bytes. Derived from the key, so wiped with it. */
-    uint64_t windows[64];
-    char bytes[]; /* len bytes + NUL */
+    uint64_t windows[1024]; /* 65,536 bits: a false hit is rare (~0.2% for a 108-byte key) */
+    char bytes[];           /* len bytes + NUL */
 };
 
-static unsigned window_hash(const char *p)
+static uint32_t window_of(const char *p)
 {
     uint32_t w;
     memcpy(&w, p, 4);
-    return (unsigned)(((uint64_t)w * 0x9E3779B97F4A7C15ULL) >> 52); /* 12 bits: 4096 filter bits */
+    return w;
+}
+
+/* 16 bits: one of the filter's 65,536 bits */
+static unsigned window_hash(uint32_t w)
+{
+    return (unsigned)(((uint64_t)w * 0x9E3779B97F4A7C15ULL) >> 48);
 }
 
 static bool window_in_key(const llmc_secret *key, const char *p)
 {
-    unsigned h = window_hash(p);
+    unsigned h = window_hash(window_of(p));
     return (key->windows[h >> 6] >> (h & 63)) & 1;
 }
 
@@ -48,7 +54,7 @@ llmc_secret *llmc_secret_new(const char *bytes, size_t len)
     s->bytes[len] = '\0';
     memset(s->windows, 0, sizeof s->windows);
     for (size_t i = 0; i + 4 <= len; i++) {
-        unsigned h = window_hash(s->bytes + i);
+        unsigned h = window_hash(window_of(s->bytes + i));
         s->windows[h >> 6] |= 1ULL << (h & 63);
     }
     return s;

@@ -99,17 +99,23 @@ typedef struct stream_view {
     bool show_thinking;
     bool ended_newline; /* whether the last text written ended a line */
     bool any_text;
+    cli_style st; /* looked up once: not an isatty() per event */
+    /* the outcome, from the multi handle's done callback */
+    bool done;
+    llmc_code rc;
+    llmc_response *resp;
+    llmc_error *err;
 } stream_view;
 
 static int on_event(void *userdata, const llmc_event *ev)
 {
     stream_view *v = userdata;
-    cli_style st = cli_style_for(stderr);
+    const cli_style st = v->st;
     switch (ev->type) {
     case LLMC_EVENT_TEXT:
         if (v->show_text && ev->text_len) {
+            /* buffered: cli_send flushes once per network read, not once per piece */
             fwrite(ev->text, 1, ev->text_len, stdout);
-            fflush(stdout);
             v->ended_newline = ev->text[ev->text_len - 1] == '\n';
             v->any_text = true;
         }
@@ -131,13 +137,57 @@ static int on_event(void *userdata, const llmc_event *ev)
     return 0;
 }
 
+static void on_stream_done(void *userdata, llmc_transfer *t, llmc_code code, llmc_response *resp, const llmc_error *err)
+{
+    (void)t;
+    stream_view *v = userdata;
+    v->done = true;
+    v->rc = code;
+    v->resp = resp;
+    /* a failure replaces what llmc_multi_add left; a repaired key's warning stays either way */
+    if (v->err && err && code != LLMC_OK) {
+        llmc_diagnosis warning = v->err->diagnosis;
+        *v->err = *err;
+        if (v->err->diagnosis.cause == LLMC_CAUSE_NONE && warning.severity == LLMC_SEVERITY_WARNING)
+            v->err->diagnosis = warning;
+    }
+}
+
 llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **out,
                    llmc_error *err)
 {
     if (!o->stream)
         return llmc_messages_create(client, req, out, err);
-    stream_view view = {!o->json, o->verbose, true, false};
-    llmc_code rc = llmc_messages_stream(client, req, on_event, &view, out, err);
+    /* One stream on a multi handle of its own, driven here: every perform hands over what one
+     * read from the network brought, and stdout is flushed once after it. A terminal still sees
+     * each piece as it arrives; a pipe gets one write per read instead of one per event. */
+    stream_view view = {.show_text = !o->json,
+                        .show_thinking = o->verbose,
+                        .ended_newline = true,
+                        .st = cli_style_for(stderr),
+                        .rc = LLMC_E_NOMEM,
+                        .err = err};
+    *out = NULL;
+    llmc_multi *m = llmc_multi_new(client);
+    if (!m)
+        return cli_nomem(err);
+    llmc_code rc = llmc_multi_add(m, req, on_event, on_stream_done, &view, NULL, err);
+    if (rc == LLMC_OK) {
+        int running = 1;
+        while (!view.done && rc == LLMC_OK) {
+            rc = llmc_multi_perform(m, &running);
+            fflush(stdout);
+            if (!view.done && rc == LLMC_OK)
+                rc = llmc_multi_wait(m, -1);
+        }
+        if (rc == LLMC_OK || view.done) {
+            rc = view.rc;
+            *out = view.resp;
+        } else {
+            cli_code(err, rc);
+        }
+    }
+    llmc_multi_free(m);
     /* end the streamed text's line, so the prompt (or an error) starts on a fresh one */
     if (view.any_text && !view.ended_newline)
         fputc('\n', stdout);
