@@ -109,6 +109,12 @@ void error_missing_key(emu_reply *r, const emu_request *rq);
 void error_bad_key(emu_reply *r, const emu_request *rq, const char *key);
 void error_forbidden(emu_reply *r, const emu_request *rq);
 void error_model_not_found(emu_reply *r, const emu_request *rq, const char *model);
+/* A model the provider retired, answered as that provider does (README). */
+void error_model_retired(emu_reply *r, const emu_request *rq, const char *model);
+/* A parameter the model refuses: the provider's 400 envelope with message, param and code
+ * (param/code may be NULL). */
+void error_param(emu_reply *r, const emu_request *rq, unsigned status, const char *message, const char *param,
+                 const char *code);
 void error_invalid_json(emu_reply *r, const emu_request *rq);
 
 /* auth.c: 0 when the request may proceed, else the reply is filled */
