@@ -162,11 +162,17 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     /* refuse an insecure address here, naming the key that would have travelled */
     if ((rc = llmc_url_check(call->url, c->allow_insecure_http || ep->allow_insecure_http, err)) != LLMC_OK) {
         if (err && err->diagnosis.cause == LLMC_CAUSE_TRANSPORT_INSECURE) {
+            bool keyless = ep->info.auth == LLMC_AUTH_NONE;
             err->diagnosis.source = call->cred.source;
             llmc_strlcpy(err->diagnosis.source_name, call->cred.source_name, sizeof err->diagnosis.source_name);
             llmc_strlcpy(err->diagnosis.fingerprint, call->cred.fingerprint, sizeof err->diagnosis.fingerprint);
             llmc_strlcpy(err->diagnosis.provider, ep->name, sizeof err->diagnosis.provider);
-            llmc_endpoint_set_fix(ep, &err->diagnosis, NULL);
+            llmc_endpoint_set_fix(ep, &err->diagnosis, keyless ? "keyless" : NULL);
+            if (keyless) /* no key would travel, but the prompt and the reply would, in clear */
+                llmc_error_set(err, LLMC_E_INSECURE,
+                               "plain http:// to a host that is not this machine (%.300s): the prompt and the reply "
+                               "would cross the network unencrypted (no key is sent: auth = none)",
+                               call->url);
         }
         return rc;
     }

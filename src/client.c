@@ -170,8 +170,24 @@ llmc_code llmc_client_add_endpoint(llmc_client *c, const char *name, const char 
     llmc_endpoint *existing = llmc_client_endpoint(c, name, strlen(name));
     bool allow = c->allow_insecure_http || (existing && existing->allow_insecure_http);
     llmc_code rc = llmc_url_check(base_url, allow, err);
-    if (rc != LLMC_OK)
+    if (rc != LLMC_OK) {
+        if (err && err->diagnosis.cause == LLMC_CAUSE_TRANSPORT_INSECURE) {
+            /* written for this endpoint: its name, and whether a key would travel at all */
+            llmc_endpoint tmp = {0};
+            tmp.info = *llmc_provider_custom_template();
+            tmp.name = (char *)name;
+            tmp.info.name = name;
+            tmp.info.key_env = key_env;
+            llmc_strlcpy(err->diagnosis.provider, name, sizeof err->diagnosis.provider);
+            llmc_endpoint_set_fix(&tmp, &err->diagnosis, key_env ? NULL : "keyless");
+            if (!key_env)
+                llmc_error_set(err, LLMC_E_INSECURE,
+                               "plain http:// to a host that is not this machine (%.300s): the prompt and the reply "
+                               "would cross the network unencrypted (no key is sent: auth = none)",
+                               base_url);
+        }
         return rc;
+    }
     llmc_endpoint ep = {0};
     ep.info = *llmc_provider_custom_template();
     ep.name = strdup(name);

@@ -141,6 +141,9 @@ static const fix_template templates[] = {
      "Unset one of them: `unset {token_env}` to send the API key in {key_env}, or `unset {key_env}` to send "
      "{token_env} as a Bearer token (a gateway's or a login's token); or choose a stored key with --key-name."},
     /* transport.insecure */
+    {LLMC_CAUSE_TRANSPORT_INSECURE, ANY_SOURCE, "keyless",
+     "Allow plain http for this server alone with `allow_http = true` in the [endpoint {provider}] or [provider "
+     "{provider}] section of the config file (no key is sent to it), or give it https://."},
     {LLMC_CAUSE_TRANSPORT_INSECURE, ANY_SOURCE, NULL,
      "Use https:// in the base URL ({base_url_env}); for a server on this machine use 127.0.0.1 or localhost. For a "
      "host on a network you trust, allow plain http for it alone with `allow_http = true` in the [provider "

@@ -81,11 +81,29 @@ void llmc_redact(char *line)
     }
 }
 
+/* A line may quote what a server sent (a request id, an error): control bytes, C1 controls
+ * included, are written escaped so that none reaches a terminal raw. */
+static void put_escaped(FILE *f, const char *line)
+{
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+        if (*p == 0x1B)
+            fputs("\\e", f);
+        else if (*p < 0x20 || *p == 0x7F)
+            fprintf(f, "\\x%02X", *p);
+        else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0)
+            fprintf(f, "\\u%04X", *++p);
+        else
+            fputc(*p, f);
+    }
+}
+
 static void stderr_sink(void *userdata, llmc_log_level level, const char *line)
 {
     (void)userdata;
     static const char *const names[] = {"debug", "info", "warn"};
-    fprintf(stderr, "llmc %s: %s\n", names[level], line);
+    fprintf(stderr, "llmc %s: ", names[level]);
+    put_escaped(stderr, line);
+    fputc('\n', stderr);
 }
 
 void llmc_logger_default(llmc_logger *lg)

@@ -181,7 +181,7 @@ static void model_verdict(llmc_call *call, llmc_error *err)
     if (r || deprecated) {
         if (r && r->retired_on)
             snprintf(when, sizeof when, " on %s", r->retired_on);
-        snprintf(d->detail, sizeof d->detail, "%s was retired by %s%s", c.extra, llmc_endpoint_display(ep), when);
+        /* the fix says it all (retired, when, instead of what): no detail to repeat it */
         c.extra3 = when;
         if (r && r->replacement) {
             llmc_strlcpy(d->suggestions, r->replacement, sizeof d->suggestions);
@@ -245,7 +245,8 @@ static bool unsupported_parameter(const llmc_error *err, char *param, size_t siz
 {
     const char *m = err->message;
     param[0] = '\0';
-    if (strcmp(err->provider_code, "unsupported_parameter") == 0 || strcmp(err->provider_code, "unsupported_value") == 0) {
+    if (strcmp(err->provider_code, "unsupported_parameter") == 0 ||
+        strcmp(err->provider_code, "unsupported_value") == 0) {
         if (err->provider_param[0])
             llmc_strlcpy(param, err->provider_param, size);
         else

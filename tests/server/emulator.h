@@ -11,7 +11,16 @@
 
 struct MHD_Connection;
 
-typedef enum emu_provider { EMU_ANTHROPIC, EMU_CEREBRAS, EMU_FIREWORKS, EMU_OPENAI, EMU_PROVIDER_COUNT } emu_provider;
+/* EMU_OLLAMA: a local OpenAI-compatible server that takes no key (Ollama's /v1), for llmc's
+ * `auth = none` endpoints. */
+typedef enum emu_provider {
+    EMU_ANTHROPIC,
+    EMU_CEREBRAS,
+    EMU_FIREWORKS,
+    EMU_OPENAI,
+    EMU_OLLAMA,
+    EMU_PROVIDER_COUNT
+} emu_provider;
 
 typedef enum emu_key_state { EMU_KEY_UNKNOWN, EMU_KEY_VALID, EMU_KEY_REVOKED, EMU_KEY_FORBIDDEN } emu_key_state;
 

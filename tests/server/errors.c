@@ -142,6 +142,7 @@ void error_reply(emu_reply *r, const emu_request *rq, unsigned status, const cha
         fireworks_error(r, rq, status, message, NULL, NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT:
         openai_error(r, status, message, NULL, 0);
         break;
@@ -168,6 +169,7 @@ void error_missing_key(emu_reply *r, const emu_request *rq)
         fireworks_error(r, rq, fireworks_auth_status(rq), "The API key you provided is invalid.", "UNAUTHORIZED", NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT:
         openai_error(
             r, 401,
@@ -194,6 +196,7 @@ void error_bad_key(emu_reply *r, const emu_request *rq, const char *key)
         fireworks_error(r, rq, fireworks_auth_status(rq), "The API key you provided is invalid.", "UNAUTHORIZED", NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT: {
         /* OpenAI echoes a masked key: its first 8 characters, one '*' for each hidden one, and
          * the last 4 (captures in README). */
@@ -240,6 +243,13 @@ void error_model_not_found(emu_reply *r, const emu_request *rq, const char *mode
                              "Model not found, inaccessible, and/or not deployed", "param", "model", "code",
                              "NOT_FOUND", "request_id", rq->request_id));
         break;
+    case EMU_OLLAMA:
+        /* Ollama's own words for a model that was never pulled (README) */
+        snprintf(msg, sizeof msg, "model \"%s\" not found, try pulling it first", model);
+        reply_json(
+            r, 404,
+            json_pack("{s:{s:s, s:s, s:n, s:n}}", "error", "message", msg, "type", "not_found_error", "param", "code"));
+        break;
     case EMU_OPENAI:
     case EMU_PROVIDER_COUNT:
         snprintf(msg, sizeof msg, "The model `%s` does not exist or you do not have access to it.", model);
@@ -263,6 +273,7 @@ void error_model_retired(emu_reply *r, const emu_request *rq, const char *model)
     case EMU_ANTHROPIC:
     case EMU_CEREBRAS:
     case EMU_FIREWORKS:
+    case EMU_OLLAMA:
         error_model_not_found(r, rq, model);
         break;
     }
@@ -282,6 +293,7 @@ void error_param(emu_reply *r, const emu_request *rq, unsigned status, const cha
         fireworks_error(r, rq, status, message, code, param);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT:
         reply_json(r, status,
                    json_pack("{s:{s:s, s:s, s:o, s:o}}", "error", "message", message, "type", "invalid_request_error",
@@ -303,6 +315,7 @@ void error_invalid_json(emu_reply *r, const emu_request *rq)
         fireworks_error(r, rq, 400, "Invalid JSON body", "INVALID_ARGUMENT", NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT:
         openai_error(
             r, 400,

@@ -70,6 +70,9 @@ static const emu_model models[] = {
     {F, "accounts/fireworks/models/llama-v3p1-8b-instruct", SERVED, NULL, "1721692800", NULL, NULL, 0},
     {F, "accounts/fireworks/routers/kimi-k2p6-turbo", SERVED, NULL, "1780000000", NULL, NULL, 0},
     {F, "accounts/fireworks/models/deepseek-v3p1", RETIRED, NULL, NULL, NULL, NULL, 0},
+    /* ---- a local Ollama server: what was pulled ---- */
+    {EMU_OLLAMA, "llama3.2", SERVED, NULL, "1727740800", NULL, NULL, 0},
+    {EMU_OLLAMA, "qwen3:8b", SERVED, NULL, "1746000000", NULL, NULL, 0},
     /* ---- OpenAI ---- */
     {O, "gpt-5.4-mini", SERVED, NULL, "1773705600", NULL, NULL, OPENAI_REASONING},
     {O, "gpt-5.4", SERVED, NULL, "1773705600", NULL, NULL, OPENAI_REASONING},

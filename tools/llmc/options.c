@@ -74,7 +74,9 @@ static void verbose_log(void *userdata, llmc_log_level level, const char *line)
     (void)userdata;
     (void)level;
     cli_style st = cli_style_for(stderr);
-    fprintf(stderr, "%s* %s%s\n", st.dim, line, st.reset);
+    /* a log line may quote what a server sent (a request id, a model): never raw to the terminal */
+    char safe[4096];
+    fprintf(stderr, "%s* %s%s\n", st.dim, cli_safe(line, safe, sizeof safe), st.reset);
 }
 
 /* Parse a number option; false (with a message) when it is not one. */
