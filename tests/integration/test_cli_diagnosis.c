@@ -344,9 +344,10 @@ static void test_no_stutter(void **state)
     assert_int_equal(count(r.err, "chmod"), 1);
     cli_result_free(&r);
     /* doctor does not tell you to run doctor */
-    write_file(home.config,
-               envf("[provider anthropic]\nkey_command = \"%s\"\nkey_command_timeout = 2\n", data_path("keycmd_fail.sh")),
-               0600);
+    write_file(
+        home.config,
+        envf("[provider anthropic]\nkey_command = \"%s\"\nkey_command_timeout = 2\n", data_path("keycmd_fail.sh")),
+        0600);
     const char *doctor[] = {"doctor", "anthropic", "--offline", NULL};
     r = run_cli(doctor, env, NULL);
     assert_int_equal(r.status, 3);
@@ -363,13 +364,13 @@ static void test_server_escapes_are_shown_escaped(void **state)
     (void)state;
     /* ESC ] (OSC: set the title), ESC [ 2 J (clear the screen), BEL, and U+009B (CSI as one
      * C1 character) in the type, the code, the message and the request id */
-    emulator_fault(&emu,
-                   "{\"path\":\"/openai/v1/chat/completions\",\"status\":400,\"headers\":{\"x-request-id\":"
-                   "\"req_\\u001b[2Jclear\"},\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"bad \\\\u001b]0;pwned\\\\u0007 "
-                   "thing \\\\u009b31m\\\",\\\"type\\\":\\\"\\\\u001b[31mred\\\",\\\"param\\\":null,\\\"code\\\":"
-                   "\\\"\\\\u001b[1mbold\\\"}}\",\"count\":2}");
-    const char *env[] = {home.xdg_env, envf("OPENAI_API_KEY=%s", test_key("OPENAI", "VALID")), base("openai"),
-                         NULL};
+    emulator_fault(
+        &emu,
+        "{\"path\":\"/openai/v1/chat/completions\",\"status\":400,\"headers\":{\"x-request-id\":"
+        "\"req_\\u001b[2Jclear\"},\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"bad \\\\u001b]0;pwned\\\\u0007 "
+        "thing \\\\u009b31m\\\",\\\"type\\\":\\\"\\\\u001b[31mred\\\",\\\"param\\\":null,\\\"code\\\":"
+        "\\\"\\\\u001b[1mbold\\\"}}\",\"count\":2}");
+    const char *env[] = {home.xdg_env, envf("OPENAI_API_KEY=%s", test_key("OPENAI", "VALID")), base("openai"), NULL};
     const char *args[] = {"-v", "-m", TEST_MODEL_OPENAI, "hi", NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 4);
@@ -407,8 +408,11 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(test_unknown_provider_everywhere),   T(test_shadowing_is_said), T(test_keyless_lan_endpoint),
-        T(test_no_stutter),                    T(test_server_escapes_are_shown_escaped),
+        T(test_unknown_provider_everywhere),
+        T(test_shadowing_is_said),
+        T(test_keyless_lan_endpoint),
+        T(test_no_stutter),
+        T(test_server_escapes_are_shown_escaped),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

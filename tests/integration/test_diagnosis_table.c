@@ -23,8 +23,8 @@ static temp_home home;
 
 typedef struct provider {
     const char *name, *upper, *display, *model;
-    const char *typo;          /* the provider's name mistyped: model.unknown_provider */
-    const char *model_typo;    /* a served model mistyped, and what it should be */
+    const char *typo;       /* the provider's name mistyped: model.unknown_provider */
+    const char *model_typo; /* a served model mistyped, and what it should be */
     const char *model_meant;
     const char *foreign_upper; /* a provider whose key this one must not take */
     bool strict;               /* refuses other providers' keys (else a warning, then a 401) */
@@ -36,8 +36,8 @@ static const provider providers[] = {
      "FIREWORKS", true, NULL},
     {"cerebras", "CEREBRAS", "Cerebras", TEST_MODEL_CEREBRAS, "cerebra", "gpt-oss-12b", "gpt-oss-120b", "ANTHROPIC",
      true, NULL},
-    {"fireworks", "FIREWORKS", "Fireworks AI", TEST_MODEL_FIREWORKS, "firework", "accounts/fireworks/models/gpt-oss-12b",
-     "accounts/fireworks/models/gpt-oss-120b", "CEREBRAS", true,
+    {"fireworks", "FIREWORKS", "Fireworks AI", TEST_MODEL_FIREWORKS, "firework",
+     "accounts/fireworks/models/gpt-oss-12b", "accounts/fireworks/models/gpt-oss-120b", "CEREBRAS", true,
      "no parameter llmc sends is refused by a Fireworks model, and no refusal body is on record"},
     {"openai", "OPENAI", "OpenAI", TEST_MODEL_OPENAI, "opena", "gpt-4.1-minii", "gpt-4.1-mini", "ANTHROPIC", false,
      NULL},
@@ -262,11 +262,12 @@ static void build(const char *id, const provider *p, scenario *s)
             s->e.fix[0] = "Drop temperature (--temperature, --top-p) for claude-opus-5-5";
         } else {
             /* Cerebras' own 400 for a field its API does not take (a capture, README) */
-            emulator_fault(&emu, "{\"path\":\"/cerebras/v1/chat/completions\",\"status\":400,\"body\":"
-                                 "\"{\\\"message\\\":\\\"messages.1.assistant.reasoning_content: property "
-                                 "'messages.1.assistant.reasoning_content' is unsupported\\\",\\\"type\\\":"
-                                 "\\\"invalid_request_error\\\",\\\"param\\\":\\\"validation_error\\\",\\\"code\\\":"
-                                 "\\\"wrong_api_format\\\"}\"}");
+            emulator_fault(&emu,
+                           "{\"path\":\"/cerebras/v1/chat/completions\",\"status\":400,\"body\":"
+                           "\"{\\\"message\\\":\\\"messages.1.assistant.reasoning_content: property "
+                           "'messages.1.assistant.reasoning_content' is unsupported\\\",\\\"type\\\":"
+                           "\\\"invalid_request_error\\\",\\\"param\\\":\\\"validation_error\\\",\\\"code\\\":"
+                           "\\\"wrong_api_format\\\"}\"}");
             s->e.fix[0] = "Remove messages.1.assistant.reasoning_content from the request for gpt-oss-120b";
         }
     } else if (strcmp(id, "config.base_url") == 0) {
@@ -365,7 +366,7 @@ static void check_json(const char *where, const scenario *s, const cli_result *r
         if (strcmp(s->e.fix[i], "the key also starts with sk-ant-") != 0)
             assert_has(fix, s->e.fix[i]);
     /* absent fields are null, not "" */
-    static const char *const fields[] = {"http_status", "provider_type", "provider_code", "provider_param",
+    static const char *const fields[] = {"http_status", "provider_type", "provider_code",   "provider_param",
                                          "request_id",  "key_source",    "key_source_name", "key_fingerprint",
                                          "detail",      "shadowed",      "suggestions"};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {

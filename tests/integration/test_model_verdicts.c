@@ -321,8 +321,8 @@ static void test_base_urls(void **state)
 
     /* not a URL at all: refused before anything is sent */
     emulator_clear_requests(&emu);
-    const char *env2[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")), "CEREBRAS_BASE_URL=api.cerebras.ai",
-                          NULL};
+    const char *env2[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")),
+                          "CEREBRAS_BASE_URL=api.cerebras.ai", NULL};
     set_provider_env(env2);
     c = llmc_client_new();
     assert_int_equal(generate(c, TEST_MODEL_CEREBRAS, &err), LLMC_E_CONFIG);
