@@ -389,6 +389,32 @@ static void test_server_escapes_are_shown_escaped(void **state)
     cli_result_free(&r);
 }
 
+/* `llmc models` refreshes the models cache the completions and model.not_found read. */
+static void test_models_command_writes_the_cache(void **state)
+{
+    (void)state;
+    const char *cache = envf("%s/cache", home.root);
+    const char *env[] = {home.xdg_env, envf("XDG_CACHE_HOME=%s", cache), base("cerebras"),
+                         envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")), NULL};
+    const char *args[] = {"models", "cerebras", NULL};
+    cli_result r = run_cli(args, env, NULL);
+    assert_int_equal(r.status, 0);
+    assert_has(r.out, "cerebras/gpt-oss-120b\n");
+    assert_lacks(r.out, "llama-3.3-70b"); /* retired: not served, not listed */
+    cli_result_free(&r);
+    char *text = read_whole(envf("%s/llmc/models/cerebras.txt", cache));
+    assert_non_null(text);
+    assert_string_equal(text, "gpt-oss-120b\nqwen-3.8-27b\n");
+    free(text);
+    assert_int_equal(file_mode(envf("%s/llmc/models/cerebras.txt", cache)), 0644);
+    /* an unknown provider is exit 4 here too */
+    const char *typo[] = {"models", "cerebra", NULL};
+    r = run_cli(typo, env, NULL);
+    assert_int_equal(r.status, 4);
+    assert_has(r.err, "did you mean \"cerebras\"?");
+    cli_result_free(&r);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -413,6 +439,7 @@ int main(void)
         T(test_keyless_lan_endpoint),
         T(test_no_stutter),
         T(test_server_escapes_are_shown_escaped),
+        T(test_models_command_writes_the_cache),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

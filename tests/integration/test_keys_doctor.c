@@ -68,7 +68,8 @@ static void test_doctor_nothing_configured(void **state)
     cli_result r = run(args, NULL, NULL);
     assert_int_equal(r.status, 3);
     assert_has(r.out, "no provider has a key");
-    assert_has(r.out, "llmc keys set PROVIDER");
+    assert_has(r.out, "llmc keys set anthropic` (or cerebras, fireworks or openai");
+    assert_lacks(r.out, "PROVIDER`");
     assert_has(r.out, "ANTHROPIC_API_KEY");
     assert_has(r.out, "CEREBRAS_API_KEY");
     assert_has(r.out, "llmc explain key.missing");

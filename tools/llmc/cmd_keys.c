@@ -75,12 +75,13 @@ bool cli_report_is_configured(const llmc_key_report *r)
 void cli_print_nothing_configured(FILE *out, const cli_style *st, llmc_client *client)
 {
     fprintf(out, "%sno provider has a key.%s\n", st->red, st->reset);
-    fprintf(out,
-            "  fix:  store one with `llmc keys set PROVIDER` (read with echo off, kept 0600),\n"
-            "        or export");
     size_t n = 0;
     while (llmc_client_provider_at(client, n))
         n++;
+    fprintf(out, "  fix:  store one with `llmc keys set %s`", n ? llmc_client_provider_at(client, 0) : "anthropic");
+    for (size_t i = 1; i < n; i++)
+        fprintf(out, "%s %s", i == 1 ? " (or" : (i + 1 == n ? " or" : ","), llmc_client_provider_at(client, i));
+    fprintf(out, "%s, read with echo off, kept 0600),\n        or export", n > 1 ? ")" : "");
     for (size_t i = 0; i < n; i++) {
         llmc_key_report r;
         if (llmc_client_inspect_key(client, llmc_client_provider_at(client, i), &r) != LLMC_OK || !r.key_env[0])

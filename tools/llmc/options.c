@@ -200,7 +200,8 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
             fprintf(stderr,
                     "llmc: error: a key on the command line is refused: it shows in `ps` and in shell history.\n"
                     "  fix: export the provider's variable (e.g. ANTHROPIC_API_KEY), point <VAR>_FILE at a\n"
-                    "       file that holds it (chmod 600), or store it with `llmc keys set PROVIDER`\n");
+                    "       file that holds it (chmod 600), or store it with `llmc keys set anthropic` (or the\n"
+                    "       name of the provider you use)\n");
             return EXIT_USAGE;
         default:
             cli_usage(stderr);
