@@ -590,12 +590,14 @@ static llmc_code setup_provs(run *r, llmc_error *err)
             return rc;
         if (!(p->call.url = llmc_join_url(llmc_endpoint_base_url(ep), ep->info.messages_path)))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-        if ((rc = llmc_url_check(p->call.url, b->client->allow_insecure_http, err)) != LLMC_OK) {
+        if ((rc = llmc_url_check(p->call.url, b->client->allow_insecure_http || ep->allow_insecure_http, err)) !=
+            LLMC_OK) {
             if (err && err->diagnosis.cause == LLMC_CAUSE_TRANSPORT_INSECURE) {
                 err->diagnosis.source = p->call.cred.source;
                 llmc_strlcpy(err->diagnosis.source_name, p->call.cred.source_name, sizeof err->diagnosis.source_name);
                 llmc_strlcpy(err->diagnosis.fingerprint, p->call.cred.fingerprint, sizeof err->diagnosis.fingerprint);
                 llmc_strlcpy(err->diagnosis.provider, ep->name, sizeof err->diagnosis.provider);
+                llmc_endpoint_set_fix(ep, &err->diagnosis, NULL);
             }
             return rc;
         }

@@ -82,10 +82,15 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     rm->start = llmc_now_s();
     if (!(rm->seen = json_object()))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    const char *name = kind == REMOTE_ANTHROPIC ? "anthropic" : "fireworks";
-    llmc_endpoint *ep = llmc_client_endpoint(b->client, name, strlen(name));
+    /* the built-in provider whose batch engine this is (the provider table says which) */
+    llmc_batch_engine engine = kind == REMOTE_ANTHROPIC ? LLMC_BATCH_ANTHROPIC : LLMC_BATCH_FIREWORKS;
+    llmc_endpoint *ep = NULL;
+    for (size_t i = 0; i < b->client->n_endpoints && !ep; i++)
+        if (b->client->endpoints[i].info.batch_engine == engine && llmc_provider_find(b->client->endpoints[i].name))
+            ep = &b->client->endpoints[i];
     if (!ep)
-        return llmc_error_set(err, LLMC_E_CONFIG, "the client does not know the provider %s", name);
+        return llmc_error_set(err, LLMC_E_CONFIG, "the client knows no provider with this batch engine");
+    const char *name = ep->name;
     rm->call.client = b->client;
     rm->call.endpoint = ep;
     rm->live = true;
@@ -104,18 +109,19 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
         /* the control plane lives beside the inference API: ".../inference" → "..." */
         if (n >= 10 && strcmp(rm->base + n - 10, "/inference") == 0)
             rm->base[n - 10] = '\0';
-        const char *acct = getenv("FIREWORKS_ACCOUNT_ID");
+        const char *acct_env = ep->info.account_env;
+        const char *acct = acct_env ? getenv(acct_env) : NULL;
         if (!acct || !*acct)
-            return llmc_error_set(err, LLMC_E_CONFIG,
-                                  "Fireworks batch jobs need the account id: set "
-                                  "FIREWORKS_ACCOUNT_ID (the {account_id} of your Fireworks URLs)");
+            return llmc_error_set(
+                err, LLMC_E_CONFIG, "%s batch jobs need the account id: set %s (the {account_id} of your %s URLs)",
+                llmc_endpoint_display(ep), acct_env ? acct_env : "the account variable", llmc_endpoint_display(ep));
         for (const char *p = acct; *p; p++)
             if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                   (*p >= '0' && *p <= '9')))
-                return llmc_error_set(err, LLMC_E_CONFIG, "FIREWORKS_ACCOUNT_ID holds characters an account id cannot");
+                return llmc_error_set(err, LLMC_E_CONFIG, "%s holds characters an account id cannot", acct_env);
         llmc_strlcpy(rm->account, acct, sizeof rm->account);
     }
-    if ((rc = llmc_url_check(rm->base, b->client->allow_insecure_http, err)) != LLMC_OK)
+    if ((rc = llmc_url_check(rm->base, b->client->allow_insecure_http || ep->allow_insecure_http, err)) != LLMC_OK)
         return rc;
     if (!(rm->headers = llmc_batch_header_list(b, llmc_dialect_headers(ep->info.dialect, false))))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
@@ -364,7 +370,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
     }
     llmc_error e;
     llmc_error_clear(&e);
-    llmc_strlcpy(e.provider, "anthropic", sizeof e.provider);
+    llmc_strlcpy(e.provider, rm->call.endpoint->name, sizeof e.provider);
     if (strcmp(type, "succeeded") == 0) {
         json_t *message = json_object_get(result, "message");
         llmc_batch_count_usage(rm->b, message, NULL);
@@ -375,7 +381,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
         const char *etype = json_string_value(json_object_get(json_object_get(body, "error"), "type"));
         char *btext = llmc_json_dump(body, JSON_COMPACT);
         llmc_error_from_response(status_for_type(etype), "application/json", btext, btext ? strlen(btext) : 0,
-                                 "anthropic", &e);
+                                 rm->call.endpoint->name, &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
         rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
@@ -640,7 +646,7 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
         json_t *code = json_object_get(error, "code");
         long status = json_is_integer(code) ? (long)json_integer_value(code) : 500;
         llmc_error_from_response(status >= 400 && status < 600 ? status : 500, "application/json", btext,
-                                 btext ? strlen(btext) : 0, "fireworks", &e);
+                                 btext ? strlen(btext) : 0, rm->call.endpoint->name, &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
         rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
@@ -679,7 +685,7 @@ static llmc_code fw_collect(remote *rm, json_t *job, llmc_error *err)
             /* A signed URL carries its own authority: the key never goes there. */
             const char *const plain[] = {"accept: application/json", NULL};
             llmc_http_response resp = {0};
-            rc = llmc_url_check(signed_url, rm->b->client->allow_insecure_http, err);
+            rc = llmc_url_check(signed_url, rm->call.opts.allow_insecure_http, err);
             if (rc == LLMC_OK)
                 rc = rsend(rm, "GET", signed_url, plain, NULL, 0, false, NULL, &resp, err);
             for (size_t at = 0; rc == LLMC_OK && at < resp.body.len;) {
@@ -803,14 +809,23 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
                          "provider (split the input)",
                          p, in->items[0].line, name);
     }
-    if (!in->n_issues && strcmp(name, "anthropic") != 0 && strcmp(name, "fireworks") != 0)
-        bi_issue_add(in, in->items[0].line,
-                     "%s has no batch engine llmc can use (remote batches: anthropic, fireworks)", name);
+    llmc_batch_engine engine = in->eps[0]->info.batch_engine;
+    if (!llmc_provider_find(name))
+        engine = LLMC_BATCH_NONE; /* a custom endpoint copies no engine */
+    if (!in->n_issues && engine == LLMC_BATCH_NONE) {
+        char with[200] = "";
+        for (size_t i = 0; llmc_provider_at(i); i++)
+            if (llmc_provider_at(i)->batch_engine != LLMC_BATCH_NONE) {
+                size_t len = strlen(with);
+                snprintf(with + len, sizeof with - len, "%s%s", len ? ", " : "", llmc_provider_at(i)->name);
+            }
+        bi_issue_add(in, in->items[0].line, "%s has no batch engine llmc can use (remote batches: %s)", name, with);
+    }
     if (in->n_issues)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "the input cannot run as one remote batch (first: line %zu: %s)",
                               in->issues[0].line, in->issues[0].message);
     remote rm;
-    rc = remote_open(&rm, b, strcmp(name, "anthropic") == 0 ? REMOTE_ANTHROPIC : REMOTE_FIREWORKS, err);
+    rc = remote_open(&rm, b, engine == LLMC_BATCH_ANTHROPIC ? REMOTE_ANTHROPIC : REMOTE_FIREWORKS, err);
     if (rc == LLMC_OK) {
         rm.in = &b->input;
         /* the input was loaded above: open the output only */

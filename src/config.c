@@ -26,6 +26,9 @@ typedef struct parse_state {
     char ep_key_env[64];
     char *ep_command; /* key_command of the pending endpoint */
     long ep_timeout_s, ep_ttl_s;
+    bool ep_keyless;    /* auth = none */
+    bool ep_allow_http; /* allow_http = true */
+    int base_line;      /* the line of a [provider]'s base_url, for its error */
     llmc_error *err;
 } parse_state;
 
@@ -142,16 +145,77 @@ static bool parse_seconds(const char *value, long *out)
     return true;
 }
 
+/* Add the pending endpoint; a new one that is allowed plain http is created with that allowance
+ * set for its URL check, then marked. */
+static llmc_code add_endpoint_allowing(parse_state *st)
+{
+    llmc_client *c = st->client;
+    bool global = c->allow_insecure_http;
+    if (st->ep_allow_http)
+        c->allow_insecure_http = true; /* only for this one check */
+    llmc_code rc =
+        llmc_client_add_endpoint(c, st->name, st->ep_base, st->ep_key_env[0] ? st->ep_key_env : NULL, st->err);
+    c->allow_insecure_http = global;
+    if (rc == LLMC_OK)
+        rc = llmc_client_allow_insecure_http_for(c, st->name, st->ep_allow_http, st->err);
+    return rc;
+}
+
+/* "true" / "false" (also yes/no, on/off, 1/0); -1 for anything else. */
+static int parse_bool(const char *v)
+{
+    if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
+        return 1;
+    if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+        return 0;
+    return -1;
+}
+
 /* Create the endpoint a finished [endpoint NAME] section described. */
 static llmc_code close_section(parse_state *st)
 {
     llmc_code rc = LLMC_OK;
+    if (st->kind == SECTION_PROVIDER) {
+        llmc_endpoint *ep = llmc_client_endpoint(st->client, st->name, strlen(st->name));
+        rc = llmc_client_allow_insecure_http_for(st->client, st->name, st->ep_allow_http, st->err);
+        if (rc == LLMC_OK && st->ep_base[0]) {
+            rc = llmc_client_set_base_url(st->client, st->name, st->ep_base, st->err);
+            if (rc == LLMC_OK) {
+                ep->base_url_origin = "base_url in the config file";
+            } else if (rc != LLMC_E_NOMEM) {
+                int line = st->line;
+                st->line = st->base_line;
+                rc = failed(st, rc, "base_url: %s");
+                st->line = line;
+            }
+        }
+    }
     if (st->kind == SECTION_ENDPOINT) {
-        if (!st->ep_base[0] || !st->ep_key_env[0])
-            rc = llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s] needs both base_url and key_env", st->path,
+        if (!st->ep_base[0])
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s] needs base_url", st->path, st->name);
+        else if (!st->ep_key_env[0] && !st->ep_keyless)
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG,
+                                "%s: [endpoint %s] needs key_env (the variable that holds its key), or auth = none "
+                                "for a server that takes no key",
+                                st->path, st->name);
+        else if (st->ep_key_env[0] && st->ep_keyless)
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG,
+                                "%s: [endpoint %s] has both key_env and auth = none: keep the one you mean", st->path,
                                 st->name);
-        else
-            rc = llmc_client_add_endpoint(st->client, st->name, st->ep_base, st->ep_key_env, st->err);
+        else if (st->ep_keyless && st->ep_command)
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG,
+                                "%s: [endpoint %s] has both key_command and auth = none: keep the one you mean",
+                                st->path, st->name);
+        else {
+            /* allow_http first: the URL check of add_endpoint must see it */
+            llmc_endpoint *old = llmc_client_endpoint(st->client, st->name, strlen(st->name));
+            bool was = old && old->allow_insecure_http;
+            if (old)
+                old->allow_insecure_http = st->ep_allow_http;
+            rc = add_endpoint_allowing(st);
+            if (rc != LLMC_OK && old)
+                old->allow_insecure_http = was;
+        }
         if (rc == LLMC_OK && st->ep_command)
             rc = set_command(st, st->name, st->ep_command, st->ep_timeout_s, st->ep_ttl_s);
         if (rc != LLMC_OK && rc != LLMC_E_NOMEM && st->err && !strstr(st->err->message, st->path)) {
@@ -164,6 +228,7 @@ static llmc_code close_section(parse_state *st)
     st->ep_command = NULL;
     st->ep_base[0] = st->ep_key_env[0] = '\0';
     st->ep_timeout_s = st->ep_ttl_s = 0;
+    st->ep_keyless = st->ep_allow_http = false;
     return rc;
 }
 
@@ -181,11 +246,11 @@ static llmc_code open_section(parse_state *st, char *header)
     if (!*name || strlen(name) >= sizeof st->name || strchr(name, ' ') || strchr(name, '/'))
         return bad(st, "section [%s …] needs one name without spaces or '/'", kind);
     if (strcmp(kind, "provider") == 0) {
-        if (!llmc_client_endpoint(st->client, name, strlen(name)))
-            return bad(st,
-                       "unknown provider \"%s\" (built-in: anthropic, cerebras, fireworks, openai; "
-                       "define others with [endpoint NAME])",
-                       name);
+        if (!llmc_client_endpoint(st->client, name, strlen(name))) {
+            llmc_unknown_provider(st->client, name, strlen(name), NULL, st->err);
+            return bad(st, "[provider …]: %s; define others with [endpoint NAME]",
+                       st->err ? st->err->message : "unknown provider");
+        }
         st->kind = SECTION_PROVIDER;
     } else if (strcmp(kind, "endpoint") == 0) {
         st->kind = SECTION_ENDPOINT;
@@ -230,8 +295,8 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
     if (strcmp(key, "api_key") == 0 || strcmp(key, "key") == 0)
         return bad(st,
                    "keys do not belong in the config file (it is not kept private); store them with "
-                   "`llmc keys set PROVIDER`%s",
-                   "");
+                   "`llmc keys set %s`",
+                   st->kind == SECTION_PROVIDER || st->kind == SECTION_ENDPOINT ? st->name : "anthropic");
     switch (st->kind) {
     case SECTION_TOP:
         if (strcmp(key, "model") == 0) {
@@ -249,8 +314,23 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
         return bad(st, "unknown setting \"%s\" in an [alias] (expected model)", key);
     case SECTION_PROVIDER:
         if (strcmp(key, "base_url") == 0) {
-            llmc_code rc = llmc_client_set_base_url(st->client, st->name, value, st->err);
-            return rc == LLMC_OK ? LLMC_OK : failed(st, rc, "base_url: %s");
+            /* applied when the section ends, once allow_http (which may follow) is known */
+            llmc_strlcpy(st->ep_base, value, sizeof st->ep_base);
+            st->base_line = st->line;
+            return LLMC_OK;
+        }
+        if (strcmp(key, "auth") == 0) {
+            if (strcmp(value, "none") != 0 && strcmp(value, "key") != 0)
+                return bad(st, "auth expects none (no key is sent) or key (the default), not \"%.40s\"", value);
+            llmc_code rc = llmc_client_set_keyless(st->client, st->name, strcmp(value, "none") == 0, st->err);
+            return rc == LLMC_OK ? LLMC_OK : failed(st, rc, "auth: %s");
+        }
+        if (strcmp(key, "allow_http") == 0) {
+            int b = parse_bool(value);
+            if (b < 0)
+                return bad(st, "allow_http expects true or false, not \"%.40s\"", value);
+            st->ep_allow_http = b == 1;
+            return LLMC_OK;
         }
         if (strcmp(key, "key_command") == 0)
             return set_command(st, st->name, value, 0, 0);
@@ -266,13 +346,26 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
         }
         return bad(st,
                    "unknown setting \"%s\" in [provider] (expected base_url, key_command, "
-                   "key_command_timeout or key_command_ttl)",
+                   "key_command_timeout, key_command_ttl, auth or allow_http)",
                    key);
     case SECTION_ENDPOINT:
         if (strcmp(key, "base_url") == 0)
             return llmc_strlcpy(st->ep_base, value, sizeof st->ep_base), LLMC_OK;
         if (strcmp(key, "key_env") == 0)
             return llmc_strlcpy(st->ep_key_env, value, sizeof st->ep_key_env), LLMC_OK;
+        if (strcmp(key, "auth") == 0) {
+            if (strcmp(value, "none") != 0 && strcmp(value, "key") != 0)
+                return bad(st, "auth expects none (no key is sent) or key (the default), not \"%.40s\"", value);
+            st->ep_keyless = strcmp(value, "none") == 0;
+            return LLMC_OK;
+        }
+        if (strcmp(key, "allow_http") == 0) {
+            int b = parse_bool(value);
+            if (b < 0)
+                return bad(st, "allow_http expects true or false, not \"%.40s\"", value);
+            st->ep_allow_http = b == 1;
+            return LLMC_OK;
+        }
         if (strcmp(key, "key_command") == 0) {
             free(st->ep_command);
             return (st->ep_command = strdup(value)) ? LLMC_OK : llmc_error_set(st->err, LLMC_E_NOMEM, "out of memory");
@@ -284,8 +377,8 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
             return LLMC_OK;
         }
         return bad(st,
-                   "unknown setting \"%s\" in [endpoint] (expected base_url, key_env, key_command, "
-                   "key_command_timeout or key_command_ttl)",
+                   "unknown setting \"%s\" in [endpoint] (expected base_url, key_env, auth, allow_http, "
+                   "key_command, key_command_timeout or key_command_ttl)",
                    key);
     }
     return LLMC_OK;

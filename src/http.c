@@ -45,14 +45,14 @@ llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *
         rc = llmc_error_set(err, LLMC_E_CONFIG, "unsupported URL scheme \"%s\" (use https)", scheme);
     } else if (!host_is_loopback(host) && !allow_insecure_http) {
         rc = llmc_error_set(err, LLMC_E_INSECURE,
-                            "refused to send an API key over plain http:// to %s: only loopback hosts may "
-                            "use http (use https, or allow insecure http explicitly)",
+                            "plain http:// to %s would carry the API key unencrypted: only loopback hosts "
+                            "may use http unless allowed for this provider",
                             host);
         if (err) {
-            const llmc_cause_info *info = llmc_cause_info_get(LLMC_CAUSE_TRANSPORT_INSECURE);
+            /* the caller knows the provider and writes the fix (llmc_endpoint_set_fix) */
             err->diagnosis.cause = LLMC_CAUSE_TRANSPORT_INSECURE;
             err->diagnosis.severity = LLMC_SEVERITY_ERROR;
-            err->diagnosis.fix = info ? info->fix : NULL;
+            err->diagnosis.fix[0] = '\0';
             snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "the base URL is %.400s", url);
         }
     }

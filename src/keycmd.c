@@ -50,8 +50,8 @@ static void fail_diag(llmc_error *err, char *const *argv, const char *detail)
     err->diagnosis.source = LLMC_SOURCE_COMMAND;
     llmc_key_command_describe(argv, err->diagnosis.source_name, sizeof err->diagnosis.source_name);
     llmc_strlcpy(err->diagnosis.detail, detail, sizeof err->diagnosis.detail);
-    const llmc_cause_info *info = llmc_cause_info_get(LLMC_CAUSE_KEY_COMMAND_FAILED);
-    err->diagnosis.fix = info ? info->fix : NULL;
+    /* the fix names the provider's variable: the caller, which knows the provider, writes it */
+    err->diagnosis.fix[0] = '\0';
 }
 
 llmc_code llmc_key_command_run(char *const *argv, long timeout_ms, llmc_secret **key_out, llmc_error *err)

@@ -130,11 +130,10 @@ llmc_code llmc_store_load(llmc_store *store, llmc_error *err)
             err->diagnosis.cause = LLMC_CAUSE_KEY_FILE_PERMISSIONS;
             err->diagnosis.source = LLMC_SOURCE_STORE;
             llmc_strlcpy(err->diagnosis.source_name, path, sizeof err->diagnosis.source_name);
-            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "mode %03o; run: chmod 600 %.400s",
-                     (unsigned)(st.st_mode & 0777), path);
-            const llmc_cause_info *info = llmc_cause_info_get(LLMC_CAUSE_KEY_FILE_PERMISSIONS);
-            err->diagnosis.fix = info ? info->fix : NULL;
+            llmc_describe_mode(st.st_mode, err->diagnosis.detail, sizeof err->diagnosis.detail);
             err->diagnosis.severity = LLMC_SEVERITY_ERROR;
+            llmc_fix_ctx fc = llmc_fix_ctx_of(&err->diagnosis, NULL, NULL);
+            llmc_diagnosis_set_fix(&err->diagnosis, &fc);
         }
         return LLMC_E_KEY;
     }
@@ -270,14 +269,17 @@ llmc_code llmc_key_store_set(const char *provider, const char *label, const char
     llmc_key_check(provider, key, len, &v);
     for (size_t i = 0; i < v.n; i++)
         if (v.findings[i].severity == LLMC_SEVERITY_ERROR) {
-            llmc_error_set(err, LLMC_E_KEY, "not stored: the %s key %s", provider, v.findings[i].detail);
+            /* the caller says "not stored"; the message says what is wrong with the key */
+            llmc_error_set(err, LLMC_E_KEY, "the %s key %s", provider, v.findings[i].detail);
             if (err) {
                 err->diagnosis.cause = v.findings[i].cause;
                 err->diagnosis.severity = LLMC_SEVERITY_ERROR;
-                const llmc_cause_info *info = llmc_cause_info_get(v.findings[i].cause);
-                err->diagnosis.fix = info ? info->fix : NULL;
                 llmc_strlcpy(err->diagnosis.provider, provider, sizeof err->diagnosis.provider);
                 llmc_strlcpy(err->diagnosis.detail, v.findings[i].detail, sizeof err->diagnosis.detail);
+                const llmc_provider_info *info = llmc_provider_find(provider);
+                llmc_fix_ctx fc = llmc_fix_ctx_of(&err->diagnosis, info, provider);
+                fc.owner = llmc_provider_owning_key(key + v.clean_offset, v.clean_len);
+                llmc_diagnosis_set_fix(&err->diagnosis, &fc);
             }
             return LLMC_E_KEY;
         }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * models.c — the models list: Anthropic's pages ({data, has_more, last_id}, fetched with
- * after_id until done) and the OpenAI-compatible single list, as one array of plain records.
+ * after_id until done) and the OpenAI-compatible single list, as one array of plain records,
+ * written to the models cache (models_cache.c) each time it is fetched whole.
  */
 #include "transport.h"
 
@@ -10,6 +11,8 @@
 #include <string.h>
 
 #define MAX_PAGES 100
+/* The list fetched to suggest models after a 404 must not hold the error up for long. */
+#define QUICK_MODELS_MS 5000
 
 static void copy_field(json_t *item, const char *key, char *dst, size_t size)
 {
@@ -60,25 +63,18 @@ done:
     return rc;
 }
 
-llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info **out, size_t *count, llmc_error *err)
+llmc_code llmc_models_fetch(llmc_client *c, llmc_endpoint *ep, bool quick, llmc_model_info **out, size_t *count,
+                            llmc_error *err)
 {
-    llmc_error_clear(err);
-    if (out)
-        *out = NULL;
-    if (count)
-        *count = 0;
-    if (!c || !provider || !out || !count)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, provider, out and count must not be NULL");
-    llmc_endpoint *ep = llmc_client_endpoint(c, provider, strlen(provider));
-    if (!ep)
-        return llmc_error_set(err, LLMC_E_CONFIG, "unknown provider \"%s\"", provider);
+    *out = NULL;
+    *count = 0;
     bool paged = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
     llmc_model_info *list = NULL;
     size_t n = 0;
     char last_id[160] = "";
     llmc_code rc = LLMC_OK;
     bool more = true;
-    for (int page = 0; rc == LLMC_OK && more && page < MAX_PAGES; page++) {
+    for (int page = 0; rc == LLMC_OK && more && page < (quick ? 1 : MAX_PAGES); page++) {
         char path[400];
         if (paged)
             snprintf(path, sizeof path, "%s?limit=1000%s%s", ep->info.models_path, last_id[0] ? "&after_id=" : "",
@@ -87,7 +83,8 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
             snprintf(path, sizeof path, "%s", ep->info.models_path);
         llmc_call call;
         llmc_http_response resp = {0};
-        rc = llmc_call_get(c, ep, path, false, &call, &resp, err);
+        rc = quick ? llmc_call_get_quick(c, ep, path, QUICK_MODELS_MS, &call, &resp, err)
+                   : llmc_call_get(c, ep, path, false, &call, &resp, err);
         if (rc == LLMC_OK)
             rc = add_page(&resp, &list, &n, &more, last_id, sizeof last_id, err);
         llmc_http_response_free(&resp);
@@ -100,9 +97,27 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
     }
     if (!list && !(list = calloc(1, sizeof *list)))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    if (c->use_models_cache)
+        llmc_models_cache_write(ep->name, list, n);
     *out = list;
     *count = n;
-    if (err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
-        llmc_error_clear(err);
     return LLMC_OK;
+}
+
+llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info **out, size_t *count, llmc_error *err)
+{
+    llmc_error_clear(err);
+    if (out)
+        *out = NULL;
+    if (count)
+        *count = 0;
+    if (!c || !provider || !out || !count)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, provider, out and count must not be NULL");
+    llmc_endpoint *ep = llmc_endpoint_named(c, provider, err);
+    if (!ep)
+        return LLMC_E_CONFIG;
+    llmc_code rc = llmc_models_fetch(c, ep, false, out, count, err);
+    if (rc == LLMC_OK && err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
+        llmc_error_clear(err);
+    return rc;
 }

@@ -61,6 +61,10 @@ typedef struct llmc_kv {
     char *value;
 } llmc_kv;
 
+/* The optimal string alignment distance of a and b (distance.c): insertions, deletions,
+ * substitutions and swaps of neighbours. Strings over 255 bytes are never near anything. */
+size_t llmc_edit_distance(const char *a, const char *b);
+
 /* Monotonic seconds, for TTLs. */
 double llmc_now_s(void);
 

@@ -7,6 +7,7 @@
  * received. "Appear" means the whole key or any 8 characters of its secret part.
  */
 #include "auth_fixture.h"
+#include "models.h"
 
 #include <jansson.h>
 #include <setjmp.h>
@@ -131,7 +132,7 @@ static void test_cli_calls(void **state)
     cli_result_free(&r);
 
     /* OpenAI echoes a masked key in its 401 message: only 3 leading and 4 trailing characters */
-    const char *oai[] = {"-v", "-m", "openai/gpt-4o-mini", "hi", NULL};
+    const char *oai[] = {"-v", "-m", TEST_MODEL_OPENAI, "hi", NULL};
     const char *oai_env[] = {envf("OPENAI_API_KEY=%s", canaries[OAI_REVOKED].key), "LLMC_LOG=debug", NULL};
     r = run("-m openai/… hi (revoked key)", oai, oai_env, NULL);
     assert_int_equal(r.status, 3);
@@ -150,7 +151,7 @@ static void test_cli_calls(void **state)
     write_file(cb_file, canaries[CB_VALID].key, 0600);
     write_file(home.config, envf("[provider cerebras]\nkey_command = %s %s\n", data_path("keycmd_cat.sh"), cb_file),
                0600);
-    const char *cb[] = {"-v", "-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    const char *cb[] = {"-v", "-m", TEST_MODEL_CEREBRAS, "hi", NULL};
     const char *dbg[] = {"LLMC_LOG=debug", NULL};
     r = run("-v -m cerebras/… hi (key command)", cb, dbg, NULL);
     assert_int_equal(r.status, 0);
@@ -233,14 +234,14 @@ static void test_library_calls(void **state)
 
     char *text = NULL;
     assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_VALID].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err), LLMC_OK);
     llmc_free(text);
     text = NULL;
     assert_clean_mem("llmc_error after a success", &err, sizeof err);
     assert_int_equal(llmc_client_validate(c, "anthropic", &err), LLMC_OK);
 
     assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_REVOKED].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_E_AUTH);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err), LLMC_E_AUTH);
     assert_clean_mem("llmc_error after a 401", &err, sizeof err);
     assert_int_equal(llmc_client_validate(c, "anthropic", &err), LLMC_E_AUTH);
     assert_clean_mem("llmc_error after a failed validation", &err, sizeof err);
@@ -249,16 +250,16 @@ static void test_library_calls(void **state)
     assert_clean_mem("llmc_key_report", &report, sizeof report);
 
     assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_FORBIDDEN].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_E_PERMISSION);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err), LLMC_E_PERMISSION);
     assert_clean_mem("llmc_error after a 403", &err, sizeof err);
 
     assert_int_equal(llmc_client_set_key(c, "openai", canaries[OAI_REVOKED].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "openai/gpt-4o-mini", "hello", &text, &err), LLMC_E_AUTH);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_OPENAI, "hello", &text, &err), LLMC_E_AUTH);
     assert_clean_mem("llmc_error after OpenAI's 401 (which echoes a masked key)", &err, sizeof err);
 
     /* a key refused statically: another provider's key */
     assert_int_equal(llmc_client_set_key(c, "openai", canaries[ANT_VALID].key, &err), LLMC_OK);
-    assert_int_not_equal(llmc_generate(c, "openai/gpt-4o-mini", "hello", &text, &err), LLMC_OK);
+    assert_int_not_equal(llmc_generate(c, TEST_MODEL_OPENAI, "hello", &text, &err), LLMC_OK);
     assert_clean_mem("llmc_error after a static refusal", &err, sizeof err);
 
     llmc_stored_key keys[8] = {0};
@@ -290,9 +291,9 @@ static void test_library_default_log_sink(void **state)
     llmc_client_set_base_url(c, "anthropic", emulator_base_url(&emu, "anthropic"), &err);
     char *text = NULL;
     llmc_client_set_key(c, "anthropic", canaries[ANT_REVOKED].key, &err);
-    llmc_code rc1 = llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err);
+    llmc_code rc1 = llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err);
     llmc_client_set_key(c, "anthropic", canaries[ANT_VALID].key, &err);
-    llmc_code rc2 = llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err);
+    llmc_code rc2 = llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err);
     llmc_free(text);
     llmc_client_free(c);
     unsetenv("LLMC_LOG");

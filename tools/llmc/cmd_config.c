@@ -86,7 +86,7 @@ int cmd_config(int argc, char **argv)
     printf("%smodel%s       %s%s\n", st.bold, st.reset,
            env_model && *env_model ? env_model
            : model                 ? model
-                                   : "anthropic/claude-sonnet-4-5",
+                                   : "anthropic/claude-sonnet-4-6",
            env_model && *env_model ? " (from LLMC_MODEL)"
            : model                 ? " (from the file)"
                                    : " (built-in)");
