@@ -185,7 +185,8 @@ int cmd_batch(int argc, char **argv)
     bool remote = false, no_wait = false, verbose = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:j:H:vh", options, NULL)) != -1) {
+    opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
+    while ((c = getopt_long(argc, argv, ":o:j:H:vh", options, NULL)) != -1) {
         switch (c) {
         case 'o':
             out_path = optarg;
@@ -246,13 +247,13 @@ int cmd_batch(int argc, char **argv)
             batch_usage(stdout);
             return EXIT_OK;
         default:
-            batch_usage(stderr);
+            cli_option_error("batch", argc, argv, c, options);
             return EXIT_USAGE;
         }
     }
     const char *in_path = optind < argc ? argv[optind] : NULL;
     if (optind + 1 < argc) {
-        fprintf(stderr, "llmc: error: one input file only (got \"%s\" too)\n", argv[optind + 1]);
+        fprintf(stderr, "llmc: error: one input file only (got %d file arguments)\n", argc - optind);
         return EXIT_USAGE;
     }
     if (!cancel && !out_path) {

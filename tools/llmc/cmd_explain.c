@@ -162,7 +162,8 @@ int cmd_explain(int argc, char **argv)
         return EXIT_OK;
     }
     const llmc_cause_info *near = closest(lower);
-    fprintf(stderr, "llmc: error: no cause called \"%s\"", id);
+    char shown[96];
+    fprintf(stderr, "llmc: error: no cause called %s", cli_shown(lower, shown, sizeof shown));
     if (near)
         fprintf(stderr, "; did you mean %s (%s)?\n  run: llmc explain %s\n", near->id, near->title, near->id);
     else

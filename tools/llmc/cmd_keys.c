@@ -53,7 +53,8 @@ bool cli_check_provider(const llmc_client *client, const char *name)
     for (size_t i = 0; llmc_client_provider_at(client, i); i++)
         if (strcmp(llmc_client_provider_at(client, i), name) == 0)
             return true;
-    fprintf(stderr, "llmc: error: unknown provider \"%s\"; known:", name);
+    char shown[96];
+    fprintf(stderr, "llmc: error: unknown provider %s; known:", cli_shown(name, shown, sizeof shown));
     for (size_t i = 0; llmc_client_provider_at(client, i); i++)
         fprintf(stderr, " %s", llmc_client_provider_at(client, i));
     fprintf(stderr, "\n");
@@ -481,7 +482,8 @@ int cmd_keys(int argc, char **argv)
         usage(stdout);
         return EXIT_OK;
     }
-    fprintf(stderr, "llmc: error: unknown keys command \"%s\"\n", sub);
+    char shown[96];
+    fprintf(stderr, "llmc: error: unknown keys command %s\n", cli_shown(sub, shown, sizeof shown));
     usage(stderr);
     return EXIT_USAGE;
 }

@@ -131,7 +131,8 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     o->stream = -1;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:s:vh", options, NULL)) != -1) {
+    opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
+    while ((c = getopt_long(argc, argv, ":m:s:vh", options, NULL)) != -1) {
         switch (c) {
         case 'm':
             o->model = optarg;
@@ -197,7 +198,7 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                     "       file that holds it (chmod 600), or store it with `llmc keys set PROVIDER`\n");
             return EXIT_USAGE;
         default:
-            cli_usage(stderr);
+            cli_option_error(strcmp(argv[0], "chat") == 0 ? "chat" : NULL, argc, argv, c, options);
             return EXIT_USAGE;
         }
     }
