@@ -100,17 +100,12 @@ llmc_code llmc_batch_add_header(llmc_batch *b, const char *header, llmc_error *e
     const char *colon = header ? strchr(header, ':') : NULL;
     if (!b || !colon || colon == header)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "a header is \"Name: value\"");
-    for (const char *p = header; *p; p++)
-        if (*p == '\r' || *p == '\n')
-            return llmc_error_set(err, LLMC_E_INVALID_ARG, "a header must be one line");
-    static const char *const secret[] = {"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"};
-    size_t name_len = (size_t)(colon - header);
-    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
-        if (strlen(secret[i]) == name_len && strncasecmp(header, secret[i], name_len) == 0)
-            return llmc_error_set(err, LLMC_E_INVALID_ARG,
-                                  "refused the header %.*s: keys come from the credential chain (the provider's "
-                                  "variable, <VAR>_FILE, a key command or the key store), never from headers",
-                                  (int)name_len, header);
+    const char *value = colon + 1;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    char why[256];
+    if (!llmc_header_check(header, (size_t)(colon - header), value, why, sizeof why))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "%s", why);
     char **grown = realloc(b->headers, (b->n_headers + 1) * sizeof *grown);
     if (!grown)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");

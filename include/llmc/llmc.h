@@ -178,6 +178,18 @@ LLMC_API void llmc_error_clear(llmc_error *err);
 LLMC_API llmc_code llmc_global_init(void);
 LLMC_API void llmc_global_cleanup(void);
 
+/* Keep keys out of core dumps. A crash of a process holding keys writes its memory — keys
+ * included — to a core file (or to a handler such as systemd-coredump). This makes the whole
+ * process non-dumpable (Linux: prctl(PR_SET_DUMPABLE, 0)) and sets its core size limit to 0, soft
+ * and hard (setrlimit(RLIMIT_CORE)), so a crash leaves no copy. Process-wide and not undone by
+ * llmc; call it once, early (the llmc command does at start). Side effects to weigh: no core
+ * file to debug a crash with, debuggers of the same user cannot attach (ptrace is refused), and
+ * /proc/PID files become root's; child processes get a dumpable flag again when they exec (the
+ * zero limit is inherited). Not called by any other llmc function: the choice is the
+ * application's. Returns LLMC_OK, or LLMC_E_IO when the system refused (err says which step).
+ * Thread-safe. */
+LLMC_API llmc_code llmc_process_disable_core_dumps(llmc_error *err);
+
 /* Free memory that llmc returned to the caller as an owned `char *` (e.g. llmc_generate). */
 LLMC_API void llmc_free(void *ptr);
 
@@ -212,7 +224,11 @@ LLMC_API llmc_code llmc_client_set_key(llmc_client *client, const char *provider
 
 /* Override the base URL of `provider` (same meaning as the SDK variable above). NULL restores
  * the default. A plain http:// URL is accepted only for loopback hosts unless
- * llmc_client_allow_insecure_http() was called. */
+ * llmc_client_allow_insecure_http() was called. A URL holding a user name or password
+ * ("https://user:pass@host") is refused with LLMC_E_CONFIG — here, in the SDK variables, the
+ * configuration file, endpoints and per-request overrides alike — since libcurl would send it as
+ * Basic authentication and it would show wherever the URL does; llmc never prints the password
+ * (a URL it shows has that part replaced by "[credentials removed]"). */
 LLMC_API llmc_code llmc_client_set_base_url(llmc_client *client, const char *provider, const char *base_url,
                                             llmc_error *err);
 
@@ -276,8 +292,10 @@ LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *
  *     [alias fast]
  *     model = cerebras/llama-3.3-70b        # "fast" as a model string means this
  *
- * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message. Keys
- * themselves never belong in this file: `llmc keys set` keeps them in the key store. */
+ * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message; a word
+ * of the file is quoted only when it is short and shaped like a name (a key pasted on a line of
+ * its own, or where a name or URL goes, is reported by its length only). Keys themselves never
+ * belong in this file: `llmc keys set` keeps them in the key store. */
 LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path, llmc_error *err);
 /* The default model from the configuration, or NULL. Borrowed from the client. */
 LLMC_API const char *llmc_client_default_model(const llmc_client *client);
@@ -417,11 +435,15 @@ LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key,
  *  - llmc_request_set_base_url: same meaning as llmc_client_set_base_url;
  *  - llmc_request_set_timeout: the whole-request timeout in milliseconds;
  *  - llmc_request_set_header: an extra header ("Name", "value"); a second call with the same
- *    name replaces it. Authentication headers (authorization, x-api-key, api-key,
- *    proxy-authorization, cookie) are refused with LLMC_E_INVALID_ARG — give keys with
- *    llmc_request_set_key — as are names and values that could split a header.
+ *    name replaces it. Refused with LLMC_E_INVALID_ARG: authentication headers (authorization,
+ *    x-api-key, api-key, proxy-authorization, cookie) — give keys with llmc_request_set_key —;
+ *    headers that frame or route the request, which libcurl sets from the request itself (host,
+ *    content-length, transfer-encoding, connection, upgrade, keep-alive, te, trailer, expect,
+ *    proxy-connection, http2-settings); names that are not HTTP tokens; and values holding a
+ *    control byte (anything below 0x20 but tab, and 0x7f: CR or LF would split the header).
  * Anthropic requests also carry the headers listed in ANTHROPIC_CUSTOM_HEADERS (one
- * "Name: value" a line), as the official SDK does; a request's own header wins. */
+ * "Name: value" a line), as the official SDK does; a request's own header wins. A line there that
+ * breaks the rule above is skipped, with a warning in the log naming its line number. */
 LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key);
 LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url);
 LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms);
@@ -727,8 +749,10 @@ LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests
                                               llmc_error *err);
 LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata, double interval_s);
 /* Add a non-secret header ("Name: value") to every request of the batch (e.g. a gateway's
- * routing header). Headers that carry credentials (authorization, x-api-key, api-key, cookie)
- * are refused with LLMC_E_INVALID_ARG: keys come from the credential chain only. */
+ * routing header). The rule of llmc_request_set_header applies: headers that carry credentials
+ * (keys come from the credential chain only), that frame or route the request (host,
+ * content-length, transfer-encoding, the hop-by-hop set), and values with control bytes are
+ * refused with LLMC_E_INVALID_ARG; the message never quotes the value. */
 LLMC_API llmc_code llmc_batch_add_header(llmc_batch *batch, const char *header, llmc_error *err);
 /* Remote runs: seconds between status polls (default 10). */
 LLMC_API void llmc_batch_set_poll_interval(llmc_batch *batch, double seconds);

@@ -89,8 +89,9 @@ void cli_option_error(const char *command, int argc, char **argv, int c, const s
     static const char *const keyish[] = {"key", "token", "secret", "auth", "pass"};
     for (size_t i = 0; is_long && i < sizeof keyish / sizeof keyish[0]; i++)
         if (memmem(element + 2, name_len, keyish[i], strlen(keyish[i]))) {
-            fprintf(stderr, "  note: a key is never taken from the command line (it shows in `ps` and shell history):\n"
-                            "        export the provider's variable, point <VAR>_FILE at a file, or `llmc keys set`\n");
+            fprintf(stderr,
+                    "  note: a key is never taken from the command line (it shows in `ps` and shell history):\n"
+                    "        export the provider's variable, point <VAR>_FILE at a file, or `llmc keys set`\n");
             break;
         }
 }
