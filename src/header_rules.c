@@ -15,13 +15,13 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const credential_headers[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
-                                                 "cookie", NULL};
+static const char *const credential_headers[] = {
+    "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", NULL};
 
 /* Set by libcurl from the request itself; a second value makes the message ambiguous. */
-static const char *const framing_headers[] = {"host",    "content-length",   "transfer-encoding", "connection",
-                                              "upgrade", "keep-alive",       "te",                "trailer",
-                                              "expect",  "proxy-connection", "http2-settings",    NULL};
+static const char *const framing_headers[] = {
+    "host",    "content-length", "transfer-encoding", "connection",     "upgrade", "keep-alive", "te",
+    "trailer", "expect",         "proxy-connection",  "http2-settings", NULL};
 
 static const char *listed(const char *name, size_t len, const char *const *list)
 {
@@ -44,8 +44,9 @@ bool llmc_header_check(const char *name, size_t name_len, const char *value, cha
     }
     for (size_t i = 0; i < name_len; i++)
         if (!isalnum((unsigned char)name[i]) && !strchr("!#$%&'*+-.^_`|~", name[i])) {
-            snprintf(why, why_size, "a header name holds only letters, digits and !#$%%&'*+-.^_`|~ (character %zu "
-                                    "is not one)",
+            snprintf(why, why_size,
+                     "a header name holds only letters, digits and !#$%%&'*+-.^_`|~ (character %zu "
+                     "is not one)",
                      i + 1);
             return false;
         }
@@ -58,16 +59,17 @@ bool llmc_header_check(const char *name, size_t name_len, const char *value, cha
         return false;
     }
     if ((hit = listed(name, name_len, framing_headers))) {
-        snprintf(why, why_size, "refused the header %s: llmc sets it from the request itself (another value "
-                                "could reroute or split the request)",
+        snprintf(why, why_size,
+                 "refused the header %s: llmc sets it from the request itself (another value "
+                 "could reroute or split the request)",
                  hit);
         return false;
     }
     for (size_t i = 0; value && value[i]; i++) {
         unsigned char ch = (unsigned char)value[i];
         if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-            snprintf(why, why_size, "a header's value holds a control character (byte 0x%02x at position %zu)",
-                     ch, i + 1);
+            snprintf(why, why_size, "a header's value holds a control character (byte 0x%02x at position %zu)", ch,
+                     i + 1);
             return false;
         }
     }

@@ -273,7 +273,10 @@ LLMC_API void llmc_client_set_log(llmc_client *client, llmc_log_fn fn, void *use
  * line of stdout is the key. It runs when no explicit key or variable supplies one, at most
  * `timeout_ms` (0: 10 s), and its answer is reused for `ttl_ms` (0: 1 hour) — except after a
  * 401, when it is run again at once. Its stderr is never shown raw (it may hold a secret): only
- * its size and first word are summarized. argv is copied; NULL removes the command. */
+ * its size and first word are summarized. It runs in a process group of its own, and at the time
+ * limit the whole group is killed (SIGKILL), so helpers it started do not live on; being outside
+ * the terminal's foreground group, it cannot prompt on the terminal (it would be stopped until the
+ * limit): use a secret manager with an agent. argv is copied; NULL removes the command. */
 LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *provider, const char *const *argv,
                                                long timeout_ms, long ttl_ms, llmc_error *err);
 

@@ -152,8 +152,8 @@ static void test_cli_and_config_never_show_the_password(void **state)
     assert_int_equal(r.status, 4);
     assert_non_null(strstr(r.err, "config:2"));
     cli_result_free(&r);
-    write_file(home.config,
-               envf("[endpoint gw]\nbase_url = %s\nkey_env = GW_API_KEY\n", url_with_password("openai")), 0600);
+    write_file(home.config, envf("[endpoint gw]\nbase_url = %s\nkey_env = GW_API_KEY\n", url_with_password("openai")),
+               0600);
     r = run("hi (config [endpoint] base_url)", hi, only_xdg);
     assert_int_equal(r.status, 4);
     assert_non_null(strstr(r.err, "user name or password"));
@@ -166,13 +166,13 @@ static void test_config_errors_quote_no_secret(void **state)
     (void)state;
     llmc_error err;
     static const char *const files[] = {
-        BARE_KEY "\n",                                          /* a bare key on its own line */
-        "model = fast\n" BARE_KEY "\n",                         /* the same after a good line */
-        BARE_KEY " = 1\n",                                      /* a key where a setting name goes */
-        "[provider " BARE_KEY "]\n",                            /* a key as a section name */
-        "[" BARE_KEY " x]\n",                                   /* a key as a section kind */
+        BARE_KEY "\n",                  /* a bare key on its own line */
+        "model = fast\n" BARE_KEY "\n", /* the same after a good line */
+        BARE_KEY " = 1\n",              /* a key where a setting name goes */
+        "[provider " BARE_KEY "]\n",    /* a key as a section name */
+        "[" BARE_KEY " x]\n",           /* a key as a section kind */
         "[endpoint gw]\nbase_url = https://gw.example.com/v1\nkey_env = " BARE_KEY "\n", /* key, not its variable */
-        "[provider anthropic]\nbase_url = " BARE_KEY "\n",      /* a key where a URL goes */
+        "[provider anthropic]\nbase_url = " BARE_KEY "\n",                               /* a key where a URL goes */
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         write_file(home.config, files[i], 0600);
@@ -189,9 +189,9 @@ static void test_dangerous_headers_refused(void **state)
 {
     (void)state;
     llmc_request *req = llmc_request_new(TEST_MODEL_ANTHROPIC);
-    static const char *const names[] = {"Host",    "content-length", "Transfer-Encoding", "Connection",
-                                        "Upgrade", "TE",             "Expect",            "Proxy-Connection",
-                                        "x-api-key", "Authorization", "Cookie"};
+    static const char *const names[] = {"Host",  "content-length", "Transfer-Encoding", "Connection", "Upgrade",
+                                        "TE",    "Expect",         "Proxy-Connection",  "x-api-key",  "Authorization",
+                                        "Cookie"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (llmc_request_set_header(req, names[i], "x") != LLMC_E_INVALID_ARG)
             fail_msg("llmc_request_set_header accepted %s", names[i]);
@@ -206,8 +206,8 @@ static void test_dangerous_headers_refused(void **state)
     llmc_client *c = llmc_client_new();
     llmc_batch *b = llmc_batch_new(c);
     llmc_error err;
-    static const char *const lines[] = {"Host: evil.example",   "Content-Length: 0",  "Transfer-Encoding: chunked",
-                                        "connection: close",    "X-A: a\x01z",        "x-api-key: " BARE_KEY,
+    static const char *const lines[] = {"Host: evil.example", "Content-Length: 0", "Transfer-Encoding: chunked",
+                                        "connection: close",  "X-A: a\x01z",       "x-api-key: " BARE_KEY,
                                         "X-B: tab\x7f"};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         if (llmc_batch_add_header(b, lines[i], &err) != LLMC_E_INVALID_ARG)
