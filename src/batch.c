@@ -116,6 +116,18 @@ llmc_code llmc_batch_add_header(llmc_batch *b, const char *header, llmc_error *e
     return LLMC_OK;
 }
 
+void llmc_batch_set_lock_wait(llmc_batch *b, int wait)
+{
+    if (b)
+        b->lock_wait = wait != 0;
+}
+
+bo_lock_opts llmc_batch_lock_opts(llmc_batch *b)
+{
+    bo_lock_opts o = {b->lock_wait, &b->stop, &b->client->log};
+    return o;
+}
+
 void llmc_batch_stop(llmc_batch *b)
 {
     if (b)
@@ -670,7 +682,8 @@ llmc_code llmc_batch_run(llmc_batch *b, const char *input_path, llmc_error *err)
     if (rc != LLMC_OK)
         return rc;
     b->stats.total = r.in->n;
-    if ((rc = bo_open(&r.out, b->output, seen_done, &r, err)) != LLMC_OK)
+    bo_lock_opts lock = llmc_batch_lock_opts(b);
+    if ((rc = bo_open(&r.out, b->output, &lock, seen_done, &r, err)) != LLMC_OK)
         return rc;
     if (r.out.torn_bytes)
         llmc_logf(&b->client->log, LLMC_LOG_WARN, "batch: dropped a torn last line (%zu bytes) from %s",

@@ -763,7 +763,8 @@ static llmc_code prepare(remote *rm, const char *input_path, llmc_error *err)
             return rc;
         b->stats.total = rm->in->n;
     }
-    if ((rc = bo_open(&rm->out, b->output, seen_done, rm, err)) != LLMC_OK)
+    bo_lock_opts lock = llmc_batch_lock_opts(b);
+    if ((rc = bo_open(&rm->out, b->output, &lock, seen_done, rm, err)) != LLMC_OK)
         return rc;
     rm->out_open = true;
     return LLMC_OK;
@@ -815,7 +816,8 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
         rm.in = &b->input;
         /* the input was loaded above: open the output only */
         b->stats.total = rm.in->n;
-        rc = bo_open(&rm.out, b->output, seen_done, &rm, err);
+        bo_lock_opts lock = llmc_batch_lock_opts(b);
+        rc = bo_open(&rm.out, b->output, &lock, seen_done, &rm, err);
         rm.out_open = rc == LLMC_OK;
     }
     if (rc == LLMC_OK && b->stats.skipped == rm.in->n) {

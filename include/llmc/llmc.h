@@ -689,8 +689,12 @@ LLMC_API void llmc_stream_free(llmc_stream *stream);
  * (`code` names the llmc_code: "bad_request", "rate_limit", "transport", …; remote batches also
  * write "canceled" and "expired" as `type` with code "aborted"). A line is written whole and
  * fsynced before the request counts as done, so the file survives a crash or SIGKILL: a rerun
- * with the same output drops a torn last line and skips every custom_id already there. Errored
- * results are final too: delete their lines to send them again.
+ * with the same output drops a torn last line and skips every custom_id already there. A write
+ * that fails part-way (a full disk) is cut back to the last whole line, and the run stops with
+ * LLMC_E_IO; at open every line is checked to be one whole JSON result, and a file with any
+ * other line is refused with LLMC_E_IO rather than appended to. Only one run at a time writes an
+ * output (llmc_batch_set_lock_wait). Errored results are final too: delete their lines to send
+ * them again.
  *
  * Before anything is sent the whole input is checked: malformed lines, a missing or duplicate
  * custom_id, a shape that cannot go to its provider. Problems fail the run with
@@ -759,6 +763,13 @@ LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn 
 LLMC_API llmc_code llmc_batch_add_header(llmc_batch *batch, const char *header, llmc_error *err);
 /* Remote runs: seconds between status polls (default 10). */
 LLMC_API void llmc_batch_set_poll_interval(llmc_batch *batch, double seconds);
+/* One run at a time per output file: every run (local or remote, resume included) takes an
+ * exclusive lock (flock) on the output for as long as it writes, and records its pid in
+ * "OUTPUT.lock" beside it. By default a run that finds the output held fails at once with
+ * LLMC_E_IO and a message naming the holder's pid; with `wait` nonzero it waits for the holder to
+ * finish (announced once in the log at warn level), until llmc_batch_stop ends the wait with
+ * LLMC_E_ABORTED. The lock is the kernel's: a run that dies releases it. */
+LLMC_API void llmc_batch_set_lock_wait(llmc_batch *batch, int wait);
 
 /* Run the requests of `input_path` here. LLMC_OK when every request has a result line (some may
  * be errored: see the counts); otherwise why the run stopped (invalid input, no key, a rejected

@@ -23,7 +23,7 @@ static void on_signal(int sig)
 static void batch_usage(FILE *out)
 {
     fprintf(out,
-            "usage: llmc batch IN.jsonl -o OUT.jsonl [-j N] [--rpm R] [--tpm T] [options]\n"
+            "usage: llmc batch IN.jsonl -o OUT.jsonl [-j N] [--rpm R] [--tpm T] [--wait] [options]\n"
             "       llmc batch --remote IN.jsonl -o OUT.jsonl [--poll S] [--no-wait]\n"
             "       llmc batch --resume ID -o OUT.jsonl [IN.jsonl]\n"
             "       llmc batch --cancel ID\n"
@@ -53,6 +53,8 @@ static void batch_usage(FILE *out)
             "      --no-wait        submit the remote batch, print its id on stdout and exit\n"
             "      --resume ID      wait for the remote batch ID and write its results\n"
             "      --cancel ID      cancel the remote batch ID (collect what it did with --resume)\n"
+            "      --wait           when another run holds OUT.jsonl, wait for it to finish (default: refuse,\n"
+            "                       naming its pid); unrelated to --no-wait, which is about remote batches\n"
             "  -v, --verbose        log each step (endpoints, key source and fingerprint, retries)\n"
             "  -h, --help           this help\n"
             "\n"
@@ -137,7 +139,8 @@ enum {
     OPT_POLL,
     OPT_NO_WAIT,
     OPT_RESUME,
-    OPT_CANCEL
+    OPT_CANCEL,
+    OPT_WAIT
 };
 
 static bool number(const char *opt, const char *text, double lo, double hi, double *out)
@@ -159,6 +162,14 @@ static void verbose_log(void *userdata, llmc_log_level level, const char *line)
     fprintf(stderr, "* %s\n", line);
 }
 
+/* Without -v the library's warnings still show: a wait for another run, a dropped torn line. */
+static void warn_log(void *userdata, llmc_log_level level, const char *line)
+{
+    (void)userdata;
+    (void)level;
+    fprintf(stderr, "llmc: %s\n", line);
+}
+
 int cmd_batch(int argc, char **argv)
 {
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
@@ -175,6 +186,7 @@ int cmd_batch(int argc, char **argv)
                                             {"no-wait", no_argument, NULL, OPT_NO_WAIT},
                                             {"resume", required_argument, NULL, OPT_RESUME},
                                             {"cancel", required_argument, NULL, OPT_CANCEL},
+                                            {"wait", no_argument, NULL, OPT_WAIT},
                                             {"verbose", no_argument, NULL, 'v'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
@@ -182,7 +194,7 @@ int cmd_batch(int argc, char **argv)
     const char *headers[32];
     int n_headers = 0;
     double jobs = 16, rpm = 0, tpm = 0, retries = 2, timeout = 0, poll = 10;
-    bool remote = false, no_wait = false, verbose = false;
+    bool remote = false, no_wait = false, verbose = false, lock_wait = false;
     int c;
     optind = 1;
     opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
@@ -240,6 +252,9 @@ int cmd_batch(int argc, char **argv)
         case OPT_CANCEL:
             cancel = optarg;
             break;
+        case OPT_WAIT:
+            lock_wait = true;
+            break;
         case 'v':
             verbose = true;
             break;
@@ -286,6 +301,9 @@ int cmd_batch(int argc, char **argv)
     }
     if (verbose)
         llmc_client_set_log(client, verbose_log, NULL, LLMC_LOG_DEBUG);
+    else if (!getenv("LLMC_LOG") || !*getenv("LLMC_LOG")) /* LLMC_LOG keeps its own sink */
+        llmc_client_set_log(client, warn_log, NULL, LLMC_LOG_WARN);
+    llmc_batch_set_lock_wait(batch, lock_wait);
     if ((rc = llmc_client_load_config(client, NULL, &err)) != LLMC_OK ||
         (provider && (rc = llmc_client_set_default_provider(client, provider, &err)) != LLMC_OK) ||
         (cacert && (rc = llmc_client_set_ca_file(client, cacert, &err)) != LLMC_OK) ||
