@@ -685,6 +685,19 @@ llmc_code llmc_batch_run(llmc_batch *b, const char *input_path, llmc_error *err)
     bo_lock_opts lock = llmc_batch_lock_opts(b);
     if ((rc = bo_open(&r.out, b->output, &lock, seen_done, &r, err)) != LLMC_OK)
         return rc;
+    /* an output a remote batch is filling: running its requests here too would do them twice */
+    bs_record rec;
+    bool recorded = false;
+    if ((rc = bs_read(b->output, &rec, &recorded, err)) == LLMC_OK && recorded)
+        rc = llmc_error_set(err, LLMC_E_INVALID_ARG,
+                            "%s belongs to the remote batch %s (recorded in %s.remote): collect it with "
+                            "--remote (the same input) or --resume %s, or cancel it with --cancel %s; running its "
+                            "requests here as well would send each one twice",
+                            b->output, rec.remote_id, b->output, rec.remote_id, rec.remote_id);
+    if (rc != LLMC_OK) {
+        bo_close(&r.out);
+        return rc;
+    }
     if (r.out.torn_bytes)
         llmc_logf(&b->client->log, LLMC_LOG_WARN, "batch: dropped a torn last line (%zu bytes) from %s",
                   r.out.torn_bytes, b->output);

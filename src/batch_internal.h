@@ -119,6 +119,24 @@ char *bo_line_errored(const char *custom_id, const llmc_error *e, const char *ty
 /* "rate_limit" for LLMC_E_RATE_LIMIT, …: the name of a code in result lines. */
 const char *bo_code_name(llmc_code code);
 
+/* ---- the remote batch's record beside the output (batch_sidecar.c) ---- */
+
+/* OUT.remote: which remote batch holds this output's requests, and for which input. */
+typedef struct bs_record {
+    char remote_id[256];
+    char fingerprint[17]; /* bs_input_fingerprint of the input it was made from */
+    size_t n_requests;    /* lines of that input */
+} bs_record;
+
+/* A fingerprint of the input's custom_ids (in order), as 16 hex digits. */
+void bs_input_fingerprint(const bi_input *in, char out[17]);
+/* Read OUT.remote: LLMC_OK with *found false when there is none; LLMC_E_IO when it is damaged. */
+llmc_code bs_read(const char *output, bs_record *rec, bool *found, llmc_error *err);
+/* Write it durably (temporary file, fsync, rename, directory fsync). */
+llmc_code bs_write(const char *output, const bs_record *rec, llmc_error *err);
+/* Remove it (a missing one is fine). */
+llmc_code bs_remove(const char *output, llmc_error *err);
+
 /* ---- rate limits (batch_limit.c) ---- */
 
 /* A token bucket: `rate` per second, at most `cap` saved up. rate 0: no limit. */

@@ -713,6 +713,15 @@ LLMC_API void llmc_stream_free(llmc_stream *stream);
  * control plane is the Fireworks base URL without "/inference"). All lines must go to one of
  * those two providers. Results are written in the same format as local runs.
  *
+ * A remote batch is submitted once per output. The moment the provider answers the create request
+ * its id is recorded in "OUTPUT.remote" beside the output (with a fingerprint of the input's
+ * custom_ids), durably (fsynced, with its directory), before the progress callback first shows
+ * the id. A later llmc_batch_run_remote with the same output and input resumes that batch instead
+ * of submitting again (whatever happened to the run that submitted it: SIGKILL included); with
+ * another input it fails with LLMC_E_INVALID_ARG, as does llmc_batch_run (a local run would send
+ * every request a second time). The record is removed once every result is in the output (by
+ * llmc_batch_run_remote or llmc_batch_resume_remote of that id); a damaged one is LLMC_E_IO.
+ *
  * A batch handle is used by one thread at a time; `client` must outlive it.
  */
 typedef struct llmc_batch llmc_batch;
@@ -776,9 +785,10 @@ LLMC_API void llmc_batch_set_lock_wait(llmc_batch *batch, int wait);
  * key, the output file, llmc_batch_stop). Finished results are on disk whatever happens. */
 LLMC_API llmc_code llmc_batch_run(llmc_batch *batch, const char *input_path, llmc_error *err);
 
-/* Submit `input_path` to the provider's batch engine. With `wait` nonzero, poll until it ends
- * and write the results; with 0, return once submitted (llmc_batch_remote_id says what to pass
- * to llmc_batch_resume_remote later). */
+/* Submit `input_path` to the provider's batch engine — or resume the batch OUTPUT.remote records
+ * for this input (see above). With `wait` nonzero, poll until it ends and write the results; with
+ * 0, return once submitted (llmc_batch_remote_id says what to pass to llmc_batch_resume_remote
+ * later; calling this again with the same input and output does the same). */
 LLMC_API llmc_code llmc_batch_run_remote(llmc_batch *batch, const char *input_path, int wait, llmc_error *err);
 /* Wait for the remote batch `remote_id` and write its results. `input_path` may be NULL; when
  * given, input ids the provider did not answer are written as errored ("not_returned") and

@@ -254,10 +254,11 @@ static void test_glued_line_refused_on_reopen(void **state)
     const char *in = tmp("glued.in"), *out = tmp("glued.out");
     batch_write_input(in, 4, NULL);
     /* r1's line was cut and r2's glued onto it: it still starts and ends like a result */
-    batch_write_text(out, "{\"custom_id\":\"r0\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n"
-                          "{\"custom_id\":\"r1\",\"result\":{\"type\":\"succ"
-                          "{\"custom_id\":\"r2\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n"
-                          "{\"custom_id\":\"r3\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n");
+    batch_write_text(out,
+                     "{\"custom_id\":\"r0\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n"
+                     "{\"custom_id\":\"r1\",\"result\":{\"type\":\"succ"
+                     "{\"custom_id\":\"r2\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n"
+                     "{\"custom_id\":\"r3\",\"result\":{\"type\":\"succeeded\",\"message\":{}}}\n");
     size_t before_len;
     char *before = batch_read_file(out, &before_len);
     emulator_clear_requests(&emu);

@@ -20,8 +20,19 @@ static void test_valid_texts(void **state)
 {
     (void)state;
     static const char *const ok[] = {
-        "{}", "[]", " { } ", "{\"a\":1}", "{\"a\":[1,2,{\"b\":null}],\"c\":true,\"d\":false}", "\"s\"", "0", "-0",
-        "12.5e-3", "1E+9", "[\"\\u00e9\\n\\\\\\\"\\/\\b\\f\\r\\t\"]", "[[[[]]]]", "{\"custom_id\":\"r1\",\"result\":{}}",
+        "{}",
+        "[]",
+        " { } ",
+        "{\"a\":1}",
+        "{\"a\":[1,2,{\"b\":null}],\"c\":true,\"d\":false}",
+        "\"s\"",
+        "0",
+        "-0",
+        "12.5e-3",
+        "1E+9",
+        "[\"\\u00e9\\n\\\\\\\"\\/\\b\\f\\r\\t\"]",
+        "[[[[]]]]",
+        "{\"custom_id\":\"r1\",\"result\":{}}",
         "\t[1 , 2 ]\r\n",
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
@@ -33,9 +44,32 @@ static void test_invalid_texts(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\"}", "{a:1}", "{\"a\":1}{\"b\":2}", "[1] x", "01", "1.", ".5",
-        "-", "1e", "+1", "tru", "nulls", "\"unterminated", "\"bad \\x escape\"", "\"\\u12g4\"", "\"raw\ttab\"",
-        "[1 2]", "{\"a\" 1}", "{\"a\":}", "[,1]",
+        "",
+        " ",
+        "{",
+        "}",
+        "[1,]",
+        "{\"a\":1,}",
+        "{\"a\"}",
+        "{a:1}",
+        "{\"a\":1}{\"b\":2}",
+        "[1] x",
+        "01",
+        "1.",
+        ".5",
+        "-",
+        "1e",
+        "+1",
+        "tru",
+        "nulls",
+        "\"unterminated",
+        "\"bad \\x escape\"",
+        "\"\\u12g4\"",
+        "\"raw\ttab\"",
+        "[1 2]",
+        "{\"a\" 1}",
+        "{\"a\":}",
+        "[,1]",
         /* what a failed append leaves: a torn line, and a torn line with the next result glued on */
         "{\"custom_id\":\"r1\",\"result\":{\"type\":\"succ",
         "{\"custom_id\":\"r1\",\"result\":{\"type\":\"succ{\"custom_id\":\"r2\",\"result\":{\"type\":\"succeeded\"}}",

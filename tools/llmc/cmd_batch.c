@@ -35,7 +35,8 @@ static void batch_usage(FILE *out)
             "Output lines: {\"custom_id\",\"result\":{\"type\":\"succeeded\",\"message\":{...}}} or\n"
             "{\"custom_id\",\"result\":{\"type\":\"errored\",\"error\":{code,http_status,type,message,request_id}}}.\n"
             "Each line is fsynced before it counts; run the same command again after a crash or Ctrl-C and\n"
-            "it drops a torn last line and skips the custom_ids already in OUT.jsonl.\n"
+            "it drops a torn last line and skips the custom_ids already in OUT.jsonl. One run at a time\n"
+            "writes OUT.jsonl (a lock; its pid in OUT.jsonl.lock): a second one is refused, or waits (--wait).\n"
             "\n"
             "options:\n"
             "  -o, --output FILE    where results go (required)\n"
@@ -48,7 +49,9 @@ static void batch_usage(FILE *out)
             "  -H, --header 'N: V'  add a header to every request (never a key: those are refused)\n"
             "      --cacert FILE    trust the CA certificates in FILE (PEM)\n"
             "      --remote         use the provider's batch engine (Anthropic Message Batches, Fireworks\n"
-            "                       batch inference jobs; FIREWORKS_ACCOUNT_ID names the account)\n"
+            "                       batch inference jobs; FIREWORKS_ACCOUNT_ID names the account). The batch's\n"
+            "                       id is printed on stderr and kept in OUT.jsonl.remote as soon as it exists:\n"
+            "                       the same command run again resumes it instead of submitting twice\n"
             "      --poll S         seconds between status checks of a remote batch (default 10)\n"
             "      --no-wait        submit the remote batch, print its id on stdout and exit\n"
             "      --resume ID      wait for the remote batch ID and write its results\n"
@@ -67,6 +70,8 @@ typedef struct bar {
     bool tty;
     bool drawn;
     cli_style st;
+    const char *out_path; /* set for --remote runs only: they announce the batch's id */
+    char announced[256];  /* the remote batch id already printed */
 } bar;
 
 static void fmt_time(char *buf, size_t size, double s)
@@ -86,6 +91,19 @@ static void fmt_time(char *buf, size_t size, double s)
 static void on_progress(void *userdata, const llmc_batch_progress *p)
 {
     bar *b = userdata;
+    /* The remote batch's id, as soon as it exists and whatever stderr is (a log file, a pipe):
+     * with it, work already paid for is never lost. The library has recorded it by now. */
+    if (b->out_path && p->remote_id[0] && strcmp(p->remote_id, b->announced) != 0) {
+        snprintf(b->announced, sizeof b->announced, "%s", p->remote_id);
+        if (b->drawn)
+            fputs("\r\033[K", stderr);
+        b->drawn = false;
+        fprintf(stderr,
+                "llmc: remote batch %s (recorded in %s.remote: if this run is stopped, the same command "
+                "resumes it)\n",
+                p->remote_id, b->out_path);
+        fflush(stderr);
+    }
     if (!b->tty)
         return;
     if (p->finished) {
@@ -323,7 +341,7 @@ int cmd_batch(int argc, char **argv)
     llmc_client_set_max_retries(client, (int)retries);
     llmc_client_set_timeouts(client, 0, (long)(timeout * 1000));
     llmc_batch_set_poll_interval(batch, poll);
-    bar b = {isatty(STDERR_FILENO) != 0, false, cli_style_for(stderr)};
+    bar b = {isatty(STDERR_FILENO) != 0, false, cli_style_for(stderr), remote ? out_path : NULL, ""};
     llmc_batch_set_progress(batch, on_progress, &b, 0.1);
 
     running = batch;
@@ -383,7 +401,9 @@ int cmd_batch(int argc, char **argv)
         /* a bad remote id or argument is the command line's fault */
         exit_code = rc == LLMC_E_INVALID_ARG ? EXIT_USAGE : cli_exit_code(rc);
     } else if (remote && no_wait) {
-        fprintf(stderr, "llmc: submitted %s; collect it with: llmc batch --resume %s -o %s %s\n",
+        fprintf(stderr,
+                "llmc: %s is at the provider; collect it with the same command without --no-wait, or: llmc batch "
+                "--resume %s -o %s %s\n",
                 llmc_batch_remote_id(batch), llmc_batch_remote_id(batch), out_path, in_path);
     }
 done:
