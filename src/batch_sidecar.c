@@ -51,8 +51,8 @@ llmc_code bs_read(const char *output, bs_record *rec, bool *found, llmc_error *e
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         int saved = errno;
-        llmc_code rc = saved == ENOENT ? LLMC_OK
-                                       : llmc_error_set(err, LLMC_E_IO, "cannot read %s: %s", path, strerror(saved));
+        llmc_code rc =
+            saved == ENOENT ? LLMC_OK : llmc_error_set(err, LLMC_E_IO, "cannot read %s: %s", path, strerror(saved));
         free(path);
         return rc;
     }
@@ -98,9 +98,8 @@ static int sync_dir_of(const char *path)
 llmc_code bs_write(const char *output, const bs_record *rec, llmc_error *err)
 {
     char *path = sidecar_path(output);
-    json_t *root = json_pack("{s:s, s:s, s:I, s:I}", "remote_id", rec->remote_id, "input_fingerprint",
-                             rec->fingerprint, "input_requests", (json_int_t)rec->n_requests, "created",
-                             (json_int_t)time(NULL));
+    json_t *root = json_pack("{s:s, s:s, s:I, s:I}", "remote_id", rec->remote_id, "input_fingerprint", rec->fingerprint,
+                             "input_requests", (json_int_t)rec->n_requests, "created", (json_int_t)time(NULL));
     char *text = root ? llmc_json_dump(root, JSON_COMPACT) : NULL;
     json_decref(root);
     size_t tlen = path ? strlen(path) + 8 : 0;

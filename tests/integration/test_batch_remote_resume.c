@@ -121,7 +121,7 @@ static void test_killed_after_submit_resumes(void **state)
     const char *in = tmp("kill.in"), *out = tmp("kill.out"), *log = tmp("kill.err");
     batch_write_input(in, N_REQUESTS, NULL);
     emulator_clear_requests(&emu);
-    const char *args[] = {"batch", "--remote", in,   "-o", out, "--poll", "0.1", "-H", "x-emulator-batch-delay-ms: 2500",
+    const char *args[] = {"batch", "--remote", in, "-o", out, "--poll", "0.1", "-H", "x-emulator-batch-delay-ms: 2500",
                           NULL};
     pid_t pid = spawn_logged(args, log);
     char record[200];
