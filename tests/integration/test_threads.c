@@ -185,7 +185,8 @@ static void test_threads(void **state)
                          envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")),
                          envf("FIREWORKS_BASE_URL=%s", emulator_base_url(&emu, "fireworks")),
                          envf("OPENAI_BASE_URL=%s", emulator_base_url(&emu, "openai")),
-                         envf("OPENAI_API_KEY=%s", test_key("OPENAI", "VALID")), NULL};
+                         envf("OPENAI_API_KEY=%s", test_key("OPENAI", "VALID")),
+                         NULL};
     set_provider_env(env);
     snprintf(openai_key, sizeof openai_key, "%s", test_key("OPENAI", "VALID"));
     llmc_error err;
