@@ -26,7 +26,8 @@ static void usage(FILE *out)
             "                             (every provider with a key when none is named)\n"
             "       llmc keys rm PROVIDER [--label LABEL | --all]\n"
             "                             remove the key labelled LABEL (default: \"default\") or all\n"
-            "       llmc keys path            where the store is (0600; refused when others can read it)\n");
+            "       llmc keys path            where the store is (0600; refused when others can read it, or\n"
+            "                                 when its directory is another user's or writable by others)\n");
 }
 
 llmc_client *cli_open_client(int *exit_code)
