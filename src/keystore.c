@@ -181,15 +181,20 @@ llmc_code llmc_store_load(llmc_store *store, llmc_error *err)
     if (rc != LLMC_OK)
         return rc;
     llmc_strlcpy(store->path, path, sizeof store->path);
-    char dir[512];
-    dir_of(path, dir, sizeof dir);
-    if ((rc = check_dir(dir, err)) != LLMC_OK)
-        return rc;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         if (errno == ENOENT)
             return LLMC_OK;
         return llmc_error_set(err, LLMC_E_IO, "cannot read the key store %s: %s", path, strerror(errno));
+    }
+    /* A store in a directory others control may be theirs (their key, to collect what is sent with
+     * it): refused. Without a store there is nothing to read, so such a directory is only refused
+     * when a key is about to be written into it. */
+    char dir[512];
+    dir_of(path, dir, sizeof dir);
+    if ((rc = check_dir(dir, err)) != LLMC_OK) {
+        close(fd);
+        return rc;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
