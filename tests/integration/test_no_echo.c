@@ -63,6 +63,7 @@ static void test_prompt_options(void **state)
     check("option --json takes no value", "--json=" SECRET, "hi", NULL);
     check("not shown", "--" SECRET, "hi", NULL);
     check("unknown option -Q", "-Q" SECRET, "hi", NULL);
+    check("unknown option -Q", "--model=x", "-Qv" SECRET, "hi", NULL); /* not blamed on --model */
     check("a key on the command line is refused", "--key", SECRET, "hi", NULL);
     check("a key on the command line is refused", "--api-key=" SECRET, "hi", NULL);
     check("option -m needs a value", "-m", NULL);

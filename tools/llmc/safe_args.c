@@ -50,6 +50,16 @@ static const char *long_name(const char *element, char *buf, size_t size)
     return buf;
 }
 
+/* Whether the long option `name` (an abbreviation allowed) is one without a value whose val is
+ * `val`: what getopt means by '?' with optopt set for a long option given "=value". */
+static bool takes_no_value(const struct option *longopts, const char *name, size_t len, int val)
+{
+    for (const struct option *o = longopts; o->name; o++)
+        if (strncmp(o->name, name, len) == 0 && o->has_arg == no_argument && o->val == val)
+            return true;
+    return false;
+}
+
 void cli_option_error(const char *command, int argc, char **argv, int c, const struct option *longopts)
 {
     char shown[96];
@@ -75,7 +85,7 @@ void cli_option_error(const char *command, int argc, char **argv, int c, const s
                     fprintf(stderr, " --%s", o->name);
             fprintf(stderr, ")");
         }
-    } else if (is_long && strchr(element, '=')) {
+    } else if (is_long && strchr(element, '=') && takes_no_value(longopts, element + 2, name_len, optopt)) {
         /* a long option that takes no value was given one: say so without the value */
         fprintf(stderr, "llmc: error: option %s takes no value", long_name(element, shown, sizeof shown));
     } else {
