@@ -90,8 +90,11 @@ typedef struct llmc_store {
     size_t n;
     char path[512];
 } llmc_store;
-/* Load the store. A missing file is an empty store (LLMC_OK). A file other users can read is
- * LLMC_E_KEY with cause key.file_permissions; unreadable or malformed is LLMC_E_IO. */
+/* Load the store. A missing file is an empty store (LLMC_OK). A file other users can read, one
+ * owned by another user, or one in a directory another user owns or others can write to is
+ * LLMC_E_KEY with cause key.file_permissions (the detail holds the fix); unreadable or malformed
+ * is LLMC_E_IO. Saving checks the directory too, and the public setters hold keys.lock around
+ * their load-modify-save. */
 llmc_code llmc_store_load(llmc_store *store, llmc_error *err);
 llmc_code llmc_store_save(const llmc_store *store, llmc_error *err);
 void llmc_store_free(llmc_store *store);

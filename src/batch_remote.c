@@ -3,6 +3,8 @@
  * batch_remote.c — batches run by the providers' own engines: Anthropic Message Batches (create,
  * poll, results JSONL by custom_id, cancel) and Fireworks batch inference jobs (dataset create
  * and upload, job create, poll, signed download). Results land in the local runner's format.
+ * The id of a batch is recorded beside the output (OUT.remote, batch_sidecar.c) the moment it is
+ * created, so that a rerun of the same command resumes it rather than submitting again.
  */
 #include "batch_internal.h"
 
@@ -253,6 +255,25 @@ static char *json_quote(const char *s)
     return text;
 }
 
+/* Write OUT.remote for the batch just created — before anyone is told its id, so that whoever
+ * sees the id can count on a rerun resuming it. */
+static llmc_code record(remote *rm, llmc_error *err)
+{
+    bs_record rec;
+    memset(&rec, 0, sizeof rec);
+    llmc_strlcpy(rec.remote_id, rm->b->remote_id, sizeof rec.remote_id);
+    bs_input_fingerprint(rm->in, rec.fingerprint);
+    rec.n_requests = rm->in->n;
+    llmc_code rc = bs_write(rm->b->output, &rec, err);
+    if (rc != LLMC_OK && err) {
+        char msg[sizeof err->message];
+        llmc_strlcpy(msg, err->message, sizeof msg);
+        llmc_error_set(err, rc, "%.700s; the batch %s exists at the provider: collect it with --resume %s", msg,
+                       rm->b->remote_id, rm->b->remote_id);
+    }
+    return rc;
+}
+
 /* ================================ Anthropic Message Batches ================================ */
 
 static int status_for_type(const char *type)
@@ -314,9 +335,10 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, id, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", id, count);
+    rc = record(rm, err);
     set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
     json_decref(batch);
-    return LLMC_OK;
+    return rc;
 }
 
 /* Poll until processing_status is "ended"; *batch_out is the last batch object. */
@@ -569,6 +591,7 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, name, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", name, count);
+    rc = record(rm, err);
     set_status(rm, json_string_value(json_object_get(reply, "state")));
 done:
     json_decref(reply);
@@ -769,7 +792,8 @@ static llmc_code prepare(remote *rm, const char *input_path, llmc_error *err)
             return rc;
         b->stats.total = rm->in->n;
     }
-    if ((rc = bo_open(&rm->out, b->output, seen_done, rm, err)) != LLMC_OK)
+    bo_lock_opts lock = llmc_batch_lock_opts(b);
+    if ((rc = bo_open(&rm->out, b->output, &lock, seen_done, rm, err)) != LLMC_OK)
         return rc;
     rm->out_open = true;
     return LLMC_OK;
@@ -784,6 +808,42 @@ static llmc_code collect(remote *rm, llmc_error *err)
     json_decref(done);
     llmc_code crc = finish_output(rm, rc == LLMC_OK ? err : NULL);
     return rc != LLMC_OK ? rc : crc;
+}
+
+/* The output already belongs to a remote batch (OUT.remote): resume it if it was made from this
+ * input, else refuse — submitting again would run (and bill) every request twice. */
+static llmc_code adopt(remote *rm, const bs_record *rec, llmc_error *err)
+{
+    const char *out = rm->b->output;
+    char fp[17];
+    bs_input_fingerprint(rm->in, fp);
+    remote_kind kind;
+    if (!kind_of_id(rec->remote_id, &kind, NULL) || kind != rm->kind || strcmp(fp, rec->fingerprint) != 0 ||
+        rec->n_requests != rm->in->n)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG,
+                              "%s already belongs to the remote batch %s, made from another input (see %s.remote): "
+                              "collect it with --resume %s, or cancel it with --cancel %s; then remove %s.remote or "
+                              "use another output file",
+                              out, rec->remote_id, out, rec->remote_id, rec->remote_id, out);
+    llmc_strlcpy(rm->b->remote_id, rec->remote_id, sizeof rm->b->remote_id);
+    llmc_logf(&rm->b->client->log, LLMC_LOG_WARN,
+              "batch: resuming the remote batch %s recorded in %s.remote (not submitting the input again)",
+              rec->remote_id, out);
+    set_status(rm, "");
+    return LLMC_OK;
+}
+
+/* A resumed batch the provider does not know (deleted, or another account): say how to start over. */
+static void resume_hint(llmc_code rc, const char *id, const char *out, llmc_error *err)
+{
+    if (rc != LLMC_E_NOT_FOUND || !err)
+        return;
+    char msg[sizeof err->message];
+    llmc_strlcpy(msg, err->message, sizeof msg);
+    llmc_error_set(err, rc,
+                   "%.600s (the remote batch %s recorded in %s.remote: if it is gone, remove that file to "
+                   "submit the input again)",
+                   msg, id, out);
 }
 
 llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait, llmc_error *err)
@@ -830,18 +890,33 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
         rm.in = &b->input;
         /* the input was loaded above: open the output only */
         b->stats.total = rm.in->n;
-        rc = bo_open(&rm.out, b->output, seen_done, &rm, err);
+        bo_lock_opts lock = llmc_batch_lock_opts(b);
+        rc = bo_open(&rm.out, b->output, &lock, seen_done, &rm, err);
         rm.out_open = rc == LLMC_OK;
     }
+    bs_record rec;
+    bool recorded = false;
+    if (rc == LLMC_OK)
+        rc = bs_read(b->output, &rec, &recorded, err);
     if (rc == LLMC_OK && b->stats.skipped == rm.in->n) {
         rc = finish_output(&rm, err); /* an earlier run collected everything */
+        if (rc == LLMC_OK && recorded)
+            rc = bs_remove(b->output, err);
         remote_close(&rm, err);
         return rc;
     }
     if (rc == LLMC_OK)
-        rc = rm.kind == REMOTE_ANTHROPIC ? anthropic_create(&rm, err) : fw_create(&rm, err);
-    if (rc == LLMC_OK && wait)
+        rc = recorded                      ? adopt(&rm, &rec, err)
+             : rm.kind == REMOTE_ANTHROPIC ? anthropic_create(&rm, err)
+                                           : fw_create(&rm, err);
+    if (rc == LLMC_OK && wait) {
         rc = collect(&rm, err);
+        if (recorded)
+            resume_hint(rc, rec.remote_id, b->output, err);
+        /* every result is in the output: the record has done its job */
+        if (rc == LLMC_OK)
+            rc = bs_remove(b->output, err);
+    }
     remote_close(&rm, err);
     return rc;
 }
@@ -864,6 +939,12 @@ llmc_code llmc_batch_resume_remote(llmc_batch *b, const char *remote_id, const c
         rc = prepare(&rm, input_path, err);
     if (rc == LLMC_OK)
         rc = collect(&rm, err);
+    /* collected: a record of this very batch beside the output is done with */
+    bs_record rec;
+    bool recorded = false;
+    if (rc == LLMC_OK && bs_read(b->output, &rec, &recorded, NULL) == LLMC_OK && recorded &&
+        strcmp(rec.remote_id, remote_id) == 0)
+        rc = bs_remove(b->output, err);
     remote_close(&rm, err);
     return rc;
 }

@@ -9,7 +9,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -54,21 +53,6 @@ const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
     return stream ? d->stream_headers : d->headers;
 }
 
-bool llmc_header_name_allowed(const char *name)
-{
-    static const char *const credentials[] = {
-        "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", NULL};
-    if (!*name || strlen(name) > 128)
-        return false;
-    for (const char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
-            return false;
-    for (size_t i = 0; credentials[i]; i++)
-        if (strcasecmp(name, credentials[i]) == 0)
-            return false;
-    return true;
-}
-
 /* Append "Name: value" unless `name` is already in lines[0..n). */
 static int add_header_line(char **lines, size_t *n, const char *name, size_t name_len, const char *value)
 {
@@ -106,10 +90,12 @@ static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool st
     for (size_t i = 0; i < req->n_headers; i++)
         if (add_header_line(lines, &n, req->headers[i].key, strlen(req->headers[i].key), req->headers[i].value) < 0)
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    size_t line_no = 0;
     for (const char *line = custom; line && *line;) {
         const char *end = line + strcspn(line, "\r\n");
         const char *colon = memchr(line, ':', (size_t)(end - line));
-        char name[129] = "", value[1024] = "";
+        char name[129] = "", value[1024] = "", why[256] = "not \"Name: value\"";
+        line_no++;
         if (colon && colon > line && (size_t)(colon - line) < sizeof name) {
             memcpy(name, line, (size_t)(colon - line));
             const char *v = colon + 1;
@@ -117,10 +103,9 @@ static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool st
                 v++;
             snprintf(value, sizeof value, "%.*s", (int)(end - v), v);
         }
-        if (!name[0] || !llmc_header_name_allowed(name))
-            llmc_logf(&call->client->log, LLMC_LOG_WARN,
-                      "%s: a line is not a header llmc may send (\"Name: value\", no credentials); skipped",
-                      custom_env);
+        /* the SDK's format is one header a line, so the line's own end is never in a value */
+        if (!name[0] || !llmc_header_check(name, strlen(name), value, why, sizeof why))
+            llmc_logf(&call->client->log, LLMC_LOG_WARN, "%s line %zu skipped: %s", custom_env, line_no, why);
         else if (add_header_line(lines, &n, name, strlen(name), value) < 0)
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         line = *end ? end + 1 : end;

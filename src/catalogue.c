@@ -315,9 +315,11 @@ static const llmc_cause_info catalogue[] = {
                "key, so llmc refuses the file the way ssh refuses a private key with loose modes.",
         .detection = "Before reading a key file llmc checks its mode; any group or other permission bit "
                      "(mode & 077) is reported with the file's path and mode, and the key store is not "
-                     "read at all.",
+                     "read at all. The store is also refused when it or its directory belongs to another user, or "
+                     "when others can write to the directory (e.g. mode 1777): they could swap it.",
         .fix = "Restrict the file to its owner with chmod 600 and the path the error names (the store "
-               "defaults to ~/.config/llmc/keys), and rotate the key if others may have read it.",
+               "defaults to ~/.config/llmc/keys; its directory wants chmod 700), and rotate the key if others may "
+               "have read it.",
         .workaround = "Supply the key from another source meanwhile: export the provider's variable for "
                       "the run, or pass it with llmc_client_set_key().",
         .prevention = "Let `llmc keys set` create the store (0600 in a 0700 directory); use umask 077 when "

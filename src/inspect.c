@@ -20,7 +20,8 @@ llmc_code llmc_client_inspect_key(llmc_client *c, const char *provider, llmc_key
     if (!ep)
         return LLMC_E_CONFIG;
     llmc_strlcpy(report->provider, ep->name, sizeof report->provider);
-    llmc_strlcpy(report->base_url, llmc_endpoint_base_url(ep), sizeof report->base_url);
+    /* a variable may hold "https://user:pass@host": the report shows where, never the password */
+    llmc_url_redact(llmc_endpoint_base_url(ep), report->base_url, sizeof report->base_url);
     llmc_credential_inspect(ep, c->use_store, report);
     return LLMC_OK;
 }

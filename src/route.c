@@ -48,8 +48,40 @@ static void known_names(const llmc_client *c, char *out, size_t size, bool with_
                                 c->aliases[i].key);
 }
 
+/* Whether a word may be repeated in a message: short and made of the characters of provider and
+ * endpoint names. A key typed where a provider goes (`llmc -m "$KEY/x"`, `[provider sk-…]`) is
+ * not, and must never be echoed into an error. */
+static bool name_shaped(const char *s, size_t n)
+{
+    if (n == 0 || n > 24)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("_-.", s[i]))
+            return false;
+    return true;
+}
+
 llmc_code llmc_unknown_provider(llmc_client *c, const char *name, size_t name_len, const char *model, llmc_error *err)
 {
+    if (!name_shaped(name, name_len)) {
+        char known[600];
+        known_names(c, known, sizeof known, true);
+        llmc_error_set(err, LLMC_E_CONFIG,
+                       "unknown provider (%zu characters, not shown: it may be a secret) (known providers: %s)",
+                       name_len, known);
+        if (!err)
+            return LLMC_E_CONFIG;
+        llmc_diagnosis *d = &err->diagnosis;
+        memset(d, 0, sizeof *d);
+        d->cause = LLMC_CAUSE_MODEL_UNKNOWN_PROVIDER;
+        d->severity = LLMC_SEVERITY_ERROR;
+        snprintf(d->detail, sizeof d->detail, "known providers: %.480s", known);
+        snprintf(d->fix, sizeof d->fix,
+                 "Start the model with a provider llmc knows (%.600s), as provider/model; if what you typed there "
+                 "was a key, treat it as exposed (it may be in your shell history) and rotate it.",
+                 known);
+        return LLMC_E_CONFIG;
+    }
     char typed[64];
     snprintf(typed, sizeof typed, "%.*s", (int)(name_len < sizeof typed ? name_len : sizeof typed - 1), name);
     char known[600], plain[600];

@@ -56,8 +56,15 @@ void llmc_http_header_line(const char *line, size_t n, llmc_http_response *resp,
  * wipes every line first (one holds the key). */
 struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_credential *cred, llmc_auth_style auth);
 void llmc_http_headers_free(struct curl_slist *list);
-/* Whether a URL may carry a key: https anywhere, http only to loopback (or when allowed). */
+/* Whether a URL may carry a key: https anywhere, http only to loopback (or when allowed), and no
+ * user name or password in it (llmc_url_refuse_credentials). */
 llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err);
+/* url_rules.c. LLMC_E_CONFIG when the URL's authority holds "user:pass@" (the message shows the
+ * URL with that part removed); LLMC_OK otherwise. */
+llmc_code llmc_url_refuse_credentials(const char *url, llmc_error *err);
+/* `url` with any "user:pass@" of its authority replaced by "[credentials removed]@": the only
+ * form in which llmc shows a URL it did not build itself. */
+void llmc_url_redact(const char *url, char *out, size_t size);
 /* Delay before retry number `attempt` (0-based): from the response's headers when they ask for
  * 0 < d <= 60 s, else min(0.5·2^attempt, 8) s × (1 − 0.25·jitter), jitter in [0,1). */
 double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);

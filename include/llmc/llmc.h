@@ -210,6 +210,18 @@ LLMC_API void llmc_error_clear(llmc_error *err);
 LLMC_API llmc_code llmc_global_init(void);
 LLMC_API void llmc_global_cleanup(void);
 
+/* Keep keys out of core dumps. A crash of a process holding keys writes its memory — keys
+ * included — to a core file (or to a handler such as systemd-coredump). This makes the whole
+ * process non-dumpable (Linux: prctl(PR_SET_DUMPABLE, 0)) and sets its core size limit to 0, soft
+ * and hard (setrlimit(RLIMIT_CORE)), so a crash leaves no copy. Process-wide and not undone by
+ * llmc; call it once, early (the llmc command does at start). Side effects to weigh: no core
+ * file to debug a crash with, debuggers of the same user cannot attach (ptrace is refused), and
+ * /proc/PID files become root's; child processes get a dumpable flag again when they exec (the
+ * zero limit is inherited). Not called by any other llmc function: the choice is the
+ * application's. Returns LLMC_OK, or LLMC_E_IO when the system refused (err says which step).
+ * Thread-safe. */
+LLMC_API llmc_code llmc_process_disable_core_dumps(llmc_error *err);
+
 /* Free memory that llmc returned to the caller as an owned `char *` (e.g. llmc_generate). */
 LLMC_API void llmc_free(void *ptr);
 
@@ -247,7 +259,11 @@ LLMC_API llmc_code llmc_client_set_key(llmc_client *client, const char *provider
 
 /* Override the base URL of `provider` (same meaning as the SDK variable above). NULL restores
  * the default. A plain http:// URL is accepted only for loopback hosts unless
- * llmc_client_allow_insecure_http() was called. */
+ * llmc_client_allow_insecure_http() was called. A URL holding a user name or password
+ * ("https://user:pass@host") is refused with LLMC_E_CONFIG — here, in the SDK variables, the
+ * configuration file, endpoints and per-request overrides alike — since libcurl would send it as
+ * Basic authentication and it would show wherever the URL does; llmc never prints the password
+ * (a URL it shows has that part replaced by "[credentials removed]"). */
 LLMC_API llmc_code llmc_client_set_base_url(llmc_client *client, const char *provider, const char *base_url,
                                             llmc_error *err);
 
@@ -301,7 +317,10 @@ LLMC_API void llmc_client_set_log(llmc_client *client, llmc_log_fn fn, void *use
  * line of stdout is the key. It runs when no explicit key or variable supplies one, at most
  * `timeout_ms` (0: 10 s), and its answer is reused for `ttl_ms` (0: 1 hour) — except after a
  * 401, when it is run again at once. Its stderr is never shown raw (it may hold a secret): only
- * its size and first word are summarized. argv is copied; NULL removes the command. */
+ * its size and first word are summarized. It runs in a process group of its own, and at the time
+ * limit the whole group is killed (SIGKILL), so helpers it started do not live on; being outside
+ * the terminal's foreground group, it cannot prompt on the terminal (it would be stopped until the
+ * limit): use a secret manager with an agent. argv is copied; NULL removes the command. */
 LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *provider, const char *const *argv,
                                                long timeout_ms, long ttl_ms, llmc_error *err);
 
@@ -326,8 +345,10 @@ LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *
  *
  * `auth = none` and `allow_http = true` are accepted in [provider] sections too. An [endpoint]
  * needs base_url, and key_env unless `auth = none`.
- * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message. Keys
- * themselves never belong in this file: `llmc keys set` keeps them in the key store. */
+ * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message; a word
+ * of the file is quoted only when it is short and shaped like a name (a key pasted on a line of
+ * its own, or where a name or URL goes, is reported by its length only). Keys themselves never
+ * belong in this file: `llmc keys set` keeps them in the key store. */
 LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path, llmc_error *err);
 /* The default model from the configuration, or NULL. Borrowed from the client. */
 LLMC_API const char *llmc_client_default_model(const llmc_client *client);
@@ -499,11 +520,15 @@ LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key,
  *  - llmc_request_set_base_url: same meaning as llmc_client_set_base_url;
  *  - llmc_request_set_timeout: the whole-request timeout in milliseconds;
  *  - llmc_request_set_header: an extra header ("Name", "value"); a second call with the same
- *    name replaces it. Authentication headers (authorization, x-api-key, api-key,
- *    proxy-authorization, cookie) are refused with LLMC_E_INVALID_ARG — give keys with
- *    llmc_request_set_key — as are names and values that could split a header.
+ *    name replaces it. Refused with LLMC_E_INVALID_ARG: authentication headers (authorization,
+ *    x-api-key, api-key, proxy-authorization, cookie) — give keys with llmc_request_set_key —;
+ *    headers that frame or route the request, which libcurl sets from the request itself (host,
+ *    content-length, transfer-encoding, connection, upgrade, keep-alive, te, trailer, expect,
+ *    proxy-connection, http2-settings); names that are not HTTP tokens; and values holding a
+ *    control byte (anything below 0x20 but tab, and 0x7f: CR or LF would split the header).
  * Anthropic requests also carry the headers listed in ANTHROPIC_CUSTOM_HEADERS (one
- * "Name: value" a line), as the official SDK does; a request's own header wins. */
+ * "Name: value" a line), as the official SDK does; a request's own header wins. A line there that
+ * breaks the rule above is skipped, with a warning in the log naming its line number. */
 LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key);
 LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url);
 LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms);
@@ -746,8 +771,12 @@ LLMC_API void llmc_stream_free(llmc_stream *stream);
  * (`code` names the llmc_code: "bad_request", "rate_limit", "transport", …; remote batches also
  * write "canceled" and "expired" as `type` with code "aborted"). A line is written whole and
  * fsynced before the request counts as done, so the file survives a crash or SIGKILL: a rerun
- * with the same output drops a torn last line and skips every custom_id already there. Errored
- * results are final too: delete their lines to send them again.
+ * with the same output drops a torn last line and skips every custom_id already there. A write
+ * that fails part-way (a full disk) is cut back to the last whole line, and the run stops with
+ * LLMC_E_IO; at open every line is checked to be one whole JSON result, and a file with any
+ * other line is refused with LLMC_E_IO rather than appended to. Only one run at a time writes an
+ * output (llmc_batch_set_lock_wait). Errored results are final too: delete their lines to send
+ * them again.
  *
  * Before anything is sent the whole input is checked: malformed lines, a missing or duplicate
  * custom_id, a shape that cannot go to its provider. Problems fail the run with
@@ -765,6 +794,15 @@ LLMC_API void llmc_stream_free(llmc_stream *stream);
  * Fireworks batch inference jobs (account from FIREWORKS_ACCOUNT_ID; one model per job; the
  * control plane is the Fireworks base URL without "/inference"). All lines must go to one of
  * those two providers. Results are written in the same format as local runs.
+ *
+ * A remote batch is submitted once per output. The moment the provider answers the create request
+ * its id is recorded in "OUTPUT.remote" beside the output (with a fingerprint of the input's
+ * custom_ids), durably (fsynced, with its directory), before the progress callback first shows
+ * the id. A later llmc_batch_run_remote with the same output and input resumes that batch instead
+ * of submitting again (whatever happened to the run that submitted it: SIGKILL included); with
+ * another input it fails with LLMC_E_INVALID_ARG, as does llmc_batch_run (a local run would send
+ * every request a second time). The record is removed once every result is in the output (by
+ * llmc_batch_run_remote or llmc_batch_resume_remote of that id); a damaged one is LLMC_E_IO.
  *
  * A batch handle is used by one thread at a time; `client` must outlive it.
  */
@@ -809,20 +847,30 @@ LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests
                                               llmc_error *err);
 LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata, double interval_s);
 /* Add a non-secret header ("Name: value") to every request of the batch (e.g. a gateway's
- * routing header). Headers that carry credentials (authorization, x-api-key, api-key, cookie)
- * are refused with LLMC_E_INVALID_ARG: keys come from the credential chain only. */
+ * routing header). The rule of llmc_request_set_header applies: headers that carry credentials
+ * (keys come from the credential chain only), that frame or route the request (host,
+ * content-length, transfer-encoding, the hop-by-hop set), and values with control bytes are
+ * refused with LLMC_E_INVALID_ARG; the message never quotes the value. */
 LLMC_API llmc_code llmc_batch_add_header(llmc_batch *batch, const char *header, llmc_error *err);
 /* Remote runs: seconds between status polls (default 10). */
 LLMC_API void llmc_batch_set_poll_interval(llmc_batch *batch, double seconds);
+/* One run at a time per output file: every run (local or remote, resume included) takes an
+ * exclusive lock (flock) on the output for as long as it writes, and records its pid in
+ * "OUTPUT.lock" beside it. By default a run that finds the output held fails at once with
+ * LLMC_E_IO and a message naming the holder's pid; with `wait` nonzero it waits for the holder to
+ * finish (announced once in the log at warn level), until llmc_batch_stop ends the wait with
+ * LLMC_E_ABORTED. The lock is the kernel's: a run that dies releases it. */
+LLMC_API void llmc_batch_set_lock_wait(llmc_batch *batch, int wait);
 
 /* Run the requests of `input_path` here. LLMC_OK when every request has a result line (some may
  * be errored: see the counts); otherwise why the run stopped (invalid input, no key, a rejected
  * key, the output file, llmc_batch_stop). Finished results are on disk whatever happens. */
 LLMC_API llmc_code llmc_batch_run(llmc_batch *batch, const char *input_path, llmc_error *err);
 
-/* Submit `input_path` to the provider's batch engine. With `wait` nonzero, poll until it ends
- * and write the results; with 0, return once submitted (llmc_batch_remote_id says what to pass
- * to llmc_batch_resume_remote later). */
+/* Submit `input_path` to the provider's batch engine — or resume the batch OUTPUT.remote records
+ * for this input (see above). With `wait` nonzero, poll until it ends and write the results; with
+ * 0, return once submitted (llmc_batch_remote_id says what to pass to llmc_batch_resume_remote
+ * later; calling this again with the same input and output does the same). */
 LLMC_API llmc_code llmc_batch_run_remote(llmc_batch *batch, const char *input_path, int wait, llmc_error *err);
 /* Wait for the remote batch `remote_id` and write its results. `input_path` may be NULL; when
  * given, input ids the provider did not answer are written as errored ("not_returned") and

@@ -145,7 +145,7 @@ static void test_output_torn_line_and_commit(void **state)
     bo_out o;
     seen s = {0};
     llmc_error err;
-    assert_int_equal(bo_open(&o, path, on_seen, &s, &err), LLMC_OK);
+    assert_int_equal(bo_open(&o, path, NULL, on_seen, &s, &err), LLMC_OK);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.ids[0], "x1");
     assert_string_equal(s.ids[1], "x2"); /* a line in another key order is parsed properly */
@@ -171,7 +171,7 @@ static void test_output_torn_line_and_commit(void **state)
     assert_int_equal(committed_count, 2);
     bo_close(&o);
     seen again = {0};
-    assert_int_equal(bo_open(&o, path, on_seen, &again, &err), LLMC_OK);
+    assert_int_equal(bo_open(&o, path, NULL, on_seen, &again, &err), LLMC_OK);
     assert_int_equal(again.n, 4);
     assert_int_equal(o.torn_bytes, 0);
     assert_string_equal(again.ids[3], "x4");
@@ -179,7 +179,7 @@ static void test_output_torn_line_and_commit(void **state)
 
     /* something that is not a result line: refused, file untouched */
     path = write_file("foreign.jsonl", "{\"custom_id\":\"a\",\"result\":{}}\n[1,2,3]\n");
-    assert_int_equal(bo_open(&o, path, NULL, NULL, &err), LLMC_E_IO);
+    assert_int_equal(bo_open(&o, path, NULL, NULL, NULL, &err), LLMC_E_IO);
     assert_non_null(strstr(err.message, "line 2"));
 }
 

@@ -86,6 +86,16 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client, llmc_request **r
 llmc_code cli_code(llmc_error *err, llmc_code rc);
 llmc_code cli_nomem(llmc_error *err);
 
+/* Repeating what was typed without repeating a secret (safe_args.c). cli_quotable: the word is
+ * short and shaped like an option, provider or cause name, so an error may show it. cli_shown: the
+ * word in quotes when quotable, else its length only (into buf). cli_option_error: the message for
+ * getopt_long's '?' or ':' (call with opterr = 0 and an optstring starting with ':'), naming the
+ * option but never its value; `command` is the subcommand for the --help hint (NULL: none). */
+struct option;
+bool cli_quotable(const char *word, size_t len);
+const char *cli_shown(const char *word, char *buf, size_t size);
+void cli_option_error(const char *command, int argc, char **argv, int c, const struct option *longopts);
+
 /* Output (render.c): send (streaming to the terminal when o->stream), then print the reply. */
 llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **out,
                    llmc_error *err);

@@ -63,7 +63,9 @@ int cmd_config(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(what, "show") != 0) {
-        fprintf(stderr, "llmc: error: unknown config command \"%s\" (path or show)\n", what);
+        char shown[96];
+        fprintf(stderr, "llmc: error: unknown config command %s (path or show)\n",
+                cli_shown(what, shown, sizeof shown));
         return EXIT_USAGE;
     }
     llmc_client *client = llmc_client_new();

@@ -235,7 +235,8 @@ int cmd_explain(int argc, char **argv)
         lower[len] = (char)tolower((unsigned char)id[len]);
     lower[len] = '\0';
     const llmc_cause_info *near = closest(lower);
-    fprintf(stderr, "llmc: error: no cause called \"%s\"", safe);
+    char shown[96];
+    fprintf(stderr, "llmc: error: no cause called %s", cli_shown(id, shown, sizeof shown));
     if (near)
         fprintf(stderr, "; did you mean %s (%s)?\n  run: llmc explain %s\n", near->id, near->title, near->id);
     else

@@ -26,7 +26,8 @@ static void usage(FILE *out)
             "                             (every provider with a key when none is named)\n"
             "       llmc keys rm PROVIDER [--label LABEL | --all]\n"
             "                             remove the key labelled LABEL (default: \"default\") or all\n"
-            "       llmc keys path            where the store is (0600; refused when others can read it)\n");
+            "       llmc keys path            where the store is (0600; refused when others can read it, or\n"
+            "                                 when its directory is another user's or writable by others)\n");
 }
 
 llmc_client *cli_open_client(int *exit_code)
@@ -53,6 +54,15 @@ bool cli_check_provider(llmc_client *client, const char *name)
     for (size_t i = 0; llmc_client_provider_at(client, i); i++)
         if (strcmp(llmc_client_provider_at(client, i), name) == 0)
             return true;
+    if (!cli_quotable(name, strlen(name))) {
+        /* not shaped like a name: perhaps a key typed where the provider goes; never repeat it */
+        char shown[96];
+        fprintf(stderr, "llmc: error: unknown provider %s; known:", cli_shown(name, shown, sizeof shown));
+        for (size_t i = 0; llmc_client_provider_at(client, i); i++)
+            fprintf(stderr, " %s", llmc_client_provider_at(client, i));
+        fprintf(stderr, "\n");
+        return false;
+    }
     /* the library words the error (known providers, endpoints, "did you mean") as routing does */
     llmc_key_report r;
     llmc_client_inspect_key(client, name, &r);
@@ -492,7 +502,8 @@ int cmd_keys(int argc, char **argv)
         usage(stdout);
         return EXIT_OK;
     }
-    fprintf(stderr, "llmc: error: unknown keys command \"%s\"\n", sub);
+    char shown[96];
+    fprintf(stderr, "llmc: error: unknown keys command %s\n", cli_shown(sub, shown, sizeof shown));
     usage(stderr);
     return EXIT_USAGE;
 }

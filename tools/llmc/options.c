@@ -53,7 +53,9 @@ void cli_usage(FILE *out)
             "\n"
             "keys: read from the provider's variable (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN,\n"
             "CEREBRAS_API_KEY, FIREWORKS_API_KEY, OPENAI_API_KEY) or a file named by <VAR>_FILE.\n"
-            "A key is never accepted on the command line: it would show in `ps` and shell history.\n"
+            "A key is never accepted on the command line: it would show in `ps` and shell history;\n"
+            "nor is one repeated: a mistyped option is named without its value. A crash of llmc\n"
+            "writes no core file (it makes itself non-dumpable), so no key lands in one.\n"
             "base URLs: ANTHROPIC_BASE_URL, CEREBRAS_BASE_URL, FIREWORKS_BASE_URL, OPENAI_BASE_URL.\n"
             "A server that takes no key (Ollama, llama.cpp, vLLM) is an [endpoint] with auth = none, and\n"
             "allow_http = true lets one on another machine use plain http (see `llmc config path`).\n"
@@ -136,7 +138,8 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     o->stream = -1;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:s:vh", options, NULL)) != -1) {
+    opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
+    while ((c = getopt_long(argc, argv, ":m:s:vh", options, NULL)) != -1) {
         switch (c) {
         case 'm':
             o->model = optarg;
@@ -204,7 +207,7 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                     "       name of the provider you use)\n");
             return EXIT_USAGE;
         default:
-            cli_usage(stderr);
+            cli_option_error(strcmp(argv[0], "chat") == 0 ? "chat" : NULL, argc, argv, c, options);
             return EXIT_USAGE;
         }
     }
