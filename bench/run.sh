@@ -175,9 +175,9 @@ log "1. sequential: $SEQ_N requests per run"
 for r in $(seq "$ROUNDS"); do
   record seq llmc anthropic "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" "$LB" seq "anthropic/$MODEL" "$SEQ_N"
   record seq sdk anthropic "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" $SDK seq anthropic "$SEQ_N"
-  record seq llmc openai "$r" "$LB" seq openai/gpt-4o-mini "$SEQ_N"
+  record seq llmc openai "$r" "$LB" seq openai/gpt-4.1-mini "$SEQ_N"
   record seq sdk openai "$r" $SDK seq openai "$SEQ_N"
-  record seq llmc cerebras "$r" "$LB" seq cerebras/llama-3.3-70b "$SEQ_N"
+  record seq llmc cerebras "$r" "$LB" seq cerebras/gpt-oss-120b "$SEQ_N"
   record seq sdk cerebras "$r" $SDK seq cerebras "$SEQ_N"
 done
 

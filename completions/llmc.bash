@@ -29,7 +29,7 @@ _llmc() {
             fi ;;
         doctor) COMPREPLY=($(compgen -W "$providers --json --offline" -- "$cur")) ;;
         models) COMPREPLY=($(compgen -W "$providers --json" -- "$cur")) ;;
-        batch) COMPREPLY=($(compgen -f -W "-o --output -j --jobs --rpm --tpm --provider --remote --poll --no-wait --resume --cancel" -- "$cur")) ;;
+        batch) COMPREPLY=($(compgen -f -W "-o --output -j --jobs --rpm --tpm --provider --remote --poll --no-wait --resume --cancel --wait" -- "$cur")) ;;
         config) COMPREPLY=($(compgen -W "path show" -- "$cur")) ;;
         explain) COMPREPLY=($(compgen -W "$(llmc explain --list 2>/dev/null | awk '{print $1}') --list" -- "$cur")) ;;
         chat|*) COMPREPLY=($(compgen -W "$opts" -- "$cur")) ;;

@@ -11,7 +11,7 @@
 
 int main(int argc, char **argv)
 {
-    const char *model = argc > 1 ? argv[1] : "cerebras/llama-3.3-70b";
+    const char *model = argc > 1 ? argv[1] : "cerebras/gpt-oss-120b";
     llmc_global_init();
     llmc_client *client = llmc_client_new();
     char *text = NULL;

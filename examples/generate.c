@@ -9,7 +9,7 @@
 
 int main(int argc, char **argv)
 {
-    const char *model = argc > 1 ? argv[1] : "cerebras/llama-3.3-70b";
+    const char *model = argc > 1 ? argv[1] : "cerebras/gpt-oss-120b";
     const char *prompt = argc > 2 ? argv[2] : "Say hello in five words.";
     llmc_global_init();
     llmc_client *client = llmc_client_new();

@@ -83,7 +83,7 @@ static void add_fd(int ep, int fd)
 int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 200;
-    const char *model = argc > 2 ? argv[2] : "anthropic/claude-sonnet-4-5";
+    const char *model = argc > 2 ? argv[2] : "anthropic/claude-sonnet-4-6";
     const char *delay = argc > 3 ? argv[3] : NULL;
     llmc_global_init();
     app a = {.ep = epoll_create1(0),

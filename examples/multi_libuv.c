@@ -122,7 +122,7 @@ static void on_done(void *userdata, llmc_transfer *t, llmc_code code, llmc_respo
 int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 200;
-    const char *model = argc > 2 ? argv[2] : "anthropic/claude-sonnet-4-5";
+    const char *model = argc > 2 ? argv[2] : "anthropic/claude-sonnet-4-6";
     const char *delay = argc > 3 ? argv[3] : NULL;
     llmc_global_init();
     app a = {.loop = uv_default_loop()};

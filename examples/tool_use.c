@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 {
     llmc_global_init();
     llmc_client *client = llmc_client_new();
-    llmc_request *req = llmc_request_new(argc > 1 ? argv[1] : "anthropic/claude-sonnet-4-5");
+    llmc_request *req = llmc_request_new(argc > 1 ? argv[1] : "anthropic/claude-sonnet-4-6");
     llmc_request_add_tool(req, "get_weather", "The current weather at a place",
                           "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},"
                           "\"required\":[\"location\"]}");

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         printf("%-10s FAILED: %s\n", providers[i], err.message);
         if (why)
             printf("%-10s cause %s (%s %s %s); fix: %s\n", "", why->id, llmc_key_source_name(err.diagnosis.source),
-                   err.diagnosis.source_name, err.diagnosis.fingerprint, err.diagnosis.fix ? err.diagnosis.fix : "");
+                   err.diagnosis.source_name, err.diagnosis.fingerprint, err.diagnosis.fix);
     }
     llmc_client_free(client);
     llmc_global_cleanup();

@@ -11,14 +11,19 @@
 
 typedef struct llmc_secret llmc_secret;
 
-/* ---- endpoints ---- */
+/* ---- endpoints (endpoint.c) ---- */
 /* A provider as one client sees it: the fixed facts plus this client's overrides. Custom
- * endpoints (llmc_client_add_endpoint) copy the "openai" facts and set name/base/key_env. */
+ * endpoints (llmc_client_add_endpoint) copy llmc_provider_custom_template() and set
+ * name/base/key_env; `auth = none` sets info.auth to LLMC_AUTH_NONE. */
 typedef struct llmc_endpoint {
     char *name;
-    llmc_provider_info info; /* name/base/key_env point into this struct's own strings */
-    char *base_url_override; /* set by llmc_client_set_base_url */
-    char *custom_base_url;   /* owned copies for custom endpoints */
+    llmc_provider_info info;     /* name/base/key_env point into this struct's own strings */
+    llmc_auth_style key_auth;    /* the auth style to return to when keyless is turned off */
+    bool allow_insecure_http;    /* plain http to this endpoint's non-loopback host is allowed */
+    bool models_fetched;         /* the model.not_found path fetched the models list once already */
+    char *base_url_override;     /* set by llmc_client_set_base_url */
+    const char *base_url_origin; /* static: who set the override ("base_url in the config file"); NULL: the setter */
+    char *custom_base_url;       /* owned copies for custom endpoints */
     char *custom_key_env;
     llmc_secret *explicit_key;
     char *stored_label; /* llmc_client_use_stored_key: this stored key comes first */
@@ -37,8 +42,22 @@ typedef struct llmc_credential {
     bool bearer; /* send as Authorization: Bearer even for x-api-key providers */
     char fingerprint[32];
     char store_label[64]; /* for keys from the store: the label, to mark it later */
-    char shadows[256];    /* later sources that were also set, e.g. "store default" */
+    char warning[200];    /* the static check's first warning ("starts with sk-ant-, …"), or "" */
 } llmc_credential;
+
+/* The base URL requests go to: the override, else the SDK variable, else the default. */
+const char *llmc_endpoint_base_url(const llmc_endpoint *ep);
+/* Where the base URL in use came from ("ANTHROPIC_BASE_URL", "base_url in the config file",
+ * "llmc_client_set_base_url"), or NULL for the provider's default. */
+const char *llmc_endpoint_base_url_source(const llmc_endpoint *ep);
+/* Whether the provider table's key facts (prefixes, shapes, alphabet) hold for keys sent to
+ * `ep`: yes for its own host and for loopback; no when the base URL points at another host (a
+ * gateway issues keys of its own) and for custom endpoints. */
+bool llmc_endpoint_key_facts_apply(const llmc_endpoint *ep);
+/* d->fix for d->cause, written for `ep` (its name, display name and variables). */
+void llmc_endpoint_set_fix(const llmc_endpoint *ep, llmc_diagnosis *d, const char *variant);
+/* "Anthropic", or a custom endpoint's name. */
+const char *llmc_endpoint_display(const llmc_endpoint *ep);
 
 /* Resolve the key for `ep` through the chain; on failure fills err (LLMC_E_KEY or LLMC_E_IO
  * with a diagnosis). `use_store`: whether the key store is the last source. */
@@ -72,8 +91,11 @@ typedef struct llmc_store {
     size_t n;
     char path[512];
 } llmc_store;
-/* Load the store. A missing file is an empty store (LLMC_OK). A file other users can read is
- * LLMC_E_KEY with cause key.file_permissions; unreadable or malformed is LLMC_E_IO. */
+/* Load the store. A missing file is an empty store (LLMC_OK). A file other users can read, one
+ * owned by another user, or one in a directory another user owns or others can write to is
+ * LLMC_E_KEY with cause key.file_permissions (the detail holds the fix); unreadable or malformed
+ * is LLMC_E_IO. Saving checks the directory too, and the public setters hold keys.lock around
+ * their load-modify-save. */
 llmc_code llmc_store_load(llmc_store *store, llmc_error *err);
 llmc_code llmc_store_save(const llmc_store *store, llmc_error *err);
 void llmc_store_free(llmc_store *store);
@@ -83,7 +105,12 @@ void llmc_store_mark(const char *provider, const char *label, bool verified);
 /* llmc's configuration directory: $XDG_CONFIG_HOME/llmc or ~/.config/llmc. */
 llmc_code llmc_config_dir(char *buf, size_t size, llmc_error *err);
 void llmc_credential_clear(llmc_credential *cred);
-/* Fill err->diagnosis with what is known about the credential used (source, fingerprint, fix). */
-void llmc_credential_describe(const llmc_credential *cred, const char *provider, llmc_cause cause, llmc_error *err);
+/* Fill err->diagnosis with what is known about the credential used (source, fingerprint) and the
+ * fix of `cause` for `ep` (variant: a finer case, see fix.c; usually NULL). */
+void llmc_credential_describe(const llmc_credential *cred, const llmc_endpoint *ep, llmc_cause cause,
+                              const char *variant, llmc_error *err);
+/* The later sources of ep's chain that also hold a key, as "store \"default\" (csk-…h2rk)",
+ * into out (""): what a failing key shadows. Cheap: reads the store, runs nothing. */
+void llmc_credential_shadowed(llmc_endpoint *ep, bool use_store, const llmc_credential *winner, char *out, size_t size);
 
 #endif /* LLMC_AUTH_H */

@@ -105,17 +105,12 @@ llmc_code llmc_batch_add_header(llmc_batch *b, const char *header, llmc_error *e
     const char *colon = header ? strchr(header, ':') : NULL;
     if (!b || !colon || colon == header)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "a header is \"Name: value\"");
-    for (const char *p = header; *p; p++)
-        if (*p == '\r' || *p == '\n')
-            return llmc_error_set(err, LLMC_E_INVALID_ARG, "a header must be one line");
-    static const char *const secret[] = {"authorization", "x-api-key", "api-key", "cookie", "proxy-authorization"};
-    size_t name_len = (size_t)(colon - header);
-    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++)
-        if (strlen(secret[i]) == name_len && strncasecmp(header, secret[i], name_len) == 0)
-            return llmc_error_set(err, LLMC_E_INVALID_ARG,
-                                  "refused the header %.*s: keys come from the credential chain (the provider's "
-                                  "variable, <VAR>_FILE, a key command or the key store), never from headers",
-                                  (int)name_len, header);
+    const char *value = colon + 1;
+    while (*value == ' ' || *value == '\t')
+        value++;
+    char why[256];
+    if (!llmc_header_check(header, (size_t)(colon - header), value, why, sizeof why))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "%s", why);
     char **grown = realloc(b->headers, (b->n_headers + 1) * sizeof *grown);
     if (!grown)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
@@ -124,6 +119,18 @@ llmc_code llmc_batch_add_header(llmc_batch *b, const char *header, llmc_error *e
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     b->n_headers++;
     return LLMC_OK;
+}
+
+void llmc_batch_set_lock_wait(llmc_batch *b, int wait)
+{
+    if (b)
+        b->lock_wait = wait != 0;
+}
+
+bo_lock_opts llmc_batch_lock_opts(llmc_batch *b)
+{
+    bo_lock_opts o = {b->lock_wait, &b->stop, &b->client->log};
+    return o;
 }
 
 void llmc_batch_stop(llmc_batch *b)
@@ -461,12 +468,14 @@ static llmc_code setup_provs(run *r, llmc_error *err)
             return rc;
         if (!(p->call.url = llmc_join_url(llmc_endpoint_base_url(ep), ep->info.messages_path)))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-        if ((rc = llmc_url_check(p->call.url, b->client->allow_insecure_http, err)) != LLMC_OK) {
+        if ((rc = llmc_url_check(p->call.url, b->client->allow_insecure_http || ep->allow_insecure_http, err)) !=
+            LLMC_OK) {
             if (err && err->diagnosis.cause == LLMC_CAUSE_TRANSPORT_INSECURE) {
                 err->diagnosis.source = p->call.cred.source;
                 llmc_strlcpy(err->diagnosis.source_name, p->call.cred.source_name, sizeof err->diagnosis.source_name);
                 llmc_strlcpy(err->diagnosis.fingerprint, p->call.cred.fingerprint, sizeof err->diagnosis.fingerprint);
                 llmc_strlcpy(err->diagnosis.provider, ep->name, sizeof err->diagnosis.provider);
+                llmc_endpoint_set_fix(ep, &err->diagnosis, NULL);
             }
             return rc;
         }
@@ -540,8 +549,22 @@ llmc_code llmc_batch_run(llmc_batch *b, const char *input_path, llmc_error *err)
     if (rc != LLMC_OK)
         return rc;
     b->stats.total = r.in->n;
-    if ((rc = bo_open(&r.out, b->output, seen_done, &r, err)) != LLMC_OK)
+    bo_lock_opts lock = llmc_batch_lock_opts(b);
+    if ((rc = bo_open(&r.out, b->output, &lock, seen_done, &r, err)) != LLMC_OK)
         return rc;
+    /* an output a remote batch is filling: running its requests here too would do them twice */
+    bs_record rec;
+    bool recorded = false;
+    if ((rc = bs_read(b->output, &rec, &recorded, err)) == LLMC_OK && recorded)
+        rc = llmc_error_set(err, LLMC_E_INVALID_ARG,
+                            "%s belongs to the remote batch %s (recorded in %s.remote): collect it with "
+                            "--remote (the same input) or --resume %s, or cancel it with --cancel %s; running its "
+                            "requests here as well would send each one twice",
+                            b->output, rec.remote_id, b->output, rec.remote_id, rec.remote_id);
+    if (rc != LLMC_OK) {
+        bo_close(&r.out);
+        return rc;
+    }
     if (r.out.torn_bytes)
         llmc_logf(&b->client->log, LLMC_LOG_WARN, "batch: dropped a torn last line (%zu bytes) from %s",
                   r.out.torn_bytes, b->output);

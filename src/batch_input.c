@@ -129,21 +129,6 @@ static size_t endpoint_index(bi_input *in, llmc_endpoint *ep)
     return in->n_eps++;
 }
 
-/* "provider/model" → endpoint and wire model. A bare model goes to `fallback`. Aliases from
- * the configuration file apply, as for single calls. */
-static llmc_endpoint *route(llmc_client *c, const char *model, llmc_endpoint *fallback, const char **wire)
-{
-    for (size_t i = 0; i < c->n_aliases; i++)
-        if (strcmp(c->aliases[i].key, model) == 0) {
-            model = c->aliases[i].value;
-            break;
-        }
-    const char *slash = strchr(model, '/');
-    llmc_endpoint *ep = slash ? llmc_client_endpoint(c, model, (size_t)(slash - model)) : NULL;
-    *wire = ep ? slash + 1 : model;
-    return ep ? ep : fallback;
-}
-
 /* Anthropic params sent to an OpenAI-compatible provider: the system prompt becomes the first
  * message and stop_sequences becomes stop; text blocks are valid OpenAI content parts as they
  * are, so nothing else changes. */
@@ -236,12 +221,18 @@ static int load_line(bi_input *in, llmc_client *c, size_t lineno, const char *te
         rc = bi_issue_add(in, lineno, "%s.messages must be an array", shape == BI_SHAPE_ANTHROPIC ? "params" : "body");
         goto done;
     }
-    llmc_endpoint *fallback =
-        shape == BI_SHAPE_ANTHROPIC ? llmc_client_endpoint(c, "anthropic", 9) : &c->endpoints[c->default_endpoint];
+    /* A bare model in the Anthropic shape is Anthropic's (that shape's own provider); in the OpenAI
+     * shape it goes to the client's default. Routing is the same as for single calls. */
+    llmc_endpoint *fallback = NULL;
+    for (size_t i = 0; shape == BI_SHAPE_ANTHROPIC && i < c->n_endpoints && !fallback; i++)
+        if (c->endpoints[i].info.dialect == LLMC_DIALECT_ANTHROPIC && llmc_provider_find(c->endpoints[i].name))
+            fallback = &c->endpoints[i];
     const char *wire = NULL;
-    llmc_endpoint *ep = route(c, model, fallback ? fallback : &c->endpoints[0], &wire);
-    if (!*wire) {
-        rc = bi_issue_add(in, lineno, "model \"%.200s\" names a provider but no model", model);
+    llmc_error route_err;
+    llmc_error_clear(&route_err);
+    llmc_endpoint *ep = llmc_route(c, model, fallback, &wire, &route_err);
+    if (!ep) {
+        rc = bi_issue_add(in, lineno, "%s", route_err.message);
         goto done;
     }
     if (shape == BI_SHAPE_OPENAI && ep->info.dialect == LLMC_DIALECT_ANTHROPIC) {

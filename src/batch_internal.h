@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* ---- the input (batch_input.c) ---- */
 
@@ -65,6 +66,9 @@ int bi_issue_add(bi_input *in, size_t line, const char *fmt, ...) __attribute__(
 
 typedef struct bo_out {
     int fd;
+    char *lock_path;       /* OUT.lock: our pid, while we hold the flock on OUT */
+    off_t whole_size;      /* bytes of whole, durable lines: a failed write is cut back to it */
+    bool broken;           /* a failed write could not be cut back: nothing more is appended */
     llmc_buf pending;      /* whole lines written but not yet fsynced */
     size_t *pending_items; /* item indexes whose lines are in `pending` (SIZE_MAX: none) */
     size_t n_pending, cap_pending;
@@ -77,16 +81,29 @@ typedef struct bo_out {
 /* Called for each custom_id already in the output at open. */
 typedef void (*bo_seen_fn)(void *userdata, const char *custom_id, size_t len);
 
-/* Open (create) the output, drop a torn last line (truncate to the last newline, fsync), and
- * report every custom_id already there. A line that is whole but not a result is LLMC_E_IO:
- * something else wrote into the file, and appending to it would hide that. */
-llmc_code bo_open(bo_out *o, const char *path, bo_seen_fn seen, void *userdata, llmc_error *err);
+/* How bo_open treats an output another run holds. */
+typedef struct bo_lock_opts {
+    bool wait;                   /* wait for it to finish instead of refusing */
+    volatile sig_atomic_t *stop; /* a wait ends (LLMC_E_ABORTED) once this is set; may be NULL */
+    const llmc_logger *log;      /* where a wait is announced; may be NULL */
+} bo_lock_opts;
+
+/* Open (create) the output and take an exclusive flock on it, so that two runs never write the
+ * same file (the holder's pid is kept in OUT.lock for the refusal message); then drop a torn last
+ * line (truncate to the last newline, fsync) and report every custom_id already there. Every
+ * line is checked to be one whole JSON result: a line that is not (something else wrote into the
+ * file, or half a result is glued to the next) is LLMC_E_IO, since appending would hide it.
+ * `lock` NULL: refuse a held output at once. */
+llmc_code bo_open(bo_out *o, const char *path, const bo_lock_opts *lock, bo_seen_fn seen, void *userdata,
+                  llmc_error *err);
 /* Queue one whole line (without its newline) for item `item` (SIZE_MAX: no item). */
 llmc_code bo_add(bo_out *o, const char *line, size_t len, size_t item, llmc_error *err);
 /* Whether the group commit window of the oldest pending line has passed. */
 bool bo_due(const bo_out *o, double now);
 /* Write every pending line and fsync; then `committed` runs for each item, which now counts as
- * done. On failure nothing counts as done (the lines may or may not be on disk; a rerun sees). */
+ * done. On failure nothing counts as done and the file is cut back to its last whole line (the
+ * pending lines stay queued, so a later commit writes them whole); when even that fails, the
+ * output is marked broken and every later commit fails without writing. */
 typedef void (*bo_committed_fn)(void *userdata, size_t item);
 llmc_code bo_commit(bo_out *o, bo_committed_fn committed, void *userdata, llmc_error *err);
 void bo_close(bo_out *o);
@@ -100,6 +117,24 @@ char *bo_line_succeeded_raw(const char *custom_id, const char *body, size_t len)
 char *bo_line_errored(const char *custom_id, const llmc_error *e, const char *type);
 /* "rate_limit" for LLMC_E_RATE_LIMIT, …: the name of a code in result lines. */
 const char *bo_code_name(llmc_code code);
+
+/* ---- the remote batch's record beside the output (batch_sidecar.c) ---- */
+
+/* OUT.remote: which remote batch holds this output's requests, and for which input. */
+typedef struct bs_record {
+    char remote_id[256];
+    char fingerprint[17]; /* bs_input_fingerprint of the input it was made from */
+    size_t n_requests;    /* lines of that input */
+} bs_record;
+
+/* A fingerprint of the input's custom_ids (in order), as 16 hex digits. */
+void bs_input_fingerprint(const bi_input *in, char out[17]);
+/* Read OUT.remote: LLMC_OK with *found false when there is none; LLMC_E_IO when it is damaged. */
+llmc_code bs_read(const char *output, bs_record *rec, bool *found, llmc_error *err);
+/* Write it durably (temporary file, fsync, rename, directory fsync). */
+llmc_code bs_write(const char *output, const bs_record *rec, llmc_error *err);
+/* Remove it (a missing one is fine). */
+llmc_code bs_remove(const char *output, llmc_error *err);
 
 /* ---- the handle ---- */
 
@@ -116,6 +151,7 @@ struct llmc_batch {
     size_t n_headers;
     volatile sig_atomic_t stop;
     llmc_batch_progress stats;
+    bool lock_wait; /* llmc_batch_set_lock_wait */
     char remote_id[256];
     char remote_status[64];
     bi_input input; /* the last run's input: its issues stay readable */
@@ -126,6 +162,8 @@ struct llmc_batch {
 const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base);
 /* Usage from a provider body (either dialect), added to the stats. */
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out);
+/* How this batch's runs open their output (llmc_batch_set_lock_wait, llmc_batch_stop). */
+bo_lock_opts llmc_batch_lock_opts(llmc_batch *b);
 /* Progress: calls the callback when `force` or the interval has passed since the last one. */
 void llmc_batch_report(llmc_batch *b, double start, double *last, bool force);
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * batch_out.c — the batch's output file, where nothing finished may be lost: whole lines are
- * appended and fsynced before their requests count as done (group commit: lines that finish
- * within a few milliseconds share one fdatasync), and at open a torn last line is cut off.
+ * batch_out.c — the batch's output file, where nothing finished may be lost and nothing done
+ * twice: one run at a time holds it (an exclusive flock; the holder's pid in OUT.lock), whole
+ * lines are appended and fsynced before their requests count as done (group commit: lines that
+ * finish within a few milliseconds share one fdatasync), a failed write is cut back to the last
+ * whole line, and at open a torn last line is cut off and every other line checked to be whole.
  */
 #include "batch_internal.h"
 
@@ -12,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *bo_code_name(llmc_code code)
@@ -182,7 +186,79 @@ static void sync_parent(const char *path)
     free(copy);
 }
 
-llmc_code bo_open(bo_out *o, const char *path, bo_seen_fn seen, void *userdata, llmc_error *err)
+/* The pid another run wrote into the lock file, or 0 when it has not (yet). */
+static long holder_pid(const char *lock_path)
+{
+    char buf[32] = "";
+    int fd = open(lock_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    long pid = strtol(buf, NULL, 10);
+    return pid > 0 ? pid : 0;
+}
+
+/* Take the exclusive lock on the open output `fd`, refusing or waiting while another run has it. */
+static llmc_code take_lock(int fd, const char *path, const char *lock_path, const bo_lock_opts *lock, llmc_error *err)
+{
+    bool announced = false;
+    for (int tries = 0;; tries++) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return LLMC_OK;
+        if (errno == EINTR)
+            continue;
+        if (errno != EWOULDBLOCK)
+            return llmc_error_set(err, LLMC_E_IO, "cannot lock the batch output %s: %s", path, strerror(errno));
+        long pid = holder_pid(lock_path);
+        /* the holder writes its pid just after it locks: give it a moment before saying "unknown" */
+        if (pid == 0 && tries < 10 && !(lock && lock->wait)) {
+            struct timespec ts = {0, 20 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        char who[64];
+        if (pid)
+            snprintf(who, sizeof who, "pid %ld", pid);
+        else
+            snprintf(who, sizeof who, "a process that did not record its pid");
+        if (!lock || !lock->wait)
+            return llmc_error_set(err, LLMC_E_IO,
+                                  "the batch output %s is in use by another batch run (%s): two runs on one output "
+                                  "would send every request twice; wait for it to finish, or let this run wait "
+                                  "for it (llmc batch --wait)",
+                                  path, who);
+        if (!announced && lock->log)
+            llmc_logf(lock->log, LLMC_LOG_WARN,
+                      "batch: %s is in use by another batch run (%s); waiting for it to finish", path, who);
+        announced = true;
+        if (lock->stop && *lock->stop)
+            return llmc_error_set(err, LLMC_E_ABORTED, "stopped while waiting for the batch output %s (held by %s)",
+                                  path, who);
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Record our pid beside the output while we hold it (for another run's message only: the flock
+ * is what excludes, and the kernel drops it when we die, so a stale file misleads no one). */
+static void write_pid(const char *lock_path)
+{
+    int fd = open(lock_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0)
+        return;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+    ssize_t w = write(fd, buf, (size_t)n);
+    (void)w;
+    close(fd);
+}
+
+llmc_code bo_open(bo_out *o, const char *path, const bo_lock_opts *lock, bo_seen_fn seen, void *userdata,
+                  llmc_error *err)
 {
     memset(o, 0, sizeof *o);
     o->fd = -1;
@@ -190,20 +266,35 @@ llmc_code bo_open(bo_out *o, const char *path, bo_seen_fn seen, void *userdata, 
     const char *env = getenv("LLMC_BATCH_COMMIT_MS"); /* for measuring: 0 fsyncs every line */
     if (env && *env)
         o->commit_s = atof(env) / 1000.0;
+    size_t plen = strlen(path);
+    if (!(o->lock_path = malloc(plen + 6)))
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    snprintf(o->lock_path, plen + 6, "%s.lock", path);
     int fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return llmc_error_set(err, LLMC_E_IO, "cannot open the batch output %s: %s", path, strerror(errno));
+    if (fd < 0) {
+        llmc_error_set(err, LLMC_E_IO, "cannot open the batch output %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    llmc_code rc = take_lock(fd, path, o->lock_path, lock, err);
+    if (rc != LLMC_OK) {
+        close(fd);
+        free(o->lock_path);
+        o->lock_path = NULL;
+        return rc;
+    }
+    write_pid(o->lock_path);
     sync_parent(path);
     FILE *f = fdopen(dup(fd), "r");
     if (!f) {
-        close(fd);
-        return llmc_error_set(err, LLMC_E_IO, "cannot read the batch output %s: %s", path, strerror(errno));
+        llmc_error_set(err, LLMC_E_IO, "cannot read the batch output %s: %s", path, strerror(errno));
+        o->fd = fd;
+        bo_close(o);
+        return LLMC_E_IO;
     }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     off_t whole = 0; /* bytes up to the end of the last complete line */
-    llmc_code rc = LLMC_OK;
     while ((n = getline(&line, &cap, f)) > 0) {
         if (line[n - 1] != '\n') {
             o->torn_bytes = (size_t)n; /* the writer died mid-line: this result never counted */
@@ -213,10 +304,11 @@ llmc_code bo_open(bo_out *o, const char *path, bo_seen_fn seen, void *userdata, 
         const char *id;
         size_t id_len;
         json_t *tree;
-        if (!line_id(line, (size_t)n - 1, &id, &id_len, &tree)) {
+        if (!llmc_json_valid(line, (size_t)n - 1) || !line_id(line, (size_t)n - 1, &id, &id_len, &tree)) {
             rc = llmc_error_set(err, LLMC_E_IO,
-                                "the batch output %s line %zu is not a result line: refusing to append to a file "
-                                "something else wrote (use another output file)",
+                                "the batch output %s line %zu is not a whole result line (half a result glued to "
+                                "another, or something else wrote into the file): refusing to append to it; move "
+                                "that line out (or use another output file) and run again",
                                 path, o->lines);
             break;
         }
@@ -231,12 +323,17 @@ llmc_code bo_open(bo_out *o, const char *path, bo_seen_fn seen, void *userdata, 
     fclose(f);
     if (rc == LLMC_OK && o->torn_bytes && (ftruncate(fd, whole) != 0 || fsync(fd) != 0))
         rc = llmc_error_set(err, LLMC_E_IO, "cannot cut the torn last line of %s: %s", path, strerror(errno));
+    o->fd = fd;
     if (rc != LLMC_OK) {
-        close(fd);
+        bo_close(o);
         return rc;
     }
-    o->fd = fd;
+    o->whole_size = whole;
     return LLMC_OK;
+fail:
+    free(o->lock_path);
+    o->lock_path = NULL;
+    return err ? err->code : LLMC_E_IO;
 }
 
 llmc_code bo_add(bo_out *o, const char *line, size_t len, size_t item, llmc_error *err)
@@ -262,10 +359,29 @@ bool bo_due(const bo_out *o, double now)
     return o->n_pending > 0 && now - o->first_pending_at >= o->commit_s;
 }
 
+/* A write or sync failed part-way: cut the file back to its last whole line, so that half a
+ * result can never be glued to the next one. */
+static llmc_code undo_partial(bo_out *o, const char *what, int saved, llmc_error *err)
+{
+    if (ftruncate(o->fd, o->whole_size) != 0 || fdatasync(o->fd) != 0) {
+        o->broken = true;
+        return llmc_error_set(err, LLMC_E_IO,
+                              "cannot %s the batch output (%s), nor cut it back to its last whole line (%s): "
+                              "nothing more is written to it; the next run drops the torn line",
+                              what, strerror(saved), strerror(errno));
+    }
+    return llmc_error_set(err, LLMC_E_IO,
+                          "cannot %s the batch output: %s (the file is cut back to its last whole line; the "
+                          "results not written are sent again by the next run)",
+                          what, strerror(saved));
+}
+
 llmc_code bo_commit(bo_out *o, bo_committed_fn committed, void *userdata, llmc_error *err)
 {
     if (o->n_pending == 0)
         return LLMC_OK;
+    if (o->broken)
+        return llmc_error_set(err, LLMC_E_IO, "the batch output is broken by an earlier failed write: not written");
     const char *p = o->pending.data;
     size_t left = o->pending.len;
     while (left > 0) {
@@ -273,12 +389,13 @@ llmc_code bo_commit(bo_out *o, bo_committed_fn committed, void *userdata, llmc_e
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return llmc_error_set(err, LLMC_E_IO, "cannot write the batch output: %s", strerror(errno));
+            return undo_partial(o, "write", w < 0 ? errno : ENOSPC, err);
         p += w;
         left -= (size_t)w;
     }
     if (fdatasync(o->fd) != 0)
-        return llmc_error_set(err, LLMC_E_IO, "cannot sync the batch output: %s", strerror(errno));
+        return undo_partial(o, "sync", errno, err);
+    o->whole_size += (off_t)o->pending.len;
     for (size_t i = 0; i < o->n_pending; i++)
         if (committed && o->pending_items[i] != SIZE_MAX)
             committed(userdata, o->pending_items[i]);
@@ -289,8 +406,13 @@ llmc_code bo_commit(bo_out *o, bo_committed_fn committed, void *userdata, llmc_e
 
 void bo_close(bo_out *o)
 {
+    /* the pid file goes first, while the lock still keeps others from writing theirs */
+    if (o->lock_path && o->fd >= 0)
+        unlink(o->lock_path);
+    free(o->lock_path);
+    o->lock_path = NULL;
     if (o->fd >= 0)
-        close(o->fd);
+        close(o->fd); /* releases the flock */
     o->fd = -1;
     llmc_buf_free(&o->pending);
     free(o->pending_items);

@@ -3,6 +3,8 @@
  * batch_remote.c — batches run by the providers' own engines: Anthropic Message Batches (create,
  * poll, results JSONL by custom_id, cancel) and Fireworks batch inference jobs (dataset create
  * and upload, job create, poll, signed download). Results land in the local runner's format.
+ * The id of a batch is recorded beside the output (OUT.remote, batch_sidecar.c) the moment it is
+ * created, so that a rerun of the same command resumes it rather than submitting again.
  */
 #include "batch_internal.h"
 
@@ -80,10 +82,15 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     rm->start = llmc_now_s();
     if (!(rm->seen = json_object()))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    const char *name = kind == REMOTE_ANTHROPIC ? "anthropic" : "fireworks";
-    llmc_endpoint *ep = llmc_client_endpoint(b->client, name, strlen(name));
+    /* the built-in provider whose batch engine this is (the provider table says which) */
+    llmc_batch_engine engine = kind == REMOTE_ANTHROPIC ? LLMC_BATCH_ANTHROPIC : LLMC_BATCH_FIREWORKS;
+    llmc_endpoint *ep = NULL;
+    for (size_t i = 0; i < b->client->n_endpoints && !ep; i++)
+        if (b->client->endpoints[i].info.batch_engine == engine && llmc_provider_find(b->client->endpoints[i].name))
+            ep = &b->client->endpoints[i];
     if (!ep)
-        return llmc_error_set(err, LLMC_E_CONFIG, "the client does not know the provider %s", name);
+        return llmc_error_set(err, LLMC_E_CONFIG, "the client knows no provider with this batch engine");
+    const char *name = ep->name;
     rm->call.client = b->client;
     rm->call.endpoint = ep;
     rm->live = true;
@@ -103,18 +110,19 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
         /* the control plane lives beside the inference API: ".../inference" → "..." */
         if (n >= 10 && strcmp(rm->base + n - 10, "/inference") == 0)
             rm->base[n - 10] = '\0';
-        const char *acct = getenv("FIREWORKS_ACCOUNT_ID");
+        const char *acct_env = ep->info.account_env;
+        const char *acct = acct_env ? getenv(acct_env) : NULL;
         if (!acct || !*acct)
-            return llmc_error_set(err, LLMC_E_CONFIG,
-                                  "Fireworks batch jobs need the account id: set "
-                                  "FIREWORKS_ACCOUNT_ID (the {account_id} of your Fireworks URLs)");
+            return llmc_error_set(
+                err, LLMC_E_CONFIG, "%s batch jobs need the account id: set %s (the {account_id} of your %s URLs)",
+                llmc_endpoint_display(ep), acct_env ? acct_env : "the account variable", llmc_endpoint_display(ep));
         for (const char *p = acct; *p; p++)
             if (!(*p == '-' || *p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                   (*p >= '0' && *p <= '9')))
-                return llmc_error_set(err, LLMC_E_CONFIG, "FIREWORKS_ACCOUNT_ID holds characters an account id cannot");
+                return llmc_error_set(err, LLMC_E_CONFIG, "%s holds characters an account id cannot", acct_env);
         llmc_strlcpy(rm->account, acct, sizeof rm->account);
     }
-    if ((rc = llmc_url_check(rm->base, b->client->allow_insecure_http, err)) != LLMC_OK)
+    if ((rc = llmc_url_check(rm->base, b->client->allow_insecure_http || ep->allow_insecure_http, err)) != LLMC_OK)
         return rc;
     if (!(rm->headers = llmc_batch_header_list(b, llmc_dialect_headers(ep->info.dialect, false))))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
@@ -247,6 +255,25 @@ static char *json_quote(const char *s)
     return text;
 }
 
+/* Write OUT.remote for the batch just created — before anyone is told its id, so that whoever
+ * sees the id can count on a rerun resuming it. */
+static llmc_code record(remote *rm, llmc_error *err)
+{
+    bs_record rec;
+    memset(&rec, 0, sizeof rec);
+    llmc_strlcpy(rec.remote_id, rm->b->remote_id, sizeof rec.remote_id);
+    bs_input_fingerprint(rm->in, rec.fingerprint);
+    rec.n_requests = rm->in->n;
+    llmc_code rc = bs_write(rm->b->output, &rec, err);
+    if (rc != LLMC_OK && err) {
+        char msg[sizeof err->message];
+        llmc_strlcpy(msg, err->message, sizeof msg);
+        llmc_error_set(err, rc, "%.700s; the batch %s exists at the provider: collect it with --resume %s", msg,
+                       rm->b->remote_id, rm->b->remote_id);
+    }
+    return rc;
+}
+
 /* ================================ Anthropic Message Batches ================================ */
 
 static int status_for_type(const char *type)
@@ -308,9 +335,10 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, id, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", id, count);
+    rc = record(rm, err);
     set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
     json_decref(batch);
-    return LLMC_OK;
+    return rc;
 }
 
 /* Poll until processing_status is "ended"; *batch_out is the last batch object. */
@@ -364,7 +392,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
     }
     llmc_error e;
     llmc_error_clear(&e);
-    llmc_strlcpy(e.provider, "anthropic", sizeof e.provider);
+    llmc_strlcpy(e.provider, rm->call.endpoint->name, sizeof e.provider);
     if (strcmp(type, "succeeded") == 0) {
         json_t *message = json_object_get(result, "message");
         llmc_batch_count_usage(rm->b, message, NULL);
@@ -375,7 +403,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
         const char *etype = json_string_value(json_object_get(json_object_get(body, "error"), "type"));
         char *btext = llmc_json_dump(body, JSON_COMPACT);
         llmc_error_from_response(status_for_type(etype), "application/json", btext, btext ? strlen(btext) : 0,
-                                 "anthropic", &e);
+                                 rm->call.endpoint->name, &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
         rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
@@ -563,6 +591,7 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, name, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", name, count);
+    rc = record(rm, err);
     set_status(rm, json_string_value(json_object_get(reply, "state")));
 done:
     json_decref(reply);
@@ -640,7 +669,7 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
         json_t *code = json_object_get(error, "code");
         long status = json_is_integer(code) ? (long)json_integer_value(code) : 500;
         llmc_error_from_response(status >= 400 && status < 600 ? status : 500, "application/json", btext,
-                                 btext ? strlen(btext) : 0, "fireworks", &e);
+                                 btext ? strlen(btext) : 0, rm->call.endpoint->name, &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
         rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
@@ -679,7 +708,7 @@ static llmc_code fw_collect(remote *rm, json_t *job, llmc_error *err)
             /* A signed URL carries its own authority: the key never goes there. */
             const char *const plain[] = {"accept: application/json", NULL};
             llmc_http_response resp = {0};
-            rc = llmc_url_check(signed_url, rm->b->client->allow_insecure_http, err);
+            rc = llmc_url_check(signed_url, rm->call.opts.allow_insecure_http, err);
             if (rc == LLMC_OK)
                 rc = rsend(rm, "GET", signed_url, plain, NULL, 0, false, NULL, &resp, err);
             for (size_t at = 0; rc == LLMC_OK && at < resp.body.len;) {
@@ -763,7 +792,8 @@ static llmc_code prepare(remote *rm, const char *input_path, llmc_error *err)
             return rc;
         b->stats.total = rm->in->n;
     }
-    if ((rc = bo_open(&rm->out, b->output, seen_done, rm, err)) != LLMC_OK)
+    bo_lock_opts lock = llmc_batch_lock_opts(b);
+    if ((rc = bo_open(&rm->out, b->output, &lock, seen_done, rm, err)) != LLMC_OK)
         return rc;
     rm->out_open = true;
     return LLMC_OK;
@@ -778,6 +808,42 @@ static llmc_code collect(remote *rm, llmc_error *err)
     json_decref(done);
     llmc_code crc = finish_output(rm, rc == LLMC_OK ? err : NULL);
     return rc != LLMC_OK ? rc : crc;
+}
+
+/* The output already belongs to a remote batch (OUT.remote): resume it if it was made from this
+ * input, else refuse — submitting again would run (and bill) every request twice. */
+static llmc_code adopt(remote *rm, const bs_record *rec, llmc_error *err)
+{
+    const char *out = rm->b->output;
+    char fp[17];
+    bs_input_fingerprint(rm->in, fp);
+    remote_kind kind;
+    if (!kind_of_id(rec->remote_id, &kind, NULL) || kind != rm->kind || strcmp(fp, rec->fingerprint) != 0 ||
+        rec->n_requests != rm->in->n)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG,
+                              "%s already belongs to the remote batch %s, made from another input (see %s.remote): "
+                              "collect it with --resume %s, or cancel it with --cancel %s; then remove %s.remote or "
+                              "use another output file",
+                              out, rec->remote_id, out, rec->remote_id, rec->remote_id, out);
+    llmc_strlcpy(rm->b->remote_id, rec->remote_id, sizeof rm->b->remote_id);
+    llmc_logf(&rm->b->client->log, LLMC_LOG_WARN,
+              "batch: resuming the remote batch %s recorded in %s.remote (not submitting the input again)",
+              rec->remote_id, out);
+    set_status(rm, "");
+    return LLMC_OK;
+}
+
+/* A resumed batch the provider does not know (deleted, or another account): say how to start over. */
+static void resume_hint(llmc_code rc, const char *id, const char *out, llmc_error *err)
+{
+    if (rc != LLMC_E_NOT_FOUND || !err)
+        return;
+    char msg[sizeof err->message];
+    llmc_strlcpy(msg, err->message, sizeof msg);
+    llmc_error_set(err, rc,
+                   "%.600s (the remote batch %s recorded in %s.remote: if it is gone, remove that file to "
+                   "submit the input again)",
+                   msg, id, out);
 }
 
 llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait, llmc_error *err)
@@ -803,30 +869,54 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
                          "provider (split the input)",
                          p, in->items[0].line, name);
     }
-    if (!in->n_issues && strcmp(name, "anthropic") != 0 && strcmp(name, "fireworks") != 0)
-        bi_issue_add(in, in->items[0].line,
-                     "%s has no batch engine llmc can use (remote batches: anthropic, fireworks)", name);
+    llmc_batch_engine engine = in->eps[0]->info.batch_engine;
+    if (!llmc_provider_find(name))
+        engine = LLMC_BATCH_NONE; /* a custom endpoint copies no engine */
+    if (!in->n_issues && engine == LLMC_BATCH_NONE) {
+        char with[200] = "";
+        for (size_t i = 0; llmc_provider_at(i); i++)
+            if (llmc_provider_at(i)->batch_engine != LLMC_BATCH_NONE) {
+                size_t len = strlen(with);
+                snprintf(with + len, sizeof with - len, "%s%s", len ? ", " : "", llmc_provider_at(i)->name);
+            }
+        bi_issue_add(in, in->items[0].line, "%s has no batch engine llmc can use (remote batches: %s)", name, with);
+    }
     if (in->n_issues)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "the input cannot run as one remote batch (first: line %zu: %s)",
                               in->issues[0].line, in->issues[0].message);
     remote rm;
-    rc = remote_open(&rm, b, strcmp(name, "anthropic") == 0 ? REMOTE_ANTHROPIC : REMOTE_FIREWORKS, err);
+    rc = remote_open(&rm, b, engine == LLMC_BATCH_ANTHROPIC ? REMOTE_ANTHROPIC : REMOTE_FIREWORKS, err);
     if (rc == LLMC_OK) {
         rm.in = &b->input;
         /* the input was loaded above: open the output only */
         b->stats.total = rm.in->n;
-        rc = bo_open(&rm.out, b->output, seen_done, &rm, err);
+        bo_lock_opts lock = llmc_batch_lock_opts(b);
+        rc = bo_open(&rm.out, b->output, &lock, seen_done, &rm, err);
         rm.out_open = rc == LLMC_OK;
     }
+    bs_record rec;
+    bool recorded = false;
+    if (rc == LLMC_OK)
+        rc = bs_read(b->output, &rec, &recorded, err);
     if (rc == LLMC_OK && b->stats.skipped == rm.in->n) {
         rc = finish_output(&rm, err); /* an earlier run collected everything */
+        if (rc == LLMC_OK && recorded)
+            rc = bs_remove(b->output, err);
         remote_close(&rm, err);
         return rc;
     }
     if (rc == LLMC_OK)
-        rc = rm.kind == REMOTE_ANTHROPIC ? anthropic_create(&rm, err) : fw_create(&rm, err);
-    if (rc == LLMC_OK && wait)
+        rc = recorded                      ? adopt(&rm, &rec, err)
+             : rm.kind == REMOTE_ANTHROPIC ? anthropic_create(&rm, err)
+                                           : fw_create(&rm, err);
+    if (rc == LLMC_OK && wait) {
         rc = collect(&rm, err);
+        if (recorded)
+            resume_hint(rc, rec.remote_id, b->output, err);
+        /* every result is in the output: the record has done its job */
+        if (rc == LLMC_OK)
+            rc = bs_remove(b->output, err);
+    }
     remote_close(&rm, err);
     return rc;
 }
@@ -849,6 +939,12 @@ llmc_code llmc_batch_resume_remote(llmc_batch *b, const char *remote_id, const c
         rc = prepare(&rm, input_path, err);
     if (rc == LLMC_OK)
         rc = collect(&rm, err);
+    /* collected: a record of this very batch beside the output is done with */
+    bs_record rec;
+    bool recorded = false;
+    if (rc == LLMC_OK && bs_read(b->output, &rec, &recorded, NULL) == LLMC_OK && recorded &&
+        strcmp(rec.remote_id, remote_id) == 0)
+        rc = bs_remove(b->output, err);
     remote_close(&rm, err);
     return rc;
 }

@@ -9,7 +9,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -17,38 +16,6 @@
 #define LLMC_DEFAULT_CONNECT_MS 5000
 #define LLMC_DEFAULT_MAX_BODY (64u * 1024 * 1024)
 #define LLMC_DEFAULT_IDLE_MS 60000L
-
-/* "provider/model" → endpoint + wire model; a model without a known provider goes to the default. */
-static llmc_endpoint *route(llmc_client *c, const char *model, const char **wire_model, llmc_error *err)
-{
-    if (!model || !*model) {
-        llmc_error_set(err, LLMC_E_CONFIG, "no model given (use provider/model, e.g. anthropic/claude-sonnet-4-5)");
-        return NULL;
-    }
-    for (size_t i = 0; i < c->n_aliases; i++)
-        if (strcmp(c->aliases[i].key, model) == 0) {
-            model = c->aliases[i].value;
-            break;
-        }
-    const char *slash = strchr(model, '/');
-    llmc_endpoint *ep = slash ? llmc_client_endpoint(c, model, (size_t)(slash - model)) : NULL;
-    *wire_model = ep ? slash + 1 : model;
-    if (!ep)
-        ep = &c->endpoints[c->default_endpoint];
-    if (!**wire_model) {
-        llmc_error_set(err, LLMC_E_CONFIG, "model \"%s\" names a provider but no model", model);
-        return NULL;
-    }
-    return ep;
-}
-
-const char *llmc_endpoint_base_url(const llmc_endpoint *ep)
-{
-    if (ep->base_url_override)
-        return ep->base_url_override;
-    const char *env = ep->info.base_url_env ? getenv(ep->info.base_url_env) : NULL;
-    return env && *env ? env : ep->info.default_base_url;
-}
 
 char *llmc_join_url(const char *base, const char *path)
 {
@@ -70,7 +37,7 @@ void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc
      * set, bounds the whole call, as curl's --max-time */
     o->whole_ms = c->total_ms;
     o->max_retries = c->max_retries;
-    o->allow_insecure_http = c->allow_insecure_http;
+    o->allow_insecure_http = c->allow_insecure_http || ep->allow_insecure_http;
     o->ca_file = c->ca_file;
     if (!o->ca_file) {
         /* the variable curl's own tool honours, so a CA bundle that works for curl works here */
@@ -89,21 +56,6 @@ const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
     return stream ? d->stream_headers : d->headers;
 }
 
-bool llmc_header_name_allowed(const char *name)
-{
-    static const char *const credentials[] = {
-        "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", NULL};
-    if (!*name || strlen(name) > 128)
-        return false;
-    for (const char *p = name; *p; p++)
-        if (!isalnum((unsigned char)*p) && !strchr("!#$%&'*+-.^_`|~", *p))
-            return false;
-    for (size_t i = 0; credentials[i]; i++)
-        if (strcasecmp(name, credentials[i]) == 0)
-            return false;
-    return true;
-}
-
 /* Append "Name: value" unless `name` is already in lines[0..n). */
 static int add_header_line(char **lines, size_t *n, const char *name, size_t name_len, const char *value)
 {
@@ -117,12 +69,14 @@ static int add_header_line(char **lines, size_t *n, const char *name, size_t nam
     return 0;
 }
 
-/* The request's non-secret headers: its own extra headers first (they win), then for Anthropic
- * the ones ANTHROPIC_CUSTOM_HEADERS lists, then the dialect's. */
+/* The request's non-secret headers: its own extra headers first (they win), then the ones the
+ * provider's SDK variable lists (ANTHROPIC_CUSTOM_HEADERS and its kin, from the provider table),
+ * then the dialect's. */
 static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool stream, llmc_error *err)
 {
     const char *const *base = llmc_dialect_headers(call->endpoint->info.dialect, stream);
-    const char *custom = call->anthropic ? getenv("ANTHROPIC_CUSTOM_HEADERS") : NULL;
+    const char *custom_env = call->endpoint->info.custom_headers_env;
+    const char *custom = custom_env ? getenv(custom_env) : NULL;
     call->headers = base;
     if (req->n_headers == 0 && !(custom && *custom))
         return LLMC_OK;
@@ -139,10 +93,12 @@ static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool st
     for (size_t i = 0; i < req->n_headers; i++)
         if (add_header_line(lines, &n, req->headers[i].key, strlen(req->headers[i].key), req->headers[i].value) < 0)
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    size_t line_no = 0;
     for (const char *line = custom; line && *line;) {
         const char *end = line + strcspn(line, "\r\n");
         const char *colon = memchr(line, ':', (size_t)(end - line));
-        char name[129] = "", value[1024] = "";
+        char name[129] = "", value[1024] = "", why[256] = "not \"Name: value\"";
+        line_no++;
         if (colon && colon > line && (size_t)(colon - line) < sizeof name) {
             memcpy(name, line, (size_t)(colon - line));
             const char *v = colon + 1;
@@ -150,10 +106,9 @@ static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool st
                 v++;
             snprintf(value, sizeof value, "%.*s", (int)(end - v), v);
         }
-        if (!name[0] || !llmc_header_name_allowed(name))
-            llmc_logf(&call->client->log, LLMC_LOG_WARN,
-                      "ANTHROPIC_CUSTOM_HEADERS: a line is not a header llmc may send (\"Name: value\", no "
-                      "credentials); skipped");
+        /* the SDK's format is one header a line, so the line's own end is never in a value */
+        if (!name[0] || !llmc_header_check(name, strlen(name), value, why, sizeof why))
+            llmc_logf(&call->client->log, LLMC_LOG_WARN, "%s line %zu skipped: %s", custom_env, line_no, why);
         else if (add_header_line(lines, &n, name, strlen(name), value) < 0)
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         line = *end ? end + 1 : end;
@@ -173,26 +128,39 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     call->client = c;
     if (req->n_messages == 0)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "the request has no messages");
-    call->endpoint = route(c, req->model, &call->wire_model, err);
+    call->endpoint = llmc_route(c, req->model, NULL, &call->wire_model, err);
     if (!call->endpoint)
-        return LLMC_E_CONFIG;
+        return err ? err->code : LLMC_E_CONFIG;
     llmc_endpoint *ep = call->endpoint;
+    call->may_fetch_models = true;
+    call->base_url_source = req->base_url ? "llmc_request_set_base_url" : llmc_endpoint_base_url_source(ep);
     if (err)
         llmc_strlcpy(err->provider, ep->name, sizeof err->provider);
-    llmc_code rc = req->key ? llmc_credential_from_request(ep, req->key, &call->cred, err)
-                            : llmc_credential_resolve(ep, c->use_store, &call->cred, err);
+    const char *base = req->base_url ? req->base_url : llmc_endpoint_base_url(ep);
+    llmc_code rc = llmc_base_url_check(ep, base, call->base_url_source, err);
     if (rc != LLMC_OK)
         return rc;
-    call->url = llmc_join_url(req->base_url ? req->base_url : llmc_endpoint_base_url(ep), ep->info.messages_path);
+    rc = req->key ? llmc_credential_from_request(ep, req->key, &call->cred, err)
+                  : llmc_credential_resolve(ep, c->use_store, &call->cred, err);
+    if (rc != LLMC_OK)
+        return rc;
+    call->url = llmc_join_url(base, ep->info.messages_path);
     if (!call->url)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     /* refuse an insecure address here, naming the key that would have travelled */
-    if ((rc = llmc_url_check(call->url, c->allow_insecure_http, err)) != LLMC_OK) {
+    if ((rc = llmc_url_check(call->url, c->allow_insecure_http || ep->allow_insecure_http, err)) != LLMC_OK) {
         if (err && err->diagnosis.cause == LLMC_CAUSE_TRANSPORT_INSECURE) {
+            bool keyless = ep->info.auth == LLMC_AUTH_NONE;
             err->diagnosis.source = call->cred.source;
             llmc_strlcpy(err->diagnosis.source_name, call->cred.source_name, sizeof err->diagnosis.source_name);
             llmc_strlcpy(err->diagnosis.fingerprint, call->cred.fingerprint, sizeof err->diagnosis.fingerprint);
             llmc_strlcpy(err->diagnosis.provider, ep->name, sizeof err->diagnosis.provider);
+            llmc_endpoint_set_fix(ep, &err->diagnosis, keyless ? "keyless" : NULL);
+            if (keyless) /* no key would travel, but the prompt and the reply would, in clear */
+                llmc_error_set(err, LLMC_E_INSECURE,
+                               "plain http:// to a host that is not this machine (%.300s): the prompt and the reply "
+                               "would cross the network unencrypted (no key is sent: auth = none)",
+                               call->url);
         }
         return rc;
     }
@@ -211,38 +179,55 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
     if (req->total_ms > 0)
         call->opts.whole_ms = req->total_ms;
     call->opts.cancel = req->cancel;
-    llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; key from %s %s, %s)", call->url, call->wire_model,
-              llmc_key_source_name(call->cred.source), call->cred.source_name, call->cred.fingerprint);
+    if (ep->info.auth == LLMC_AUTH_NONE)
+        llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; no key: auth = none%s)", call->url, call->wire_model,
+                  ep->allow_insecure_http ? "; plain http allowed for this endpoint" : "");
+    else
+        llmc_logf(&c->log, LLMC_LOG_INFO, "POST %s (model %s; key from %s %s, %s%s)", call->url, call->wire_model,
+                  llmc_key_source_name(call->cred.source), call->cred.source_name, call->cred.fingerprint,
+                  ep->allow_insecure_http ? "; plain http allowed for this endpoint: the key travels unencrypted" : "");
     return LLMC_OK;
 }
 
-llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, bool quick, llmc_call *call,
-                        llmc_http_response *resp, llmc_error *err)
+static llmc_code call_get(llmc_client *c, llmc_endpoint *ep, const char *path, long limit_ms, int retries,
+                          llmc_call *call, llmc_http_response *resp, llmc_error *err)
 {
     memset(call, 0, sizeof *call);
     call->client = c;
     call->endpoint = ep;
+    call->base_url_source = llmc_endpoint_base_url_source(ep);
     if (err)
         llmc_strlcpy(err->provider, ep->name, sizeof err->provider);
-    llmc_code rc = llmc_credential_resolve(ep, c->use_store, &call->cred, err);
+    llmc_code rc = llmc_base_url_check(ep, llmc_endpoint_base_url(ep), call->base_url_source, err);
+    if (rc != LLMC_OK)
+        return rc;
+    rc = llmc_credential_resolve(ep, c->use_store, &call->cred, err);
     if (rc != LLMC_OK)
         return rc;
     if (!(call->url = llmc_join_url(llmc_endpoint_base_url(ep), path)))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     llmc_transport_opts_for(c, ep, &call->opts);
-    if (quick) {
-        /* a start-up check should answer quickly: no retries, a short overall limit */
-        call->opts.max_retries = 0;
-        if (call->opts.request_ms > 15000)
-            call->opts.request_ms = 15000;
-    }
+    if (retries >= 0)
+        call->opts.max_retries = retries;
+    if (limit_ms > 0 && call->opts.request_ms > limit_ms)
+        call->opts.request_ms = limit_ms;
+    if (limit_ms > 0)
+        call->opts.whole_ms = limit_ms; /* the whole exchange, not only each attempt */
     call->headers = llmc_dialect_headers(ep->info.dialect, false);
     return llmc_engine_send(c->engine, call, "GET", NULL, NULL, 0, NULL, true, resp, err);
 }
 
-static llmc_cause cause_for_status(long status)
+llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, bool quick, llmc_call *call,
+                        llmc_http_response *resp, llmc_error *err)
 {
-    return status == 401 ? LLMC_CAUSE_AUTH_REJECTED : status == 403 ? LLMC_CAUSE_AUTH_FORBIDDEN : LLMC_CAUSE_NONE;
+    /* a start-up check should answer quickly: no retries, a short overall limit */
+    return quick ? call_get(c, ep, path, 15000, 0, call, resp, err) : call_get(c, ep, path, 0, -1, call, resp, err);
+}
+
+llmc_code llmc_call_get_quick(llmc_client *c, llmc_endpoint *ep, const char *path, long limit_ms, llmc_call *call,
+                              llmc_http_response *resp, llmc_error *err)
+{
+    return call_get(c, ep, path, limit_ms, 0, call, resp, err);
 }
 
 llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err)
@@ -251,6 +236,14 @@ llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_e
     if (!err)
         return llmc_code_for_status(resp->status);
     int attempts = err->attempts;
+    /* A warning about the key (a repaired paste, an odd shape) belongs to the key, not to this
+     * failure: it is kept only where the key is the cause (a 401), as a note. */
+    char key_warning[200] = "";
+    if (err->diagnosis.severity == LLMC_SEVERITY_WARNING)
+        llmc_strlcpy(key_warning, err->diagnosis.detail, sizeof key_warning);
+    else
+        llmc_strlcpy(key_warning, call->cred.warning, sizeof key_warning); /* the engine's err starts clean */
+    memset(&err->diagnosis, 0, sizeof err->diagnosis);
     llmc_error_from_response(resp->status, resp->content_type, resp->body.data, resp->body.len, provider, err);
     err->attempts = attempts;
     err->retry_after = resp->retry_after_s;
@@ -261,9 +254,9 @@ llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_e
                        "refused to follow a redirect (HTTP %ld to %s): it would carry the API key to another "
                        "address; set the base URL to the final address instead",
                        resp->status, resp->location[0] ? resp->location : "an unnamed location");
-    llmc_cause cause = cause_for_status(resp->status);
-    if (cause != LLMC_CAUSE_NONE)
-        llmc_credential_describe(&call->cred, provider, cause, err);
+    llmc_verdict(call, resp, err);
+    if (key_warning[0] && err->diagnosis.cause == LLMC_CAUSE_AUTH_REJECTED && !err->diagnosis.detail[0])
+        snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "the key also %s", key_warning);
     return err->code;
 }
 

@@ -43,6 +43,7 @@ llmc_client *llmc_client_new(void)
         return NULL;
     c->max_retries = 2;
     c->use_store = true;
+    c->use_models_cache = true;
     llmc_logger_default(&c->log);
     size_t n = 0;
     while (llmc_provider_at(n))
@@ -53,6 +54,7 @@ llmc_client *llmc_client_new(void)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         c->endpoints[i].info = *llmc_provider_at(i);
+        c->endpoints[i].key_auth = c->endpoints[i].info.auth;
         if (!(c->endpoints[i].name = strdup(c->endpoints[i].info.name)))
             goto oom;
         c->n_endpoints++;
@@ -89,17 +91,6 @@ llmc_endpoint *llmc_client_endpoint(llmc_client *c, const char *name, size_t nam
     return NULL;
 }
 
-static llmc_endpoint *endpoint_or_error(llmc_client *c, const char *provider, llmc_error *err)
-{
-    llmc_endpoint *ep = provider ? llmc_client_endpoint(c, provider, strlen(provider)) : NULL;
-    if (!ep)
-        llmc_error_set(err, LLMC_E_CONFIG,
-                       "unknown provider \"%s\" (known: anthropic, cerebras, fireworks, openai, or an endpoint "
-                       "added with llmc_client_add_endpoint)",
-                       provider ? provider : "(null)");
-    return ep;
-}
-
 /* The start of every per-provider setter: clear err, check the client, find the endpoint. */
 static llmc_endpoint *setter_target(llmc_client *c, const char *provider, llmc_code *rc, llmc_error *err)
 {
@@ -108,7 +99,7 @@ static llmc_endpoint *setter_target(llmc_client *c, const char *provider, llmc_c
         *rc = llmc_error_set(err, LLMC_E_INVALID_ARG, "client is NULL");
         return NULL;
     }
-    llmc_endpoint *ep = endpoint_or_error(c, provider, err);
+    llmc_endpoint *ep = llmc_endpoint_named(c, provider, err);
     *rc = ep ? LLMC_OK : LLMC_E_CONFIG;
     return ep;
 }
@@ -144,15 +135,22 @@ llmc_code llmc_client_set_base_url(llmc_client *c, const char *provider, const c
     if (!ep)
         return rc;
     if (base_url) {
-        rc = llmc_url_check(base_url, c->allow_insecure_http, err);
-        if (rc != LLMC_OK)
+        rc = llmc_url_check(base_url, c->allow_insecure_http || ep->allow_insecure_http, err);
+        if (rc != LLMC_OK) {
+            if (err && err->diagnosis.cause != LLMC_CAUSE_NONE) {
+                llmc_strlcpy(err->diagnosis.provider, ep->name, sizeof err->diagnosis.provider);
+                llmc_strlcpy(err->diagnosis.source_name, "the base URL given", sizeof err->diagnosis.source_name);
+                llmc_endpoint_set_fix(ep, &err->diagnosis, NULL);
+            }
             return rc;
+        }
     }
     char *copy = NULL;
     if (base_url && !(copy = strdup(base_url)))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     free(ep->base_url_override);
     ep->base_url_override = copy;
+    ep->base_url_origin = NULL;
     return LLMC_OK;
 }
 
@@ -160,28 +158,52 @@ llmc_code llmc_client_add_endpoint(llmc_client *c, const char *name, const char 
                                    llmc_error *err)
 {
     llmc_error_clear(err);
-    if (!c || !name || !*name || strchr(name, '/') || !base_url || !key_env || !*key_env)
+    if (!c || !name || !*name || strchr(name, '/') || !base_url || (key_env && !*key_env))
         return llmc_error_set(err, LLMC_E_INVALID_ARG,
-                              "an endpoint needs a name without '/', a base URL and a key variable");
-    llmc_code rc = llmc_url_check(base_url, c->allow_insecure_http, err);
-    if (rc != LLMC_OK)
+                              "an endpoint needs a name without '/', a base URL, and a key variable unless it takes "
+                              "no key");
+    if (llmc_provider_find(name))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG,
+                              "\"%s\" is a built-in provider: change it in a [provider %s] section, not an endpoint",
+                              name, name);
+    llmc_endpoint *existing = llmc_client_endpoint(c, name, strlen(name));
+    bool allow = c->allow_insecure_http || (existing && existing->allow_insecure_http);
+    llmc_code rc = llmc_url_check(base_url, allow, err);
+    if (rc != LLMC_OK) {
+        if (err && err->diagnosis.cause == LLMC_CAUSE_TRANSPORT_INSECURE) {
+            /* written for this endpoint: its name, and whether a key would travel at all */
+            llmc_endpoint tmp = {0};
+            tmp.info = *llmc_provider_custom_template();
+            tmp.name = (char *)name;
+            tmp.info.name = name;
+            tmp.info.key_env = key_env;
+            llmc_strlcpy(err->diagnosis.provider, name, sizeof err->diagnosis.provider);
+            llmc_endpoint_set_fix(&tmp, &err->diagnosis, key_env ? NULL : "keyless");
+            if (!key_env)
+                llmc_error_set(err, LLMC_E_INSECURE,
+                               "plain http:// to a host that is not this machine (%.300s): the prompt and the reply "
+                               "would cross the network unencrypted (no key is sent: auth = none)",
+                               base_url);
+        }
         return rc;
+    }
     llmc_endpoint ep = {0};
-    ep.info = *llmc_provider_find("openai");
+    ep.info = *llmc_provider_custom_template();
     ep.name = strdup(name);
     ep.custom_base_url = strdup(base_url);
-    ep.custom_key_env = strdup(key_env);
-    if (!ep.name || !ep.custom_base_url || !ep.custom_key_env) {
+    ep.custom_key_env = key_env ? strdup(key_env) : NULL;
+    if (!ep.name || !ep.custom_base_url || (key_env && !ep.custom_key_env)) {
         endpoint_clear(&ep);
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
     ep.info.name = ep.name;
     ep.info.default_base_url = ep.custom_base_url;
-    ep.info.base_url_env = NULL;
     ep.info.key_env = ep.custom_key_env;
-    ep.info.key_prefixes = NULL;
-    llmc_endpoint *existing = llmc_client_endpoint(c, name, strlen(name));
+    ep.key_auth = ep.info.auth;
+    if (!key_env)
+        ep.info.auth = LLMC_AUTH_NONE; /* no key to find, none to send */
     if (existing) {
+        ep.allow_insecure_http = existing->allow_insecure_http;
         endpoint_clear(existing);
         *existing = ep;
         return LLMC_OK;
@@ -194,6 +216,35 @@ llmc_code llmc_client_add_endpoint(llmc_client *c, const char *name, const char 
     c->endpoints = grown;
     c->endpoints[c->n_endpoints++] = ep;
     return LLMC_OK;
+}
+
+llmc_code llmc_client_set_keyless(llmc_client *c, const char *provider, int keyless, llmc_error *err)
+{
+    llmc_code rc;
+    llmc_endpoint *ep = setter_target(c, provider, &rc, err);
+    if (!ep)
+        return rc;
+    if (!keyless && !ep->info.key_env)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "%s has no key variable (key_env): it can only be keyless",
+                              ep->name);
+    ep->info.auth = keyless ? LLMC_AUTH_NONE : ep->key_auth;
+    return LLMC_OK;
+}
+
+llmc_code llmc_client_allow_insecure_http_for(llmc_client *c, const char *provider, int allow, llmc_error *err)
+{
+    llmc_code rc;
+    llmc_endpoint *ep = setter_target(c, provider, &rc, err);
+    if (!ep)
+        return rc;
+    ep->allow_insecure_http = allow != 0;
+    return LLMC_OK;
+}
+
+void llmc_client_use_models_cache(llmc_client *c, int use)
+{
+    if (c)
+        c->use_models_cache = use != 0;
 }
 
 void llmc_client_set_timeouts(llmc_client *c, long connect_ms, long request_ms)
@@ -323,10 +374,18 @@ llmc_code llmc_client_use_stored_key(llmc_client *c, const char *provider, const
         bool found = false;
         for (size_t i = 0; i < count && i < 64 && !found; i++)
             found = strcmp(keys[i].label, label) == 0;
-        if (!found)
-            return llmc_error_set(err, LLMC_E_NOT_FOUND,
-                                  "no stored %s key is labelled \"%s\" (see `llmc keys list %s`)", provider, label,
-                                  provider);
+        if (!found) {
+            llmc_error_set(err, LLMC_E_NOT_FOUND, "no stored %s key is labelled \"%s\"", provider, label);
+            if (err) {
+                err->diagnosis.cause = LLMC_CAUSE_KEY_MISSING;
+                err->diagnosis.severity = LLMC_SEVERITY_ERROR;
+                err->diagnosis.source = LLMC_SOURCE_STORE;
+                llmc_strlcpy(err->diagnosis.provider, ep->name, sizeof err->diagnosis.provider);
+                llmc_strlcpy(err->diagnosis.source_name, label, sizeof err->diagnosis.source_name);
+                llmc_endpoint_set_fix(ep, &err->diagnosis, "label");
+            }
+            return LLMC_E_NOT_FOUND;
+        }
     }
     char *copy = NULL;
     if (label && !(copy = strdup(label)))

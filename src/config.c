@@ -3,7 +3,8 @@
  * config.c — the configuration file ($XDG_CONFIG_HOME/llmc/config): `name = value` lines in
  * sections for providers, custom OpenAI-compatible endpoints and model aliases (the format is
  * documented at llmc_client_load_config in llmc.h). Every mistake is reported with the file,
- * the line and what was expected; keys never live here.
+ * the line and what was expected; keys never live here, and since one may be pasted here by
+ * mistake, a message repeats a word of the file only when it is short and shaped like a name.
  */
 #include "transport.h"
 
@@ -26,8 +27,27 @@ typedef struct parse_state {
     char ep_key_env[64];
     char *ep_command; /* key_command of the pending endpoint */
     long ep_timeout_s, ep_ttl_s;
+    bool ep_keyless;    /* auth = none */
+    bool ep_allow_http; /* allow_http = true */
+    int base_line;      /* the line of a [provider]'s base_url, for its error */
     llmc_error *err;
 } parse_state;
+
+/* A word of the file as a message may show it: quoted when it is short and made of the characters
+ * of setting, section and provider names; otherwise only its length, since a line holding a bare
+ * key (or a key where a name belongs) must not put the key into an error. */
+static const char *shown(const char *word, char *buf, size_t size)
+{
+    size_t len = strlen(word);
+    bool ok = len > 0 && len <= 24;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = isalnum((unsigned char)word[i]) || strchr("_-.", word[i]);
+    if (ok)
+        snprintf(buf, size, "\"%s\"", word);
+    else
+        snprintf(buf, size, "(%zu characters, not shown: it could be a secret)", len);
+    return buf;
+}
 
 static llmc_code bad(parse_state *st, const char *fmt, const char *what)
 {
@@ -142,28 +162,92 @@ static bool parse_seconds(const char *value, long *out)
     return true;
 }
 
+/* Add the pending endpoint; a new one that is allowed plain http is created with that allowance
+ * set for its URL check, then marked. */
+static llmc_code add_endpoint_allowing(parse_state *st)
+{
+    llmc_client *c = st->client;
+    bool global = c->allow_insecure_http;
+    if (st->ep_allow_http)
+        c->allow_insecure_http = true; /* only for this one check */
+    llmc_code rc =
+        llmc_client_add_endpoint(c, st->name, st->ep_base, st->ep_key_env[0] ? st->ep_key_env : NULL, st->err);
+    c->allow_insecure_http = global;
+    if (rc == LLMC_OK)
+        rc = llmc_client_allow_insecure_http_for(c, st->name, st->ep_allow_http, st->err);
+    return rc;
+}
+
+/* "true" / "false" (also yes/no, on/off, 1/0); -1 for anything else. */
+static int parse_bool(const char *v)
+{
+    if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
+        return 1;
+    if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+        return 0;
+    return -1;
+}
+
 /* Create the endpoint a finished [endpoint NAME] section described. */
 static llmc_code close_section(parse_state *st)
 {
     llmc_code rc = LLMC_OK;
+    char word[96];
+    if (st->kind == SECTION_PROVIDER) {
+        llmc_endpoint *ep = llmc_client_endpoint(st->client, st->name, strlen(st->name));
+        rc = llmc_client_allow_insecure_http_for(st->client, st->name, st->ep_allow_http, st->err);
+        if (rc == LLMC_OK && st->ep_base[0]) {
+            rc = llmc_client_set_base_url(st->client, st->name, st->ep_base, st->err);
+            if (rc == LLMC_OK) {
+                ep->base_url_origin = "base_url in the config file";
+            } else if (rc != LLMC_E_NOMEM) {
+                int line = st->line;
+                st->line = st->base_line;
+                rc = failed(st, rc, "base_url: %s");
+                st->line = line;
+            }
+        }
+    }
     if (st->kind == SECTION_ENDPOINT) {
-        if (!st->ep_base[0] || !st->ep_key_env[0])
-            rc = llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s] needs both base_url and key_env", st->path,
-                                st->name);
-        else
-            rc = llmc_client_add_endpoint(st->client, st->name, st->ep_base, st->ep_key_env, st->err);
+        if (!st->ep_base[0])
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s] needs base_url", st->path,
+                                shown(st->name, word, sizeof word));
+        else if (!st->ep_key_env[0] && !st->ep_keyless)
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG,
+                                "%s: [endpoint %s] needs key_env (the variable that holds its key), or auth = none "
+                                "for a server that takes no key",
+                                st->path, shown(st->name, word, sizeof word));
+        else if (st->ep_key_env[0] && st->ep_keyless)
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG,
+                                "%s: [endpoint %s] has both key_env and auth = none: keep the one you mean", st->path,
+                                shown(st->name, word, sizeof word));
+        else if (st->ep_keyless && st->ep_command)
+            rc = llmc_error_set(st->err, LLMC_E_CONFIG,
+                                "%s: [endpoint %s] has both key_command and auth = none: keep the one you mean",
+                                st->path, shown(st->name, word, sizeof word));
+        else {
+            /* allow_http first: the URL check of add_endpoint must see it */
+            llmc_endpoint *old = llmc_client_endpoint(st->client, st->name, strlen(st->name));
+            bool was = old && old->allow_insecure_http;
+            if (old)
+                old->allow_insecure_http = st->ep_allow_http;
+            rc = add_endpoint_allowing(st);
+            if (rc != LLMC_OK && old)
+                old->allow_insecure_http = was;
+        }
         if (rc == LLMC_OK && st->ep_command)
             rc = set_command(st, st->name, st->ep_command, st->ep_timeout_s, st->ep_ttl_s);
         if (rc != LLMC_OK && rc != LLMC_E_NOMEM && st->err && !strstr(st->err->message, st->path)) {
             char msg[sizeof st->err->message];
             llmc_strlcpy(msg, st->err->message, sizeof msg);
-            llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s]: %s", st->path, st->name, msg);
+            llmc_error_set(st->err, LLMC_E_CONFIG, "%s: [endpoint %s]: %s", st->path, word, msg);
         }
     }
     free(st->ep_command);
     st->ep_command = NULL;
     st->ep_base[0] = st->ep_key_env[0] = '\0';
     st->ep_timeout_s = st->ep_ttl_s = 0;
+    st->ep_keyless = st->ep_allow_http = false;
     return rc;
 }
 
@@ -178,21 +262,24 @@ static llmc_code open_section(parse_state *st, char *header)
     if (*name)
         *name++ = '\0';
     name = trim(name);
+    char word[96];
     if (!*name || strlen(name) >= sizeof st->name || strchr(name, ' ') || strchr(name, '/'))
-        return bad(st, "section [%s …] needs one name without spaces or '/'", kind);
+        return bad(st, "section [%s …] needs one name without spaces or '/'", shown(kind, word, sizeof word));
     if (strcmp(kind, "provider") == 0) {
-        if (!llmc_client_endpoint(st->client, name, strlen(name)))
-            return bad(st,
-                       "unknown provider \"%s\" (built-in: anthropic, cerebras, fireworks, openai; "
-                       "define others with [endpoint NAME])",
-                       name);
+        if (!llmc_client_endpoint(st->client, name, strlen(name))) {
+            llmc_unknown_provider(st->client, name, strlen(name), NULL, st->err); /* never echoes a key */
+            char why[400];
+            llmc_strlcpy(why, st->err ? st->err->message : "unknown provider", sizeof why);
+            return bad(st, "[provider …]: %s; define others with [endpoint NAME]", why);
+        }
         st->kind = SECTION_PROVIDER;
     } else if (strcmp(kind, "endpoint") == 0) {
         st->kind = SECTION_ENDPOINT;
     } else if (strcmp(kind, "alias") == 0) {
         st->kind = SECTION_ALIAS;
     } else {
-        return bad(st, "unknown section kind \"%s\" (expected provider, endpoint or alias)", kind);
+        return bad(st, "unknown section kind %s (expected provider, endpoint or alias)",
+                   shown(kind, word, sizeof word));
     }
     llmc_strlcpy(st->name, name, sizeof st->name);
     return LLMC_OK;
@@ -227,11 +314,12 @@ static llmc_code add_alias(parse_state *st, const char *model)
 static llmc_code setting(parse_state *st, const char *key, const char *value)
 {
     long seconds;
+    char word[96];
     if (strcmp(key, "api_key") == 0 || strcmp(key, "key") == 0)
         return bad(st,
                    "keys do not belong in the config file (it is not kept private); store them with "
-                   "`llmc keys set PROVIDER`%s",
-                   "");
+                   "`llmc keys set %s`",
+                   st->kind == SECTION_PROVIDER || st->kind == SECTION_ENDPOINT ? st->name : "anthropic");
     switch (st->kind) {
     case SECTION_TOP:
         if (strcmp(key, "model") == 0) {
@@ -242,15 +330,31 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
             st->client->default_model = copy;
             return LLMC_OK;
         }
-        return bad(st, "unknown setting \"%s\" at the top (expected model, or a [section])", key);
+        return bad(st, "unknown setting %s at the top (expected model, or a [section])", shown(key, word, sizeof word));
     case SECTION_ALIAS:
         if (strcmp(key, "model") == 0)
             return add_alias(st, value);
-        return bad(st, "unknown setting \"%s\" in an [alias] (expected model)", key);
+        return bad(st, "unknown setting %s in an [alias] (expected model)", shown(key, word, sizeof word));
     case SECTION_PROVIDER:
         if (strcmp(key, "base_url") == 0) {
-            llmc_code rc = llmc_client_set_base_url(st->client, st->name, value, st->err);
-            return rc == LLMC_OK ? LLMC_OK : failed(st, rc, "base_url: %s");
+            /* applied when the section ends, once allow_http (which may follow) is known */
+            llmc_strlcpy(st->ep_base, value, sizeof st->ep_base);
+            st->base_line = st->line;
+            return LLMC_OK;
+        }
+        if (strcmp(key, "auth") == 0) {
+            if (strcmp(value, "none") != 0 && strcmp(value, "key") != 0)
+                return bad(st, "auth expects none (no key is sent) or key (the default), not %s",
+                           shown(value, word, sizeof word));
+            llmc_code rc = llmc_client_set_keyless(st->client, st->name, strcmp(value, "none") == 0, st->err);
+            return rc == LLMC_OK ? LLMC_OK : failed(st, rc, "auth: %s");
+        }
+        if (strcmp(key, "allow_http") == 0) {
+            int b = parse_bool(value);
+            if (b < 0)
+                return bad(st, "allow_http expects true or false, not %s", shown(value, word, sizeof word));
+            st->ep_allow_http = b == 1;
+            return LLMC_OK;
         }
         if (strcmp(key, "key_command") == 0)
             return set_command(st, st->name, value, 0, 0);
@@ -265,14 +369,36 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
             return LLMC_OK;
         }
         return bad(st,
-                   "unknown setting \"%s\" in [provider] (expected base_url, key_command, "
-                   "key_command_timeout or key_command_ttl)",
-                   key);
+                   "unknown setting %s in [provider] (expected base_url, key_command, "
+                   "key_command_timeout, key_command_ttl, auth or allow_http)",
+                   shown(key, word, sizeof word));
     case SECTION_ENDPOINT:
         if (strcmp(key, "base_url") == 0)
             return llmc_strlcpy(st->ep_base, value, sizeof st->ep_base), LLMC_OK;
-        if (strcmp(key, "key_env") == 0)
+        if (strcmp(key, "key_env") == 0) {
+            /* the variable's name, not its value: a key pasted here is refused without being shown */
+            bool name_ok =
+                strlen(value) < sizeof st->ep_key_env && (isalpha((unsigned char)value[0]) || value[0] == '_');
+            for (const char *p = value; name_ok && *p; p++)
+                name_ok = isalnum((unsigned char)*p) || *p == '_';
+            if (!name_ok)
+                return bad(st, "key_env names the variable that holds the key (like GROQ_API_KEY), not the key%s", "");
             return llmc_strlcpy(st->ep_key_env, value, sizeof st->ep_key_env), LLMC_OK;
+        }
+        if (strcmp(key, "auth") == 0) {
+            if (strcmp(value, "none") != 0 && strcmp(value, "key") != 0)
+                return bad(st, "auth expects none (no key is sent) or key (the default), not %s",
+                           shown(value, word, sizeof word));
+            st->ep_keyless = strcmp(value, "none") == 0;
+            return LLMC_OK;
+        }
+        if (strcmp(key, "allow_http") == 0) {
+            int b = parse_bool(value);
+            if (b < 0)
+                return bad(st, "allow_http expects true or false, not %s", shown(value, word, sizeof word));
+            st->ep_allow_http = b == 1;
+            return LLMC_OK;
+        }
         if (strcmp(key, "key_command") == 0) {
             free(st->ep_command);
             return (st->ep_command = strdup(value)) ? LLMC_OK : llmc_error_set(st->err, LLMC_E_NOMEM, "out of memory");
@@ -284,9 +410,9 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
             return LLMC_OK;
         }
         return bad(st,
-                   "unknown setting \"%s\" in [endpoint] (expected base_url, key_env, key_command, "
-                   "key_command_timeout or key_command_ttl)",
-                   key);
+                   "unknown setting %s in [endpoint] (expected base_url, key_env, auth, allow_http, "
+                   "key_command, key_command_timeout or key_command_ttl)",
+                   shown(key, word, sizeof word));
     }
     return LLMC_OK;
 }
@@ -337,7 +463,9 @@ llmc_code llmc_client_load_config(llmc_client *c, const char *path, llmc_error *
         }
         char *eq = strchr(line, '=');
         if (!eq) {
-            rc = bad(&st, "expected `name = value`, a [section] or a # comment, not \"%.40s\"", line);
+            char shown_line[96];
+            rc = bad(&st, "expected `name = value`, a [section] or a # comment, not %s",
+                     shown(line, shown_line, sizeof shown_line));
             break;
         }
         *eq = '\0';

@@ -27,25 +27,43 @@ static bool copy_scalar(json_t *obj, const char *key, char *dst, size_t size)
     return false;
 }
 
-/* One line of plain text: control characters become spaces, runs of spaces collapse. */
-static void flatten(char *s)
+/* One line of plain text: line breaks and tabs become spaces and runs of spaces collapse; any
+ * other control character (ESC, BEL, a C1 control such as U+009B) is written as a visible
+ * escape (\e, \x07, \u009B), so that a message printed to a terminal cannot drive it. */
+static void flatten(char *s, size_t size)
 {
-    char *w = s;
+    char out[sizeof((llmc_error *)0)->message];
+    size_t w = 0, cap = size < sizeof out ? size : sizeof out;
     bool space = false;
-    for (char *r = s; *r; r++) {
-        unsigned char c = (unsigned char)*r;
-        if (c < 0x20 || c == 0x7f || c == ' ') {
-            if (!space && w != s)
-                *w++ = ' ';
+    for (const unsigned char *r = (const unsigned char *)s; *r && w + 1 < cap; r++) {
+        unsigned char c = *r;
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            if (!space && w != 0)
+                out[w++] = ' ';
             space = true;
-        } else {
-            *w++ = (char)c;
-            space = false;
+            continue;
         }
+        space = false;
+        char esc[8] = "";
+        if (c == 0x1B)
+            snprintf(esc, sizeof esc, "\\e");
+        else if (c < 0x20 || c == 0x7F)
+            snprintf(esc, sizeof esc, "\\x%02X", c);
+        else if (c == 0xC2 && r[1] >= 0x80 && r[1] < 0xA0)
+            snprintf(esc, sizeof esc, "\\u%04X", *++r);
+        size_t n = esc[0] ? strlen(esc) : 1;
+        if (w + n >= cap)
+            break;
+        if (esc[0])
+            memcpy(out + w, esc, n);
+        else
+            out[w] = (char)c;
+        w += n;
     }
-    while (w > s && w[-1] == ' ')
+    while (w > 0 && out[w - 1] == ' ')
         w--;
-    *w = '\0';
+    out[w] = '\0';
+    memcpy(s, out, w + 1);
 }
 
 /* FastAPI's `detail`: a string, or a list of {loc, msg, type}. */
@@ -69,6 +87,7 @@ static bool read_json_error(json_t *root, llmc_error *err)
         if (copy_scalar(inner, "type", type, sizeof type) && strcmp(type, "error") != 0)
             llmc_strlcpy(err->provider_type, type, sizeof err->provider_type);
         copy_scalar(inner, "code", err->provider_code, sizeof err->provider_code);
+        copy_scalar(inner, "param", err->provider_param, sizeof err->provider_param);
         if (!err->request_id[0])
             copy_scalar(inner, "request_id", err->request_id, sizeof err->request_id);
         return copy_scalar(inner, "message", err->message, sizeof err->message);
@@ -80,6 +99,7 @@ static bool read_json_error(json_t *root, llmc_error *err)
     if (json_is_string(json_object_get(root, "message"))) {
         copy_scalar(root, "type", err->provider_type, sizeof err->provider_type);
         copy_scalar(root, "code", err->provider_code, sizeof err->provider_code);
+        copy_scalar(root, "param", err->provider_param, sizeof err->provider_param);
         return copy_scalar(root, "message", err->message, sizeof err->message);
     }
     return false;
@@ -106,7 +126,7 @@ static void describe_non_json(long status, const char *content_type, const char 
         memcpy(excerpt, body, n);
         excerpt[n] = '\0';
     }
-    flatten(excerpt);
+    flatten(excerpt, sizeof excerpt);
     const char *ct = content_type && *content_type ? content_type : "no content type";
     if (!len)
         snprintf(err->message, sizeof err->message, "HTTP %ld from %s with an empty body", status, provider);
@@ -130,6 +150,7 @@ void llmc_error_from_response(long status, const char *content_type, const char 
         err->code = LLMC_E_PROTOCOL; /* called for a 2xx only when its body could not be used */
     llmc_strlcpy(err->provider, provider, sizeof err->provider);
     err->message[0] = '\0';
+    err->provider_type[0] = err->provider_code[0] = err->provider_param[0] = '\0';
 
     json_error_t jerr;
     json_t *root = len ? json_loadb(body, len, 0, &jerr) : NULL;
@@ -141,7 +162,7 @@ void llmc_error_from_response(long status, const char *content_type, const char 
     else if (!understood)
         describe_non_json(status, content_type, body, len, provider, err);
     else
-        flatten(err->message);
+        flatten(err->message, sizeof err->message);
     if (understood && !err->message[0]) /* a message of nothing but spaces or control bytes */
         snprintf(err->message, sizeof err->message, "HTTP %ld from %s (its error message was blank)", status, provider);
     if (strcmp(err->provider_type, "overloaded_error") == 0)

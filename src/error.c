@@ -63,6 +63,51 @@ const char *llmc_strerror(llmc_code code)
     return "unknown error code";
 }
 
+const char *llmc_code_name(llmc_code code)
+{
+    switch (code) {
+    case LLMC_OK:
+        return "LLMC_OK";
+    case LLMC_E_INVALID_ARG:
+        return "LLMC_E_INVALID_ARG";
+    case LLMC_E_NOMEM:
+        return "LLMC_E_NOMEM";
+    case LLMC_E_CONFIG:
+        return "LLMC_E_CONFIG";
+    case LLMC_E_KEY:
+        return "LLMC_E_KEY";
+    case LLMC_E_AUTH:
+        return "LLMC_E_AUTH";
+    case LLMC_E_PERMISSION:
+        return "LLMC_E_PERMISSION";
+    case LLMC_E_BAD_REQUEST:
+        return "LLMC_E_BAD_REQUEST";
+    case LLMC_E_NOT_FOUND:
+        return "LLMC_E_NOT_FOUND";
+    case LLMC_E_RATE_LIMIT:
+        return "LLMC_E_RATE_LIMIT";
+    case LLMC_E_SERVER:
+        return "LLMC_E_SERVER";
+    case LLMC_E_OVERLOADED:
+        return "LLMC_E_OVERLOADED";
+    case LLMC_E_TRANSPORT:
+        return "LLMC_E_TRANSPORT";
+    case LLMC_E_TIMEOUT:
+        return "LLMC_E_TIMEOUT";
+    case LLMC_E_PROTOCOL:
+        return "LLMC_E_PROTOCOL";
+    case LLMC_E_INSECURE:
+        return "LLMC_E_INSECURE";
+    case LLMC_E_ABORTED:
+        return "LLMC_E_ABORTED";
+    case LLMC_E_LIMIT:
+        return "LLMC_E_LIMIT";
+    case LLMC_E_IO:
+        return "LLMC_E_IO";
+    }
+    return "LLMC_E_UNKNOWN";
+}
+
 const char *llmc_key_source_name(llmc_key_source source)
 {
     switch (source) {

@@ -32,29 +32,38 @@ static bool host_is_loopback(const char *host)
 
 llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err)
 {
+    llmc_code rc = llmc_url_refuse_credentials(url, err);
+    if (rc != LLMC_OK)
+        return rc;
     CURLU *u = curl_url();
     if (!u)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     char *scheme = NULL, *host = NULL;
-    llmc_code rc = LLMC_OK;
     if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-        rc = llmc_error_set(err, LLMC_E_CONFIG, "not a valid URL: %s", url);
+        /* the text may be anything pasted, a key included: show it only when it looks like a URL */
+        if (strstr(url, "://"))
+            rc = llmc_error_set(err, LLMC_E_CONFIG, "not a valid URL: %.400s", url);
+        else
+            rc = llmc_error_set(err, LLMC_E_CONFIG,
+                                "not a valid URL (%zu characters, not shown; a base URL starts "
+                                "with https://)",
+                                strlen(url));
     } else if (strcasecmp(scheme, "https") == 0) {
         rc = LLMC_OK;
     } else if (strcasecmp(scheme, "http") != 0) {
         rc = llmc_error_set(err, LLMC_E_CONFIG, "unsupported URL scheme \"%s\" (use https)", scheme);
     } else if (!host_is_loopback(host) && !allow_insecure_http) {
         rc = llmc_error_set(err, LLMC_E_INSECURE,
-                            "refused to send an API key over plain http:// to %s: only loopback hosts may "
-                            "use http (use https, or allow insecure http explicitly)",
+                            "plain http:// to %s would carry the API key unencrypted: only loopback hosts "
+                            "may use http unless allowed for this provider",
                             host);
         if (err) {
-            const llmc_cause_info *info = llmc_cause_info_get(LLMC_CAUSE_TRANSPORT_INSECURE);
+            /* the caller knows the provider and writes the fix (llmc_endpoint_set_fix) */
             err->diagnosis.cause = LLMC_CAUSE_TRANSPORT_INSECURE;
             err->diagnosis.severity = LLMC_SEVERITY_ERROR;
-            err->diagnosis.fix = info ? info->fix : NULL;
+            err->diagnosis.fix[0] = '\0';
             snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "the base URL is %.400s", url);
         }
     }

@@ -16,11 +16,12 @@ llmc_code llmc_client_inspect_key(llmc_client *c, const char *provider, llmc_key
     llmc_error_clear(&report->result);
     if (!c || !provider)
         return llmc_error_set(&report->result, LLMC_E_INVALID_ARG, "client and provider must not be NULL");
-    llmc_endpoint *ep = llmc_client_endpoint(c, provider, strlen(provider));
+    llmc_endpoint *ep = llmc_endpoint_named(c, provider, &report->result);
     if (!ep)
-        return llmc_error_set(&report->result, LLMC_E_CONFIG, "unknown provider \"%s\"", provider);
+        return LLMC_E_CONFIG;
     llmc_strlcpy(report->provider, ep->name, sizeof report->provider);
-    llmc_strlcpy(report->base_url, llmc_endpoint_base_url(ep), sizeof report->base_url);
+    /* a variable may hold "https://user:pass@host": the report shows where, never the password */
+    llmc_url_redact(llmc_endpoint_base_url(ep), report->base_url, sizeof report->base_url);
     llmc_credential_inspect(ep, c->use_store, report);
     return LLMC_OK;
 }
@@ -30,9 +31,9 @@ llmc_code llmc_client_validate(llmc_client *c, const char *provider, llmc_error 
     llmc_error_clear(err);
     if (!c || !provider)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "client and provider must not be NULL");
-    llmc_endpoint *ep = llmc_client_endpoint(c, provider, strlen(provider));
+    llmc_endpoint *ep = llmc_endpoint_named(c, provider, err);
     if (!ep)
-        return llmc_error_set(err, LLMC_E_CONFIG, "unknown provider \"%s\"", provider);
+        return LLMC_E_CONFIG;
     llmc_call call;
     llmc_http_response resp = {0};
     llmc_code rc = llmc_call_get(c, ep, ep->info.models_path, true, &call, &resp, err);

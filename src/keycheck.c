@@ -18,77 +18,12 @@
 #define KEY_MAX_LEN 512
 
 /* ------------------------------------------------------------------------------------------ */
-/* Prefixes and shapes                                                                         */
-
-/* Longest first where one prefix contains another ("sk-ant-" before "sk-"). */
-static const struct {
-    const char *prefix;
-    const char *owner;
-    const char *label; /* for details: "starts with fw_, a Fireworks key" */
-} prefix_owners[] = {
-    {"sk-ant-", "anthropic", "an Anthropic key"},
-    {"csk-", "cerebras", "a Cerebras key"},
-    {"fw_", "fireworks", "a Fireworks key"},
-    {"sk-", "openai", "an OpenAI key"},
-};
+/* Prefixes (the facts are the provider table's: providers.c)                                  */
 
 /* Not isascii(): that one is XSI, not C11. ctype classes are asked only about ASCII bytes. */
 static int is_ascii(int c)
 {
     return c >= 0 && c < 0x80;
-}
-
-static int is_anthropic_body_char(int c)
-{
-    return is_ascii(c) && (isalnum(c) || c == '_' || c == '-');
-}
-
-static int is_cerebras_body_char(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static int is_alnum_ascii(int c)
-{
-    return is_ascii(c) && isalnum(c);
-}
-
-/*
- * The precise shapes providers document. A key that has the prefix but not the rest of the
- * shape is probably damaged (cut short when copied), but formats change, so it is a warning.
- */
-static const struct {
-    const char *provider;
-    const char *prefix;
-    size_t body_min, body_max;
-    int (*body_char)(int c);
-    const char *suffix; /* required ending of the body, or NULL */
-    const char *name;   /* "Anthropic" */
-} shapes[] = {
-    {"anthropic", "sk-ant-api03-", 93, 93, is_anthropic_body_char, "AA", "Anthropic"},
-    {"cerebras", "csk-", 48, 48, is_cerebras_body_char, NULL, "Cerebras"},
-    {"fireworks", "fw_", 20, KEY_MAX_LEN, is_alnum_ascii, NULL, "Fireworks"},
-};
-
-/*
- * Providers whose keys always carry a prefix: a key without it is suspicious (warning).
- * Fireworks is absent on purpose: its older keys have no prefix. OpenAI-compatible endpoints
- * take anything a gateway issues.
- */
-static const struct {
-    const char *provider;
-    const char *prefix;
-    const char *name;
-} required_prefixes[] = {
-    {"anthropic", "sk-ant-", "Anthropic"},
-    {"cerebras", "csk-", "Cerebras"},
-};
-
-/* Providers that only accept their own keys: a foreign prefix there is an error. */
-static int is_strict_provider(const char *provider)
-{
-    return strcmp(provider, "anthropic") == 0 || strcmp(provider, "cerebras") == 0 ||
-           strcmp(provider, "fireworks") == 0;
 }
 
 static int has_prefix(const char *s, size_t len, const char *prefix)
@@ -99,12 +34,14 @@ static int has_prefix(const char *s, size_t len, const char *prefix)
 
 const char *llmc_key_prefix_owner(const char *key, size_t len)
 {
-    if (key == NULL)
-        return NULL;
-    for (size_t i = 0; i < sizeof prefix_owners / sizeof prefix_owners[0]; i++)
-        if (has_prefix(key, len, prefix_owners[i].prefix))
-            return prefix_owners[i].owner;
-    return NULL;
+    const llmc_provider_info *p = llmc_provider_owning_key(key, len);
+    return p ? p->name : NULL;
+}
+
+/* "an Anthropic key", "a Cerebras key": the article goes by the display name's first letter. */
+static const char *article(const char *word)
+{
+    return word && strchr("AEIOUaeiou", word[0]) ? "an" : "a";
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -120,6 +57,8 @@ static void add_finding(llmc_key_verdict *v, llmc_cause cause, llmc_severity sev
     llmc_key_finding *f = &v->findings[v->n++];
     f->cause = cause;
     f->severity = sev;
+    /* a suspicious shape is only a warning, and its fix says to compare, not to replace */
+    f->fix_variant = cause == LLMC_CAUSE_KEY_MALFORMED && sev == LLMC_SEVERITY_WARNING ? "warning" : NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(f->detail, sizeof f->detail, fmt, ap);
@@ -414,17 +353,6 @@ static const char *const placeholder_words[] = {
     "1234567",
     "12345678",
     "123456789",
-    "sk",
-    "skant",
-    "skantapi03",
-    "skproj",
-    "csk",
-    "fw",
-};
-
-/* Prefixes after which a run of one character is still a placeholder ("sk-ant-xxxxxxxx"). */
-static const char *const placeholder_prefixes[] = {
-    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-ant-", "sk-proj-", "sk-svcacct-", "sk-", "csk-", "fw_",
 };
 
 static int contains(const char *hay, const char *needle)
@@ -518,9 +446,13 @@ static int placeholder_reason(const char *s, size_t n, const char **why)
         *why = "looks like documentation text (\"your ... key\"), not a real key";
         return 1;
     }
-    for (size_t i = 0; i < sizeof placeholder_prefixes / sizeof placeholder_prefixes[0]; i++) {
-        size_t pn = strlen(placeholder_prefixes[i]);
-        if (has_prefix(s, n, placeholder_prefixes[i])) {
+    /* Every known key prefix (the provider table's): alone, or followed by one repeated
+     * character ("sk-ant-xxxxxxxx"), it is a placeholder; so is a prefix written another way
+     * ("sk_ant", "SK-ANT-API03"). */
+    for (size_t i = 0; llmc_provider_key_prefix_at(i); i++) {
+        const char *prefix = llmc_provider_key_prefix_at(i);
+        size_t pn = strlen(prefix);
+        if (has_prefix(s, n, prefix)) {
             if (n == pn) {
                 *why = "is only a key prefix, with nothing after it";
                 return 1;
@@ -530,6 +462,18 @@ static int placeholder_reason(const char *s, size_t n, const char **why)
                 return 1;
             }
             break;
+        }
+    }
+    for (size_t i = 0; llmc_provider_key_prefix_at(i); i++) {
+        char pnorm[64];
+        size_t k = 0;
+        for (const char *q = llmc_provider_key_prefix_at(i); *q && k < sizeof pnorm - 1; q++)
+            if (isalnum((unsigned char)*q))
+                pnorm[k++] = (char)tolower((unsigned char)*q);
+        pnorm[k] = '\0';
+        if (strcmp(norm, pnorm) == 0) {
+            *why = "is only a key prefix, with nothing after it";
+            return 1;
         }
     }
     for (size_t i = 0; i < sizeof placeholder_words / sizeof placeholder_words[0]; i++) {
@@ -652,81 +596,160 @@ static int check_malformed(const char *s, size_t n, llmc_key_verdict *v)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Provider checks                                                                             */
+/* Provider checks: the facts come from the provider table                                     */
 
-static void check_shape(const char *provider, const char *s, size_t n, llmc_key_verdict *v)
+/* What a character that no key holds is called, and what it most likely means. The character
+ * itself may be named: by definition it is not one of the key's own characters. */
+static void describe_foreign_char(char c, char *name, size_t nsize, const char **hint)
 {
-    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-        if (strcmp(provider, shapes[i].provider) != 0 || !has_prefix(s, n, shapes[i].prefix))
-            continue;
-        size_t pn = strlen(shapes[i].prefix);
-        const char *body = s + pn;
-        size_t bn = n - pn;
-        if (bn < shapes[i].body_min || bn > shapes[i].body_max) {
-            if (shapes[i].body_min == shapes[i].body_max)
-                add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
-                            "has %zu character%s after %s where %s keys have %zu; cut short or "
-                            "joined when copied?",
-                            bn, plural(bn), shapes[i].prefix, shapes[i].name, shapes[i].body_min);
-            else
-                add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
-                            "has %zu character%s after %s where %s keys have at least %zu; cut "
-                            "short when copied?",
-                            bn, plural(bn), shapes[i].prefix, shapes[i].name, shapes[i].body_min);
-            return;
-        }
-        for (size_t j = 0; j < bn; j++) {
-            if (!shapes[i].body_char((unsigned char)body[j])) {
-                add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
-                            "has a character at position %zu that %s keys do not use", pn + j + 1, shapes[i].name);
-                return;
-            }
-        }
-        const char *suf = shapes[i].suffix;
-        if (suf != NULL && (bn < strlen(suf) || memcmp(body + bn - strlen(suf), suf, strlen(suf)) != 0))
-            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
-                        "does not end the way %s keys do; cut short when copied?", shapes[i].name);
+    *hint = NULL;
+    /* Only the character itself is named, never its neighbours (the letter after a backslash is
+     * the key's own, as far as llmc knows): a detail never varies with the key's letters. */
+    switch (c) {
+    case '\\':
+        snprintf(name, nsize, "a backslash (\\)");
+        *hint =
+            "an escape such as \\n or \\u… copied out of JSON or a shell string, where one character was "
+            "meant?";
         return;
-    }
-    for (size_t i = 0; i < sizeof required_prefixes / sizeof required_prefixes[0]; i++) {
-        if (strcmp(provider, required_prefixes[i].provider) == 0 && !has_prefix(s, n, required_prefixes[i].prefix))
-            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING, "does not start with %s as %s keys do",
-                        required_prefixes[i].prefix, required_prefixes[i].name);
+    case '$':
+        snprintf(name, nsize, "a dollar sign ($)");
+        *hint = "a shell variable that was never expanded?";
+        return;
+    case '{':
+    case '}':
+        snprintf(name, nsize, "a brace (%c)", c);
+        *hint = "left from a template such as ${VAR} or {{key}}?";
+        return;
+    case '%':
+        snprintf(name, nsize, "a percent sign (%%)");
+        *hint = "URL-encoded text or a Windows %VAR%?";
+        return;
+    case '"':
+    case '\'':
+    case '`':
+        snprintf(name, nsize, "a quote (%c)", c);
+        *hint = "quotes belong around a value, not inside it";
+        return;
+    case '<':
+    case '>':
+        snprintf(name, nsize, "an angle bracket (%c)", c);
+        *hint = "left from a <placeholder>?";
+        return;
+    case '*':
+        snprintf(name, nsize, "an asterisk (*)");
+        *hint = "the masked form a console shows, not the key";
+        return;
+    default:
+        snprintf(name, nsize, "'%c'", c);
+        return;
     }
 }
 
-/* Adds a finding for a key that belongs elsewhere; returns 1 when it is an error. */
-static int check_owner(const char *provider, const char *s, size_t n, llmc_key_verdict *v)
+/* A character outside the provider's alphabet: refused (ERROR), named with what it looks like. */
+static int check_alphabet(const llmc_provider_info *p, const char *s, size_t n, llmc_key_verdict *v)
 {
-    const char *owner = llmc_key_prefix_owner(s, n);
-    int strict = is_strict_provider(provider);
-
-    if (owner != NULL && strcmp(owner, provider) != 0) {
-        /* "sk-" is what most OpenAI-compatible servers issue, so it says nothing about a
-         * custom endpoint's key; only the named providers' prefixes are telling there. */
-        if (!strict && strcmp(provider, "openai") != 0 && strcmp(owner, "openai") == 0)
-            return 0;
-        const char *prefix = "", *label = "";
-        for (size_t i = 0; i < sizeof prefix_owners / sizeof prefix_owners[0]; i++) {
-            if (strcmp(prefix_owners[i].owner, owner) == 0) {
-                prefix = prefix_owners[i].prefix;
-                label = prefix_owners[i].label;
-                break;
-            }
-        }
-        add_finding(v, LLMC_CAUSE_KEY_WRONG_PROVIDER, strict ? LLMC_SEVERITY_ERROR : LLMC_SEVERITY_WARNING,
-                    "starts with %s, %s", prefix, label);
-        return strict;
-    }
-    /* An Admin API key is Anthropic's own but opens only the Admin API. A warning, not an
-     * error: should Anthropic ever widen what admin keys may do, nothing breaks. */
-    if (strcmp(provider, "anthropic") == 0 && has_prefix(s, n, "sk-ant-admin01-")) {
-        add_finding(v, LLMC_CAUSE_KEY_WRONG_PROVIDER, LLMC_SEVERITY_WARNING,
-                    "starts with sk-ant-admin01-, an Anthropic Admin API key; the Messages API "
-                    "needs a regular API key (sk-ant-api03-)");
+    if (!p->key_chars)
         return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strchr(p->key_chars, s[i]) != NULL && s[i] != '\0')
+            continue;
+        char name[64];
+        const char *hint;
+        describe_foreign_char(s[i], name, sizeof name, &hint);
+        add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR,
+                    "contains %s at position %zu; no %s key has that character%s%s", name, i + 1, p->display_name,
+                    hint ? ": " : "", hint ? hint : "");
+        return 1;
     }
     return 0;
+}
+
+/* The documented shape of `p` that `s` starts with (longest prefix first), or NULL. */
+static const llmc_key_shape *own_shape(const llmc_provider_info *p, const char *s, size_t n)
+{
+    const llmc_key_shape *best = NULL;
+    for (const llmc_key_shape *sh = p->shapes; sh && sh->prefix; sh++)
+        if (has_prefix(s, n, sh->prefix) && (!best || strlen(sh->prefix) > strlen(best->prefix)))
+            best = sh;
+    return best;
+}
+
+/* The prefix of the provider's API keys, for "use a regular API key (sk-ant-api03-)". */
+static const char *api_prefix(const llmc_provider_info *p)
+{
+    for (const llmc_key_shape *sh = p->shapes; sh && sh->prefix; sh++)
+        if (sh->kind == LLMC_KEY_KIND_API)
+            return sh->prefix;
+    return p->key_family ? p->key_family : "";
+}
+
+/* Warnings for a key of this provider's family whose shape is not the documented one. */
+static void check_shape(const llmc_provider_info *p, const char *s, size_t n, llmc_key_verdict *v)
+{
+    const llmc_key_shape *sh = own_shape(p, s, n);
+    if (!sh) {
+        if (p->key_family_required && p->key_family && !has_prefix(s, n, p->key_family))
+            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING, "does not start with %s as %s keys do",
+                        p->key_family, p->display_name);
+        return;
+    }
+    if (sh->kind == LLMC_KEY_KIND_ADMIN) {
+        add_finding(v, LLMC_CAUSE_KEY_WRONG_PROVIDER, LLMC_SEVERITY_WARNING,
+                    "starts with %s, %s; the inference API needs a regular API key (%s)", sh->prefix, sh->what,
+                    api_prefix(p));
+        v->findings[v->n - 1].fix_variant = "kind";
+        return;
+    }
+    if (sh->kind == LLMC_KEY_KIND_OAUTH) {
+        add_finding(v, LLMC_CAUSE_KEY_WRONG_PROVIDER, LLMC_SEVERITY_WARNING,
+                    "starts with %s, %s, which %s refuses from other programs; use an API key (%s)", sh->prefix,
+                    sh->what, p->display_name, api_prefix(p));
+        v->findings[v->n - 1].fix_variant = "kind";
+        return;
+    }
+    size_t pn = strlen(sh->prefix);
+    const char *body = s + pn;
+    size_t bn = n - pn;
+    if (sh->body_max > 0 && (bn < sh->body_min || bn > sh->body_max)) {
+        if (sh->body_min == sh->body_max)
+            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
+                        "has %zu character%s after %s where %s keys have %zu; cut short or joined when copied?", bn,
+                        plural(bn), sh->prefix, p->display_name, sh->body_min);
+        else
+            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
+                        "has %zu character%s after %s where %s keys have %zu to %zu; cut short when copied?", bn,
+                        plural(bn), sh->prefix, p->display_name, sh->body_min, sh->body_max);
+        return;
+    }
+    for (size_t j = 0; sh->body_chars && j < bn; j++) {
+        if (!strchr(sh->body_chars, body[j])) {
+            add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
+                        "has a character at position %zu that %s keys do not use", pn + j + 1, p->display_name);
+            return;
+        }
+    }
+    const char *suf = sh->suffix;
+    if (suf != NULL && (bn < strlen(suf) || memcmp(body + bn - strlen(suf), suf, strlen(suf)) != 0))
+        add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_WARNING,
+                    "does not end the way %s keys do; cut short when copied?", p->display_name);
+}
+
+/* Adds a finding for a key that belongs elsewhere; returns 1 when it is an error. `p` is NULL for
+ * a custom endpoint, which takes any key but is told when a key looks like a known provider's. */
+static int check_owner(const llmc_provider_info *p, const char *s, size_t n, llmc_key_verdict *v)
+{
+    const llmc_provider_info *owner = llmc_provider_owning_key(s, n);
+    if (!owner || owner == p)
+        return 0;
+    /* "sk-" is what most OpenAI-compatible servers issue, so it says nothing about a key for a
+     * provider that takes foreign keys; only the other families are telling there. */
+    bool strict = p && p->foreign_keys_refused;
+    if (!strict && owner->key_family && strcmp(owner->key_family, "sk-") == 0)
+        return 0;
+    add_finding(v, LLMC_CAUSE_KEY_WRONG_PROVIDER, strict ? LLMC_SEVERITY_ERROR : LLMC_SEVERITY_WARNING,
+                "starts with %s, %s %s key", owner->key_family, article(owner->display_name), owner->display_name);
+    return strict;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -812,10 +835,14 @@ llmc_severity llmc_key_check(const char *provider, const char *key, size_t len, 
         return LLMC_SEVERITY_ERROR;
 
     if (provider != NULL && provider[0] != '\0') {
-        if (check_owner(provider, s, n, v))
+        const llmc_provider_info *p = llmc_provider_find(provider);
+        if (p && check_alphabet(p, s, n, v))
             return LLMC_SEVERITY_ERROR;
-        if (llmc_key_prefix_owner(s, n) == NULL || strcmp(llmc_key_prefix_owner(s, n), provider) == 0)
-            check_shape(provider, s, n, v);
+        if (check_owner(p, s, n, v))
+            return LLMC_SEVERITY_ERROR;
+        const llmc_provider_info *owner = llmc_provider_owning_key(s, n);
+        if (p && (owner == NULL || owner == p))
+            check_shape(p, s, n, v);
     }
 
     llmc_severity worst = LLMC_SEVERITY_INFO;
@@ -826,195 +853,16 @@ llmc_severity llmc_key_check(const char *provider, const char *key, size_t len, 
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Near-miss variable names                                                                    */
+/* Key files                                                                                   */
 
-#define NAME_MAX_LEN 63
-
-/*
- * Names a user may well have set instead of the one llmc reads, beyond what the generic
- * "<STEM>_KEY" family below produces: product names and spellings of the company.
- */
-static const struct {
-    const char *wanted;
-    const char *variant;
-} known_variants[] = {
-    {"ANTHROPIC_API_KEY", "CLAUDE_API_KEY"},
-    {"ANTHROPIC_API_KEY", "CLAUDE_KEY"},
-    {"ANTHROPIC_API_KEY", "CLAUDE_APIKEY"},
-    {"ANTHROPIC_API_KEY", "CLAUDE_TOKEN"},
-    {"ANTHROPIC_API_KEY", "CLAUDE_API_TOKEN"},
-    {"ANTHROPIC_API_KEY", "ANTHROPIC_CLAUDE_API_KEY"},
-    {"CEREBRAS_API_KEY", "CEREBRAS_CLOUD_API_KEY"},
-    {"CEREBRAS_API_KEY", "CEREBRAS_CLOUD_KEY"},
-    {"FIREWORKS_API_KEY", "FW_API_KEY"},
-    {"FIREWORKS_API_KEY", "FW_KEY"},
-    {"FIREWORKS_API_KEY", "FIREWORK_AI_API_KEY"},
-    {"OPENAI_API_KEY", "OPEN_AI_API_KEY"},
-    {"OPENAI_API_KEY", "OPEN_AI_KEY"},
-    {"OPENAI_API_KEY", "OPENAI_SECRET"},
-};
-
-/* For a wanted name "<STEM>_API_KEY": the usual ways of getting the rest wrong. */
-static const char *const stem_suffixes[] = {
-    "_KEY",        "_APIKEY",     "_API_TOKEN", "_TOKEN",     "_SECRET_KEY", "_SECRET",  "_API_SECRET",
-    "_ACCESS_KEY", "_AI_API_KEY", "_AI_KEY",    "AI_API_KEY", "_API_KEYS",   "_KEY_API",
-};
-
-/*
- * Names that are right in their own context and must never be reported: the alternatives llmc
- * itself reads, and other providers' own variables (GROQ_API_KEY is one edit from GROK_API_KEY,
- * HF_API_KEY two from FW_API_KEY — both legitimate).
- */
-static const char *const legit_names[] = {
-    "ANTHROPIC_API_KEY",
-    "ANTHROPIC_AUTH_TOKEN",
-    "ANTHROPIC_CUSTOM_HEADERS",
-    "CEREBRAS_API_KEY",
-    "FIREWORKS_API_KEY",
-    "FIREWORKS_ACCOUNT_ID",
-    "OPENAI_API_KEY",
-    "OPENAI_ORG_ID",
-    "OPENAI_PROJECT_ID",
-    "AZURE_OPENAI_API_KEY",
-    "GROQ_API_KEY",
-    "GROK_API_KEY",
-    "XAI_API_KEY",
-    "MISTRAL_API_KEY",
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY",
-    "TOGETHER_API_KEY",
-    "DEEPSEEK_API_KEY",
-    "OPENROUTER_API_KEY",
-    "COHERE_API_KEY",
-    "CO_API_KEY",
-    "PERPLEXITY_API_KEY",
-    "HF_TOKEN",
-    "HF_API_KEY",
-    "HUGGINGFACE_API_KEY",
-    "NVIDIA_API_KEY",
-    "SAMBANOVA_API_KEY",
-    "REPLICATE_API_TOKEN",
-    "VOYAGE_API_KEY",
-    "AI21_API_KEY",
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "LLMC_LOG",
-};
-
-static int ends_with(const char *s, const char *suffix)
+void llmc_describe_mode(unsigned mode, char *out, size_t size)
 {
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Optimal string alignment distance (Levenshtein plus adjacent transpositions), for names of
- * at most NAME_MAX_LEN characters. */
-static size_t osa_distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    size_t d[NAME_MAX_LEN + 1][NAME_MAX_LEN + 1];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < best)
-                best = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    }
-    return d[n][m];
-}
-
-static void upper_copy(char *dst, const char *src, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        dst[i] = (char)toupper((unsigned char)src[i]);
-    dst[n] = '\0';
-}
-
-/* Whether the upper-cased `name` looks like the upper-cased `want`. */
-static int is_near_miss(const char *name, const char *want)
-{
-    if (strcmp(name, want) == 0)
-        return 1; /* the same name in another case: the caller ruled out the exact one */
-
-    for (size_t i = 0; i < sizeof known_variants / sizeof known_variants[0]; i++)
-        if (strcmp(want, known_variants[i].wanted) == 0 && strcmp(name, known_variants[i].variant) == 0)
-            return 1;
-
-    if (ends_with(want, "_API_KEY")) {
-        size_t stem = strlen(want) - strlen("_API_KEY");
-        if (strlen(name) > stem && memcmp(name, want, stem) == 0)
-            for (size_t i = 0; i < sizeof stem_suffixes / sizeof stem_suffixes[0]; i++)
-                if (strcmp(name + stem, stem_suffixes[i]) == 0)
-                    return 1;
-    }
-
-    /* Typos: only among names that are about this provider or about keys at all, and with a
-     * tighter bound for short names, where two edits turn one real name into another. */
-    char word[NAME_MAX_LEN + 1];
-    size_t wl = strcspn(want, "_");
-    memcpy(word, want, wl);
-    word[wl] = '\0';
-    int relevant =
-        (wl >= 3 && strstr(name, word) != NULL) || strstr(name, "KEY") != NULL || strstr(name, "TOKEN") != NULL;
-    size_t limit = strlen(want) >= 10 ? 2 : 1;
-    return relevant && osa_distance(name, want) <= limit;
-}
-
-size_t llmc_near_miss_vars(const char *wanted, char *const *environ_list, char out[][64], size_t max)
-{
-    if (wanted == NULL || environ_list == NULL || out == NULL || max == 0)
-        return 0;
-    size_t wlen = strlen(wanted);
-    if (wlen == 0 || wlen > NAME_MAX_LEN)
-        return 0;
-    char want[NAME_MAX_LEN + 1];
-    upper_copy(want, wanted, wlen);
-
-    size_t found = 0;
-    for (size_t i = 0; environ_list[i] != NULL && found < max; i++) {
-        const char *entry = environ_list[i];
-        size_t nlen = strcspn(entry, "=");
-        if (nlen == 0 || nlen > NAME_MAX_LEN)
-            continue;
-        if (nlen == wlen && memcmp(entry, wanted, wlen) == 0)
-            continue; /* the wanted name itself */
-
-        char name[NAME_MAX_LEN + 1];
-        upper_copy(name, entry, nlen);
-
-        /* <VAR>_FILE and *_BASE_URL are legitimate companions, never misspellings. */
-        if (strcmp(name, want) != 0) {
-            if (ends_with(name, "_FILE") || ends_with(name, "_BASE_URL"))
-                continue;
-            int legit = 0;
-            for (size_t k = 0; k < sizeof legit_names / sizeof legit_names[0] && !legit; k++)
-                legit = strcmp(name, legit_names[k]) == 0;
-            /* Only a name spelt exactly as the legit one is legit: "anthropic_auth_token" in
-             * lower case is read by nobody and still worth reporting if it is close enough. */
-            if (legit && memcmp(entry, name, nlen) == 0)
-                continue;
-        }
-        if (!is_near_miss(name, want))
-            continue;
-
-        int dup = 0;
-        for (size_t k = 0; k < found && !dup; k++)
-            dup = strlen(out[k]) == nlen && memcmp(out[k], entry, nlen) == 0;
-        if (dup)
-            continue;
-        memcpy(out[found], entry, nlen);
-        out[found][nlen] = '\0';
-        found++;
-    }
-    return found;
+    unsigned m = mode & 0777;
+    bool group_r = m & 040, other_r = m & 004;
+    const char *who = group_r && other_r ? "its group and every other user can read it"
+                      : group_r          ? "its group can read it"
+                      : other_r          ? "every other user can read it"
+                      : (m & 020)        ? "its group can change it"
+                                         : "other users can change it";
+    snprintf(out, size, "mode %04o: %s", m, who);
 }

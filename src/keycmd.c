@@ -2,7 +2,9 @@
 /*
  * keycmd.c — running a key command (`pass show anthropic`, a vault CLI): no shell, a time
  * limit, the first line of stdout as the key. Its stderr is read but never repeated: a failing
- * secret manager may print the very secret, so only its size is reported.
+ * secret manager may print the very secret, so only its size is reported. The command runs in a
+ * process group of its own, so that the time limit stops whatever it started too (a wrapper
+ * script's children would otherwise live on, holding the pipes and perhaps the key).
  */
 #include "auth.h"
 #include "secret.h"
@@ -43,8 +45,8 @@ static void fail_diag(llmc_error *err, char *const *argv, const char *detail)
     err->diagnosis.source = LLMC_SOURCE_COMMAND;
     llmc_key_command_describe(argv, err->diagnosis.source_name, sizeof err->diagnosis.source_name);
     llmc_strlcpy(err->diagnosis.detail, detail, sizeof err->diagnosis.detail);
-    const llmc_cause_info *info = llmc_cause_info_get(LLMC_CAUSE_KEY_COMMAND_FAILED);
-    err->diagnosis.fix = info ? info->fix : NULL;
+    /* the fix names the provider's variable: the caller, which knows the provider, writes it */
+    err->diagnosis.fix[0] = '\0';
 }
 
 llmc_code llmc_key_command_run(char *const *argv, long timeout_ms, llmc_secret **key_out, llmc_error *err)
@@ -63,8 +65,13 @@ llmc_code llmc_key_command_run(char *const *argv, long timeout_ms, llmc_secret *
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0); /* its own group, led by itself: kill(-pid) reaches all */
     pid_t pid;
-    int spawn_rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+    int spawn_rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     close(out_pipe[1]);
     close(err_pipe[1]);
@@ -116,8 +123,10 @@ llmc_code llmc_key_command_run(char *const *argv, long timeout_ms, llmc_secret *
     for (int i = 0; i < 2; i++)
         if (fds[i].fd >= 0)
             close(fds[i].fd);
+    /* The whole group: the leader is not reaped yet, so its pid still names the group even when
+     * the leader itself has exited and only its children hold on. */
     if (timed_out)
-        kill(pid, SIGKILL);
+        kill(-pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }

@@ -2,9 +2,10 @@
 /*
  * log.c — the log sink and its redaction. Every line passes through llmc_redact() before any
  * callback or stderr sees it, so a key that slipped into a message (a header dump, a provider
- * echoing it back) is cut out here as a last line of defence.
+ * echoing it back) is cut out here as a last line of defence. Key prefixes come from the
+ * provider table (providers.h: pure data, so this bottom layer may read it).
  */
-#include "util.h"
+#include "providers.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@
 
 static const char *const sensitive_headers[] = {"authorization", "proxy-authorization", "x-api-key", "api-key",
                                                 "cookie",        "set-cookie",          NULL};
-static const char *const key_prefixes[] = {"sk-", "csk-", "fw_", NULL};
 
 /* Replace s[from, to) with REDACTED when that is not longer; else with '*'s. */
 static size_t cut(char *s, size_t from, size_t to)
@@ -59,11 +59,13 @@ void llmc_redact(char *line)
                 cut(line, (size_t)(v - line), (size_t)(end - line));
         }
     }
-    /* Key-shaped tokens anywhere: a known prefix followed by 12 or more key characters. */
-    for (size_t i = 0; key_prefixes[i]; i++) {
-        size_t n = strlen(key_prefixes[i]);
+    /* Key-shaped tokens anywhere: a known prefix (the provider table's) followed by 12 or more
+     * key characters. */
+    for (size_t i = 0; llmc_provider_key_prefix_at(i); i++) {
+        const char *prefix = llmc_provider_key_prefix_at(i);
+        size_t n = strlen(prefix);
         for (size_t at = 0; line[at];) {
-            char *p = strstr(line + at, key_prefixes[i]);
+            char *p = strstr(line + at, prefix);
             if (!p)
                 break;
             size_t start = (size_t)(p - line);
@@ -79,11 +81,29 @@ void llmc_redact(char *line)
     }
 }
 
+/* A line may quote what a server sent (a request id, an error): control bytes, C1 controls
+ * included, are written escaped so that none reaches a terminal raw. */
+static void put_escaped(FILE *f, const char *line)
+{
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+        if (*p == 0x1B)
+            fputs("\\e", f);
+        else if (*p < 0x20 || *p == 0x7F)
+            fprintf(f, "\\x%02X", *p);
+        else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0)
+            fprintf(f, "\\u%04X", *++p);
+        else
+            fputc(*p, f);
+    }
+}
+
 static void stderr_sink(void *userdata, llmc_log_level level, const char *line)
 {
     (void)userdata;
     static const char *const names[] = {"debug", "info", "warn"};
-    fprintf(stderr, "llmc %s: %s\n", names[level], line);
+    fprintf(stderr, "llmc %s: ", names[level]);
+    put_escaped(stderr, line);
+    fputc('\n', stderr);
 }
 
 llmc_code llmc_log_level_parse(const char *name, llmc_log_level *level, int *enabled)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * models.c — the models list: Anthropic's pages ({data, has_more, last_id}, fetched with
- * after_id until done) and the OpenAI-compatible single list, as one array of plain records.
+ * after_id until done) and the OpenAI-compatible single list, as one array of plain records,
+ * written to the models cache (models_cache.c) each time it is fetched whole.
  */
 #include "transport.h"
 
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #define MAX_PAGES 100
+/* The list fetched to suggest models after a 404 must not hold the error up for long. */
+#define QUICK_MODELS_MS 5000
 
 static void copy_field(json_t *item, const char *key, char *dst, size_t size)
 {
@@ -62,18 +65,11 @@ done:
     return rc;
 }
 
-llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info **out, size_t *count, llmc_error *err)
+llmc_code llmc_models_fetch(llmc_client *c, llmc_endpoint *ep, bool quick, llmc_model_info **out, size_t *count,
+                            llmc_error *err)
 {
-    llmc_error_clear(err);
-    if (out)
-        *out = NULL;
-    if (count)
-        *count = 0;
-    if (!c || !provider || !out || !count)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, provider, out and count must not be NULL");
-    llmc_endpoint *ep = llmc_client_endpoint(c, provider, strlen(provider));
-    if (!ep)
-        return llmc_error_set(err, LLMC_E_CONFIG, "unknown provider \"%s\"", provider);
+    *out = NULL;
+    *count = 0;
     bool paged = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
     llmc_model_info *list = NULL;
     size_t n = 0;
@@ -81,6 +77,8 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
     llmc_code rc = LLMC_OK;
     bool more = true, cut = false, stuck = false;
     for (int page = 0; rc == LLMC_OK && more; page++) {
+        if (quick && page == 1)
+            break; /* a quick look (suggestions for a 404) reads one page */
         if (page == MAX_PAGES) {
             cut = true;
             break;
@@ -102,7 +100,8 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
         }
         llmc_call call;
         llmc_http_response resp = {0};
-        rc = llmc_call_get(c, ep, path, false, &call, &resp, err);
+        rc = quick ? llmc_call_get_quick(c, ep, path, QUICK_MODELS_MS, &call, &resp, err)
+                   : llmc_call_get(c, ep, path, false, &call, &resp, err);
         if (rc == LLMC_OK)
             rc = add_page(&resp, &list, &n, &more, last_id, sizeof last_id, err);
         llmc_http_response_free(&resp);
@@ -120,8 +119,11 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
     }
     if (!list && !(list = calloc(1, sizeof *list)))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    if (c->use_models_cache)
+        llmc_models_cache_write(ep->name, list, n);
     *out = list;
     *count = n;
+    /* the list's own error state: a repaired key's warning stays, anything else goes */
     if (err && err->diagnosis.severity != LLMC_SEVERITY_WARNING)
         llmc_error_clear(err);
     /* a list that may be incomplete is still a list: say so as a warning (code LLMC_OK) */
@@ -131,4 +133,19 @@ llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info
         llmc_logf(&c->log, LLMC_LOG_WARN, "%s", err ? err->message : "the models list may be incomplete");
     }
     return LLMC_OK;
+}
+
+llmc_code llmc_models_list(llmc_client *c, const char *provider, llmc_model_info **out, size_t *count, llmc_error *err)
+{
+    llmc_error_clear(err);
+    if (out)
+        *out = NULL;
+    if (count)
+        *count = 0;
+    if (!c || !provider || !out || !count)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, provider, out and count must not be NULL");
+    llmc_endpoint *ep = llmc_endpoint_named(c, provider, err);
+    if (!ep)
+        return LLMC_E_CONFIG;
+    return llmc_models_fetch(c, ep, false, out, count, err); /* it leaves only warnings on success */
 }

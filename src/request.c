@@ -222,7 +222,7 @@ llmc_code llmc_request_set_total_timeout(llmc_request *req, long total_ms)
 
 llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value)
 {
-    if (!req || !name || !llmc_header_name_allowed(name) || (value && strpbrk(value, "\r\n")))
+    if (!req || !name || !llmc_header_check(name, strlen(name), value, NULL, 0))
         return LLMC_E_INVALID_ARG;
     for (size_t i = 0; i < req->n_headers; i++)
         if (strcasecmp(req->headers[i].key, name) == 0) {

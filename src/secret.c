@@ -5,6 +5,7 @@
  * place that turns a key into something printable: its fingerprint.
  */
 #include "secret.h"
+#include "providers.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -78,15 +79,14 @@ size_t llmc_secret_len(const llmc_secret *s)
     return s->len;
 }
 
-/* Known prefixes are shown whole (they identify the kind of key, not the key); otherwise only
- * the first 3 characters. The last 4 match what provider consoles show, so a user can find it. */
+/* Known prefixes (the provider table's) are shown up to 7 characters (they identify the kind of
+ * key, not the key); otherwise only the first 3 characters. The last 4 match what provider consoles show, so a user can find it. */
 static size_t shown_prefix(const char *key, size_t len)
 {
-    static const char *const prefixes[] = {
-        "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-proj-", "sk-svcacct-", "csk-", "fw_", "sk-", NULL};
-    for (size_t i = 0; prefixes[i]; i++) {
-        size_t n = strlen(prefixes[i]);
-        if (len >= n && memcmp(key, prefixes[i], n) == 0)
+    for (size_t i = 0; llmc_provider_key_prefix_at(i); i++) {
+        const char *prefix = llmc_provider_key_prefix_at(i);
+        size_t n = strlen(prefix);
+        if (len >= n && memcmp(key, prefix, n) == 0)
             return n > 7 ? 7 : n;
     }
     return 3;
@@ -95,7 +95,7 @@ static size_t shown_prefix(const char *key, size_t len)
 void llmc_key_fingerprint(const char *key, size_t len, char out[32])
 {
     if (len < 12) {
-        snprintf(out, 32, "(%zu characters)", len);
+        snprintf(out, 32, "%zu character%s", len, len == 1 ? "" : "s");
         return;
     }
     size_t head = shown_prefix(key, len);

@@ -17,7 +17,7 @@ const char *llmc_secret_bytes(const llmc_secret *s); /* NUL-terminated */
 size_t llmc_secret_len(const llmc_secret *s);
 /* A short, safe-to-print fingerprint: up to the first 7 characters of a known prefix or 4
  * characters, "…", and the last 4 — e.g. "sk-ant-…H1RE". Keys under 12 characters show only
- * their length. */
+ * their length ("7 characters"). */
 void llmc_key_fingerprint(const char *key, size_t len, char out[32]);
 /* Whether two secrets hold the same bytes (constant time in the shorter length). */
 bool llmc_secret_equal(const llmc_secret *a, const llmc_secret *b);

@@ -286,10 +286,7 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
     llmc_code rc = llmc_stream_begin(c, c->engine, req, fn, userdata, &s, err);
     if (rc != LLMC_OK)
         return rc;
-    llmc_diagnosis warn = err ? err->diagnosis : (llmc_diagnosis){0};
     if ((rc = wait_started(s, err)) != LLMC_OK) {
-        if (err && err->diagnosis.cause == LLMC_CAUSE_NONE && warn.severity == LLMC_SEVERITY_WARNING)
-            err->diagnosis = warn;
         llmc_stream_free(s);
         return rc;
     }

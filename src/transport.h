@@ -58,8 +58,15 @@ void llmc_http_header_line(const char *line, size_t n, llmc_http_response *resp,
  * wipes every line first (one holds the key). */
 struct curl_slist *llmc_http_headers(const char *const *headers, const llmc_credential *cred, llmc_auth_style auth);
 void llmc_http_headers_free(struct curl_slist *list);
-/* Whether a URL may carry a key: https anywhere, http only to loopback (or when allowed). */
+/* Whether a URL may carry a key: https anywhere, http only to loopback (or when allowed), and no
+ * user name or password in it (llmc_url_refuse_credentials). */
 llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err);
+/* url_rules.c. LLMC_E_CONFIG when the URL's authority holds "user:pass@" (the message shows the
+ * URL with that part removed); LLMC_OK otherwise. */
+llmc_code llmc_url_refuse_credentials(const char *url, llmc_error *err);
+/* `url` with any "user:pass@" of its authority replaced by "[credentials removed]@": the only
+ * form in which llmc shows a URL it did not build itself. */
+void llmc_url_redact(const char *url, char *out, size_t size);
 /* Delay before retry number `attempt` (0-based): from the response's headers when they ask for
  * 0 < d <= 60 s, else min(0.5·2^attempt, 8) s × (1 − 0.25·jitter), jitter in [0,1). */
 double llmc_retry_delay_s(int attempt, double retry_after_s, double jitter);
@@ -86,6 +93,7 @@ struct llmc_client {
     long idle_ms;    /* 0: the default */
     bool allow_insecure_http;
     bool use_store;
+    bool use_models_cache;
     char *ca_file;
     char *default_model; /* from the config file */
     llmc_kv *aliases;    /* model aliases from the config file: key → model */
@@ -94,6 +102,19 @@ struct llmc_client {
 };
 /* An endpoint by name (name_len bytes), or NULL. */
 llmc_endpoint *llmc_client_endpoint(llmc_client *c, const char *name, size_t name_len);
+
+/* ---- routing (route.c): the one way from a model string to an endpoint ---- */
+/* Resolve aliases, then "provider/model" → that endpoint, *wire_model pointing at the model after
+ * the '/' (inside `model` or the alias, which outlive the call); a model without '/' goes to
+ * `fallback` (NULL: the client's default). NULL with LLMC_E_CONFIG and cause
+ * model.unknown_provider for a prefix that names no endpoint ("did you mean" over endpoints and
+ * aliases), a provider without a model, or an alias that names itself. */
+llmc_endpoint *llmc_route(llmc_client *c, const char *model, llmc_endpoint *fallback, const char **wire_model,
+                          llmc_error *err);
+/* The endpoint called `name`, or NULL with the unknown-provider error. */
+llmc_endpoint *llmc_endpoint_named(llmc_client *c, const char *name, llmc_error *err);
+/* Fill err for an unknown provider name (name_len bytes) seen in `model` (NULL: given alone). */
+llmc_code llmc_unknown_provider(llmc_client *c, const char *name, size_t name_len, const char *model, llmc_error *err);
 
 /* ---- one call (call.c): shared by llmc_messages_create and streaming ---- */
 typedef struct llmc_call {
@@ -108,14 +129,16 @@ typedef struct llmc_call {
     char **owned_headers;       /* with extra headers: "Name: value" lines, NULL-terminated */
     bool anthropic;
     /* what the transfer engine keeps for this call's key (engine.c, xfer.c) */
-    unsigned long long id;    /* unique in the process once it has been sent (0: not yet) */
-    struct curl_slist *slist; /* `headers` + the auth header; rebuilt when the key changes, wiped */
-    unsigned slist_gen;       /* the key generation slist was built for */
-    unsigned gen;             /* bumps each time a recovery replaces the key */
-    bool recovered;           /* a 401 has already re-resolved the key once */
-    char tried[512];          /* the keys rejected before the current one */
-    bl_provider limits;       /* the provider's rate-limit headers as this call saw them */
-    size_t in_flight;         /* transfers of this call on the wire */
+    unsigned long long id;       /* unique in the process once it has been sent (0: not yet) */
+    struct curl_slist *slist;    /* `headers` + the auth header; rebuilt when the key changes, wiped */
+    unsigned slist_gen;          /* the key generation slist was built for */
+    unsigned gen;                /* bumps each time a recovery replaces the key */
+    bool recovered;              /* a 401 has already re-resolved the key once */
+    char tried[512];             /* the keys rejected before the current one */
+    bl_provider limits;          /* the provider's rate-limit headers as this call saw them */
+    size_t in_flight;            /* transfers of this call on the wire */
+    bool may_fetch_models;       /* a 404 for the model may fetch the models list to suggest names */
+    const char *base_url_source; /* where the base URL came from, for config.base_url; NULL: the default */
 } llmc_call;
 
 /* Route, resolve the key, encode (with "stream": true when `stream`), build URL and options.
@@ -130,6 +153,9 @@ llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, boo
  * received); NULL in *out and the reason in err otherwise. */
 llmc_code llmc_call_reply(const llmc_call *call, const llmc_http_response *resp, bool keep_raw, llmc_response **out,
                           llmc_error *err);
+/* The same with no retries and at most `limit_ms` for the whole exchange. */
+llmc_code llmc_call_get_quick(llmc_client *c, llmc_endpoint *ep, const char *path, long limit_ms, llmc_call *call,
+                              llmc_http_response *resp, llmc_error *err);
 /* Fill err from a non-2xx response: provider body, diagnosis for 401/403, redirect refusal. */
 llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_error *err);
 /* After a 401, replace the credential with the chain's next different key, if there is one;
@@ -148,9 +174,31 @@ size_t llmc_call_scrub_bytes(const llmc_call *call, char *data, size_t len);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
 void llmc_call_finish(llmc_call *call, llmc_error *err);
 
-const char *llmc_endpoint_base_url(const llmc_endpoint *ep);
 char *llmc_join_url(const char *base, const char *path);
 void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc_transport_opts *o);
 const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream);
+
+/* ---- the models list (models.c) and its cache (models_cache.c) ---- */
+/* Fetch ep's models (all pages; `quick`: one page, no retries, 5 s) and write the cache. */
+llmc_code llmc_models_fetch(llmc_client *c, llmc_endpoint *ep, bool quick, llmc_model_info **out, size_t *count,
+                            llmc_error *err);
+void llmc_models_cache_write(const char *provider, const llmc_model_info *models, size_t n);
+/* The cached ids of `provider` (free with llmc_models_cache_free): 0 fresh, 1 older than
+ * max_age_s (still filled), -1 none. */
+int llmc_models_cache_read(const char *provider, double max_age_s, char ***ids, size_t *n);
+void llmc_models_cache_free(char **ids, size_t n);
+/* The up to `max` ids nearest to `asked`, nearest first, comma-separated into out; returns how
+ * many. */
+size_t llmc_models_closest(char *const *ids, size_t n, const char *asked, char *out, size_t size, size_t max);
+
+/* ---- server verdicts (verdict.c): the cause behind a failed response ---- */
+/* After err was filled from a non-2xx response of `call`: name the cause — auth.rejected /
+ * auth.forbidden (401/403, with the key's source and what it shadows), model.not_found (with the
+ * closest served models, retired models and their replacement), request.unsupported_parameter,
+ * config.base_url — and write its fix. */
+void llmc_verdict(llmc_call *call, const llmc_http_response *resp, llmc_error *err);
+/* Before sending: `base` (from `source`, NULL: the default) must be an http(s) URL with a host;
+ * otherwise LLMC_E_CONFIG with cause config.base_url naming the source. */
+llmc_code llmc_base_url_check(const llmc_endpoint *ep, const char *base, const char *source, llmc_error *err);
 
 #endif /* LLMC_TRANSPORT_H */

@@ -63,6 +63,10 @@ typedef struct llmc_kv {
     char *value;
 } llmc_kv;
 
+/* The optimal string alignment distance of a and b (distance.c): insertions, deletions,
+ * substitutions and swaps of neighbours. Strings over 255 bytes are never near anything. */
+size_t llmc_edit_distance(const char *a, const char *b);
+
 /* Monotonic seconds: every wait, deadline, TTL and rate (clock.c). */
 double llmc_now_s(void);
 /* Unix seconds, for dates providers send. */
@@ -72,6 +76,9 @@ double llmc_wall_s(void);
 /* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or
  * LLMC_E_LIMIT and returns NULL. */
 json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err);
+/* Whether s[0..len) is exactly one JSON text (RFC 8259 syntax; strings are not checked for
+ * UTF-8), without building it; nesting deeper than 1024 counts as invalid (json_check.c). */
+bool llmc_json_valid(const char *s, size_t len);
 /* The JSON text of `value` (malloc'd), or NULL when it could not be made whole — unlike
  * json_dumps, never a text with a member silently missing. */
 char *llmc_json_dump(const json_t *value, size_t flags);

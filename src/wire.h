@@ -98,8 +98,12 @@ int llmc_response_set_signature(llmc_response *r, char *signature);
 /* Build r->text from the text blocks. -1 on out of memory. */
 int llmc_response_finish(llmc_response *r);
 
-/* Whether a header name may be set by callers: a token, and not one that carries credentials. */
-bool llmc_header_name_allowed(const char *name);
+/* Whether a caller may add the header `name` (name_len bytes, not NUL-terminated) with `value`
+ * (NULL: only the name is judged): the name is a token and not one that carries credentials or
+ * frames the request (Host, Content-Length, Transfer-Encoding, hop-by-hop), and the value holds
+ * no control byte. When not, `why` (may be NULL) says so without quoting the value or an unlisted
+ * name (header_rules.c). The one rule for every way a header gets in. */
+bool llmc_header_check(const char *name, size_t name_len, const char *value, char *why, size_t why_size);
 
 /* ---- the two dialects as one table of functions (dialects.c), as curl's struct Curl_ssl does
  * for TLS backends: code that works for both asks the table instead of testing the kind ---- */

@@ -564,6 +564,21 @@ llmc_code llmc_engine_send(llmc_engine *eng, llmc_call *call, const char *method
                            size_t len, const char *const *headers, bool with_key, llmc_http_response *resp,
                            llmc_error *err)
 {
+    if (eng->in_step) {
+        /* Asked from inside the engine's own step (a failure's diagnosis fetching the models
+         * list, a callback making a blocking call): a multi handle cannot be driven from its own
+         * callbacks, so this one exchange runs on an engine of its own. */
+        llmc_engine *own = llmc_engine_new(eng->log);
+        if (!own)
+            return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+        llmc_code rc = llmc_engine_send(own, call, method, url, body, len, headers, with_key, resp, err);
+        llmc_engine_free(own);
+        return rc;
+    }
+    /* the URL policy (https, loopback-only http, no credentials in URLs) before any byte goes */
+    llmc_code checked = llmc_url_check(url ? url : call->url, call->opts.allow_insecure_http, err);
+    if (checked != LLMC_OK)
+        return checked;
     send_state st = {false, LLMC_OK};
     llmc_xfer *x = llmc_xfer_new(eng, call, method, body, len, &send_ops, &st);
     if (!x)
@@ -585,13 +600,8 @@ llmc_code llmc_engine_send(llmc_engine *eng, llmc_call *call, const char *method
     rc = st.rc;
     if (err) {
         int attempts = x->attempts;
-        if (rc != LLMC_OK) {
-            /* keep a key warning of the call (a repaired key) beside the failure */
-            llmc_diagnosis warn = err->diagnosis;
-            *err = x->err;
-            if (err->diagnosis.cause == LLMC_CAUSE_NONE && warn.severity == LLMC_SEVERITY_WARNING)
-                err->diagnosis = warn;
-        }
+        if (rc != LLMC_OK)
+            *err = x->err; /* a key's repair warning stays only where the key is the cause (llmc_call_fail) */
         err->attempts = attempts;
     }
     if (resp) {

@@ -32,13 +32,13 @@ function makeClient(sdk) {
   if (sdk === 'openai') {
     const OpenAI = require('openai').default;
     const client = new OpenAI(OPTS);
-    return () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, max_tokens: 64 })
+    return () => client.chat.completions.create({ model: 'gpt-4.1-mini', messages: MESSAGES, max_tokens: 64 })
       .then((c) => c.choices[0].message.content);
   }
   if (sdk === 'cerebras') {
     const Cerebras = require('@cerebras/cerebras_cloud_sdk').default;
     const client = new Cerebras({ ...OPTS, warmTCPConnection: false });
-    return () => client.chat.completions.create({ model: 'llama-3.3-70b', messages: MESSAGES, max_tokens: 64 })
+    return () => client.chat.completions.create({ model: 'gpt-oss-120b', messages: MESSAGES, max_tokens: 64 })
       .then((c) => c.choices[0].message.content);
   }
   throw new Error(`unknown SDK ${sdk}`);

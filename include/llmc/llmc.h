@@ -51,13 +51,14 @@ extern "C" {
 #endif
 
 #define LLMC_VERSION_MAJOR 0
-#define LLMC_VERSION_MINOR 1
+#define LLMC_VERSION_MINOR 2
 #define LLMC_VERSION_PATCH 0
-#define LLMC_VERSION_STRING "0.1.0"
+#define LLMC_VERSION_STRING "0.2.0"
 /* One number that grows with each release: 0xMMmmpp. */
 #define LLMC_VERSION_NUM ((LLMC_VERSION_MAJOR << 16) | (LLMC_VERSION_MINOR << 8) | LLMC_VERSION_PATCH)
 
-/* The version of the library actually linked, e.g. "0.1.0" (static string). */
+/* The version of the library actually linked, e.g. "0.2.0" (static string). Before 1.0 a minor
+ * version may change the layout of public structs: docs/CHANGES.md lists every such change. */
 LLMC_API const char *llmc_version(void);
 /* The same as a number (LLMC_VERSION_NUM of the linked library), to compare with the header's. */
 LLMC_API unsigned llmc_version_num(void);
@@ -89,9 +90,13 @@ typedef enum llmc_code {
 
 /* A short, static English description of a code. */
 LLMC_API const char *llmc_strerror(llmc_code code);
+/* The code's enum name, e.g. "LLMC_E_KEY" (static string; "LLMC_E_UNKNOWN" for a value outside
+ * the enum): the stable machine form, used by the CLI's --json errors. */
+LLMC_API const char *llmc_code_name(llmc_code code);
 
 /* ---------------------------------------------------------------------------------------------
- * Diagnosis of authentication problems: the cause catalogue (see `llmc explain`).
+ * Diagnosis: the cause catalogue (see `llmc explain`). Key and authentication problems first,
+ * then the other mistakes llmc can name exactly: a model string, a model, a parameter, a URL.
  */
 typedef enum llmc_cause {
     LLMC_CAUSE_NONE = 0,
@@ -108,7 +113,13 @@ typedef enum llmc_cause {
     LLMC_CAUSE_AUTH_REJECTED = 11,
     LLMC_CAUSE_AUTH_FORBIDDEN = 12,
     LLMC_CAUSE_AUTH_CONFLICT = 13,
-    LLMC_CAUSE_TRANSPORT_INSECURE = 14
+    LLMC_CAUSE_TRANSPORT_INSECURE = 14,
+    LLMC_CAUSE_KEY_FILE_MISSING = 15,              /* <VAR>_FILE names a path that does not exist */
+    LLMC_CAUSE_KEY_FILE_UNREADABLE = 16,           /* <VAR>_FILE names a directory or a file llmc may not read */
+    LLMC_CAUSE_MODEL_UNKNOWN_PROVIDER = 17,        /* "cerebra/…": the model string names no known provider */
+    LLMC_CAUSE_MODEL_NOT_FOUND = 18,               /* the provider does not serve the model (any more) */
+    LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER = 19, /* the model refuses a parameter (HTTP 400) */
+    LLMC_CAUSE_CONFIG_BASE_URL = 20                /* the base URL is not a URL, or ends in a path llmc adds itself */
 } llmc_cause;
 
 /* The stable id of a cause, e.g. "key.missing" (static string; "" for LLMC_CAUSE_NONE). */
@@ -120,7 +131,9 @@ typedef enum llmc_severity {
     LLMC_SEVERITY_ERROR = 2    /* nothing was sent, or the provider said no */
 } llmc_severity;
 
-/* One page of the catalogue: what `llmc explain ID` prints. All strings are static. */
+/* One page of the catalogue: what `llmc explain ID` prints. All strings are static, each a
+ * paragraph without line breaks (the examples excepted), written for every provider; an error's
+ * own fix (llmc_diagnosis.fix) and llmc_cause_fix_for() name the provider and its variables. */
 typedef struct llmc_cause_info {
     llmc_cause cause;
     const char *id;    /* "key.missing" */
@@ -129,7 +142,7 @@ typedef struct llmc_cause_info {
     int http_status;          /* the HTTP status that reveals it, 0 when it is found before sending */
     const char *why;          /* why it happens */
     const char *detection;    /* how llmc detects it */
-    const char *fix;          /* what to do now */
+    const char *fix;          /* what to do now, for any provider */
     const char *workaround;   /* how to keep going meanwhile */
     const char *prevention;   /* how to stop it happening again */
     const char *broken_shell; /* a short "broken" example in shell */
@@ -143,6 +156,12 @@ typedef struct llmc_cause_info {
 LLMC_API const llmc_cause_info *llmc_cause_info_get(llmc_cause cause);
 /* The page whose id is `id` ("key.empty"), or NULL. */
 LLMC_API const llmc_cause_info *llmc_cause_info_find(const char *id);
+/* The page `text` names for a person: its id in any case, a unique end of an id ("whitespace",
+ * "rejected"), or an HTTP status ("401"). NULL when it names none or several; then, when
+ * `matches` is not NULL, up to `max` candidates are stored there and *n_matches gets how many
+ * pages matched (0 for none). */
+LLMC_API const llmc_cause_info *llmc_cause_info_lookup(const char *text, const llmc_cause_info **matches, size_t max,
+                                                       size_t *n_matches);
 /* Iterate the catalogue: index 0 .. n-1, NULL past the end. */
 LLMC_API const llmc_cause_info *llmc_cause_info_at(size_t index);
 
@@ -159,16 +178,28 @@ typedef enum llmc_key_source {
 /* "explicit", "env", "file", "command", "store" or "none" (static string). */
 LLMC_API const char *llmc_key_source_name(llmc_key_source source);
 
+/* What llmc found out about a failure (or a repaired key): the cause, where the key came from
+ * (never the key), what exactly was seen and how to fix it. Plain data, filled by the library. */
 typedef struct llmc_diagnosis {
     llmc_cause cause;
     llmc_severity severity;
     llmc_key_source source;
     char source_name[256]; /* e.g. "ANTHROPIC_API_KEY", a file path, a command's program */
     char fingerprint[32];  /* e.g. "sk-ant-…H1RE" : a few leading characters and the last 4 */
-    char provider[32];     /* the provider the key was for */
-    char detail[512];      /* what exactly was found, e.g. "ends with a newline" */
-    const char *fix;       /* static text from the catalogue: how to fix it; NULL if none */
-    unsigned char reserved[64];
+    char provider[32];     /* the provider the key (or request) was for */
+    char detail[512];      /* what exactly was found, e.g. "ends with a line break (\n); stripped" */
+    /* How to fix it, written for this error: one paragraph without line breaks that names the
+     * provider ("Anthropic"), its variables and the source found (0.2: was a pointer to the
+     * catalogue's generic text). "" when there is nothing to fix. */
+    char fix[1024];
+    /* Later sources of the chain that also hold a key but lost to `source`, e.g.
+     * "store \"default\" (csk-…h2rk)"; "" when none. A key that keeps failing is often one of these
+     * winning over the key you just stored. */
+    char shadowed[256];
+    /* model.not_found: the closest models the provider serves, comma-separated ("" when none are
+     * known); model.unknown_provider: the provider meant, when one is close. */
+    char suggestions[256];
+    unsigned char reserved[128];
 } llmc_diagnosis;
 
 /* ---------------------------------------------------------------------------------------------
@@ -185,8 +216,9 @@ typedef struct llmc_error {
     char provider_code[64];   /* the error code as sent, e.g. "wrong_api_key" */
     char request_id[128];     /* the provider's request id, when it sent one */
     char message[1024];       /* one human-readable line (the provider's own words when it gave some) */
-    llmc_diagnosis diagnosis; /* set for key and authentication errors (cause != NONE) */
-    unsigned char reserved[256];
+    llmc_diagnosis diagnosis; /* set whenever llmc knows the cause (cause != NONE), and for a repaired key */
+    char provider_param[64];  /* the parameter the provider's error names (`param`), e.g. "max_tokens" */
+    unsigned char reserved[192];
 } llmc_error;
 
 /* Reset an error to LLMC_OK with empty fields. */
@@ -199,6 +231,18 @@ LLMC_API void llmc_error_clear(llmc_error *err);
 LLMC_API llmc_code llmc_global_init(void);
 LLMC_API void llmc_global_cleanup(void);
 
+/* Keep keys out of core dumps. A crash of a process holding keys writes its memory — keys
+ * included — to a core file (or to a handler such as systemd-coredump). This makes the whole
+ * process non-dumpable (Linux: prctl(PR_SET_DUMPABLE, 0)) and sets its core size limit to 0, soft
+ * and hard (setrlimit(RLIMIT_CORE)), so a crash leaves no copy. Process-wide and not undone by
+ * llmc; call it once, early (the llmc command does at start). Side effects to weigh: no core
+ * file to debug a crash with, debuggers of the same user cannot attach (ptrace is refused), and
+ * /proc/PID files become root's; child processes get a dumpable flag again when they exec (the
+ * zero limit is inherited). Not called by any other llmc function: the choice is the
+ * application's. Returns LLMC_OK, or LLMC_E_IO when the system refused (err says which step).
+ * Thread-safe. */
+LLMC_API llmc_code llmc_process_disable_core_dumps(llmc_error *err);
+
 /* Free memory that llmc returned to the caller as an owned `char *` (e.g. llmc_generate). */
 LLMC_API void llmc_free(void *ptr);
 
@@ -207,9 +251,12 @@ LLMC_API void llmc_free(void *ptr);
  *
  * Providers: "anthropic", "cerebras", "fireworks", "openai" (any OpenAI-compatible endpoint), and
  * endpoints added with llmc_client_add_endpoint(). Model strings are "provider/model", e.g.
- * "anthropic/claude-sonnet-4-5", "cerebras/llama-3.3-70b",
- * "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct". A model without a known provider
- * prefix goes to the client's default provider (llmc_client_set_default_provider; "anthropic").
+ * "anthropic/claude-sonnet-4-6", "cerebras/gpt-oss-120b",
+ * "fireworks/accounts/fireworks/models/gpt-oss-120b". A model without '/' goes to the client's
+ * default provider (llmc_client_set_default_provider; "anthropic"); a model with '/' must start
+ * with a provider or endpoint the client knows (a model id that holds '/' itself, such as
+ * Fireworks' "accounts/…", is written after its provider). Anything else is LLMC_E_CONFIG before
+ * a request is sent (llmc_client_route says why and what was meant).
  *
  * Base URLs default to each provider's service and can be overridden by the official SDK's own
  * variable, read with that SDK's meaning: ANTHROPIC_BASE_URL (+ "/v1/messages"),
@@ -233,13 +280,19 @@ LLMC_API llmc_code llmc_client_set_key(llmc_client *client, const char *provider
 
 /* Override the base URL of `provider` (same meaning as the SDK variable above). NULL restores
  * the default. A plain http:// URL is accepted only for loopback hosts unless
- * llmc_client_allow_insecure_http() was called. */
+ * llmc_client_allow_insecure_http() was called. A URL holding a user name or password
+ * ("https://user:pass@host") is refused with LLMC_E_CONFIG — here, in the SDK variables, the
+ * configuration file, endpoints and per-request overrides alike — since libcurl would send it as
+ * Basic authentication and it would show wherever the URL does; llmc never prints the password
+ * (a URL it shows has that part replaced by "[credentials removed]"). */
 LLMC_API llmc_code llmc_client_set_base_url(llmc_client *client, const char *provider, const char *base_url,
                                             llmc_error *err);
 
 /* Add (or redefine) an OpenAI-compatible endpoint called `name`: requests to "name/model" go to
  * base_url + "/chat/completions" with `Authorization: Bearer` and the key from the variable
- * `key_env` (e.g. "GROQ_API_KEY"). */
+ * `key_env` (e.g. "GROQ_API_KEY"). With key_env NULL the endpoint takes no key: nothing is looked
+ * up and no auth header is sent (a local Ollama, llama.cpp server or vLLM started without a key);
+ * see also llmc_client_set_keyless. */
 LLMC_API llmc_code llmc_client_add_endpoint(llmc_client *client, const char *name, const char *base_url,
                                             const char *key_env, llmc_error *err);
 
@@ -258,6 +311,13 @@ LLMC_API void llmc_client_set_total_timeout(llmc_client *client, long total_ms);
 /* Allow http:// to non-loopback hosts. Off by default; keys are then sent in clear text, so
  * this exists only for trusted private networks and says so in the verbose log. */
 LLMC_API void llmc_client_allow_insecure_http(llmc_client *client, int allow);
+/* The same for one provider or endpoint only (the configuration's `allow_http = true`), e.g. a
+ * model server on another machine of the LAN. With a keyless endpoint no key is exposed. */
+LLMC_API llmc_code llmc_client_allow_insecure_http_for(llmc_client *client, const char *provider, int allow,
+                                                       llmc_error *err);
+/* Whether `provider` takes no key (the configuration's `auth = none`): with keyless nonzero no
+ * credential is looked up and no auth header is sent; requests never fail for a missing key. */
+LLMC_API llmc_code llmc_client_set_keyless(llmc_client *client, const char *provider, int keyless, llmc_error *err);
 
 /* A PEM file of CA certificates to trust instead of the system store (NULL: system store). */
 LLMC_API llmc_code llmc_client_set_ca_file(llmc_client *client, const char *path, llmc_error *err);
@@ -293,14 +353,17 @@ LLMC_API void llmc_client_set_log(llmc_client *client, llmc_log_fn fn, void *use
  * line of stdout is the key. It runs when no explicit key or variable supplies one, at most
  * `timeout_ms` (0: 10 s), and its answer is reused for `ttl_ms` (0: 1 hour) — except after a
  * 401, when it is run again at once. Its stderr is never shown raw (it may hold a secret): only
- * its size and first word are summarized. argv is copied; NULL removes the command. */
+ * its size and first word are summarized. It runs in a process group of its own, and at the time
+ * limit the whole group is killed (SIGKILL), so helpers it started do not live on; being outside
+ * the terminal's foreground group, it cannot prompt on the terminal (it would be stopped until the
+ * limit): use a secret manager with an agent. argv is copied; NULL removes the command. */
 LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *provider, const char *const *argv,
                                                long timeout_ms, long ttl_ms, llmc_error *err);
 
 /* Read a configuration file (NULL: $XDG_CONFIG_HOME/llmc/config, else ~/.config/llmc/config;
  * a missing default file is not an error). The format, one `name = value` a line, `#` comments:
  *
- *     model = cerebras/llama-3.3-70b        # the default model (llmc_client_default_model)
+ *     model = cerebras/gpt-oss-120b         # the default model (llmc_client_default_model)
  *     [provider anthropic]                  # settings for a built-in provider
  *     base_url = https://gateway.example.com/anthropic
  *     key_command = pass show anthropic     # split on spaces; "…" and '…' group words
@@ -309,11 +372,19 @@ LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *
  *     [endpoint groq]                       # a custom OpenAI-compatible endpoint
  *     base_url = https://api.groq.com/openai/v1
  *     key_env = GROQ_API_KEY
+ *     [endpoint ollama]                     # a model server that takes no key, on the LAN
+ *     base_url = http://192.168.1.20:11434/v1
+ *     auth = none                           # no key is looked up or sent (then no key_env)
+ *     allow_http = true                     # plain http to this host only (llmc_client_allow_insecure_http_for)
  *     [alias fast]
- *     model = cerebras/llama-3.3-70b        # "fast" as a model string means this
+ *     model = cerebras/gpt-oss-120b         # "fast" as a model string means this
  *
- * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message. Keys
- * themselves never belong in this file: `llmc keys set` keeps them in the key store. */
+ * `auth = none` and `allow_http = true` are accepted in [provider] sections too. An [endpoint]
+ * needs base_url, and key_env unless `auth = none`.
+ * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message; a word
+ * of the file is quoted only when it is short and shaped like a name (a key pasted on a line of
+ * its own, or where a name or URL goes, is reported by its length only). Keys themselves never
+ * belong in this file: `llmc keys set` keeps them in the key store. */
 LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path, llmc_error *err);
 /* The default model from the configuration, or NULL. Borrowed from the client. */
 LLMC_API const char *llmc_client_default_model(const llmc_client *client);
@@ -334,6 +405,24 @@ LLMC_API void llmc_client_use_key_store(llmc_client *client, int use);
  * Borrowed from the client. */
 LLMC_API const char *llmc_client_provider_at(const llmc_client *client, size_t index);
 
+/* Which provider a model string goes to, exactly as a call would route it, without sending
+ * anything: aliases from the configuration are resolved; "provider/model" names a provider or an
+ * endpoint; a model without '/' goes to the default provider. On success the provider's name is
+ * copied to provider[provider_size] and the model sent on the wire to wire_model[wire_size]
+ * (either buffer may be NULL). An unknown provider ("cerebra/…", "nosuch/m"), a provider without
+ * a model, or an alias that names itself is LLMC_E_CONFIG with cause model.unknown_provider: the
+ * message lists the known providers, endpoints and aliases, and says "did you mean …" when one
+ * is close (diagnosis.suggestions holds it). */
+LLMC_API llmc_code llmc_client_route(llmc_client *client, const char *model, char *provider, size_t provider_size,
+                                     char *wire_model, size_t wire_size, llmc_error *err);
+
+/* The fix of `cause` written for `provider` ("cerebras", or an endpoint of `client`; `client` may
+ * be NULL for the built-in providers only) and its usual key source: one paragraph into
+ * buf[size], always terminated. Returns the length the whole text needs (as snprintf does); 0 and
+ * "" for LLMC_CAUSE_NONE. An unknown provider gets the catalogue's generic fix. */
+LLMC_API size_t llmc_cause_fix_for(const llmc_client *client, llmc_cause cause, const char *provider, char *buf,
+                                   size_t size);
+
 /* ---------------------------------------------------------------------------------------------
  * Models.
  */
@@ -346,9 +435,21 @@ typedef struct llmc_model_info {
 } llmc_model_info;
 
 /* The models `provider` offers (all pages). On success *out is an array of *count entries owned
- * by the caller (release with llmc_free); on failure *out is NULL and err says why. */
+ * by the caller (release with llmc_free); on failure *out is NULL and err says why. The ids are
+ * also written to the models cache (below). */
 LLMC_API llmc_code llmc_models_list(llmc_client *client, const char *provider, llmc_model_info **out, size_t *count,
                                     llmc_error *err);
+
+/* The models cache: $XDG_CACHE_HOME/llmc/models/<provider>.txt (else ~/.cache/llmc/models/…),
+ * one model id a line (the part after "provider/"), replaced atomically (a temporary file, then
+ * rename; mode 0644: it holds no secret). llmc_models_list writes it; a model.not_found error
+ * reads it to name the closest models, and when it is missing or older than 24 hours fetches the
+ * list once per client (a quick request: 5 s, no retries) — a failure there never changes the
+ * original error. Shell completions may read the files. On by default; 0 turns reading and
+ * writing off for this client. */
+LLMC_API void llmc_client_use_models_cache(llmc_client *client, int use);
+/* The cache file of `provider` into buf (the directory need not exist). */
+LLMC_API llmc_code llmc_models_cache_path(const char *provider, char *buf, size_t size, llmc_error *err);
 
 /* ---------------------------------------------------------------------------------------------
  * Keys: inspection, validation and the key store.
@@ -377,10 +478,12 @@ typedef struct llmc_key_report {
     size_t n_candidates;
     llmc_key_candidate candidates[LLMC_MAX_CANDIDATES];
     size_t n_near_miss;
-    char near_miss[4][64]; /* names of set variables that look like key_env */
-    char base_url[256];    /* where requests would go */
-    llmc_error result;     /* what resolving the key gives right now */
-    unsigned char reserved[128];
+    char near_miss[4][64];     /* names of set variables that look like key_env */
+    char base_url[256];        /* where requests would go */
+    llmc_error result;         /* what resolving the key gives right now */
+    int keyless;               /* the provider takes no key (auth = none): nothing is looked up */
+    int insecure_http_allowed; /* plain http to its host is allowed (allow_http = true) */
+    unsigned char reserved[120];
 } llmc_key_report;
 
 LLMC_API llmc_code llmc_client_inspect_key(llmc_client *client, const char *provider, llmc_key_report *report);
@@ -454,11 +557,15 @@ LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key,
  *  - llmc_request_set_timeout: the timeout of each attempt in milliseconds (as
  *    llmc_client_set_timeouts);
  *  - llmc_request_set_header: an extra header ("Name", "value"); a second call with the same
- *    name replaces it. Authentication headers (authorization, x-api-key, api-key,
- *    proxy-authorization, cookie) are refused with LLMC_E_INVALID_ARG — give keys with
- *    llmc_request_set_key — as are names and values that could split a header.
+ *    name replaces it. Refused with LLMC_E_INVALID_ARG: authentication headers (authorization,
+ *    x-api-key, api-key, proxy-authorization, cookie) — give keys with llmc_request_set_key —;
+ *    headers that frame or route the request, which libcurl sets from the request itself (host,
+ *    content-length, transfer-encoding, connection, upgrade, keep-alive, te, trailer, expect,
+ *    proxy-connection, http2-settings); names that are not HTTP tokens; and values holding a
+ *    control byte (anything below 0x20 but tab, and 0x7f: CR or LF would split the header).
  * Anthropic requests also carry the headers listed in ANTHROPIC_CUSTOM_HEADERS (one
- * "Name: value" a line), as the official SDK does; a request's own header wins. */
+ * "Name: value" a line), as the official SDK does; a request's own header wins. A line there that
+ * breaks the rule above is skipped, with a warning in the log naming its line number. */
 LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key);
 LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url);
 LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms);
@@ -782,12 +889,12 @@ LLMC_API llmc_code llmc_multi_socket_action(llmc_multi *multi, int fd, int event
  * Batches: many requests from a JSONL file, each result appended to an output JSONL file.
  *
  * Input, one JSON object a line (blank lines are ignored), in either of the two batch shapes:
- *  - Anthropic: {"custom_id":"a1","params":{"model":"claude-sonnet-4-5","max_tokens":64,
+ *  - Anthropic: {"custom_id":"a1","params":{"model":"claude-sonnet-4-6","max_tokens":64,
  *    "messages":[…],…}}. A bare model goes to anthropic; "provider/model" to that provider.
  *    Params routed to an OpenAI-compatible provider have `system` moved into a leading system
  *    message and `stop_sequences` renamed `stop` (text content blocks are valid there as is).
  *  - OpenAI: {"custom_id":"b1","method":"POST","url":"/v1/chat/completions","body":{"model":
- *    "cerebras/llama-3.3-70b","messages":[…]}}. A bare model goes to the client's default
+ *    "cerebras/gpt-oss-120b","messages":[…]}}. A bare model goes to the client's default
  *    provider (llmc_client_set_default_provider), which must then be OpenAI-compatible.
  * The params/body are sent as given — pass-through JSON — except that `model` becomes the wire
  * model (the part after "provider/") and `stream` is removed.
@@ -799,8 +906,12 @@ LLMC_API llmc_code llmc_multi_socket_action(llmc_multi *multi, int fd, int event
  * (`code` names the llmc_code: "bad_request", "rate_limit", "transport", …; remote batches also
  * write "canceled" and "expired" as `type` with code "aborted"). A line is written whole and
  * fsynced before the request counts as done, so the file survives a crash or SIGKILL: a rerun
- * with the same output drops a torn last line and skips every custom_id already there. Errored
- * results are final too: delete their lines to send them again.
+ * with the same output drops a torn last line and skips every custom_id already there. A write
+ * that fails part-way (a full disk) is cut back to the last whole line, and the run stops with
+ * LLMC_E_IO; at open every line is checked to be one whole JSON result, and a file with any
+ * other line is refused with LLMC_E_IO rather than appended to. Only one run at a time writes an
+ * output (llmc_batch_set_lock_wait). Errored results are final too: delete their lines to send
+ * them again.
  *
  * Before anything is sent the whole input is checked: malformed lines, a missing or duplicate
  * custom_id, a shape that cannot go to its provider. Problems fail the run with
@@ -818,6 +929,15 @@ LLMC_API llmc_code llmc_multi_socket_action(llmc_multi *multi, int fd, int event
  * Fireworks batch inference jobs (account from FIREWORKS_ACCOUNT_ID; one model per job; the
  * control plane is the Fireworks base URL without "/inference"). All lines must go to one of
  * those two providers. Results are written in the same format as local runs.
+ *
+ * A remote batch is submitted once per output. The moment the provider answers the create request
+ * its id is recorded in "OUTPUT.remote" beside the output (with a fingerprint of the input's
+ * custom_ids), durably (fsynced, with its directory), before the progress callback first shows
+ * the id. A later llmc_batch_run_remote with the same output and input resumes that batch instead
+ * of submitting again (whatever happened to the run that submitted it: SIGKILL included); with
+ * another input it fails with LLMC_E_INVALID_ARG, as does llmc_batch_run (a local run would send
+ * every request a second time). The record is removed once every result is in the output (by
+ * llmc_batch_run_remote or llmc_batch_resume_remote of that id); a damaged one is LLMC_E_IO.
  *
  * A batch handle is used by one thread at a time; `client` must outlive it.
  */
@@ -862,20 +982,30 @@ LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests
                                               llmc_error *err);
 LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata, double interval_s);
 /* Add a non-secret header ("Name: value") to every request of the batch (e.g. a gateway's
- * routing header). Headers that carry credentials (authorization, x-api-key, api-key, cookie)
- * are refused with LLMC_E_INVALID_ARG: keys come from the credential chain only. */
+ * routing header). The rule of llmc_request_set_header applies: headers that carry credentials
+ * (keys come from the credential chain only), that frame or route the request (host,
+ * content-length, transfer-encoding, the hop-by-hop set), and values with control bytes are
+ * refused with LLMC_E_INVALID_ARG; the message never quotes the value. */
 LLMC_API llmc_code llmc_batch_add_header(llmc_batch *batch, const char *header, llmc_error *err);
 /* Remote runs: seconds between status polls (default 10). */
 LLMC_API void llmc_batch_set_poll_interval(llmc_batch *batch, double seconds);
+/* One run at a time per output file: every run (local or remote, resume included) takes an
+ * exclusive lock (flock) on the output for as long as it writes, and records its pid in
+ * "OUTPUT.lock" beside it. By default a run that finds the output held fails at once with
+ * LLMC_E_IO and a message naming the holder's pid; with `wait` nonzero it waits for the holder to
+ * finish (announced once in the log at warn level), until llmc_batch_stop ends the wait with
+ * LLMC_E_ABORTED. The lock is the kernel's: a run that dies releases it. */
+LLMC_API void llmc_batch_set_lock_wait(llmc_batch *batch, int wait);
 
 /* Run the requests of `input_path` here. LLMC_OK when every request has a result line (some may
  * be errored: see the counts); otherwise why the run stopped (invalid input, no key, a rejected
  * key, the output file, llmc_batch_stop). Finished results are on disk whatever happens. */
 LLMC_API llmc_code llmc_batch_run(llmc_batch *batch, const char *input_path, llmc_error *err);
 
-/* Submit `input_path` to the provider's batch engine. With `wait` nonzero, poll until it ends
- * and write the results; with 0, return once submitted (llmc_batch_remote_id says what to pass
- * to llmc_batch_resume_remote later). */
+/* Submit `input_path` to the provider's batch engine — or resume the batch OUTPUT.remote records
+ * for this input (see above). With `wait` nonzero, poll until it ends and write the results; with
+ * 0, return once submitted (llmc_batch_remote_id says what to pass to llmc_batch_resume_remote
+ * later; calling this again with the same input and output does the same). */
 LLMC_API llmc_code llmc_batch_run_remote(llmc_batch *batch, const char *input_path, int wait, llmc_error *err);
 /* Wait for the remote batch `remote_id` and write its results. `input_path` may be NULL; when
  * given, input ids the provider did not answer are written as errored ("not_returned") and

@@ -23,16 +23,21 @@
 
 /* The prefixes the shape rules and the wrong-provider check name (as tests/unit/test_keycheck.c),
  * longest first. */
-static const char *const public_prefixes[] = {
-    "sk-ant-api03-", "sk-ant-admin01-", "sk-ant-oat01-", "sk-svcacct-", "sk-ant-", "sk-proj-", "csk-", "gsk_", "sk-",
-    "fw_",
-};
+static const char *const public_prefixes[] = {"gsk_"};
 
 /* Another key of the same shape: letters and digits rotated, everything else kept. */
 static void rotate(const char *in, char *out, size_t len, const llmc_key_verdict *v)
 {
     memcpy(out, in, len);
     size_t from = v->clean_offset, to = v->clean_offset + v->clean_len;
+    /* the provider table's prefixes first (longest first), then a few of other services */
+    for (size_t i = 0; llmc_provider_key_prefix_at(i); i++) {
+        size_t n = strlen(llmc_provider_key_prefix_at(i));
+        if (to - from >= n && memcmp(in + from, llmc_provider_key_prefix_at(i), n) == 0) {
+            from += n;
+            goto rotate;
+        }
+    }
     for (size_t i = 0; i < sizeof public_prefixes / sizeof public_prefixes[0]; i++) {
         size_t n = strlen(public_prefixes[i]);
         if (to - from >= n && memcmp(in + from, public_prefixes[i], n) == 0) {
@@ -40,6 +45,7 @@ static void rotate(const char *in, char *out, size_t len, const llmc_key_verdict
             break;
         }
     }
+rotate:
     if (to - from >= 2 && in[to - 2] == 'A' && in[to - 1] == 'A')
         to -= 2;
     for (size_t i = from; i < to; i++) {

@@ -9,11 +9,13 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,8 +26,39 @@ static void die(const char *what)
     abort();
 }
 
+/* A private cache directory for the whole test program, so that no test reads or writes the
+ * user's ~/.cache (the models cache): set in this process and passed to every CLI run. */
+static char cache_dir[64];
+
+static int remove_cache_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)type;
+    (void)ftw;
+    return remove(path);
+}
+
+static void cache_cleanup(void)
+{
+    if (cache_dir[0])
+        nftw(cache_dir, remove_cache_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *test_cache_dir(void)
+{
+    if (!cache_dir[0]) {
+        snprintf(cache_dir, sizeof cache_dir, "/tmp/llmc-cache-XXXXXX");
+        if (!mkdtemp(cache_dir))
+            die("mkdtemp");
+        setenv("XDG_CACHE_HOME", cache_dir, 1);
+        atexit(cache_cleanup);
+    }
+    return cache_dir;
+}
+
 void emulator_start(emulator *emu, const char *const *extra_args)
 {
+    test_cache_dir();
     char portfile[] = "/tmp/llmc-emu-port-XXXXXX";
     int fd = mkstemp(portfile);
     if (fd < 0)
@@ -185,7 +218,7 @@ size_t emulator_request_count(const emulator *emu)
 
 const char *test_key(const char *provider_upper, const char *state_upper)
 {
-    static char keys[16][160];
+    static char keys[16][256];
     static int next;
     char name[64];
     snprintf(name, sizeof name, "EMU_%s_%s=", provider_upper, state_upper);
@@ -197,7 +230,7 @@ const char *test_key(const char *provider_upper, const char *state_upper)
     while (fgets(line, sizeof line, f))
         if (strncmp(line, name, strlen(name)) == 0) {
             found = keys[next++ % 16];
-            snprintf(found, 160, "%s", line + strlen(name));
+            snprintf(found, 256, "%s", line + strlen(name));
             found[strcspn(found, "\r\n")] = '\0';
             break;
         }
@@ -275,13 +308,19 @@ cli_result run_cli(const char *const *args, const char *const *env, const char *
     argv[n] = NULL;
     const char *envp[64];
     size_t m = 0;
-    static char path_var[1024], home_var[512], tmp_var[512];
+    static char path_var[1024], home_var[512], tmp_var[512], cache_var[128];
     snprintf(path_var, sizeof path_var, "PATH=%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
     snprintf(home_var, sizeof home_var, "HOME=%s", getenv("HOME") ? getenv("HOME") : "/tmp");
     snprintf(tmp_var, sizeof tmp_var, "TMPDIR=%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(cache_var, sizeof cache_var, "XDG_CACHE_HOME=%s", test_cache_dir());
     envp[m++] = path_var;
     envp[m++] = home_var;
     envp[m++] = tmp_var;
+    bool own_cache = false;
+    for (size_t i = 0; env && env[i]; i++)
+        own_cache |= strncmp(env[i], "XDG_CACHE_HOME=", 15) == 0;
+    if (!own_cache)
+        envp[m++] = cache_var;
     for (size_t i = 0; env && env[i] && m < 63; i++)
         envp[m++] = env[i];
     envp[m] = NULL;

@@ -17,6 +17,10 @@ typedef struct emulator {
     char base[64]; /* "http://127.0.0.1:PORT" */
 } emulator;
 
+/* The test program's private cache directory (XDG_CACHE_HOME, set in this process and passed to
+ * every run_cli), made on first use and removed at exit: the models cache lives there. */
+const char *test_cache_dir(void);
+
 /* Start the emulator (extra arguments NULL-terminated, may be NULL). Aborts the test on failure. */
 void emulator_start(emulator *emu, const char *const *extra_args);
 void emulator_stop(emulator *emu);
@@ -43,7 +47,8 @@ size_t emulator_request_count(const emulator *emu);
 const char *test_key(const char *provider_upper, const char *state_upper);
 
 /* Run the CLI. `env` holds "NAME=value" entries added to a minimal environment (PATH, HOME,
- * TMPDIR only: no provider variables leak in from the caller's shell). `stdin_text` is fed to
+ * TMPDIR and the private XDG_CACHE_HOME only: no provider variables leak in from the caller's
+ * shell). `stdin_text` is fed to
  * stdin (NULL: /dev/null). Output is captured; the exit status is returned. */
 typedef struct cli_result {
     int status;

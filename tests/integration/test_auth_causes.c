@@ -95,7 +95,7 @@ static void test_key_var_misspelled(void **state)
     const char *key = test_key("ANTHROPIC", "VALID");
     const char *env[] = {envf("ANTHROPIC_KEY=%s", key), NULL};
     cli_result r = say_hi(env);
-    assert_diagnosis(&r, "key.var_misspelled", "ANTHROPIC_KEY", "Rename the variable", key);
+    assert_diagnosis(&r, "key.var_misspelled", "ANTHROPIC_KEY", "Rename ANTHROPIC_KEY to ANTHROPIC_API_KEY", key);
     assert_has(r.err, "ANTHROPIC_API_KEY");
     cli_result_free(&r);
     assert_int_equal(emulator_request_count(&emu), 0);
@@ -106,13 +106,13 @@ static void test_key_empty(void **state)
     (void)state;
     const char *env[] = {"ANTHROPIC_API_KEY=", NULL};
     cli_result r = say_hi(env);
-    assert_diagnosis(&r, "key.empty", "env ANTHROPIC_API_KEY", "Put the key into the source", NULL);
+    assert_diagnosis(&r, "key.empty", "env ANTHROPIC_API_KEY", "Put the key into ANTHROPIC_API_KEY", NULL);
     cli_result_free(&r);
 
     /* only whitespace is empty too */
     const char *env2[] = {"ANTHROPIC_API_KEY=  \n", NULL};
     r = say_hi(env2);
-    assert_diagnosis(&r, "key.empty", "env ANTHROPIC_API_KEY", "Put the key into the source", NULL);
+    assert_diagnosis(&r, "key.empty", "env ANTHROPIC_API_KEY", "Put the key into ANTHROPIC_API_KEY", NULL);
     cli_result_free(&r);
     assert_int_equal(emulator_request_count(&emu), 0);
 }
@@ -152,8 +152,9 @@ static void test_key_whitespace(void **state)
 {
     (void)state;
     const char *key = test_key("ANTHROPIC", "VALID");
-    assert_repaired(envf("%s\n", key), "key.whitespace", "Remove the stray characters");
-    assert_repaired(envf("  %s\r\n", key), "key.whitespace", "Remove the stray characters");
+    assert_repaired(envf("%s\n", key), "key.whitespace", "Set ANTHROPIC_API_KEY again without the stray characters");
+    assert_repaired(envf("  %s\r\n", key), "key.whitespace",
+                    "Set ANTHROPIC_API_KEY again without the stray characters");
 }
 
 static void test_key_quoted(void **state)
@@ -208,7 +209,7 @@ static void test_key_wrong_provider(void **state)
     const char *key = test_key("FIREWORKS", "VALID");
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", key), NULL};
     cli_result r = say_hi(env);
-    assert_diagnosis(&r, "key.wrong_provider", "env ANTHROPIC_API_KEY", "this provider's own key", key);
+    assert_diagnosis(&r, "key.wrong_provider", "env ANTHROPIC_API_KEY", "move it to FIREWORKS_API_KEY", key);
     assert_has(r.err, "fw_");
     cli_result_free(&r);
     assert_int_equal(emulator_request_count(&emu), 0);
@@ -275,7 +276,7 @@ static void test_key_command_failed(void **state)
         write_key_command(cases[i].script, NULL);
         cli_result r = say_hi(NULL);
         assert_diagnosis(&r, "key.command_failed", envf("command %s", data_path(cases[i].script)),
-                         "Run the command yourself", NULL);
+                         "Run the key command yourself", NULL);
         assert_has(r.err, cases[i].found);
         /* the command's stderr may hold a secret: summarized, never echoed */
         assert_lacks(r.err, "s3cr3t-stderr-text");
@@ -308,7 +309,7 @@ static void test_auth_forbidden(void **state)
     const char *key = test_key("ANTHROPIC", "FORBIDDEN");
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", key), NULL};
     cli_result r = say_hi(env);
-    assert_diagnosis(&r, "auth.forbidden", "env ANTHROPIC_API_KEY", "may use the model", key);
+    assert_diagnosis(&r, "auth.forbidden", "env ANTHROPIC_API_KEY", "may use this model", key);
     assert_has(r.err, "HTTP 403");
     assert_has(r.err, "permission_error");
     cli_result_free(&r);
@@ -318,12 +319,60 @@ static void test_auth_conflict(void **state)
 {
     (void)state;
     const char *key = test_key("ANTHROPIC", "VALID");
-    const char *env[] = {envf("ANTHROPIC_API_KEY=%s", key), envf("ANTHROPIC_AUTH_TOKEN=%s", key), NULL};
+    const char *other = test_key("ANTHROPIC", "REVOKED");
+    const char *env[] = {envf("ANTHROPIC_API_KEY=%s", key), envf("ANTHROPIC_AUTH_TOKEN=%s", other), NULL};
     cli_result r = say_hi(env);
     assert_diagnosis(&r, "auth.conflict", "ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN", "unset ANTHROPIC_AUTH_TOKEN",
                      key);
+    /* the fix names things a CLI user can do, not a library call */
+    assert_lacks(r.err, "llmc_client_set_key");
+    assert_has(r.err, "--key-name");
+    assert_lacks(r.err, other);
     cli_result_free(&r);
     assert_int_equal(emulator_request_count(&emu), 0);
+}
+
+/* Item 4: no false conflict. A blank variable is unset (as the SDKs read it), and the same value
+ * in both is one credential. Each is sent, and answered, with the API key. */
+static void test_no_false_conflict(void **state)
+{
+    (void)state;
+    const char *key = test_key("ANTHROPIC", "VALID");
+    const char *cases[][2] = {
+        {envf("ANTHROPIC_API_KEY=%s", key), "ANTHROPIC_AUTH_TOKEN="},
+        {envf("ANTHROPIC_API_KEY=%s", key), "ANTHROPIC_AUTH_TOKEN=  \n"},
+        {envf("ANTHROPIC_API_KEY=%s", key), envf("ANTHROPIC_AUTH_TOKEN=%s", key)},
+        {envf("ANTHROPIC_API_KEY=%s", key), envf("ANTHROPIC_AUTH_TOKEN=%s\n", key)},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        emulator_clear_requests(&emu);
+        const char *env[] = {cases[i][0], cases[i][1], NULL};
+        cli_result r = say_hi(env);
+        if (r.status != 0)
+            fail_msg("case %zu: %s", i, r.err);
+        assert_string_equal(r.out, "You said: hi\n");
+        assert_lacks(r.err, "auth.conflict");
+        cli_result_free(&r);
+        char *seen = emulator_requests(&emu, true);
+        json_t *reqs = json_loads(seen, 0, NULL);
+        json_t *h = json_object_get(json_array_get(reqs, 0), "headers");
+        assert_string_equal(json_string_value(json_object_get(h, "x-api-key")), key);
+        assert_null(json_object_get(h, "authorization"));
+        json_decref(reqs);
+        free(seen);
+    }
+    /* a blank API key variable beside a token: the token is the one credential, sent as Bearer */
+    emulator_clear_requests(&emu);
+    const char *env[] = {"ANTHROPIC_API_KEY=", envf("ANTHROPIC_AUTH_TOKEN=%s", key), NULL};
+    cli_result r = say_hi(env);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    char *seen = emulator_requests(&emu, true);
+    json_t *reqs = json_loads(seen, 0, NULL);
+    json_t *h = json_object_get(json_array_get(reqs, 0), "headers");
+    assert_string_equal(json_string_value(json_object_get(h, "authorization")), envf("Bearer %s", key));
+    json_decref(reqs);
+    free(seen);
 }
 
 static void test_transport_insecure(void **state)
@@ -448,6 +497,7 @@ int main(void)
         T(test_auth_rejected),
         T(test_auth_forbidden),
         T(test_auth_conflict),
+        T(test_no_false_conflict),
         T(test_transport_insecure),
         T(test_recovery_key_command_rotates),
         T(test_recovery_store_next_key),

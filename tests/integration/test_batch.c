@@ -163,20 +163,19 @@ static void test_local_every_provider(void **state)
     json_t *a = request_with(all, "hello from anthropic");
     assert_string_equal(json_string_value(json_object_get(a, "path")), "/anthropic/v1/messages");
     json_t *abody = json_loads(json_string_value(json_object_get(a, "body")), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(abody, "model")), "claude-sonnet-4-5");
+    assert_string_equal(json_string_value(json_object_get(abody, "model")), "claude-sonnet-4-6");
     assert_string_equal(json_string_value(json_object_get(abody, "system")), "Be brief.");
     json_decref(abody);
     json_t *cb = request_with(all, "hello from cerebras");
     assert_string_equal(json_string_value(json_object_get(cb, "path")), "/cerebras/v1/chat/completions");
     json_t *cbody = json_loads(json_string_value(json_object_get(cb, "body")), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(cbody, "model")), "llama-3.3-70b");
+    assert_string_equal(json_string_value(json_object_get(cbody, "model")), "gpt-oss-120b");
     assert_null(json_object_get(cbody, "stream"));
     json_decref(cbody);
     json_t *fw = request_with(all, "hello from fireworks");
     assert_string_equal(json_string_value(json_object_get(fw, "path")), "/fireworks/inference/v1/chat/completions");
     json_t *fbody = json_loads(json_string_value(json_object_get(fw, "body")), 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(fbody, "model")),
-                        "accounts/fireworks/models/llama-v3p1-8b-instruct");
+    assert_string_equal(json_string_value(json_object_get(fbody, "model")), "accounts/fireworks/models/gpt-oss-120b");
     json_t *first = json_array_get(json_object_get(fbody, "messages"), 0);
     assert_string_equal(json_string_value(json_object_get(first, "role")), "system");
     assert_null(json_object_get(fbody, "system"));
@@ -423,10 +422,11 @@ static void test_input_validation(void **state)
                                  "bad_shape.jsonl:5: params.model must be",
                                  "bad_shape.jsonl:6: params.messages must be", NULL});
     check_input("openai_to_anthropic.jsonl",
-                (const char *[]){"openai_to_anthropic.jsonl:1: model \"gpt-4o-mini\" goes to anthropic",
-                                 "openai_to_anthropic.jsonl:2: model \"anthropic/claude-sonnet-4-5\" goes to anthropic",
-                                 "openai_to_anthropic.jsonl:3: model \"cerebras/\" names a provider but no model",
-                                 NULL});
+                (const char *[]){
+                    "openai_to_anthropic.jsonl:1: model \"gpt-4.1-mini\" goes to anthropic",
+                    "openai_to_anthropic.jsonl:2: model \"anthropic/claude-sonnet-4-6\" goes to anthropic",
+                    "openai_to_anthropic.jsonl:3: the model \"cerebras/\" names the provider cerebras but no model",
+                    NULL});
     check_input("empty.jsonl", (const char *[]){"holds no requests", NULL});
 
     /* --provider sends bare OpenAI-shape models elsewhere: then the same file is fine */
@@ -434,7 +434,7 @@ static void test_input_validation(void **state)
     const char *in = tmp("provider.in");
     batch_write_text(in,
                      "{\"custom_id\":\"o1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                     "\"llama-3.3-70b\",\"messages\":[{\"role\":\"user\",\"content\":\"bare model\"}]}}\n");
+                     "\"gpt-oss-120b\",\"messages\":[{\"role\":\"user\",\"content\":\"bare model\"}]}}\n");
     const char *args[] = {"batch", in, "-o", out, "--provider", "cerebras", NULL};
     cli_result r = run_cli(args, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
@@ -468,9 +468,9 @@ static void test_remote_anthropic(void **state)
     const char *in = tmp("ra.in"), *out = tmp("ra.out");
     batch_write_text(
         in,
-        "{\"custom_id\":\"ok\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"remote hello\"}]}}\n"
+        "{\"custom_id\":\"ok\",\"params\":{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"remote hello\"}]}}\n"
         "{\"custom_id\":\"bad\",\"params\":{\"model\":\"missing-model\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n"
-        "{\"custom_id\":\"late\",\"params\":{\"model\":\"anthropic/claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"too late\"}]}}\n");
+        "{\"custom_id\":\"late\",\"params\":{\"model\":\"anthropic/claude-sonnet-4-6\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"too late\"}]}}\n");
     const char *args[] = {"batch",
                           "--remote",
                           in,
@@ -512,7 +512,7 @@ static void test_remote_anthropic(void **state)
     assert_int_equal(json_array_size(json_object_get(body, "requests")), 3);
     assert_string_equal(json_string_value(json_object_get(
                             json_object_get(json_array_get(json_object_get(body, "requests"), 2), "params"), "model")),
-                        "claude-sonnet-4-5");
+                        "claude-sonnet-4-6");
     json_decref(body);
     assert_true(json_array_size(all) >= 4); /* create, polls, results */
     json_decref(all);
@@ -558,7 +558,7 @@ static void test_remote_fireworks(void **state)
     for (int i = 0; i < 25; i++)
         fprintf(f,
                 "{\"custom_id\":\"f%d\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"max_tokens\":16,\"messages\":"
+                "\"fireworks/accounts/fireworks/models/gpt-oss-120b\",\"max_tokens\":16,\"messages\":"
                 "[{\"role\":\"user\",\"content\":\"fire %d\"}]}}\n",
                 i, i);
     fclose(f);
@@ -653,9 +653,9 @@ static void test_remote_fireworks_canceled_lines(void **state)
     batch_write_text(
         in,
         "{\"custom_id\":\"c1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-        "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n"
+        "\"fireworks/accounts/fireworks/models/gpt-oss-120b\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n"
         "{\"custom_id\":\"c2\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-        "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}}\n");
+        "\"fireworks/accounts/fireworks/models/gpt-oss-120b\",\"messages\":[{\"role\":\"user\",\"content\":\"y\"}]}}\n");
     const char *submit[] = {"batch", "--remote", in, "-o", out, "--no-wait", "-H", "x-emulator-batch-delay-ms: 60000",
                             NULL};
     cli_result r = run_cli(submit, batch_env(&emu, dir), NULL);

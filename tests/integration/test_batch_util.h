@@ -32,7 +32,7 @@ static inline void batch_path(char *out, size_t size, const char *dir, const cha
     snprintf(out, size, "%s/%s", dir, name);
 }
 
-/* n Anthropic-shape lines "r0".."r{n-1}" for `model` (NULL: claude-sonnet-4-5). */
+/* n Anthropic-shape lines "r0".."r{n-1}" for `model` (NULL: claude-sonnet-4-6). */
 static inline void batch_write_input(const char *path, size_t n, const char *model)
 {
     FILE *f = fopen(path, "w");
@@ -42,7 +42,7 @@ static inline void batch_write_input(const char *path, size_t n, const char *mod
         fprintf(f,
                 "{\"custom_id\":\"r%zu\",\"params\":{\"model\":\"%s\",\"max_tokens\":64,\"messages\":[{\"role\":"
                 "\"user\",\"content\":\"request number %zu\"}]}}\n",
-                i, model ? model : "claude-sonnet-4-5", i);
+                i, model ? model : "claude-sonnet-4-6", i);
     fclose(f);
 }
 

@@ -2,16 +2,24 @@
 /*
  * test_canary.c — secret hygiene end to end: recognizable canary keys go through the CLI and the
  * library (success, 401, 403, repaired whitespace, key file, key command, key store, doctor,
- * keys list/check, verbose and debug logs) and must then appear nowhere — no stdout, stderr, log
- * line, error struct or file left under HOME — except the key store (0600) and what the emulator
- * received. "Appear" means the whole key or any 8 characters of its secret part.
+ * keys list/check, verbose and debug logs, local and remote batches with their output files and
+ * the sidecars beside them, a CLI killed by a core-dumping signal mid-request) and must then
+ * appear nowhere — no stdout, stderr, log line, error struct, batch output, lock or record file,
+ * core file or other file left under HOME — except the key store (0600, the key in its key field
+ * only) and the authentication header the emulator received. "Appear" means the whole key or any
+ * 8 characters of its secret part.
  */
 #include "auth_fixture.h"
+#include "models.h"
 
 #include <jansson.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -131,7 +139,7 @@ static void test_cli_calls(void **state)
     cli_result_free(&r);
 
     /* OpenAI echoes a masked key in its 401 message: only 3 leading and 4 trailing characters */
-    const char *oai[] = {"-v", "-m", "openai/gpt-4o-mini", "hi", NULL};
+    const char *oai[] = {"-v", "-m", TEST_MODEL_OPENAI, "hi", NULL};
     const char *oai_env[] = {envf("OPENAI_API_KEY=%s", canaries[OAI_REVOKED].key), "LLMC_LOG=debug", NULL};
     r = run("-m openai/… hi (revoked key)", oai, oai_env, NULL);
     assert_int_equal(r.status, 3);
@@ -150,7 +158,7 @@ static void test_cli_calls(void **state)
     write_file(cb_file, canaries[CB_VALID].key, 0600);
     write_file(home.config, envf("[provider cerebras]\nkey_command = %s %s\n", data_path("keycmd_cat.sh"), cb_file),
                0600);
-    const char *cb[] = {"-v", "-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    const char *cb[] = {"-v", "-m", TEST_MODEL_CEREBRAS, "hi", NULL};
     const char *dbg[] = {"LLMC_LOG=debug", NULL};
     r = run("-v -m cerebras/… hi (key command)", cb, dbg, NULL);
     assert_int_equal(r.status, 0);
@@ -233,14 +241,14 @@ static void test_library_calls(void **state)
 
     char *text = NULL;
     assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_VALID].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err), LLMC_OK);
     llmc_free(text);
     text = NULL;
     assert_clean_mem("llmc_error after a success", &err, sizeof err);
     assert_int_equal(llmc_client_validate(c, "anthropic", &err), LLMC_OK);
 
     assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_REVOKED].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_E_AUTH);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err), LLMC_E_AUTH);
     assert_clean_mem("llmc_error after a 401", &err, sizeof err);
     assert_int_equal(llmc_client_validate(c, "anthropic", &err), LLMC_E_AUTH);
     assert_clean_mem("llmc_error after a failed validation", &err, sizeof err);
@@ -249,16 +257,16 @@ static void test_library_calls(void **state)
     assert_clean_mem("llmc_key_report", &report, sizeof report);
 
     assert_int_equal(llmc_client_set_key(c, "anthropic", canaries[ANT_FORBIDDEN].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err), LLMC_E_PERMISSION);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err), LLMC_E_PERMISSION);
     assert_clean_mem("llmc_error after a 403", &err, sizeof err);
 
     assert_int_equal(llmc_client_set_key(c, "openai", canaries[OAI_REVOKED].key, &err), LLMC_OK);
-    assert_int_equal(llmc_generate(c, "openai/gpt-4o-mini", "hello", &text, &err), LLMC_E_AUTH);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_OPENAI, "hello", &text, &err), LLMC_E_AUTH);
     assert_clean_mem("llmc_error after OpenAI's 401 (which echoes a masked key)", &err, sizeof err);
 
     /* a key refused statically: another provider's key */
     assert_int_equal(llmc_client_set_key(c, "openai", canaries[ANT_VALID].key, &err), LLMC_OK);
-    assert_int_not_equal(llmc_generate(c, "openai/gpt-4o-mini", "hello", &text, &err), LLMC_OK);
+    assert_int_not_equal(llmc_generate(c, TEST_MODEL_OPENAI, "hello", &text, &err), LLMC_OK);
     assert_clean_mem("llmc_error after a static refusal", &err, sizeof err);
 
     llmc_stored_key keys[8] = {0};
@@ -290,9 +298,9 @@ static void test_library_default_log_sink(void **state)
     llmc_client_set_base_url(c, "anthropic", emulator_base_url(&emu, "anthropic"), &err);
     char *text = NULL;
     llmc_client_set_key(c, "anthropic", canaries[ANT_REVOKED].key, &err);
-    llmc_code rc1 = llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err);
+    llmc_code rc1 = llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err);
     llmc_client_set_key(c, "anthropic", canaries[ANT_VALID].key, &err);
-    llmc_code rc2 = llmc_generate(c, "anthropic/claude-sonnet-4-5", "hello", &text, &err);
+    llmc_code rc2 = llmc_generate(c, TEST_MODEL_ANTHROPIC, "hello", &text, &err);
     llmc_free(text);
     llmc_client_free(c);
     unsetenv("LLMC_LOG");
@@ -307,17 +315,144 @@ static void test_library_default_log_sink(void **state)
     free(logged);
 }
 
+/* ---- batches: output files and the sidecars beside them ---- */
+
+static void test_batch_files(void **state)
+{
+    (void)state;
+    char in[400], out[400], remote_out[400], fw_in[400], fw_out[400];
+    snprintf(in, sizeof in, "%s/batch.in", home.root);
+    snprintf(out, sizeof out, "%s/batch.out", home.root);
+    snprintf(remote_out, sizeof remote_out, "%s/remote.out", home.root);
+    snprintf(fw_in, sizeof fw_in, "%s/fw.in", home.root);
+    snprintf(fw_out, sizeof fw_out, "%s/fw.out", home.root);
+    /* a success and an error result per run: both kinds of line are written */
+    write_file(in,
+               "{\"custom_id\":\"ok\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{"
+               "\"role\":\"user\",\"content\":\"canary batch\"}]}}\n"
+               "{\"custom_id\":\"missing\",\"params\":{\"model\":\"missing-model\",\"max_tokens\":16,\"messages\":"
+               "[{\"role\":\"user\",\"content\":\"no such model\"}]}}\n",
+               0600);
+    const char *valid_env[] = {envf("ANTHROPIC_API_KEY=%s", canaries[ANT_VALID].key), "LLMC_LOG=debug", NULL};
+    const char *local[] = {"batch", in, "-o", out, "-v", NULL};
+    cli_result r = run("batch -v (valid key)", local, valid_env, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    char *text = read_whole(out);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"errored\""));
+    assert_clean("the batch output", text);
+    free(text);
+
+    /* a rejected key stops the run: its diagnosis is clean too */
+    char out_rev[400];
+    snprintf(out_rev, sizeof out_rev, "%s/batch-revoked.out", home.root);
+    const char *rev_env[] = {envf("ANTHROPIC_API_KEY=%s", canaries[ANT_REVOKED].key), NULL};
+    const char *revoked[] = {"batch", in, "-o", out_rev, NULL};
+    r = run("batch (revoked key)", revoked, rev_env, NULL);
+    assert_int_equal(r.status, 3);
+    cli_result_free(&r);
+
+    /* remote, submitted without waiting: the record of the batch stays beside the output */
+    const char *submit[] = {
+        "batch", "--remote", in, "-o", remote_out, "--no-wait", "-v", "-H", "x-emulator-batch-delay-ms: 60000", NULL};
+    r = run("batch --remote --no-wait (valid key)", submit, valid_env, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+    char record[420];
+    snprintf(record, sizeof record, "%s.remote", remote_out);
+    text = read_whole(record);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "msgbatch_"));
+    free(text);
+    /* Fireworks, collected: the job's results in the output */
+    write_file(fw_in,
+               "{\"custom_id\":\"f1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+               "\"fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct\",\"max_tokens\":16,\"messages\":[{"
+               "\"role\":\"user\",\"content\":\"canary job\"}]}}\n",
+               0600);
+    const char *fw_env[] = {envf("FIREWORKS_API_KEY=%s", canaries[FW_VALID].key), "FIREWORKS_ACCOUNT_ID=canary-acct",
+                            "LLMC_LOG=debug", NULL};
+    const char *fw[] = {"batch", "--remote", fw_in, "-o", fw_out, "--poll", "0.05", "-v", NULL};
+    r = run("batch --remote (fireworks)", fw, fw_env, NULL);
+    assert_int_equal(r.status, 0);
+    cli_result_free(&r);
+}
+
+/* ---- a crash mid-request: no core file, so no key in one ---- */
+
+static void test_crash_leaves_no_core(void **state)
+{
+    (void)state;
+    emulator_fault(&emu, "{\"path\":\"/anthropic/v1/messages\",\"hang\":true}");
+    size_t before = emulator_request_count(&emu);
+    char base[300], key[300];
+    snprintf(base, sizeof base, "ANTHROPIC_BASE_URL=%s", emulator_base_url(&emu, "anthropic"));
+    snprintf(key, sizeof key, "ANTHROPIC_API_KEY=%s", canaries[ANT_VALID].key);
+    char *const envp[] = {"PATH=/usr/bin:/bin", home.xdg_env, base, key, NULL};
+    char *const argv[] = {LLMC_CLI_PATH, "--no-stream", "crash here", NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* where a core would land (core_pattern "core" writes it in the working directory) */
+        if (chdir(home.root) != 0)
+            _exit(90);
+        struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+        setrlimit(RLIMIT_CORE, &unlimited);
+        int devnull = open("/dev/null", O_RDWR);
+        dup2(devnull, STDIN_FILENO);
+        dup2(devnull, STDOUT_FILENO);
+        dup2(devnull, STDERR_FILENO);
+        execve(LLMC_CLI_PATH, argv, envp);
+        _exit(127);
+    }
+    for (int i = 0; i < 1000 && emulator_request_count(&emu) == before; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(emulator_request_count(&emu) > before); /* the key is in its memory now */
+    kill(pid, SIGABRT); /* core-dumping, and left to the kernel even by sanitizer builds */
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status));
+    assert_false(WCOREDUMP(status));
+    emulator_call(&emu, "DELETE", "/_emulator/faults", NULL, NULL);
+    /* a core file, had there been one, is under HOME: the last test reads every byte there */
+}
+
+/* The whole content of a file and its length (binary files such as cores hold NUL bytes). */
+static char *read_bytes(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    *len = 0;
+    if (!f)
+        return NULL;
+    size_t cap = 65536;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + *len, 1, cap - *len, f)) > 0) {
+        *len += n;
+        if (*len == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    return buf;
+}
+
 /* Walk HOME: every file but the store must be clean; the store must hold the key, mode 0600. */
 static int scan_file(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
     (void)ftw;
     if (type != FTW_F || !S_ISREG(sb->st_mode) || strcmp(path, home.store) == 0)
         return 0;
-    char *text = read_whole(path);
-    if (text) {
-        assert_clean_mem(envf("the file %s", path), text, strlen(text));
-        free(text);
+    size_t len;
+    char *bytes = read_bytes(path, &len);
+    if (bytes) {
+        assert_clean_mem(envf("the file %s", path), bytes, len);
+        free(bytes);
     }
+    const char *base = strrchr(path, '/');
+    if (base && strncmp(base + 1, "core", 4) == 0)
+        fail_msg("a core file was left: %s", path);
     return 0;
 }
 
@@ -329,8 +464,22 @@ static void test_nothing_left_behind(void **state)
     assert_non_null(store);
     assert_non_null(strstr(store, canaries[ANT_VALID].key));
     assert_non_null(strstr(store, canaries[FW_VALID].key));
-    free(store);
     assert_int_equal(file_mode(home.store), 0600);
+    /* and only in the key field: each line is provider, label, three times, then the key */
+    for (char *line = store, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (*line == '#')
+            continue;
+        char *key_field = line;
+        for (int tab = 0; tab < 5 && key_field; tab++)
+            key_field = strchr(key_field, '\t') ? strchr(key_field, '\t') + 1 : NULL;
+        assert_non_null(key_field);
+        key_field[-1] = '\0';
+        assert_clean("the key store's fields before the key", line);
+    }
+    free(store);
 
     /* the keys did travel — to the provider, and only in the authentication header */
     char *seen = emulator_requests(&emu, false);
@@ -403,6 +552,8 @@ int main(void)
         cmocka_unit_test(test_cli_calls),
         cmocka_unit_test(test_library_calls),
         cmocka_unit_test(test_library_default_log_sink),
+        cmocka_unit_test(test_batch_files),
+        cmocka_unit_test(test_crash_leaves_no_core),
         cmocka_unit_test(test_nothing_left_behind),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

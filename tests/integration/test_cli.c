@@ -5,6 +5,7 @@
  * diagnosis on stderr — never the key itself.
  */
 #include "harness.h"
+#include "models.h"
 
 #include <jansson.h>
 #include <setjmp.h>
@@ -51,10 +52,10 @@ static void test_reply_from_each_provider(void **state)
     static const struct {
         const char *upper, *name, *model;
     } p[] = {
-        {"ANTHROPIC", "anthropic", "anthropic/claude-sonnet-4-5"},
-        {"CEREBRAS", "cerebras", "cerebras/llama-3.3-70b"},
-        {"FIREWORKS", "fireworks", "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct"},
-        {"OPENAI", "openai", "openai/gpt-4o-mini"},
+        {"ANTHROPIC", "anthropic", TEST_MODEL_ANTHROPIC},
+        {"CEREBRAS", "cerebras", TEST_MODEL_CEREBRAS},
+        {"FIREWORKS", "fireworks", TEST_MODEL_FIREWORKS},
+        {"OPENAI", "openai", TEST_MODEL_OPENAI},
     };
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) {
         const char *env[] = {envf("%s_API_KEY=%s", p[i].upper, test_key(p[i].upper, "VALID")),
@@ -73,7 +74,7 @@ static void test_prompt_from_stdin_and_args(void **state)
     (void)state;
     const char *env[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")), base_env("CEREBRAS", "cerebras"),
                          NULL};
-    const char *args[] = {"-m", "cerebras/llama-3.3-70b", NULL};
+    const char *args[] = {"-m", TEST_MODEL_CEREBRAS, NULL};
     cli_result r = run_cli(args, env, "piped words here\n");
     assert_int_equal(r.status, 0);
     /* the reply already ends with the piped newline: none is added */
@@ -82,7 +83,7 @@ static void test_prompt_from_stdin_and_args(void **state)
 
     /* LLMC_MODEL picks the model when -m is absent */
     const char *env2[] = {envf("CEREBRAS_API_KEY=%s", test_key("CEREBRAS", "VALID")), base_env("CEREBRAS", "cerebras"),
-                          "LLMC_MODEL=cerebras/llama-3.3-70b", NULL};
+                          "LLMC_MODEL=cerebras/gpt-oss-120b", NULL};
     const char *args2[] = {"summarize", NULL};
     r = run_cli(args2, env2, "the text");
     assert_int_equal(r.status, 0);
@@ -95,8 +96,8 @@ static void test_json_output(void **state)
     (void)state;
     const char *env[] = {envf("ANTHROPIC_API_KEY=%s", test_key("ANTHROPIC", "VALID")),
                          base_env("ANTHROPIC", "anthropic"), NULL};
-    const char *args[] = {"--json",       "-m", "anthropic/claude-sonnet-4-5", "-s", "sys prompt",
-                          "--max-tokens", "3",  "one two three four",          NULL};
+    const char *args[] = {"--json",       "-m", TEST_MODEL_ANTHROPIC, "-s", "sys prompt",
+                          "--max-tokens", "3",  "one two three four", NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 0);
     json_t *root = json_loads(r.out, 0, NULL);
@@ -117,7 +118,7 @@ static void test_rejected_key_is_diagnosed(void **state)
     (void)state;
     const char *key = test_key("FIREWORKS", "REVOKED");
     const char *env[] = {envf("FIREWORKS_API_KEY=%s", key), base_env("FIREWORKS", "fireworks"), NULL};
-    const char *args[] = {"-m", "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct", "hi", NULL};
+    const char *args[] = {"-m", TEST_MODEL_FIREWORKS, "hi", NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 3);
     assert_string_equal(r.out, "");
@@ -149,7 +150,7 @@ static void test_missing_and_misspelled_key_send_nothing(void **state)
     (void)state;
     emulator_clear_requests(&emu);
     const char *env[] = {base_env("CEREBRAS", "cerebras"), NULL};
-    const char *args[] = {"-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    const char *args[] = {"-m", TEST_MODEL_CEREBRAS, "hi", NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "key.missing"));
@@ -192,7 +193,7 @@ static void test_exit_codes_by_class(void **state)
     cli_result_free(&r);
 
     emulator_fault(&emu, "{\"path\":\"/cerebras/v1/chat/completions\",\"status\":429,\"count\":1}");
-    const char *limited[] = {"--retries", "0", "-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    const char *limited[] = {"--retries", "0", "-m", TEST_MODEL_CEREBRAS, "hi", NULL};
     r = run_cli(limited, env, NULL);
     assert_int_equal(r.status, 5);
     assert_non_null(strstr(r.err, "HTTP 429"));
@@ -201,7 +202,7 @@ static void test_exit_codes_by_class(void **state)
     /* a port nobody listens on: the emulator's own port after it is stopped would race, so
      * use port 1, which is never served to an unprivileged test */
     const char *env_down[] = {key_env, "CEREBRAS_BASE_URL=http://127.0.0.1:1/cerebras", NULL};
-    const char *down[] = {"--retries", "0", "-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    const char *down[] = {"--retries", "0", "-m", TEST_MODEL_CEREBRAS, "hi", NULL};
     r = run_cli(down, env_down, NULL);
     assert_int_equal(r.status, 6);
     assert_non_null(strstr(r.err, "network error"));
@@ -259,12 +260,12 @@ static void test_key_name_picks_a_stored_key(void **state)
 
     /* without --key-name the first stored key (revoked) would be tried; with it, "work" is */
     const char *env[] = {xdg, base_env("CEREBRAS", "cerebras"), NULL};
-    const char *args[] = {"--key-name", "work", "-m", "cerebras/llama-3.3-70b", "by name", NULL};
+    const char *args[] = {"--key-name", "work", "-m", TEST_MODEL_CEREBRAS, "by name", NULL};
     r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "You said: by name\n");
     cli_result_free(&r);
-    const char *missing[] = {"--key-name", "nope", "-m", "cerebras/llama-3.3-70b", "hi", NULL};
+    const char *missing[] = {"--key-name", "nope", "-m", TEST_MODEL_CEREBRAS, "hi", NULL};
     r = run_cli(missing, env, NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.err, "labelled \"nope\""));
@@ -290,7 +291,7 @@ static void test_config_file_drives_a_custom_endpoint(void **state)
     assert_non_null(f);
     fprintf(f,
             "# a gateway that speaks the OpenAI dialect\nmodel = quick\n\n[endpoint gateway]\n"
-            "base_url = %s\nkey_env = GATEWAY_TOKEN\n\n[alias quick]\nmodel = gateway/house-model\n",
+            "base_url = %s\nkey_env = GATEWAY_TOKEN\n\n[alias quick]\nmodel = gateway/gpt-4.1-mini\n",
             emulator_base_url(&emu, "openai"));
     fclose(f);
     const char *key = test_key("OPENAI", "VALID");
@@ -303,13 +304,13 @@ static void test_config_file_drives_a_custom_endpoint(void **state)
     cli_result_free(&r);
     char *seen = emulator_requests(&emu, true);
     assert_non_null(strstr(seen, "\"path\":\"/openai/v1/chat/completions\""));
-    assert_non_null(strstr(seen, "house-model"));
+    assert_non_null(strstr(seen, "gpt-4.1-mini"));
     free(seen);
 
     const char *show[] = {"config", "show", NULL};
     r = run_cli(show, env, NULL);
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "alias       quick = gateway/house-model"));
+    assert_non_null(strstr(r.out, "alias       quick = gateway/gpt-4.1-mini"));
     assert_non_null(strstr(r.out, "[gateway]"));
     assert_non_null(strstr(r.out, "GATEWAY_TOKEN"));
     assert_null(strstr(r.out, key)); /* sources and fingerprints only */

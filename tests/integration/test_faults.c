@@ -6,6 +6,7 @@
  * case asserts the outcome, the attempts made (the emulator's request log) and loose delays.
  */
 #include "harness.h"
+#include "models.h"
 
 #include <llmc/llmc.h>
 
@@ -109,7 +110,7 @@ static outcome call(llmc_client *c, const char *model)
 static outcome run(const char *provider, int max_retries, long request_ms)
 {
     llmc_client *c = client_for(provider, max_retries, request_ms);
-    outcome o = call(c, strcmp(provider, "anthropic") == 0 ? "anthropic/claude-sonnet-4-5" : "cerebras/llama-3.3-70b");
+    outcome o = call(c, strcmp(provider, "anthropic") == 0 ? TEST_MODEL_ANTHROPIC : TEST_MODEL_CEREBRAS);
     llmc_client_free(c);
     return o;
 }
@@ -317,7 +318,7 @@ static void test_retries_exhausted(void **state)
     llmc_error err;
     llmc_client_set_base_url(c, "anthropic", emulator_base_url(&emu, "anthropic"), &err);
     llmc_client_set_key(c, "anthropic", test_key("ANTHROPIC", "VALID"), &err);
-    outcome o = call(c, "anthropic/claude-sonnet-4-5");
+    outcome o = call(c, TEST_MODEL_ANTHROPIC);
     llmc_client_free(c);
     expect_failure(&o, LLMC_E_OVERLOADED, 529, 3, "529 x 3 with the default retries");
 }
@@ -337,7 +338,7 @@ static void test_retries_exhausted_cli(void **state)
     const char *key_value = test_key("ANTHROPIC", "VALID");
     const char *env[] = {env_var(base, sizeof base, "ANTHROPIC_BASE_URL", emulator_base_url(&emu, "anthropic")),
                          env_var(key, sizeof key, "ANTHROPIC_API_KEY", key_value), NULL};
-    const char *args[] = {"-m", "anthropic/claude-sonnet-4-5", "hello", NULL};
+    const char *args[] = {"-m", TEST_MODEL_ANTHROPIC, "hello", NULL};
     cli_result r = run_cli(args, env, NULL);
     if (r.status != 5 || !strstr(r.err, "3 times"))
         fprintf(stderr, "cli: status %d\n%s", r.status, r.err);
@@ -374,7 +375,7 @@ static void test_connection_refused(void **state)
     llmc_client_set_base_url(c, "anthropic", url, &err);
     llmc_client_set_key(c, "anthropic", test_key("ANTHROPIC", "VALID"), &err);
     reset_emulator();
-    outcome o = call(c, "anthropic/claude-sonnet-4-5");
+    outcome o = call(c, TEST_MODEL_ANTHROPIC);
     llmc_client_free(c);
     /* retried twice with the backoff: at least 0.375 + 0.75 s */
     expect_failure(&o, LLMC_E_TRANSPORT, 0, 3, "connection refused");
@@ -392,7 +393,7 @@ static void test_connection_refused_cli(void **state)
     const char *key_value = test_key("ANTHROPIC", "VALID");
     const char *env[] = {env_var(base, sizeof base, "ANTHROPIC_BASE_URL", url),
                          env_var(key, sizeof key, "ANTHROPIC_API_KEY", key_value), NULL};
-    const char *args[] = {"--retries", "1", "-m", "anthropic/claude-sonnet-4-5", "hello", NULL};
+    const char *args[] = {"--retries", "1", "-m", TEST_MODEL_ANTHROPIC, "hello", NULL};
     cli_result r = run_cli(args, env, NULL);
     if (r.status != 6 || !strstr(r.err, "2 times"))
         fprintf(stderr, "cli: status %d\n%s", r.status, r.err);
@@ -550,7 +551,7 @@ static void test_timeout_cli(void **state)
     const char *key_value = test_key("ANTHROPIC", "VALID");
     const char *env[] = {env_var(base, sizeof base, "ANTHROPIC_BASE_URL", emulator_base_url(&emu, "anthropic")),
                          env_var(key, sizeof key, "ANTHROPIC_API_KEY", key_value), NULL};
-    const char *args[] = {"--timeout", "0.3", "--retries", "0", "-m", "anthropic/claude-sonnet-4-5", "hello", NULL};
+    const char *args[] = {"--timeout", "0.3", "--retries", "0", "-m", TEST_MODEL_ANTHROPIC, "hello", NULL};
     double t0 = now_s();
     cli_result r = run_cli(args, env, NULL);
     double seconds = now_s() - t0;

@@ -68,7 +68,8 @@ static void test_doctor_nothing_configured(void **state)
     cli_result r = run(args, NULL, NULL);
     assert_int_equal(r.status, 3);
     assert_has(r.out, "no provider has a key");
-    assert_has(r.out, "llmc keys set PROVIDER");
+    assert_has(r.out, "llmc keys set anthropic` (or cerebras, fireworks or openai");
+    assert_lacks(r.out, "PROVIDER`");
     assert_has(r.out, "ANTHROPIC_API_KEY");
     assert_has(r.out, "CEREBRAS_API_KEY");
     assert_has(r.out, "llmc explain key.missing");
@@ -92,7 +93,7 @@ static void test_doctor_misspelled_variable(void **state)
     assert_has(r.out, "near-miss CEREBRAS_APIKEY is set, but CEREBRAS_API_KEY is the variable read");
     assert_has(r.out, "key.var_misspelled");
     assert_has(r.out, "— llmc explain key.var_misspelled\n");
-    assert_has(r.out, "Rename the variable");
+    assert_has(r.out, "Rename CEREBRAS_APIKEY to CEREBRAS_API_KEY");
     assert_has(r.out, "0 of 1 configured provider works");
     assert_lacks(r.out, key);
     assert_lacks(r.err, key);
@@ -153,11 +154,12 @@ static void test_doctor_all_good_and_shadowing(void **state)
     cli_result_free(&r);
     assert_int_equal(emulator_request_count(&emu), 0);
 
-    /* an unknown provider is a usage error */
-    const char *bad[] = {"doctor", "nosuch", NULL};
+    /* an unknown provider is exit 4, as --help promises, with what was meant */
+    const char *bad[] = {"doctor", "cerebra", NULL};
     r = run(bad, extra, NULL);
-    assert_int_equal(r.status, 2);
-    assert_has(r.err, "unknown provider");
+    assert_int_equal(r.status, 4);
+    assert_has(r.err, "unknown provider \"cerebra\"; did you mean \"cerebras\"?");
+    assert_has(r.err, "model.unknown_provider");
     cli_result_free(&r);
 }
 
@@ -373,11 +375,12 @@ static void test_keys_set_refuses_bad_keys(void **state)
     assert_int_equal(llmc_key_store_list("anthropic", keys, 2, &n, &err), LLMC_OK);
     assert_int_equal(n, 1);
 
-    /* unknown provider */
+    /* unknown provider: exit 4, the known ones listed */
     const char *bad[] = {"keys", "set", "nosuch", NULL};
     r = run(bad, NULL, "x");
-    assert_int_equal(r.status, 2);
-    assert_has(r.err, "unknown provider");
+    assert_int_equal(r.status, 4);
+    assert_has(r.err, "unknown provider \"nosuch\"");
+    assert_has(r.err, "anthropic, cerebras, fireworks, openai");
     cli_result_free(&r);
 }
 
@@ -452,9 +455,9 @@ static void test_explain_pages(void **state)
                                            "FIXED (shell)",  "BROKEN (C)",          "FIXED (C)"};
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
         assert_has(r.out, sections[i]);
-    /* the first line of each text is there, indented */
+    /* the text is there, wrapped and indented: its first words open the section */
     char first[200];
-    snprintf(first, sizeof first, "    %.*s", (int)strcspn(info->fix, "\n"), info->fix);
+    snprintf(first, sizeof first, "FIX\n    %.*s", 20, info->fix);
     assert_has(r.out, first);
     cli_result_free(&r);
 
@@ -479,10 +482,41 @@ static void test_explain_pages(void **state)
     assert_int_equal(r.status, 2);
     assert_has(r.err, "did you mean auth.rejected");
     cli_result_free(&r);
+    /* item 9: the end of an id and an HTTP status name a page */
     const char *bare[] = {"explain", "missing", NULL};
     r = run(bare, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_has(r.out, "key.missing");
+    cli_result_free(&r);
+    const char *suffix[] = {"explain", "whitespace", NULL};
+    r = run(suffix, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_has(r.out, "key.whitespace — ");
+    cli_result_free(&r);
+    const char *status[] = {"explain", "401", NULL};
+    r = run(status, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_has(r.out, "auth.rejected — ");
+    cli_result_free(&r);
+    const char *several[] = {"explain", "file", NULL};
+    r = run(several, NULL, NULL);
     assert_int_equal(r.status, 2);
-    assert_has(r.err, "llmc explain key.missing");
+    assert_has(r.err, "names 3 causes");
+    assert_has(r.err, "llmc explain key.file_missing");
+    cli_result_free(&r);
+    /* --provider writes the fix for one provider, with its own variables */
+    const char *for_one[] = {"explain", "key.missing", "--provider", "cerebras", NULL};
+    r = run(for_one, NULL, NULL);
+    assert_int_equal(r.status, 0);
+    assert_has(r.out, "FIX FOR CEREBRAS");
+    assert_has(r.out, "CEREBRAS_API_KEY");
+    assert_has(r.out, "llmc keys set cerebras");
+    assert_lacks(r.out, "PROVIDER");
+    cli_result_free(&r);
+    const char *for_none[] = {"explain", "key.missing", "--provider", "cerebra", NULL};
+    r = run(for_none, NULL, NULL);
+    assert_int_equal(r.status, 4);
+    assert_has(r.err, "did you mean \"cerebras\"");
     cli_result_free(&r);
     const char *upper[] = {"explain", "KEY.EMPTY", NULL};
     r = run(upper, NULL, NULL);

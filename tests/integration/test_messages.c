@@ -5,6 +5,7 @@
  * header, body fields); and each provider's refusals decoded into llmc_error.
  */
 #include "harness.h"
+#include "models.h"
 
 #include <llmc/llmc.h>
 
@@ -26,16 +27,15 @@ static emulator emu;
 typedef struct provider_case {
     const char *name;  /* "anthropic" */
     const char *upper; /* "ANTHROPIC" */
-    const char *model; /* "anthropic/claude-sonnet-4-5" */
+    const char *model; /* TEST_MODEL_ANTHROPIC */
     const char *path;  /* the path the emulator must have seen */
 } provider_case;
 
 static const provider_case providers[] = {
-    {"anthropic", "ANTHROPIC", "anthropic/claude-sonnet-4-5", "/anthropic/v1/messages"},
-    {"cerebras", "CEREBRAS", "cerebras/llama-3.3-70b", "/cerebras/v1/chat/completions"},
-    {"fireworks", "FIREWORKS", "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct",
-     "/fireworks/inference/v1/chat/completions"},
-    {"openai", "OPENAI", "openai/gpt-4o-mini", "/openai/v1/chat/completions"},
+    {"anthropic", "ANTHROPIC", TEST_MODEL_ANTHROPIC, "/anthropic/v1/messages"},
+    {"cerebras", "CEREBRAS", TEST_MODEL_CEREBRAS, "/cerebras/v1/chat/completions"},
+    {"fireworks", "FIREWORKS", TEST_MODEL_FIREWORKS, "/fireworks/inference/v1/chat/completions"},
+    {"openai", "OPENAI", TEST_MODEL_OPENAI, "/openai/v1/chat/completions"},
 };
 
 /* Point the environment at the emulator for provider p, with the key in state `state`. */
@@ -171,7 +171,7 @@ static void test_generate_one_liner(void **state)
     llmc_client *c = llmc_client_new();
     char *text = NULL;
     llmc_error err;
-    assert_int_equal(llmc_generate(c, "cerebras/llama-3.3-70b", "ping", &text, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_CEREBRAS, "ping", &text, &err), LLMC_OK);
     assert_string_equal(text, "You said: ping");
     llmc_free(text);
     llmc_client_free(c);
@@ -200,7 +200,8 @@ static void test_wrong_key_each_provider(void **state)
         char var[64];
         snprintf(var, sizeof var, "%s_API_KEY", p->upper);
         assert_string_equal(err.diagnosis.source_name, var);
-        assert_non_null(err.diagnosis.fix);
+        /* the fix names this provider's own variable */
+        assert_non_null(strstr(err.diagnosis.fix, var));
         const char *key = test_key(p->upper, "REVOKED");
         /* the fingerprint ends with the key's last four characters, and holds no more of it */
         assert_string_equal(err.diagnosis.fingerprint + strlen(err.diagnosis.fingerprint) - 4, key + strlen(key) - 4);
@@ -264,7 +265,7 @@ static void test_explicit_key_wins(void **state)
     llmc_error err;
     assert_int_equal(llmc_client_set_key(c, "anthropic", test_key("ANTHROPIC", "VALID"), &err), LLMC_OK);
     char *text = NULL;
-    assert_int_equal(llmc_generate(c, "anthropic/claude-sonnet-4-5", "hi", &text, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, TEST_MODEL_ANTHROPIC, "hi", &text, &err), LLMC_OK);
     llmc_free(text);
     llmc_client_free(c);
 }
@@ -281,7 +282,10 @@ static void test_not_found_model(void **state)
         assert_int_equal(llmc_generate(c, model, "hello", &text, &err), LLMC_E_NOT_FOUND);
         assert_int_equal(err.http_status, 404);
         assert_true(strlen(err.message) > 0);
-        assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_NONE);
+        /* the cause is named, with the provider's own words kept in the message */
+        assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_MODEL_NOT_FOUND);
+        assert_non_null(strstr(err.diagnosis.fix, "missing-model"));
+        assert_non_null(strstr(err.diagnosis.fix, "llmc models"));
         llmc_client_free(c);
     }
 }
@@ -296,7 +300,7 @@ static void test_unknown_provider_and_default(void **state)
     assert_int_equal(llmc_client_set_default_provider(c, "cerebras", &err), LLMC_OK);
     char *text = NULL;
     /* no provider prefix: goes to the default provider with the whole string as the model */
-    assert_int_equal(llmc_generate(c, "llama-3.3-70b", "hi", &text, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, "gpt-oss-120b", "hi", &text, &err), LLMC_OK);
     llmc_free(text);
     json_t *sent = last_request();
     assert_string_equal(json_string_value(json_object_get(sent, "path")), "/cerebras/v1/chat/completions");
@@ -316,7 +320,7 @@ static void test_custom_endpoint(void **state)
     llmc_error err;
     assert_int_equal(llmc_client_add_endpoint(c, "gateway", base, "MY_GATEWAY_KEY", &err), LLMC_OK);
     char *text = NULL;
-    assert_int_equal(llmc_generate(c, "gateway/some-model", "via gateway", &text, &err), LLMC_OK);
+    assert_int_equal(llmc_generate(c, "gateway/gpt-4.1-mini", "via gateway", &text, &err), LLMC_OK);
     assert_string_equal(text, "You said: via gateway");
     llmc_free(text);
     llmc_client_free(c);
@@ -351,7 +355,7 @@ static void test_per_request_overrides(void **state)
     set_provider_env(env);
     setenv("CEREBRAS_API_KEY", test_key("CEREBRAS", "REVOKED"), 1);
     llmc_client *c = llmc_client_new();
-    llmc_request *req = llmc_request_new("cerebras/llama-3.3-70b");
+    llmc_request *req = llmc_request_new(TEST_MODEL_CEREBRAS);
     llmc_request_add_message(req, LLMC_ROLE_USER, "tenant call");
     assert_int_equal(llmc_request_set_key(req, test_key("CEREBRAS", "VALID")), LLMC_OK);
     assert_int_equal(llmc_request_set_base_url(req, emulator_base_url(&emu, "cerebras")), LLMC_OK);

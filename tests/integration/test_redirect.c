@@ -5,6 +5,7 @@
  * LLMC_E_INSECURE, and the second emulator's request log must stay empty (so no key reached it).
  */
 #include "harness.h"
+#include "models.h"
 
 #include <llmc/llmc.h>
 
@@ -23,9 +24,9 @@ static emulator origin, elsewhere;
 static const struct {
     const char *provider, *upper, *model, *path;
 } providers[] = {
-    {"anthropic", "ANTHROPIC", "anthropic/claude-sonnet-4-5", "/anthropic/v1/messages"},
-    {"cerebras", "CEREBRAS", "cerebras/llama-3.3-70b", "/cerebras/v1/chat/completions"},
-    {"openai", "OPENAI", "openai/gpt-4o-mini", "/openai/v1/chat/completions"},
+    {"anthropic", "ANTHROPIC", TEST_MODEL_ANTHROPIC, "/anthropic/v1/messages"},
+    {"cerebras", "CEREBRAS", TEST_MODEL_CEREBRAS, "/cerebras/v1/chat/completions"},
+    {"openai", "OPENAI", TEST_MODEL_OPENAI, "/openai/v1/chat/completions"},
 };
 
 static const int redirects[] = {301, 302, 303, 307, 308};
@@ -95,7 +96,7 @@ static void test_cli_refuses_redirect(void **state)
     snprintf(base_var, sizeof base_var, "ANTHROPIC_BASE_URL=%s", emulator_base_url(&origin, "anthropic"));
     snprintf(key_var, sizeof key_var, "ANTHROPIC_API_KEY=%s", key);
     const char *env[] = {base_var, key_var, NULL};
-    const char *args[] = {"-m", "anthropic/claude-sonnet-4-5", "follow me", NULL};
+    const char *args[] = {"-m", TEST_MODEL_ANTHROPIC, "follow me", NULL};
     cli_result r = run_cli(args, env, NULL);
     if (r.status != 3)
         fprintf(stderr, "cli: status %d\n%s", r.status, r.err);

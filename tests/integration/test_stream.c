@@ -6,6 +6,7 @@
  * it (a mid-stream error event, a cut connection) — each with exactly one terminal event.
  */
 #include "harness.h"
+#include "models.h"
 
 #include <llmc/llmc.h>
 
@@ -27,11 +28,10 @@ typedef struct provider_case {
 } provider_case;
 
 static const provider_case providers[] = {
-    {"anthropic", "ANTHROPIC", "anthropic/claude-sonnet-4-5", "/anthropic/v1/messages"},
-    {"cerebras", "CEREBRAS", "cerebras/llama-3.3-70b", "/cerebras/v1/chat/completions"},
-    {"fireworks", "FIREWORKS", "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct",
-     "/fireworks/inference/v1/chat/completions"},
-    {"openai", "OPENAI", "openai/gpt-4o-mini", "/openai/v1/chat/completions"},
+    {"anthropic", "ANTHROPIC", TEST_MODEL_ANTHROPIC, "/anthropic/v1/messages"},
+    {"cerebras", "CEREBRAS", TEST_MODEL_CEREBRAS, "/cerebras/v1/chat/completions"},
+    {"fireworks", "FIREWORKS", TEST_MODEL_FIREWORKS, "/fireworks/inference/v1/chat/completions"},
+    {"openai", "OPENAI", TEST_MODEL_OPENAI, "/openai/v1/chat/completions"},
 };
 #define N_PROVIDERS (sizeof providers / sizeof providers[0])
 

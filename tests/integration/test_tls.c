@@ -6,6 +6,7 @@
  * to trust a CA — before any key is sent. There is no switch that turns verification off.
  */
 #include "harness.h"
+#include "models.h"
 
 #include <llmc/llmc.h>
 
@@ -179,7 +180,7 @@ static outcome call(const emulator *emu, const char *ca, bool allow_insecure_htt
     if (ca)
         assert_int_equal(llmc_client_set_ca_file(c, ca, &err), LLMC_OK);
     llmc_client_allow_insecure_http(c, allow_insecure_http);
-    llmc_request *req = llmc_request_new("anthropic/claude-sonnet-4-5");
+    llmc_request *req = llmc_request_new(TEST_MODEL_ANTHROPIC);
     llmc_request_add_message(req, LLMC_ROLE_USER, "over tls");
     llmc_response *resp = NULL;
     o.rc = llmc_messages_create(c, req, &resp, &o.err);
@@ -301,7 +302,7 @@ static void test_cli(void **state)
     const char *env[] = {base_var, key_var, NULL};
     const char *env_bundle[] = {base_var, key_var, bundle_var, NULL};
 
-    const char *with_ca[] = {"--cacert", file_in_dir("ca.pem"), "-m", "anthropic/claude-sonnet-4-5", "hi", NULL};
+    const char *with_ca[] = {"--cacert", file_in_dir("ca.pem"), "-m", TEST_MODEL_ANTHROPIC, "hi", NULL};
     cli_result r = run_cli(with_ca, env, NULL);
     if (r.status != 0)
         fprintf(stderr, "cli --cacert: %d\n%s", r.status, r.err);
@@ -309,7 +310,7 @@ static void test_cli(void **state)
     assert_string_equal(r.out, "You said: hi\n");
     cli_result_free(&r);
 
-    const char *plain[] = {"-m", "anthropic/claude-sonnet-4-5", "hi", NULL};
+    const char *plain[] = {"-m", TEST_MODEL_ANTHROPIC, "hi", NULL};
     r = run_cli(plain, env_bundle, NULL);
     assert_int_equal(r.status, 0);
     assert_string_equal(r.out, "You said: hi\n");

@@ -6,6 +6,7 @@
  * the wire shapes each dialect sent for the second turn, and images.
  */
 #include "harness.h"
+#include "models.h"
 
 #include <llmc/llmc.h>
 
@@ -27,10 +28,10 @@ typedef struct provider_case {
 } provider_case;
 
 static const provider_case providers[] = {
-    {"anthropic", "ANTHROPIC", "anthropic/claude-sonnet-4-5"},
-    {"cerebras", "CEREBRAS", "cerebras/llama-3.3-70b"},
-    {"fireworks", "FIREWORKS", "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct"},
-    {"openai", "OPENAI", "openai/gpt-4o-mini"},
+    {"anthropic", "ANTHROPIC", TEST_MODEL_ANTHROPIC},
+    {"cerebras", "CEREBRAS", TEST_MODEL_CEREBRAS},
+    {"fireworks", "FIREWORKS", TEST_MODEL_FIREWORKS},
+    {"openai", "OPENAI", TEST_MODEL_OPENAI},
 };
 
 static const char *const weather_schema =

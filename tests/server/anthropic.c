@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "anthropic.h"
 #include "conversation.h"
+#include "model_table.h"
 
 #include <stdlib.h>
 #include <stdio.h>
@@ -158,8 +159,7 @@ int anthropic_answer(emu_reply *r, const emu_request *rq, const json_t *body, js
         return -1;
     }
     const char *model = json_string_value(json_object_get(body, "model"));
-    if (strcmp(model, "missing-model") == 0) {
-        error_model_not_found(r, rq, model);
+    if (emu_model_check(r, rq, model, body) != 0) {
         convo_free(&c);
         return -1;
     }
@@ -180,10 +180,8 @@ static void messages(emu_reply *r, const emu_request *rq)
     if (read_convo(r, rq, body, &c, 1) != 0)
         goto done;
     const char *model = json_string_value(json_object_get(body, "model"));
-    if (strcmp(model, "missing-model") == 0) {
-        error_model_not_found(r, rq, model);
+    if (emu_model_check(r, rq, model, body) != 0)
         goto done;
-    }
     emu_answer a;
     answer_make(&c, &a, EMU_ANTHROPIC);
     if (json_is_true(json_object_get(body, "stream")))
@@ -202,8 +200,14 @@ static void count_tokens(emu_reply *r, const emu_request *rq)
     if (!body)
         return;
     emu_convo c;
-    if (read_convo(r, rq, body, &c, 0) == 0)
-        reply_json(r, 200, json_pack("{s:I}", "input_tokens", (json_int_t)c.input_tokens));
+    if (read_convo(r, rq, body, &c, 0) == 0) {
+        /* an unknown model is a 404 here too (seen) */
+        const emu_model *m = emu_model_find(rq->provider, json_string_value(json_object_get(body, "model")));
+        if (!m || m->state == EMU_MODEL_RETIRED)
+            error_model_not_found(r, rq, json_string_value(json_object_get(body, "model")));
+        else
+            reply_json(r, 200, json_pack("{s:I}", "input_tokens", (json_int_t)c.input_tokens));
+    }
     convo_free(&c);
     json_decref(body);
 }

@@ -11,7 +11,16 @@
 
 struct MHD_Connection;
 
-typedef enum emu_provider { EMU_ANTHROPIC, EMU_CEREBRAS, EMU_FIREWORKS, EMU_OPENAI, EMU_PROVIDER_COUNT } emu_provider;
+/* EMU_OLLAMA: a local OpenAI-compatible server that takes no key (Ollama's /v1), for llmc's
+ * `auth = none` endpoints. */
+typedef enum emu_provider {
+    EMU_ANTHROPIC,
+    EMU_CEREBRAS,
+    EMU_FIREWORKS,
+    EMU_OPENAI,
+    EMU_OLLAMA,
+    EMU_PROVIDER_COUNT
+} emu_provider;
 
 typedef enum emu_key_state { EMU_KEY_UNKNOWN, EMU_KEY_VALID, EMU_KEY_REVOKED, EMU_KEY_FORBIDDEN } emu_key_state;
 
@@ -109,6 +118,12 @@ void error_missing_key(emu_reply *r, const emu_request *rq);
 void error_bad_key(emu_reply *r, const emu_request *rq, const char *key);
 void error_forbidden(emu_reply *r, const emu_request *rq);
 void error_model_not_found(emu_reply *r, const emu_request *rq, const char *model);
+/* A model the provider retired, answered as that provider does (README). */
+void error_model_retired(emu_reply *r, const emu_request *rq, const char *model);
+/* A parameter the model refuses: the provider's 400 envelope with message, param and code
+ * (param/code may be NULL). */
+void error_param(emu_reply *r, const emu_request *rq, unsigned status, const char *message, const char *param,
+                 const char *code);
 void error_invalid_json(emu_reply *r, const emu_request *rq);
 
 /* auth.c: 0 when the request may proceed, else the reply is filled */

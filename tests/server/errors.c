@@ -142,10 +142,18 @@ void error_reply(emu_reply *r, const emu_request *rq, unsigned status, const cha
         fireworks_error(r, rq, status, message, NULL, NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT:
         openai_error(r, status, message, NULL, 0);
         break;
     }
+}
+
+/* Fireworks' control plane (/v1/accounts/…) answers a bad key with 403, its inference API with
+ * 401 (a live capture of 2026-08-30, README). */
+static unsigned fireworks_auth_status(const emu_request *rq)
+{
+    return strncmp(rq->subpath, "/v1/accounts/", 13) == 0 ? 403 : 401;
 }
 
 void error_missing_key(emu_reply *r, const emu_request *rq)
@@ -158,9 +166,10 @@ void error_missing_key(emu_reply *r, const emu_request *rq)
         reply_json(r, 403, json_pack("{s:s}", "detail", "Not authenticated"));
         break;
     case EMU_FIREWORKS:
-        fireworks_error(r, rq, 401, "The API key you provided is invalid.", NULL, NULL);
+        fireworks_error(r, rq, fireworks_auth_status(rq), "The API key you provided is invalid.", "UNAUTHORIZED", NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT:
         openai_error(
             r, 401,
@@ -177,23 +186,29 @@ void error_bad_key(emu_reply *r, const emu_request *rq, const char *key)
 {
     switch (rq->provider) {
     case EMU_ANTHROPIC:
-        anthropic_error(r, rq, 401, NULL, "invalid x-api-key");
+        /* a key sent as a bearer token (the 1.x SDK's way) gets the bearer wording */
+        anthropic_error(r, rq, 401, NULL, req_header(rq, "x-api-key") ? "invalid x-api-key" : "Invalid bearer token");
         break;
     case EMU_CEREBRAS:
         cerebras_error(r, 401, "Wrong API Key", "wrong_api_key", "api_key");
         break;
     case EMU_FIREWORKS:
-        fireworks_error(r, rq, 401, NULL, NULL, NULL);
+        fireworks_error(r, rq, fireworks_auth_status(rq), "The API key you provided is invalid.", "UNAUTHORIZED", NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT: {
-        /* OpenAI echoes a masked key: a few leading characters and the last four, never more. */
-        char masked[64], msg[256];
+        /* OpenAI echoes a masked key: its first 8 characters, one '*' for each hidden one, and
+         * the last 4 (captures in README). */
+        char masked[600], msg[900];
         size_t n = strlen(key);
-        if (n > 12)
-            snprintf(masked, sizeof masked, "%.3s%s%s", key, "****************", key + n - 4);
-        else
+        if (n > 12 && n < 500) {
+            snprintf(masked, sizeof masked, "%.8s", key);
+            memset(masked + 8, '*', n - 12);
+            snprintf(masked + n - 4, sizeof masked - (n - 4), "%s", key + n - 4);
+        } else {
             snprintf(masked, sizeof masked, "****");
+        }
         snprintf(
             msg, sizeof msg,
             "Incorrect API key provided: %s. You can find your API key at https://platform.openai.com/account/api-keys.",
@@ -228,10 +243,61 @@ void error_model_not_found(emu_reply *r, const emu_request *rq, const char *mode
                              "Model not found, inaccessible, and/or not deployed", "param", "model", "code",
                              "NOT_FOUND", "request_id", rq->request_id));
         break;
+    case EMU_OLLAMA:
+        /* Ollama's own words for a model that was never pulled (README) */
+        snprintf(msg, sizeof msg, "model \"%s\" not found, try pulling it first", model);
+        reply_json(
+            r, 404,
+            json_pack("{s:{s:s, s:s, s:n, s:n}}", "error", "message", msg, "type", "not_found_error", "param", "code"));
+        break;
     case EMU_OPENAI:
     case EMU_PROVIDER_COUNT:
         snprintf(msg, sizeof msg, "The model `%s` does not exist or you do not have access to it.", model);
         openai_error(r, 404, msg, "model_not_found", 1);
+        break;
+    }
+}
+
+void error_model_retired(emu_reply *r, const emu_request *rq, const char *model)
+{
+    char msg[512];
+    switch (rq->provider) {
+    case EMU_OPENAI:
+    case EMU_PROVIDER_COUNT:
+        /* OpenAI says so in its 404; the others answer a retired model like an unknown one */
+        snprintf(msg, sizeof msg,
+                 "The model `%s` has been deprecated, learn more here: https://platform.openai.com/docs/deprecations",
+                 model);
+        openai_error(r, 404, msg, "model_not_found", 1);
+        break;
+    case EMU_ANTHROPIC:
+    case EMU_CEREBRAS:
+    case EMU_FIREWORKS:
+    case EMU_OLLAMA:
+        error_model_not_found(r, rq, model);
+        break;
+    }
+}
+
+void error_param(emu_reply *r, const emu_request *rq, unsigned status, const char *message, const char *param,
+                 const char *code)
+{
+    switch (rq->provider) {
+    case EMU_ANTHROPIC:
+        anthropic_error(r, rq, status, "invalid_request_error", message);
+        break;
+    case EMU_CEREBRAS:
+        cerebras_error(r, status, message, code ? code : "wrong_api_format", param ? param : "validation_error");
+        break;
+    case EMU_FIREWORKS:
+        fireworks_error(r, rq, status, message, code, param);
+        break;
+    case EMU_OPENAI:
+    case EMU_OLLAMA:
+    case EMU_PROVIDER_COUNT:
+        reply_json(r, status,
+                   json_pack("{s:{s:s, s:s, s:o, s:o}}", "error", "message", message, "type", "invalid_request_error",
+                             "param", nullable(param), "code", nullable(code)));
         break;
     }
 }
@@ -249,6 +315,7 @@ void error_invalid_json(emu_reply *r, const emu_request *rq)
         fireworks_error(r, rq, 400, "Invalid JSON body", "INVALID_ARGUMENT", NULL);
         break;
     case EMU_OPENAI:
+    case EMU_OLLAMA:
     case EMU_PROVIDER_COUNT:
         openai_error(
             r, 400,

@@ -6,6 +6,7 @@
 #include "fireworks_batch.h"
 #include "conversation.h"
 #include "openai.h"
+#include "model_table.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ typedef struct job {
     char account[64], id[96];
     char model[256], input[256], output[256]; /* dataset names "accounts/A/datasets/D" */
     long long created_ms, delay_ms, cancel_ms;
-    int failed;  /* model "missing-model": the job fails */
+    int failed;  /* a model not in the table (or retired): the job fails */
     int written; /* output dataset filled */
 } job;
 
@@ -435,7 +436,8 @@ static void create_job(emu_reply *r, const emu_request *rq, const char *account)
     snprintf(j->output, sizeof j->output, "%s", out_name);
     j->created_ms = now_ms();
     j->delay_ms = delay ? atoll(delay) : 0;
-    j->failed = strcmp(model, "missing-model") == 0 || strstr(model, "/missing-model") != NULL;
+    const emu_model *m = emu_model_find(EMU_FIREWORKS, model);
+    j->failed = !m || m->state == EMU_MODEL_RETIRED; /* a model Fireworks does not serve fails the job */
     /* the create answer always reads VALIDATING, as the real service answers it */
     json_t *o = job_json(j, "JOB_STATE_VALIDATING");
     pthread_mutex_unlock(&lock);

@@ -20,7 +20,7 @@ static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
 static key_entry *keys;
 static size_t n_keys, cap_keys;
 
-static const char *const names[EMU_PROVIDER_COUNT] = {"anthropic", "cerebras", "fireworks", "openai"};
+static const char *const names[EMU_PROVIDER_COUNT] = {"anthropic", "cerebras", "fireworks", "openai", "ollama"};
 
 emu_provider provider_from_name(const char *name)
 {

@@ -1,49 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /* The models lists: Anthropic's paged list (after_id / before_id / limit) and the flat
- * OpenAI-style list the other providers return. The catalogue is fixed so tests can count. */
+ * OpenAI-style list the other providers return, both read from the model table (model_table.c):
+ * served and deprecated models, never retired ones. */
 #define _POSIX_C_SOURCE 200809L
 #include "emulator.h"
+#include "model_table.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct model_info {
-    const char *id;
-    const char *display_name;
-    const char *created_at;
-} model_info;
-
-/* Newest first, as the real list is ordered. */
-static const model_info anthropic_models[] = {
-    {"claude-sonnet-4-5-20250929", "Claude Sonnet 4.5", "2025-09-29T00:00:00Z"},
-    {"claude-opus-4-1-20250805", "Claude Opus 4.1", "2025-08-05T00:00:00Z"},
-    {"claude-opus-4-20250514", "Claude Opus 4", "2025-05-22T00:00:00Z"},
-    {"claude-sonnet-4-20250514", "Claude Sonnet 4", "2025-05-22T00:00:00Z"},
-    {"claude-3-7-sonnet-20250219", "Claude Sonnet 3.7", "2025-02-24T00:00:00Z"},
-    {"claude-3-5-haiku-20241022", "Claude Haiku 3.5", "2024-10-22T00:00:00Z"},
-    {"claude-3-haiku-20240307", "Claude Haiku 3", "2024-03-07T00:00:00Z"},
-};
-#define N_ANTHROPIC (sizeof anthropic_models / sizeof anthropic_models[0])
-
-static const char *const cerebras_models[] = {"llama3.1-8b", "llama-3.3-70b", "qwen-3-32b", "gpt-oss-120b"};
-static const char *const fireworks_models[] = {
-    "accounts/fireworks/models/llama-v3p1-8b-instruct", "accounts/fireworks/models/llama-v3p3-70b-instruct",
-    "accounts/fireworks/models/deepseek-v3", "accounts/fireworks/models/qwen3-235b-a22b"};
-static const char *const openai_models[] = {"gpt-4o-mini", "gpt-4o", "gpt-4.1", "o4-mini"};
-
-static json_t *anthropic_item(const model_info *m)
+static json_t *anthropic_item(const emu_model *m)
 {
     /* Fields the 2026-10-21 API version added; the SDK types them as present, possibly null. */
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:n, s:n, s:i, s:i, s:n, s:n}", "type", "model", "id", m->id,
-                     "display_name", m->display_name, "created_at", m->created_at, "lifecycle", "active",
-                     "deprecated_at", "retires_at", "max_input_tokens", 200000, "max_tokens", 64000, "capabilities",
-                     "line");
+    bool deprecated = m->state == EMU_MODEL_DEPRECATED;
+    json_t *item =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:n, s:n}", "type", "model", "id", m->id, "display_name",
+                  m->display_name, "created_at", m->created, "lifecycle", deprecated ? "deprecated" : "active",
+                  "max_input_tokens", 200000, "max_tokens", 64000, "capabilities", "line");
+    char retires[40];
+    snprintf(retires, sizeof retires, "%sT00:00:00Z", m->date ? m->date : "");
+    json_object_set_new(item, "deprecated_at", deprecated ? json_string("2026-11-23T00:00:00Z") : json_null());
+    json_object_set_new(item, "retires_at", deprecated && m->date ? json_string(retires) : json_null());
+    return item;
 }
+
+#define N_ANTHROPIC emu_model_listed_count(EMU_ANTHROPIC)
+#define ANTHROPIC_AT(i) emu_model_listed(EMU_ANTHROPIC, (size_t)(i))
 
 static long index_of(const char *id)
 {
     for (size_t i = 0; i < N_ANTHROPIC; i++)
-        if (strcmp(anthropic_models[i].id, id) == 0)
+        if (strcmp(ANTHROPIC_AT(i)->id, id) == 0)
             return (long)i;
     return -1;
 }
@@ -54,7 +43,7 @@ void models_anthropic_one(emu_reply *r, const emu_request *rq, const char *id)
     if (i < 0)
         error_model_not_found(r, rq, id);
     else
-        reply_json(r, 200, anthropic_item(&anthropic_models[i]));
+        reply_json(r, 200, anthropic_item(ANTHROPIC_AT(i)));
 }
 
 void models_anthropic(emu_reply *r, const emu_request *rq)
@@ -91,32 +80,28 @@ void models_anthropic(emu_reply *r, const emu_request *rq)
     int has_more = backwards ? first > start : last < stop;
     json_t *data = json_array();
     for (long i = first; i < last; i++)
-        json_array_append_new(data, anthropic_item(&anthropic_models[i]));
+        json_array_append_new(data, anthropic_item(ANTHROPIC_AT(i)));
     json_t *page = json_pack("{s:o, s:b}", "data", data, "has_more", has_more);
-    json_object_set_new(page, "first_id", last > first ? json_string(anthropic_models[first].id) : json_null());
-    json_object_set_new(page, "last_id", last > first ? json_string(anthropic_models[last - 1].id) : json_null());
+    json_object_set_new(page, "first_id", last > first ? json_string(ANTHROPIC_AT(first)->id) : json_null());
+    json_object_set_new(page, "last_id", last > first ? json_string(ANTHROPIC_AT(last - 1)->id) : json_null());
     reply_json(r, 200, page);
 }
 
 void models_openai(emu_reply *r, const emu_request *rq)
 {
-    const char *const *ids;
-    size_t n;
-    const char *owner;
-    switch (rq->provider) {
-    case EMU_CEREBRAS:
-        ids = cerebras_models, n = 4, owner = "Cerebras";
-        break;
-    case EMU_FIREWORKS:
-        ids = fireworks_models, n = 4, owner = "fireworks";
-        break;
-    default:
-        ids = openai_models, n = 4, owner = "system";
-        break;
-    }
+    const char *owner = rq->provider == EMU_CEREBRAS    ? "Cerebras"
+                        : rq->provider == EMU_FIREWORKS ? "fireworks"
+                                                        : "system";
     json_t *data = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(data, json_pack("{s:s, s:s, s:I, s:s}", "id", ids[i], "object", "model", "created",
-                                              (json_int_t)1721692800, "owned_by", owner));
+    for (size_t i = 0; emu_model_listed(rq->provider, i); i++) {
+        const emu_model *m = emu_model_listed(rq->provider, i);
+        json_t *item = json_pack("{s:s, s:s, s:I, s:s}", "id", m->id, "object", "model", "created",
+                                 (json_int_t)strtoll(m->created ? m->created : "0", NULL, 10), "owned_by", owner);
+        /* OpenAI's list carries the shutdown day of a deprecated model (openai 7.x `shutdown_date`) */
+        if (rq->provider == EMU_OPENAI)
+            json_object_set_new(item, "shutdown_date",
+                                m->state == EMU_MODEL_DEPRECATED && m->date ? json_string(m->date) : json_null());
+        json_array_append_new(data, item);
+    }
     reply_json(r, 200, json_pack("{s:s, s:o}", "object", "list", "data", data));
 }

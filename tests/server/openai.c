@@ -4,6 +4,7 @@
  * answers GET /v1/tcp_warming; Fireworks ids are bare; OpenAI adds refusal/logprobs fields. */
 #define _POSIX_C_SOURCE 200809L
 #include "openai.h"
+#include "model_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,9 +132,7 @@ static void chat(emu_reply *r, const emu_request *rq)
     emu_convo c;
     if (read_convo(r, rq, body, &c) == 0) {
         const char *model = json_string_value(json_object_get(body, "model"));
-        if (strcmp(model, "missing-model") == 0) {
-            error_model_not_found(r, rq, model);
-        } else {
+        if (emu_model_check(r, rq, model, body) == 0) {
             emu_answer a;
             answer_make(&c, &a, rq->provider);
             if (json_is_true(json_object_get(body, "stream")))
@@ -162,7 +161,8 @@ void openai_handle(emu_reply *r, const emu_request *rq)
         error_reply(r, rq, 404, "Not Found");
         return;
     }
-    if (auth_check(r, rq) != 0)
+    /* Ollama takes no key: whatever Authorization arrives is ignored */
+    if (rq->provider != EMU_OLLAMA && auth_check(r, rq) != 0)
         return;
     if (is_chat)
         chat(r, rq);

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -150,7 +151,7 @@ static int route(const char *path, emu_provider *p, const char **subpath)
     } prefixes[] = {
         {"/anthropic", EMU_ANTHROPIC}, {"/cerebras", EMU_CEREBRAS}, {"/fireworks/inference", EMU_FIREWORKS},
         {"/fireworks", EMU_FIREWORKS}, /* the Fireworks SDK drops "/inference" from a custom base URL */
-        {"/openai", EMU_OPENAI},
+        {"/openai", EMU_OPENAI},       {"/ollama", EMU_OLLAMA},
     };
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
         size_t n = strlen(prefixes[i].prefix);
@@ -406,9 +407,13 @@ static void dispatch(emu_reply *r, emu_request *rq, conn_ctx *c)
     } else {
         openai_handle(r, rq);
     }
-    if (rq->provider == EMU_ANTHROPIC)
+    /* the request id header, unless a fault sent its own */
+    bool own_id = false;
+    for (size_t i = 0; i < r->n_headers; i++)
+        own_id |= strcmp(r->header_names[i], "request-id") == 0 || strcmp(r->header_names[i], "x-request-id") == 0;
+    if (rq->provider == EMU_ANTHROPIC && !own_id)
         reply_header(r, "request-id", rq->request_id);
-    else if (rq->provider == EMU_OPENAI)
+    else if (rq->provider == EMU_OPENAI && !own_id)
         reply_header(r, "x-request-id", rq->request_id);
     rq->fault = NULL;
     if (faulted)

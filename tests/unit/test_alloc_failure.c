@@ -241,7 +241,7 @@ static llmc_code op_encode(void *ctx)
 }
 
 static const char anthropic_body[] =
-    "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+    "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-6\","
     "\"content\":[{\"type\":\"thinking\",\"thinking\":\"hmm\",\"signature\":\"sig\"},"
     "{\"type\":\"text\",\"text\":\"Hello\"},{\"type\":\"text\",\"text\":\" world\"},"
     "{\"type\":\"tool_use\",\"id\":\"toolu_01\",\"name\":\"get_weather\",\"input\":{\"location\":\"Paris\"}}],"
@@ -249,7 +249,7 @@ static const char anthropic_body[] =
     "\"usage\":{\"input_tokens\":11,\"output_tokens\":6,\"cache_read_input_tokens\":3}}";
 
 static const char openai_body[] =
-    "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"llama-3.3-70b\","
+    "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-oss-120b\","
     "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello world\","
     "\"reasoning_content\":\"hmm\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
     "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"location\\\":\\\"Paris\\\"}\"}}]},"
@@ -378,7 +378,7 @@ static atomic_bool server_stop;
 static pthread_t server_thread;
 
 static const char anthropic_ok[] =
-    "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+    "{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-6\","
     "\"content\":[{\"type\":\"text\",\"text\":\"You said: hi\"}],\"stop_reason\":\"end_turn\","
     "\"stop_sequence\":null,\"usage\":{\"input_tokens\":1,\"output_tokens\":3}}";
 static const char openai_ok[] =
@@ -524,7 +524,7 @@ static llmc_code op_generate(void *ctx)
         rc = llmc_client_set_key(c, "anthropic", FAKE_KEY, &err);
     char *text = NULL;
     if (rc == LLMC_OK)
-        rc = llmc_generate(c, "anthropic/claude-sonnet-4-5", "hi", &text, &err);
+        rc = llmc_generate(c, "anthropic/claude-sonnet-4-6", "hi", &text, &err);
     if (rc == LLMC_OK)
         assert_string_equal(text, "You said: hi");
     llmc_free(text);
@@ -574,10 +574,10 @@ static void test_messages_create(void **state)
 {
     (void)state;
     static const call_case cases[] = {
-        {"anthropic", "ok", "anthropic/claude-sonnet-4-5", LLMC_OK},
-        {"openai", "oai", "openai/gpt-4o-mini", LLMC_OK},
-        {"anthropic", "denied", "anthropic/claude-sonnet-4-5", LLMC_E_AUTH},
-        {"anthropic", "busy", "anthropic/claude-sonnet-4-5", LLMC_E_OVERLOADED},
+        {"anthropic", "ok", "anthropic/claude-sonnet-4-6", LLMC_OK},
+        {"openai", "oai", "openai/gpt-4.1-mini", LLMC_OK},
+        {"anthropic", "denied", "anthropic/claude-sonnet-4-6", LLMC_E_AUTH},
+        {"anthropic", "busy", "anthropic/claude-sonnet-4-6", LLMC_E_OVERLOADED},
     };
     server_start();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -52,9 +52,9 @@ static void test_input_routes_and_rewrites(void **state)
     llmc_error err;
     const char *path = write_file(
         "in.jsonl",
-        "{\"custom_id\":\"a\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"stream\":true,\"messages\":[]}}\n"
+        "{\"custom_id\":\"a\",\"params\":{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"stream\":true,\"messages\":[]}}\n"
         "\n"
-        "{\"custom_id\":\"b\",\"body\":{\"model\":\"cerebras/llama-3.3-70b\",\"messages\":[]}}\n"
+        "{\"custom_id\":\"b\",\"body\":{\"model\":\"cerebras/gpt-oss-120b\",\"messages\":[]}}\n"
         "{\"custom_id\":\"c\",\"params\":{\"model\":\"fireworks/accounts/x/models/y\",\"system\":\"S\",\"stop_sequences\":[\"q\"],\"messages\":[{\"role\":\"user\",\"content\":\"u\"}]}}\n"
         "{\"custom_id\":\"d\",\"params\":{\"model\":\"anthropic/claude-haiku-4-5\",\"max_tokens\":5,\"messages\":[]}}");
     assert_int_equal(bi_input_load(&in, c, path, &err), LLMC_OK);
@@ -66,7 +66,7 @@ static void test_input_routes_and_rewrites(void **state)
     assert_int_equal(in.items[1].line, 3);
     assert_int_equal(in.items[3].line, 5); /* a last line without its newline still counts */
     /* stream removed, model is the wire model */
-    assert_string_equal(in.items[0].body, "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"messages\":[]}");
+    assert_string_equal(in.items[0].body, "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":100,\"messages\":[]}");
     assert_string_equal(in.items[3].wire_model, "claude-haiku-4-5");
     assert_true(in.items[0].est_tokens >= 100);
     /* Anthropic params to an OpenAI-compatible provider: system first, stop_sequences → stop */
@@ -145,7 +145,7 @@ static void test_output_torn_line_and_commit(void **state)
     bo_out o;
     seen s = {0};
     llmc_error err;
-    assert_int_equal(bo_open(&o, path, on_seen, &s, &err), LLMC_OK);
+    assert_int_equal(bo_open(&o, path, NULL, on_seen, &s, &err), LLMC_OK);
     assert_int_equal(s.n, 2);
     assert_string_equal(s.ids[0], "x1");
     assert_string_equal(s.ids[1], "x2"); /* a line in another key order is parsed properly */
@@ -171,7 +171,7 @@ static void test_output_torn_line_and_commit(void **state)
     assert_int_equal(committed_count, 2);
     bo_close(&o);
     seen again = {0};
-    assert_int_equal(bo_open(&o, path, on_seen, &again, &err), LLMC_OK);
+    assert_int_equal(bo_open(&o, path, NULL, on_seen, &again, &err), LLMC_OK);
     assert_int_equal(again.n, 4);
     assert_int_equal(o.torn_bytes, 0);
     assert_string_equal(again.ids[3], "x4");
@@ -179,7 +179,7 @@ static void test_output_torn_line_and_commit(void **state)
 
     /* something that is not a result line: refused, file untouched */
     path = write_file("foreign.jsonl", "{\"custom_id\":\"a\",\"result\":{}}\n[1,2,3]\n");
-    assert_int_equal(bo_open(&o, path, NULL, NULL, &err), LLMC_E_IO);
+    assert_int_equal(bo_open(&o, path, NULL, NULL, NULL, &err), LLMC_E_IO);
     assert_non_null(strstr(err.message, "line 2"));
 }
 

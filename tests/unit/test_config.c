@@ -38,12 +38,25 @@ static void test_good_file_applies_everything(void **state)
     assert_string_equal(groq->info.key_env, "GROQ_API_KEY");
     assert_string_equal(llmc_endpoint_base_url(groq), "https://api.groq.com/openai/v1");
     assert_int_equal(c->n_aliases, 1);
-    assert_string_equal(c->aliases[0].value, "cerebras/llama-3.3-70b");
-    /* the provider list grows by the endpoint */
+    assert_string_equal(c->aliases[0].value, "cerebras/gpt-oss-120b");
+    /* a keyless endpoint on the LAN: no key variable, no auth header, plain http allowed for it */
+    llmc_endpoint *ollama = llmc_client_endpoint(c, "ollama", 6);
+    assert_non_null(ollama);
+    assert_null(ollama->info.key_env);
+    assert_int_equal(ollama->info.auth, LLMC_AUTH_NONE);
+    assert_true(ollama->allow_insecure_http);
+    assert_false(c->allow_insecure_http); /* for that endpoint alone */
+    /* allow_http in a [provider] section, for a built-in provider */
+    llmc_endpoint *openai = llmc_client_endpoint(c, "openai", 6);
+    assert_true(openai->allow_insecure_http);
+    assert_string_equal(llmc_endpoint_base_url(openai), "http://10.0.0.5:8000/v1");
+    assert_string_equal(llmc_endpoint_base_url_source(openai), "base_url in the config file");
+    assert_false(llmc_client_endpoint(c, "cerebras", 8)->allow_insecure_http);
+    /* the provider list grows by the endpoints */
     size_t n = 0;
     while (llmc_client_provider_at(c, n))
         n++;
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 6);
     llmc_client_free(c);
 }
 
@@ -57,7 +70,11 @@ static void test_mistakes_name_file_and_line(void **state)
     } cases[] = {
         {"key_in_config.conf", 2, "keys do not belong in the config file"},
         {"unknown_provider.conf", 2, "unknown provider \"nosuch\""},
-        {"endpoint_without_key_env.conf", 0, "needs both base_url and key_env"},
+        {"endpoint_without_key_env.conf", 0, "needs key_env (the variable that holds its key), or auth = none"},
+        {"endpoint_key_env_and_auth_none.conf", 0, "has both key_env and auth = none"},
+        {"bad_auth.conf", 4, "auth expects none"},
+        {"bad_allow_http.conf", 4, "allow_http expects true or false"},
+        {"unknown_provider_section.conf", 1, "did you mean \"cerebras\""},
         {"no_equals.conf", 1, "expected `name = value`"},
         {"unclosed_quote.conf", 2, "an unclosed quote"},
         {"bad_ttl.conf", 2, "whole number of seconds"},

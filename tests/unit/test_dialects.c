@@ -45,8 +45,8 @@ static void test_anthropic_encode(void **state)
 {
     (void)state;
     llmc_request *req = full_request();
-    json_t *root = encoded(llmc_anthropic_encode(req, "claude-sonnet-4-5", false, NULL));
-    assert_string_equal(json_string_value(json_object_get(root, "model")), "claude-sonnet-4-5");
+    json_t *root = encoded(llmc_anthropic_encode(req, "claude-sonnet-4-6", false, NULL));
+    assert_string_equal(json_string_value(json_object_get(root, "model")), "claude-sonnet-4-6");
     assert_int_equal(json_integer_value(json_object_get(root, "max_tokens")), 77);
     assert_string_equal(json_string_value(json_object_get(root, "system")), "Be terse.");
     json_t *msgs = json_object_get(root, "messages");
@@ -78,8 +78,8 @@ static void test_openai_encode(void **state)
 {
     (void)state;
     llmc_request *req = full_request();
-    json_t *root = encoded(llmc_openai_encode(req, "llama-3.3-70b", false, NULL));
-    assert_string_equal(json_string_value(json_object_get(root, "model")), "llama-3.3-70b");
+    json_t *root = encoded(llmc_openai_encode(req, "gpt-oss-120b", false, NULL));
+    assert_string_equal(json_string_value(json_object_get(root, "model")), "gpt-oss-120b");
     json_t *msgs = json_object_get(root, "messages");
     assert_int_equal(json_array_size(msgs), 4);
     assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "role")), "system");
@@ -122,14 +122,14 @@ static void test_anthropic_decode_message(void **state)
         "{\"type\":\"text\",\"text\":\"Hello\"},{\"type\":\"text\",\"text\":\", world\"},"
         "{\"type\":\"tool_use\",\"id\":\"toolu_01A\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}},"
         "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{}}],"
-        "\"model\":\"claude-sonnet-4-5\",\"stop_reason\":\"tool_use\",\"stop_sequence\":null,"
+        "\"model\":\"claude-sonnet-4-6\",\"stop_reason\":\"tool_use\",\"stop_sequence\":null,"
         "\"usage\":{\"input_tokens\":12,\"output_tokens\":34,\"cache_read_input_tokens\":5,"
         "\"cache_creation_input_tokens\":6}}";
     llmc_error err;
     llmc_response *r = decode(true, body, LLMC_OK, &err);
     assert_string_equal(llmc_response_text(r), "Hello, world");
     assert_string_equal(llmc_response_id(r), "msg_01XFDUDYJgAACzvnptvVoYEL");
-    assert_string_equal(llmc_response_model(r), "claude-sonnet-4-5");
+    assert_string_equal(llmc_response_model(r), "claude-sonnet-4-6");
     assert_int_equal(llmc_response_stop_reason(r), LLMC_STOP_TOOL_USE);
     assert_string_equal(llmc_response_stop_reason_raw(r), "tool_use");
     assert_int_equal(llmc_response_block_count(r), 5);
@@ -175,7 +175,7 @@ static void test_openai_decode_completion(void **state)
 {
     (void)state;
     const char *body =
-        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"llama-3.3-70b\","
+        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-oss-120b\","
         "\"system_fingerprint\":\"fp\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
         "\"content\":\"Hi there\",\"reasoning\":\"hmm\"},\"finish_reason\":\"length\"}],"
         "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5,"

@@ -110,7 +110,7 @@ static const error_case cases[] = {
      "", "timeout", ""},
     {"control characters are flattened", 400, "openai", "application/json",
      "{\"error\":{\"message\":\"line one\\nline\\ttwo\\u001b[31m\"}}", LLMC_E_BAD_REQUEST, "", "",
-     "line one line two [31m", ""},
+     "line one line two\\e[31m", ""},
 };
 
 static void test_every_error_body(void **state)

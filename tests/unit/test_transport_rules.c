@@ -87,7 +87,10 @@ static void test_fingerprints(void **state)
     assert_string_equal(fp, "012\u2026cdef");
     /* short keys reveal only their length: showing 7 of 11 characters would give most away */
     llmc_key_fingerprint("short", 5, fp);
-    assert_string_equal(fp, "(5 characters)");
+    assert_string_equal(fp, "5 characters");
+    /* printed in parentheses by callers: the fingerprint itself has none, nor a wrong plural */
+    llmc_key_fingerprint("x", 1, fp);
+    assert_string_equal(fp, "1 character");
 }
 
 static void test_redaction(void **state)

@@ -31,9 +31,13 @@ typedef struct cli_style {
 } cli_style;
 cli_style cli_style_for(FILE *stream);
 
-/* Print "  label: text" to stderr, indenting continuation lines and naming the provider where
- * the text says PROVIDER. */
-void cli_print_field(const cli_style *st, const char *label, const char *text, const char *provider);
+/* Print "  label: text" to stderr: escaped (cli_safe), wrapped at the terminal's width on a
+ * terminal (one line otherwise), continuation lines indented under the first. */
+void cli_print_field(const cli_style *st, const char *label, const char *text);
+/* `text` with every byte a terminal could act on shown escaped: ESC as \e, other control bytes
+ * as \xNN, C1 controls as \u0080..\u009F, bytes that are not UTF-8 as \xNN. Into out[size]
+ * (always terminated; cut when full); returns out. For anything a server sent. */
+char *cli_safe(const char *text, char *out, size_t size);
 
 /* Print an error (and its diagnosis, if any) to stderr in the human format. */
 void cli_report_error(const char *what, const llmc_error *err);
@@ -51,12 +55,13 @@ void cli_secret_free(char *secret);
 
 /* Shared by keys and doctor (cmd_keys.c). cli_open_client: a client with the configuration file
  * loaded; NULL (the error printed, *exit_code set) when the file is bad. cli_check_provider: true
- * for a provider the client knows, otherwise false with the known ones listed on stderr.
+ * for a provider the client knows, otherwise false with the unknown-provider error (known ones,
+ * "did you mean") on stderr; callers exit 4, as for an unknown provider in a model string.
  * cli_report_is_configured: some source holds (or tried to hold) a key for this provider — a
  * near-miss variable or a broken source counts, so that it fails loudly instead of being skipped.
  * cli_print_nothing_configured: the summary and fix lines when no provider has a key. */
 llmc_client *cli_open_client(int *exit_code);
-bool cli_check_provider(const llmc_client *client, const char *name);
+bool cli_check_provider(llmc_client *client, const char *name);
 bool cli_report_is_configured(const llmc_key_report *report);
 void cli_print_nothing_configured(FILE *out, const cli_style *st, llmc_client *client);
 
@@ -65,7 +70,8 @@ typedef struct cli_options {
     const char *model, *system, *cacert, *key_name;
     double max_tokens, temperature, top_p, retries, timeout;
     bool json, verbose;
-    int stream; /* 1 stream, 0 wait; decided from the terminal when not given */
+    bool model_from_flag; /* o->model came from -m (else from LLMC_MODEL) */
+    int stream;           /* 1 stream, 0 wait; decided from the terminal when not given */
     const char *stops[16];
     int n_stops;
     int first_arg; /* argv index of the first non-option argument */
@@ -79,6 +85,16 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client, llmc_request **r
 /* Put rc into err when nothing has described the failure yet; returns rc. */
 llmc_code cli_code(llmc_error *err, llmc_code rc);
 llmc_code cli_nomem(llmc_error *err);
+
+/* Repeating what was typed without repeating a secret (safe_args.c). cli_quotable: the word is
+ * short and shaped like an option, provider or cause name, so an error may show it. cli_shown: the
+ * word in quotes when quotable, else its length only (into buf). cli_option_error: the message for
+ * getopt_long's '?' or ':' (call with opterr = 0 and an optstring starting with ':'), naming the
+ * option but never its value; `command` is the subcommand for the --help hint (NULL: none). */
+struct option;
+bool cli_quotable(const char *word, size_t len);
+const char *cli_shown(const char *word, char *buf, size_t size);
+void cli_option_error(const char *command, int argc, char **argv, int c, const struct option *longopts);
 
 /* Output (render.c): send (streaming to the terminal when o->stream), then print the reply. */
 llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **out,

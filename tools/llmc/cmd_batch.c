@@ -23,7 +23,7 @@ static void on_signal(int sig)
 static void batch_usage(FILE *out)
 {
     fprintf(out,
-            "usage: llmc batch IN.jsonl -o OUT.jsonl [-j N] [--rpm R] [--tpm T] [options]\n"
+            "usage: llmc batch IN.jsonl -o OUT.jsonl [-j N] [--rpm R] [--tpm T] [--wait] [options]\n"
             "       llmc batch --remote IN.jsonl -o OUT.jsonl [--poll S] [--no-wait]\n"
             "       llmc batch --resume ID -o OUT.jsonl [IN.jsonl]\n"
             "       llmc batch --cancel ID\n"
@@ -35,7 +35,8 @@ static void batch_usage(FILE *out)
             "Output lines: {\"custom_id\",\"result\":{\"type\":\"succeeded\",\"message\":{...}}} or\n"
             "{\"custom_id\",\"result\":{\"type\":\"errored\",\"error\":{code,http_status,type,message,request_id}}}.\n"
             "Each line is fsynced before it counts; run the same command again after a crash or Ctrl-C and\n"
-            "it drops a torn last line and skips the custom_ids already in OUT.jsonl.\n"
+            "it drops a torn last line and skips the custom_ids already in OUT.jsonl. One run at a time\n"
+            "writes OUT.jsonl (a lock; its pid in OUT.jsonl.lock): a second one is refused, or waits (--wait).\n"
             "\n"
             "options:\n"
             "  -o, --output FILE    where results go (required)\n"
@@ -48,11 +49,15 @@ static void batch_usage(FILE *out)
             "  -H, --header 'N: V'  add a header to every request (never a key: those are refused)\n"
             "      --cacert FILE    trust the CA certificates in FILE (PEM)\n"
             "      --remote         use the provider's batch engine (Anthropic Message Batches, Fireworks\n"
-            "                       batch inference jobs; FIREWORKS_ACCOUNT_ID names the account)\n"
+            "                       batch inference jobs; FIREWORKS_ACCOUNT_ID names the account). The batch's\n"
+            "                       id is printed on stderr and kept in OUT.jsonl.remote as soon as it exists:\n"
+            "                       the same command run again resumes it instead of submitting twice\n"
             "      --poll S         seconds between status checks of a remote batch (default 10)\n"
             "      --no-wait        submit the remote batch, print its id on stdout and exit\n"
             "      --resume ID      wait for the remote batch ID and write its results\n"
             "      --cancel ID      cancel the remote batch ID (collect what it did with --resume)\n"
+            "      --wait           when another run holds OUT.jsonl, wait for it to finish (default: refuse,\n"
+            "                       naming its pid); unrelated to --no-wait, which is about remote batches\n"
             "  -v, --verbose        log each step (endpoints, key source and fingerprint, retries)\n"
             "  -h, --help           this help\n"
             "\n"
@@ -65,6 +70,8 @@ typedef struct bar {
     bool tty;
     bool drawn;
     cli_style st;
+    const char *out_path; /* set for --remote runs only: they announce the batch's id */
+    char announced[256];  /* the remote batch id already printed */
 } bar;
 
 static void fmt_time(char *buf, size_t size, double s)
@@ -84,6 +91,19 @@ static void fmt_time(char *buf, size_t size, double s)
 static void on_progress(void *userdata, const llmc_batch_progress *p)
 {
     bar *b = userdata;
+    /* The remote batch's id, as soon as it exists and whatever stderr is (a log file, a pipe):
+     * with it, work already paid for is never lost. The library has recorded it by now. */
+    if (b->out_path && p->remote_id[0] && strcmp(p->remote_id, b->announced) != 0) {
+        snprintf(b->announced, sizeof b->announced, "%s", p->remote_id);
+        if (b->drawn)
+            fputs("\r\033[K", stderr);
+        b->drawn = false;
+        fprintf(stderr,
+                "llmc: remote batch %s (recorded in %s.remote: if this run is stopped, the same command "
+                "resumes it)\n",
+                p->remote_id, b->out_path);
+        fflush(stderr);
+    }
     if (!b->tty)
         return;
     if (p->finished) {
@@ -137,7 +157,8 @@ enum {
     OPT_POLL,
     OPT_NO_WAIT,
     OPT_RESUME,
-    OPT_CANCEL
+    OPT_CANCEL,
+    OPT_WAIT
 };
 
 static bool number(const char *opt, const char *text, double lo, double hi, double *out)
@@ -159,6 +180,14 @@ static void verbose_log(void *userdata, llmc_log_level level, const char *line)
     fprintf(stderr, "* %s\n", line);
 }
 
+/* Without -v the library's warnings still show: a wait for another run, a dropped torn line. */
+static void warn_log(void *userdata, llmc_log_level level, const char *line)
+{
+    (void)userdata;
+    (void)level;
+    fprintf(stderr, "llmc: %s\n", line);
+}
+
 int cmd_batch(int argc, char **argv)
 {
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
@@ -175,6 +204,7 @@ int cmd_batch(int argc, char **argv)
                                             {"no-wait", no_argument, NULL, OPT_NO_WAIT},
                                             {"resume", required_argument, NULL, OPT_RESUME},
                                             {"cancel", required_argument, NULL, OPT_CANCEL},
+                                            {"wait", no_argument, NULL, OPT_WAIT},
                                             {"verbose", no_argument, NULL, 'v'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
@@ -182,10 +212,11 @@ int cmd_batch(int argc, char **argv)
     const char *headers[32];
     int n_headers = 0;
     double jobs = 16, rpm = 0, tpm = 0, retries = 2, timeout = 0, poll = 10;
-    bool remote = false, no_wait = false, verbose = false;
+    bool remote = false, no_wait = false, verbose = false, lock_wait = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:j:H:vh", options, NULL)) != -1) {
+    opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
+    while ((c = getopt_long(argc, argv, ":o:j:H:vh", options, NULL)) != -1) {
         switch (c) {
         case 'o':
             out_path = optarg;
@@ -239,6 +270,9 @@ int cmd_batch(int argc, char **argv)
         case OPT_CANCEL:
             cancel = optarg;
             break;
+        case OPT_WAIT:
+            lock_wait = true;
+            break;
         case 'v':
             verbose = true;
             break;
@@ -246,13 +280,13 @@ int cmd_batch(int argc, char **argv)
             batch_usage(stdout);
             return EXIT_OK;
         default:
-            batch_usage(stderr);
+            cli_option_error("batch", argc, argv, c, options);
             return EXIT_USAGE;
         }
     }
     const char *in_path = optind < argc ? argv[optind] : NULL;
     if (optind + 1 < argc) {
-        fprintf(stderr, "llmc: error: one input file only (got \"%s\" too)\n", argv[optind + 1]);
+        fprintf(stderr, "llmc: error: one input file only (got %d file arguments)\n", argc - optind);
         return EXIT_USAGE;
     }
     if (!cancel && !out_path) {
@@ -285,6 +319,9 @@ int cmd_batch(int argc, char **argv)
     }
     if (verbose)
         llmc_client_set_log(client, verbose_log, NULL, LLMC_LOG_DEBUG);
+    else if (!getenv("LLMC_LOG") || !*getenv("LLMC_LOG")) /* LLMC_LOG keeps its own sink */
+        llmc_client_set_log(client, warn_log, NULL, LLMC_LOG_WARN);
+    llmc_batch_set_lock_wait(batch, lock_wait);
     if ((rc = llmc_client_load_config(client, NULL, &err)) != LLMC_OK ||
         (provider && (rc = llmc_client_set_default_provider(client, provider, &err)) != LLMC_OK) ||
         (cacert && (rc = llmc_client_set_ca_file(client, cacert, &err)) != LLMC_OK) ||
@@ -304,7 +341,7 @@ int cmd_batch(int argc, char **argv)
     llmc_client_set_max_retries(client, (int)retries);
     llmc_client_set_timeouts(client, 0, (long)(timeout * 1000));
     llmc_batch_set_poll_interval(batch, poll);
-    bar b = {isatty(STDERR_FILENO) != 0, false, cli_style_for(stderr)};
+    bar b = {isatty(STDERR_FILENO) != 0, false, cli_style_for(stderr), remote ? out_path : NULL, ""};
     llmc_batch_set_progress(batch, on_progress, &b, 0.1);
 
     running = batch;
@@ -364,7 +401,9 @@ int cmd_batch(int argc, char **argv)
         /* a bad remote id or argument is the command line's fault */
         exit_code = rc == LLMC_E_INVALID_ARG ? EXIT_USAGE : cli_exit_code(rc);
     } else if (remote && no_wait) {
-        fprintf(stderr, "llmc: submitted %s; collect it with: llmc batch --resume %s -o %s %s\n",
+        fprintf(stderr,
+                "llmc: %s is at the provider; collect it with the same command without --no-wait, or: llmc batch "
+                "--resume %s -o %s %s\n",
                 llmc_batch_remote_id(batch), llmc_batch_remote_id(batch), out_path, in_path);
     }
 done:

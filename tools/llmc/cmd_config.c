@@ -63,7 +63,9 @@ int cmd_config(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(what, "show") != 0) {
-        fprintf(stderr, "llmc: error: unknown config command \"%s\" (path or show)\n", what);
+        char shown[96];
+        fprintf(stderr, "llmc: error: unknown config command %s (path or show)\n",
+                cli_shown(what, shown, sizeof shown));
         return EXIT_USAGE;
     }
     llmc_client *client = llmc_client_new();
@@ -86,7 +88,7 @@ int cmd_config(int argc, char **argv)
     printf("%smodel%s       %s%s\n", st.bold, st.reset,
            env_model && *env_model ? env_model
            : model                 ? model
-                                   : "anthropic/claude-sonnet-4-5",
+                                   : "anthropic/claude-sonnet-4-6",
            env_model && *env_model ? " (from LLMC_MODEL)"
            : model                 ? " (from the file)"
                                    : " (built-in)");

@@ -23,7 +23,8 @@ static void usage(FILE *out)
             "and what it shadows, misspelled variable names, static checks, file permissions, and\n"
             "(unless --offline) whether the provider accepts the key.\n"
             "exit status: 0 when every configured provider works, 3 when one does not or when no\n"
-            "provider has a key, 4 for a bad configuration file, 2 for a bad command line.\n");
+            "provider has a key, 4 for a bad configuration file or an unknown provider, 2 for a bad\n"
+            "command line.\n");
 }
 
 /* One thing wrong, with where it was found; printed with its `llmc explain` line. */
@@ -32,7 +33,7 @@ typedef struct problem {
     llmc_severity severity;
     char where[1100]; /* "env ANTHROPIC_API_KEY (sk-ant-…H1RE)", or a path */
     char what[1100];  /* the detail or the error message */
-    const char *fix;
+    char fix[1024];
 } problem;
 
 #define MAX_PROBLEMS 16
@@ -91,7 +92,7 @@ static void add_problem(provider_check *pc, const llmc_diagnosis *d, const char 
         snprintf(p->what, sizeof p->what, "%.500s %.590s", where, what);
     else
         snprintf(p->what, sizeof p->what, "%s", what);
-    p->fix = d->fix;
+    snprintf(p->fix, sizeof p->fix, "%s", d->fix);
 }
 
 static bool provider_ok(const provider_check *pc)
@@ -111,7 +112,8 @@ static void run_checks(llmc_client *client, provider_check *pc, bool offline, bo
     llmc_key_report *r = &pc->report;
     if (llmc_client_inspect_key(client, pc->name, r) != LLMC_OK && r->result.code == LLMC_OK)
         r->result.code = LLMC_E_INVALID_ARG;
-    pc->configured = cli_report_is_configured(r);
+    /* a provider that takes no key (auth = none) is configured by that setting alone */
+    pc->configured = r->keyless || cli_report_is_configured(r);
     /* A refused store cannot be read, so whether it holds this provider's key is unknown: that
      * is not "configured and failing" for every provider, only the store's problem. */
     if (pc->configured && store_reported && r->n_near_miss == 0) {
@@ -203,19 +205,10 @@ static void print_problem(const cli_style *st, const problem *p, const char *pro
     if (info)
         printf(" — llmc explain %s", info->id);
     putchar('\n');
-    if (p->fix) {
-        printf("           fix: ");
-        for (const char *q = p->fix; *q; q++) {
-            if (provider && strncmp(q, "PROVIDER", 8) == 0) {
-                fputs(provider, stdout);
-                q += 7;
-            } else if (*q == '\n') {
-                fputs("\n                ", stdout);
-            } else {
-                putchar(*q);
-            }
-        }
-        putchar('\n');
+    (void)provider;
+    if (p->fix[0]) {
+        char safe[2100];
+        printf("           fix: %s\n", cli_safe(p->fix, safe, sizeof safe));
     }
 }
 
@@ -225,6 +218,20 @@ static void print_detail(const cli_style *st, const provider_check *pc, bool off
     printf("\n%s%s%s  %s\n", st->bold, pc->name, st->reset, r->base_url);
     if (pc->store_refused) {
         printf("  %sno key outside the key store, which is refused (above)%s\n", st->red, st->reset);
+        return;
+    }
+    if (r->insecure_http_allowed)
+        printf("  http     %splain http allowed%s for this provider (allow_http = true)%s\n",
+               r->keyless ? "" : st->yellow, r->keyless ? "" : st->reset,
+               r->keyless ? "" : ": its key travels unencrypted");
+    if (r->keyless) {
+        printf("  auth     none: no key is looked up or sent (auth = none)\n");
+        if (pc->live_checked && pc->live == LLMC_OK)
+            printf("  live     %sok%s: %s answered without a key\n", st->green, st->reset, pc->name);
+        else if (offline)
+            printf("  live     skipped (--offline)\n");
+        for (size_t i = 0; i < pc->n_problems; i++)
+            print_problem(st, &pc->problems[i], pc->name);
         return;
     }
     if (!pc->configured && pc->n_problems == 0) {
@@ -339,7 +346,7 @@ static json_t *provider_json(const provider_check *pc, bool offline)
             snprintf(explain, sizeof explain, "llmc explain %s", info->id);
         json_array_append_new(problems, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "cause", info ? info->id : "",
                                                   "severity", severity_word(p->severity), "where", p->where, "detail",
-                                                  p->what, "fix", p->fix ? p->fix : "", "explain", explain));
+                                                  p->what, "fix", p->fix, "explain", explain));
     }
     const llmc_key_candidate *c = chosen(r);
     const char *status = pc->store_refused  ? "store_refused"
@@ -351,6 +358,10 @@ static json_t *provider_json(const provider_check *pc, bool offline)
                           r->key_env, "base_url", r->base_url, "configured", pc->configured, "ok", provider_ok(pc),
                           "status", status, "sources", sources, "near_miss", near, "static",
                           error_json(r->result.code, &r->result), "problems", problems);
+    if (o) {
+        json_object_set_new(o, "keyless", json_boolean(r->keyless));
+        json_object_set_new(o, "allow_http", json_boolean(r->insecure_http_allowed));
+    }
     if (o && c)
         json_object_set_new(o, "chosen",
                             json_pack("{s:s, s:s, s:s}", "source", llmc_key_source_name(c->source), "name",
@@ -392,7 +403,7 @@ int cmd_doctor(int argc, char **argv)
     for (size_t i = 0; i < n_named; i++)
         if (!cli_check_provider(client, named[i])) {
             llmc_client_free(client);
-            return EXIT_USAGE;
+            return EXIT_REQUEST;
         }
     if (n_named == 0)
         for (size_t i = 0; llmc_client_provider_at(client, i) && n_named < 64; i++)
@@ -456,7 +467,8 @@ int cmd_doctor(int argc, char **argv)
     if (bad_store) {
         problem p = {.cause = LLMC_CAUSE_KEY_FILE_PERMISSIONS, .severity = LLMC_SEVERITY_ERROR};
         const llmc_cause_info *info = llmc_cause_info_get(p.cause);
-        p.fix = info ? info->fix : NULL;
+        llmc_cause_fix_for(NULL, LLMC_CAUSE_KEY_FILE_PERMISSIONS, "anthropic", p.fix, sizeof p.fix);
+        (void)info;
         snprintf(p.where, sizeof p.where, "store %s", store_path);
         snprintf(p.what, sizeof p.what,
                  "the key store %.1000s has mode %03o: other users can read it, so it is refused", store_path,
@@ -470,6 +482,8 @@ int cmd_doctor(int argc, char **argv)
         char key[1200];
         if (c)
             snprintf(key, sizeof key, "%s %s (%s)", llmc_key_source_name(c->source), c->source_name, c->fingerprint);
+        else if (pc->report.keyless)
+            snprintf(key, sizeof key, "none needed (auth = none)");
         else if (pc->configured && pc->n_problems)
             snprintf(key, sizeof key, "%s", pc->problems[0].where);
         else

@@ -26,7 +26,8 @@ static void usage(FILE *out)
             "                             (every provider with a key when none is named)\n"
             "       llmc keys rm PROVIDER [--label LABEL | --all]\n"
             "                             remove the key labelled LABEL (default: \"default\") or all\n"
-            "       llmc keys path            where the store is (0600; refused when others can read it)\n");
+            "       llmc keys path            where the store is (0600; refused when others can read it, or\n"
+            "                                 when its directory is another user's or writable by others)\n");
 }
 
 llmc_client *cli_open_client(int *exit_code)
@@ -48,15 +49,24 @@ llmc_client *cli_open_client(int *exit_code)
     return client;
 }
 
-bool cli_check_provider(const llmc_client *client, const char *name)
+bool cli_check_provider(llmc_client *client, const char *name)
 {
     for (size_t i = 0; llmc_client_provider_at(client, i); i++)
         if (strcmp(llmc_client_provider_at(client, i), name) == 0)
             return true;
-    fprintf(stderr, "llmc: error: unknown provider \"%s\"; known:", name);
-    for (size_t i = 0; llmc_client_provider_at(client, i); i++)
-        fprintf(stderr, " %s", llmc_client_provider_at(client, i));
-    fprintf(stderr, "\n");
+    if (!cli_quotable(name, strlen(name))) {
+        /* not shaped like a name: perhaps a key typed where the provider goes; never repeat it */
+        char shown[96];
+        fprintf(stderr, "llmc: error: unknown provider %s; known:", cli_shown(name, shown, sizeof shown));
+        for (size_t i = 0; llmc_client_provider_at(client, i); i++)
+            fprintf(stderr, " %s", llmc_client_provider_at(client, i));
+        fprintf(stderr, "\n");
+        return false;
+    }
+    /* the library words the error (known providers, endpoints, "did you mean") as routing does */
+    llmc_key_report r;
+    llmc_client_inspect_key(client, name, &r);
+    cli_report_error(NULL, &r.result);
     return false;
 }
 
@@ -75,12 +85,13 @@ bool cli_report_is_configured(const llmc_key_report *r)
 void cli_print_nothing_configured(FILE *out, const cli_style *st, llmc_client *client)
 {
     fprintf(out, "%sno provider has a key.%s\n", st->red, st->reset);
-    fprintf(out,
-            "  fix:  store one with `llmc keys set PROVIDER` (read with echo off, kept 0600),\n"
-            "        or export");
     size_t n = 0;
     while (llmc_client_provider_at(client, n))
         n++;
+    fprintf(out, "  fix:  store one with `llmc keys set %s`", n ? llmc_client_provider_at(client, 0) : "anthropic");
+    for (size_t i = 1; i < n; i++)
+        fprintf(out, "%s %s", i == 1 ? " (or" : (i + 1 == n ? " or" : ","), llmc_client_provider_at(client, i));
+    fprintf(out, "%s, read with echo off, kept 0600),\n        or export", n > 1 ? ")" : "");
     for (size_t i = 0; i < n; i++) {
         llmc_key_report r;
         if (llmc_client_inspect_key(client, llmc_client_provider_at(client, i), &r) != LLMC_OK || !r.key_env[0])
@@ -141,20 +152,30 @@ static bool find_stored(const char *provider, const char *label, llmc_stored_key
     return found;
 }
 
-/* After storing: if an earlier source wins, the stored key will not be used; say so now rather
- * than leave the user puzzled by the next request. */
-static void note_shadowing(llmc_client *client, const char *provider)
+/* After storing: if an earlier source is set, requests use it (or fail on it) and never reach
+ * the key just stored; say so now, naming that source and how to step past it. */
+static void note_shadowing(llmc_client *client, const char *provider, const char *label)
 {
     llmc_key_report r;
     if (llmc_client_inspect_key(client, provider, &r) != LLMC_OK)
         return;
     for (size_t i = 0; i < r.n_candidates; i++) {
         const llmc_key_candidate *c = &r.candidates[i];
-        if (c->chosen && c->source != LLMC_SOURCE_STORE) {
-            fprintf(stderr, "llmc: note: %s %s is set and comes first; the stored key is used only when it is unset\n",
-                    llmc_key_source_name(c->source), c->source_name);
-            return;
-        }
+        if (!c->present || c->source == LLMC_SOURCE_STORE)
+            continue;
+        char fp[64] = "";
+        if (c->fingerprint[0])
+            snprintf(fp, sizeof fp, " (%s)", c->fingerprint);
+        const char *state = c->chosen ? "requests use it" : "requests fail on it";
+        fprintf(stderr, "llmc: note: %s %s%s is set and comes before the key store: %s, not the stored key \"%s\"",
+                llmc_key_source_name(c->source), c->source_name, fp, state, label);
+        if (c->source == LLMC_SOURCE_ENV)
+            fprintf(stderr, "; `unset %s` to use the stored key\n", c->source_name);
+        else if (c->source == LLMC_SOURCE_FILE)
+            fprintf(stderr, "; unset %s_FILE to use the stored key\n", r.key_env);
+        else
+            fprintf(stderr, "; remove it from the config file to use the stored key\n");
+        return;
     }
 }
 
@@ -188,7 +209,7 @@ static int keys_set(int argc, char **argv)
         return exit_code;
     if (!cli_check_provider(client, provider)) {
         llmc_client_free(client);
-        return EXIT_USAGE;
+        return EXIT_REQUEST;
     }
     char prompt[128];
     snprintf(prompt, sizeof prompt, "Key for %s (input hidden): ", provider);
@@ -242,7 +263,7 @@ static int keys_set(int argc, char **argv)
         printf("stored the %s key \"%s\" in %s\n", provider, label, path);
     if (check)
         printf("checked: %s accepted it\n", provider);
-    note_shadowing(client, provider);
+    note_shadowing(client, provider, label);
     llmc_client_free(client);
     return EXIT_OK;
 }
@@ -333,7 +354,7 @@ static int keys_check(int argc, char **argv)
         }
         if (!cli_check_provider(client, argv[i])) {
             llmc_client_free(client);
-            return EXIT_USAGE;
+            return EXIT_REQUEST;
         }
         named[n++] = argv[i];
     }
@@ -481,7 +502,8 @@ int cmd_keys(int argc, char **argv)
         usage(stdout);
         return EXIT_OK;
     }
-    fprintf(stderr, "llmc: error: unknown keys command \"%s\"\n", sub);
+    char shown[96];
+    fprintf(stderr, "llmc: error: unknown keys command %s\n", cli_shown(sub, shown, sizeof shown));
     usage(stderr);
     return EXIT_USAGE;
 }

@@ -30,7 +30,12 @@ int cmd_models(int argc, char **argv)
                 "strings (provider/id).\nWithout PROVIDER: every provider that has a key.\n");
             return EXIT_OK;
         } else if (argv[i][0] == '-' || n_named == 16) {
-            fprintf(stderr, "llmc: error: unknown option %s (see llmc models --help)\n", argv[i]);
+            char shown[96];
+            if (n_named == 16)
+                fprintf(stderr, "llmc: error: at most 16 providers at once\n");
+            else
+                fprintf(stderr, "llmc: error: unknown option %s (see llmc models --help)\n",
+                        cli_shown(argv[i], shown, sizeof shown));
             return EXIT_USAGE;
         } else
             named[n_named++] = argv[i];

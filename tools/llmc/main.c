@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c — the llmc command: global set-up and dispatch to subcommands. Anything that is not a
- * subcommand's name is a prompt for the default command (see cmd_prompt.c).
+ * main.c — the llmc command: global set-up (no core dumps, the library) and dispatch to
+ * subcommands. Anything that is not a subcommand's name is a prompt for the default command (see
+ * cmd_prompt.c).
  */
 #include "cli.h"
 
@@ -20,6 +21,10 @@ static const subcommand subcommands[] = {
 
 int main(int argc, char **argv)
 {
+    /* First of all, before any key is read: a crash must not write one to a core file. */
+    llmc_error err;
+    if (llmc_process_disable_core_dumps(&err) != LLMC_OK)
+        fprintf(stderr, "llmc: warning: %s; a crash could leave keys in a core file\n", err.message);
     if (llmc_global_init() != LLMC_OK) {
         fprintf(stderr, "llmc: error: could not initialise the network library\n");
         return EXIT_OTHER;

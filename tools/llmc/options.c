@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_MODEL "anthropic/claude-sonnet-4-5"
+#define DEFAULT_MODEL "anthropic/claude-sonnet-4-6"
 
 void cli_usage(FILE *out)
 {
@@ -23,16 +23,17 @@ void cli_usage(FILE *out)
             "       llmc batch IN.jsonl -o OUT.jsonl     many requests, resumable (--remote: the provider's engine)\n"
             "       llmc keys set|list|check|rm|path     the key store (fingerprints only)\n"
             "       llmc doctor [PROVIDER...]            every key check, static and live\n"
-            "       llmc explain CAUSE-ID                what a key problem means and how to fix it\n"
+            "       llmc explain CAUSE-ID|STATUS         what a cause means and how to fix it (--provider P)\n"
             "       llmc config path|show                the configuration file, and what llmc makes of it\n"
             "\n"
             "Send PROMPT to a hosted model and print the reply. Without PROMPT, or with stdin piped,\n"
             "the prompt is read from stdin. On a terminal the reply streams as it is written.\n"
             "\n"
             "options:\n"
-            "  -m, --model P/M        provider/model, e.g. anthropic/claude-sonnet-4-5, cerebras/llama-3.3-70b,\n"
-            "                         fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct, openai/gpt-4o-mini\n"
-            "                         (default: $LLMC_MODEL, else " DEFAULT_MODEL
+            "  -m, --model P/M        provider/model, e.g. anthropic/claude-sonnet-4-6, cerebras/gpt-oss-120b,\n"
+            "                         fireworks/accounts/fireworks/models/gpt-oss-120b, openai/gpt-5.4-mini,\n"
+            "                         an [endpoint] of the config file (ollama/llama3.2) or an [alias]\n"
+            "                         (default: $LLMC_MODEL, else model = in the config, else " DEFAULT_MODEL
             ")\n"
             "  -s, --system TEXT      system prompt\n"
             "      --max-tokens N     most tokens to generate (default 1024)\n"
@@ -52,8 +53,12 @@ void cli_usage(FILE *out)
             "\n"
             "keys: read from the provider's variable (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN,\n"
             "CEREBRAS_API_KEY, FIREWORKS_API_KEY, OPENAI_API_KEY) or a file named by <VAR>_FILE.\n"
-            "A key is never accepted on the command line: it would show in `ps` and shell history.\n"
+            "A key is never accepted on the command line: it would show in `ps` and shell history;\n"
+            "nor is one repeated: a mistyped option is named without its value. A crash of llmc\n"
+            "writes no core file (it makes itself non-dumpable), so no key lands in one.\n"
             "base URLs: ANTHROPIC_BASE_URL, CEREBRAS_BASE_URL, FIREWORKS_BASE_URL, OPENAI_BASE_URL.\n"
+            "A server that takes no key (Ollama, llama.cpp, vLLM) is an [endpoint] with auth = none, and\n"
+            "allow_http = true lets one on another machine use plain http (see `llmc config path`).\n"
             "\n"
             "exit status:\n"
             "  0  success\n"
@@ -71,7 +76,9 @@ static void verbose_log(void *userdata, llmc_log_level level, const char *line)
     (void)userdata;
     (void)level;
     cli_style st = cli_style_for(stderr);
-    fprintf(stderr, "%s* %s%s\n", st.dim, line, st.reset);
+    /* a log line may quote what a server sent (a request id, a model): never raw to the terminal */
+    char safe[4096];
+    fprintf(stderr, "%s* %s%s\n", st.dim, cli_safe(line, safe, sizeof safe), st.reset);
 }
 
 /* Parse a number option; false (with a message) when it is not one. */
@@ -131,10 +138,12 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     o->stream = -1;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:s:vh", options, NULL)) != -1) {
+    opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
+    while ((c = getopt_long(argc, argv, ":m:s:vh", options, NULL)) != -1) {
         switch (c) {
         case 'm':
             o->model = optarg;
+            o->model_from_flag = true;
             break;
         case 's':
             o->system = optarg;
@@ -194,10 +203,11 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
             fprintf(stderr,
                     "llmc: error: a key on the command line is refused: it shows in `ps` and in shell history.\n"
                     "  fix: export the provider's variable (e.g. ANTHROPIC_API_KEY), point <VAR>_FILE at a\n"
-                    "       file that holds it (chmod 600), or store it with `llmc keys set PROVIDER`\n");
+                    "       file that holds it (chmod 600), or store it with `llmc keys set anthropic` (or the\n"
+                    "       name of the provider you use)\n");
             return EXIT_USAGE;
         default:
-            cli_usage(stderr);
+            cli_option_error(strcmp(argv[0], "chat") == 0 ? "chat" : NULL, argc, argv, c, options);
             return EXIT_USAGE;
         }
     }
@@ -223,20 +233,32 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
     llmc_code rc = llmc_client_load_config(client, NULL, err);
     if (rc != LLMC_OK)
         return rc;
-    const char *model = o->model && *o->model ? o->model : llmc_client_default_model(client);
-    if (model && (rc = llmc_request_set_model(req, model)) != LLMC_OK)
+    /* where the model comes from, for an error that must say which setting to change */
+    const char *model = o->model_from_flag ? o->model : NULL, *origin = "-m";
+    if (!model && o->model && *o->model) {
+        model = o->model;
+        origin = "LLMC_MODEL";
+    }
+    if (!model && llmc_client_default_model(client)) {
+        model = llmc_client_default_model(client);
+        origin = "model = in the config file";
+    }
+    if (!model) {
+        model = DEFAULT_MODEL;
+        origin = "llmc's default";
+    }
+    if ((rc = llmc_request_set_model(req, model)) != LLMC_OK)
         return cli_code(err, rc);
+    /* An unknown provider is refused here, before a key is looked for or anything is sent. */
+    char provider[64];
+    if ((rc = llmc_client_route(client, model, provider, sizeof provider, NULL, 0, err)) != LLMC_OK) {
+        if (strcmp(origin, "-m") != 0)
+            snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "the model \"%.200s\" comes from %s", model,
+                     origin);
+        return rc;
+    }
     if (o->key_name) {
-        /* the stored key belongs to the model's provider: the model string's prefix when it
-         * names a provider, else the default provider */
-        const char *m = model ? model : DEFAULT_MODEL;
-        char provider[64] = "anthropic";
-        const char *slash = strchr(m, '/');
-        for (size_t i = 0; slash && llmc_client_provider_at(client, i); i++) {
-            const char *name = llmc_client_provider_at(client, i);
-            if (strlen(name) == (size_t)(slash - m) && strncmp(name, m, (size_t)(slash - m)) == 0)
-                snprintf(provider, sizeof provider, "%s", name);
-        }
+        /* the stored key belongs to the provider the model goes to */
         rc = llmc_client_use_stored_key(client, provider, o->key_name, err);
         if (rc == LLMC_E_NOT_FOUND && err)
             err->code = rc = LLMC_E_KEY; /* a missing named key is a key problem: exit 3 */

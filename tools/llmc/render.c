@@ -71,22 +71,56 @@ void cli_print_json_response(const llmc_response *r)
     json_decref(root);
 }
 
+/* A string member: null when empty, and escaped when it is not valid UTF-8 (JSON text must be). */
+static json_t *json_text(const char *s)
+{
+    if (!s || !*s)
+        return json_null();
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    char safe[4096];
+    return json_string(cli_safe(s, safe, sizeof safe));
+}
+
 void cli_print_json_error(const llmc_error *err)
 {
     const llmc_cause_info *info = llmc_cause_info_get(err->diagnosis.cause);
-    json_t *root =
-        json_pack("{s:{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i}}", "error", "code", llmc_strerror(err->code),
-                  "message", err->message, "http_status", err->http_status, "provider", err->provider, "provider_type",
-                  err->provider_type, "provider_code", err->provider_code, "request_id", err->request_id, "cause",
-                  info ? info->id : "", "attempts", err->attempts);
-    if (root && info) {
-        json_t *e = json_object_get(root, "error");
-        json_object_set_new(e, "key_source", json_string(llmc_key_source_name(err->diagnosis.source)));
-        json_object_set_new(e, "key_source_name", json_string(err->diagnosis.source_name));
-        json_object_set_new(e, "key_fingerprint", json_string(err->diagnosis.fingerprint));
-        if (err->diagnosis.fix)
-            json_object_set_new(e, "fix", json_string(err->diagnosis.fix));
+    const llmc_diagnosis *d = &err->diagnosis;
+    bool keyed = d->source != LLMC_SOURCE_NONE;
+    json_t *e = json_object();
+    json_object_set_new(e, "code", json_string(llmc_code_name(err->code)));
+    json_object_set_new(e, "cause", info ? json_string(info->id) : json_null());
+    json_object_set_new(e, "message", json_text(err->message));
+    json_object_set_new(e, "exit_status", json_integer(cli_exit_code(err->code)));
+    json_object_set_new(e, "http_status", err->http_status ? json_integer(err->http_status) : json_null());
+    json_object_set_new(e, "provider", json_text(err->provider[0] ? err->provider : d->provider));
+    json_object_set_new(e, "provider_type", json_text(err->provider_type));
+    json_object_set_new(e, "provider_code", json_text(err->provider_code));
+    json_object_set_new(e, "provider_param", json_text(err->provider_param));
+    json_object_set_new(e, "request_id", json_text(err->request_id));
+    json_object_set_new(e, "retry_after", err->retry_after >= 0 ? json_real(err->retry_after) : json_null());
+    json_object_set_new(e, "attempts", err->attempts ? json_integer(err->attempts) : json_null());
+    json_object_set_new(e, "key_source", keyed ? json_string(llmc_key_source_name(d->source)) : json_null());
+    json_object_set_new(e, "key_source_name", keyed ? json_text(d->source_name) : json_null());
+    json_object_set_new(e, "key_fingerprint", json_text(d->fingerprint));
+    json_object_set_new(e, "detail", json_text(d->detail));
+    json_object_set_new(e, "fix", json_text(info ? d->fix : ""));
+    json_object_set_new(e, "shadowed", json_text(d->shadowed));
+    json_t *sugg = json_array();
+    for (const char *p = d->suggestions; *p;) {
+        size_t n = strcspn(p, ",");
+        char one[256];
+        snprintf(one, sizeof one, "%.*s", (int)n, p);
+        json_array_append_new(sugg, json_text(one));
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
     }
+    json_object_set_new(e, "suggestions", json_array_size(sugg) ? sugg : json_null());
+    if (!json_array_size(sugg))
+        json_decref(sugg);
+    json_t *root = json_pack("{s:o}", "error", e);
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     if (text)
         printf("%s\n", text);
@@ -144,13 +178,10 @@ static void on_stream_done(void *userdata, llmc_transfer *t, llmc_code code, llm
     v->done = true;
     v->rc = code;
     v->resp = resp;
-    /* a failure replaces what llmc_multi_add left; a repaired key's warning stays either way */
-    if (v->err && err && code != LLMC_OK) {
-        llmc_diagnosis warning = v->err->diagnosis;
+    /* a failure replaces what llmc_multi_add left (a repaired key's warning stays only where the
+     * key is the cause, as the library words it) */
+    if (v->err && err && code != LLMC_OK)
         *v->err = *err;
-        if (v->err->diagnosis.cause == LLMC_CAUSE_NONE && warning.severity == LLMC_SEVERITY_WARNING)
-            v->err->diagnosis = warning;
-    }
 }
 
 llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **out,

@@ -7,7 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { keys, urls, reset, expected } from '../emulator.mjs';
 
 const client = () => new Anthropic({ apiKey: keys.EMU_ANTHROPIC_VALID, baseURL: urls.anthropic, maxRetries: 0 });
-const req = (custom_id, prompt, model = 'claude-sonnet-4-5') => ({
+const req = (custom_id, prompt, model = 'claude-sonnet-4-6') => ({
   custom_id,
   params: { model, max_tokens: 50, messages: [{ role: 'user', content: prompt }] },
 });

@@ -9,7 +9,7 @@ import { keys, urls, reset, addFault, expected, words } from '../emulator.mjs';
 const client = (opts = {}) =>
   new Anthropic({ apiKey: keys.EMU_ANTHROPIC_VALID, baseURL: urls.anthropic, maxRetries: 0, ...opts });
 const params = (prompt = 'stream this reply please') => ({
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-4-6',
   max_tokens: 100,
   messages: [{ role: 'user', content: prompt }],
 });

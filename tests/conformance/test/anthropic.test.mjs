@@ -10,7 +10,7 @@ const client = (opts = {}) =>
   new Anthropic({ apiKey: keys.EMU_ANTHROPIC_VALID, baseURL: urls.anthropic, maxRetries: 2, ...opts });
 
 const params = (prompt = 'hello from the sdk') => ({
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-4-6',
   max_tokens: 100,
   messages: [{ role: 'user', content: prompt }],
 });
@@ -48,18 +48,25 @@ test('anthropic: models list parses and pages', async () => {
   assert.equal(page.has_more, true);
   const all = [];
   for await (const m of client().models.list({ limit: 3 })) all.push(m.id);
-  assert.equal(all.length, 7, 'auto-pagination follows after_id to the end');
-  assert.equal(new Set(all).size, 7);
+  const whole = await client().models.list({ limit: 1000 });
+  assert.equal(whole.has_more, false);
+  assert.ok(all.length > 3);
+  assert.equal(all.length, whole.data.length, 'auto-pagination follows after_id to the end');
+  assert.equal(new Set(all).size, all.length);
+  assert.ok(all.includes('claude-sonnet-4-6'), 'a current model is listed');
+  assert.ok(!all.includes('claude-sonnet-4-5'), 'a retired model is not');
   const one = await client().models.retrieve(all[2]);
   assert.equal(one.id, all[2]);
 });
 
-test('anthropic: wrong key → AuthenticationError 401 "invalid x-api-key" with a request id', async () => {
+test('anthropic: wrong key → AuthenticationError 401 "Invalid bearer token" with a request id', async () => {
+  // SDK 1.x sends the API key as a bearer token, and the service then says "Invalid bearer
+  // token" (captures in tests/server/README.md); llmc's x-api-key gets "invalid x-api-key".
   const err = await client({ apiKey: keys.EMU_ANTHROPIC_REVOKED }).messages.create(params()).catch((e) => e);
   assert.ok(err instanceof Anthropic.AuthenticationError, `got ${err}`);
   assert.equal(err.status, 401);
   assert.equal(err.error.error.type, 'authentication_error');
-  assert.equal(err.error.error.message, 'invalid x-api-key');
+  assert.equal(err.error.error.message, 'Invalid bearer token');
   assert.match(err.requestID, /^req_/);
   assert.equal(err.error.request_id, err.requestID);
 });

@@ -10,7 +10,7 @@ const client = (opts = {}) =>
   new Cerebras({ apiKey: keys.EMU_CEREBRAS_VALID, baseURL: urls.cerebras, maxRetries: 2, ...opts });
 
 const params = (prompt = 'hello from cerebras') => ({
-  model: 'llama3.1-8b',
+  model: 'gpt-oss-120b',
   messages: [
     { role: 'system', content: 'be brief' },
     { role: 'user', content: prompt },
@@ -45,7 +45,7 @@ test('cerebras: a chat completion succeeds with the expected text, usage and tim
 test('cerebras: models list parses', async () => {
   const page = await client({ warmTCPConnection: false }).models.list();
   const ids = page.data.map((m) => m.id);
-  assert.ok(ids.includes('llama3.1-8b'));
+  assert.ok(ids.includes('gpt-oss-120b'));
   assert.equal(page.data[0].object, 'model');
 });
 

@@ -13,14 +13,14 @@ const LLMC = process.env.LLMC_CLI;
 const skip = !LLMC || !existsSync(LLMC) ? 'LLMC_CLI is not set to a built llmc binary' : false;
 
 const providers = {
-  anthropic: { model: 'anthropic/claude-sonnet-4-5', path: '/anthropic/v1/messages', key: keys.EMU_ANTHROPIC_VALID,
+  anthropic: { model: 'anthropic/claude-sonnet-4-6', path: '/anthropic/v1/messages', key: keys.EMU_ANTHROPIC_VALID,
                revoked: keys.EMU_ANTHROPIC_REVOKED, env: 'ANTHROPIC', base: `${BASE}/anthropic` },
-  cerebras: { model: 'cerebras/llama3.1-8b', path: '/cerebras/v1/chat/completions', key: keys.EMU_CEREBRAS_VALID,
+  cerebras: { model: 'cerebras/gpt-oss-120b', path: '/cerebras/v1/chat/completions', key: keys.EMU_CEREBRAS_VALID,
               revoked: keys.EMU_CEREBRAS_REVOKED, env: 'CEREBRAS', base: `${BASE}/cerebras` },
-  fireworks: { model: 'fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct',
+  fireworks: { model: 'fireworks/accounts/fireworks/models/gpt-oss-120b',
                path: '/fireworks/inference/v1/chat/completions', key: keys.EMU_FIREWORKS_VALID,
                revoked: keys.EMU_FIREWORKS_REVOKED, env: 'FIREWORKS', base: `${BASE}/fireworks/inference` },
-  openai: { model: 'openai/gpt-4o-mini', path: '/openai/v1/chat/completions', key: keys.EMU_OPENAI_VALID,
+  openai: { model: 'openai/gpt-5.4-mini', path: '/openai/v1/chat/completions', key: keys.EMU_OPENAI_VALID,
             revoked: keys.EMU_OPENAI_REVOKED, env: 'OPENAI', base: `${BASE}/openai/v1` },
 };
 

@@ -15,10 +15,10 @@ const tools = [{ type: 'function', function: { name: 'get_weather', parameters: 
 
 test('cerebras stream: chunks join to the plain text; usage and time_info on the finish chunk', async () => {
   const c = new Cerebras({ apiKey: keys.EMU_CEREBRAS_VALID, baseURL: urls.cerebras, warmTCPConnection: false, maxRetries: 0 });
-  const plain = await c.chat.completions.create({ model: 'llama3.1-8b', messages });
+  const plain = await c.chat.completions.create({ model: 'gpt-oss-120b', messages });
   let text = '';
   let last;
-  for await (const chunk of await c.chat.completions.create({ model: 'llama3.1-8b', messages, stream: true })) {
+  for await (const chunk of await c.chat.completions.create({ model: 'gpt-oss-120b', messages, stream: true })) {
     text += chunk.choices[0]?.delta?.content ?? '';
     last = chunk;
   }
@@ -31,7 +31,7 @@ test('cerebras stream: chunks join to the plain text; usage and time_info on the
 test('cerebras stream: an error chunk raises in the SDK', async () => {
   const c = new Cerebras({ apiKey: keys.EMU_CEREBRAS_VALID, baseURL: urls.cerebras, warmTCPConnection: false, maxRetries: 0 });
   await addFault({ path: '/cerebras/v1/chat/completions', stream_error_after: 3 });
-  const stream = await c.chat.completions.create({ model: 'llama3.1-8b', messages, stream: true });
+  const stream = await c.chat.completions.create({ model: 'gpt-oss-120b', messages, stream: true });
   const err = await (async () => {
     for await (const _ of stream);
   })().catch((e) => e);
@@ -41,8 +41,8 @@ test('cerebras stream: an error chunk raises in the SDK', async () => {
 });
 
 for (const p of [
-  { name: 'fireworks', key: 'FIREWORKS', path: '/fireworks/inference/v1', model: 'accounts/fireworks/models/llama-v3p1-8b-instruct' },
-  { name: 'openai', key: 'OPENAI', path: '/openai/v1', model: 'gpt-4o-mini' },
+  { name: 'fireworks', key: 'FIREWORKS', path: '/fireworks/inference/v1', model: 'accounts/fireworks/models/gpt-oss-120b' },
+  { name: 'openai', key: 'OPENAI', path: '/openai/v1', model: 'gpt-5.4-mini' },
 ]) {
   const client = () => new OpenAI({ apiKey: keys[`EMU_${p.key}_VALID`], baseURL: urls[p.name], maxRetries: 0 });
 

@@ -7,8 +7,8 @@ import OpenAI from 'openai';
 import { keys, urls, reset, addFault, requestsTo, expected, words } from '../emulator.mjs';
 
 const providers = [
-  { name: 'fireworks', key: 'FIREWORKS', path: '/fireworks/inference/v1', model: 'accounts/fireworks/models/llama-v3p1-8b-instruct' },
-  { name: 'openai', key: 'OPENAI', path: '/openai/v1', model: 'gpt-4o-mini' },
+  { name: 'fireworks', key: 'FIREWORKS', path: '/fireworks/inference/v1', model: 'accounts/fireworks/models/gpt-oss-120b' },
+  { name: 'openai', key: 'OPENAI', path: '/openai/v1', model: 'gpt-5.4-mini' },
 ];
 
 beforeEach(reset);
@@ -34,7 +34,8 @@ for (const p of providers) {
   test(`${p.name}: models list parses`, async () => {
     const ids = [];
     for await (const m of client().models.list()) ids.push(m.id);
-    assert.equal(ids.length, 4);
+    assert.ok(ids.length >= 2);
+    assert.ok(ids.includes(p.model), 'the model these tests use is served');
   });
 
   test(`${p.name}: wrong key → AuthenticationError 401 with the provider's message`, async () => {
@@ -48,7 +49,10 @@ for (const p of providers) {
       const [req] = await requestsTo(chatPath);
       assert.ok(req, 'the request reached the emulator');
     } else {
-      assert.match(err.message, /^401 Incorrect API key provided: sk-\*+/);
+      // OpenAI echoes the first 8 characters, a '*' for each hidden one, and the last 4
+      const key = keys[`EMU_${p.key}_REVOKED`];
+      const masked = key.slice(0, 8) + '*'.repeat(key.length - 12) + key.slice(-4);
+      assert.equal(err.message, `401 Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`);
       assert.equal(err.code, 'invalid_api_key');
       assert.match(err.requestID, /^req_/);
     }

@@ -18,7 +18,7 @@ int main(void)
     llmc_error err;
     llmc_client_set_key(client, "cerebras", "your_api_key_here", &err);
     char *text = NULL;
-    llmc_code rc = llmc_generate(client, "cerebras/llama-3.3-70b", "hi", &text, &err);
+    llmc_code rc = llmc_generate(client, "cerebras/gpt-oss-120b", "hi", &text, &err);
     printf("llmc %s (header %s): %s -> %s\n", llmc_version(), LLMC_VERSION_STRING, info ? info->id : "?",
            llmc_cause_id(err.diagnosis.cause));
     llmc_client_free(client);
