@@ -150,7 +150,7 @@ static bool same_shape(const llmc_easy_shape *a, const llmc_easy_shape *b)
 {
     return a->call_id && a->call_id == b->call_id && a->gen == b->gen && a->headers == b->headers &&
            a->has_body == b->has_body && a->streams == b->streams && a->recv_buffer == b->recv_buffer &&
-           strcmp(a->url, b->url) == 0 && strcmp(a->method, b->method) == 0;
+           a->url_hash == b->url_hash && strcmp(a->method, b->method) == 0;
 }
 
 CURL *llmc_engine_easy_get(llmc_engine *eng, const llmc_easy_shape *shape, bool *warm)

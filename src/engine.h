@@ -46,7 +46,8 @@ typedef struct llmc_easy_shape {
     unsigned long long call_id; /* the call's identity (llmc_call.id); 0: nothing */
     unsigned gen;               /* the call's key generation (its header list) */
     const struct curl_slist *headers;
-    const char *url, *method; /* compared by content: a URL may be a reused buffer */
+    unsigned long long url_hash; /* the URL by content (a URL buffer may be freed or reused) */
+    const char *method;          /* a string constant ("POST", "GET") */
     bool has_body, streams;
     long recv_buffer;
 } llmc_easy_shape;

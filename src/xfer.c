@@ -235,6 +235,15 @@ static struct curl_slist *attempt_headers(llmc_xfer *x, bool *oom)
 
 /* Calls are told apart by a number, not their address: a call freed and another made in its
  * place must not pass for it. */
+/* FNV-1a over the URL: what a handle's set-up remembers of it. */
+static unsigned long long url_hash(const char *url)
+{
+    unsigned long long h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
 static unsigned long long call_id(llmc_call *call)
 {
     static atomic_ullong next = 1;
@@ -254,7 +263,7 @@ void llmc_xfer_start(llmc_xfer *x, double now)
     x->shape = (llmc_easy_shape){x->own_slist || may_stream(x) ? 0 : call_id(call),
                                  call->gen,
                                  headers,
-                                 xfer_url(x),
+                                 url_hash(xfer_url(x)),
                                  x->method,
                                  x->body != NULL,
                                  may_stream(x),
