@@ -44,7 +44,7 @@ void cli_usage(FILE *out)
             "      --stream           stream even when stdout is not a terminal\n"
             "      --no-stream        wait for the whole reply\n"
             "      --retries N        retries on 408/409/429/5xx/connection errors (default 2)\n"
-            "      --timeout SECONDS  whole-request timeout (default 600 for anthropic, 60 for others)\n"
+            "      --timeout SECONDS  bound the whole call, retries and streams included (as curl --max-time)\n"
             "      --cacert FILE      trust the CA certificates in FILE (PEM)\n"
             "      --key-name LABEL   use the stored key with this label (see llmc keys list)\n"
             "  -v, --verbose          show endpoint, key source and fingerprint, request id, retries, timing\n"
