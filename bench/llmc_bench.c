@@ -11,6 +11,7 @@
  *   llmc_bench pull    MODEL EVENTS                 llmc_stream_open / llmc_stream_next (pull)
  *   llmc_bench streams MODEL OPEN EVENTS_EACH
  *   llmc_bench batch   MODEL INFLIGHT COUNT SECONDS DIR   llmc_batch_run (built with -DLLMC_BENCH_BATCH)
+ *   llmc_bench multi   MODEL INFLIGHT COUNT SECONDS       llmc_multi on this thread, INFLIGHT at a time
  */
 #define _GNU_SOURCE
 #include <llmc/llmc.h>
@@ -183,6 +184,76 @@ static int run_tput(const char *model, int inflight, long count, double seconds)
         inflight, done, failed, wall, (double)done / wall, cpu / (double)done * 1e6);
     free(th);
     return 0;
+}
+
+/* ---- 2c. throughput through the public multi API: one thread, a refill per completion ---- */
+
+typedef struct multi_run {
+    llmc_multi *m;
+    llmc_request *req;
+    long started, done, failed, count;
+    double deadline;
+} multi_run;
+
+static void multi_done(void *userdata, llmc_transfer *t, llmc_code code, llmc_response *resp, const llmc_error *err)
+{
+    (void)t;
+    (void)err;
+    multi_run *mr = userdata;
+    mr->done++;
+    if (code != LLMC_OK)
+        mr->failed++;
+    llmc_response_free(resp);
+    /* keep the pipe full until the time is up: the transfer that ended makes room for one */
+    if (mr->started < mr->count && now_s() < mr->deadline) {
+        llmc_error e;
+        if (llmc_multi_add(mr->m, mr->req, NULL, multi_done, mr, NULL, &e) == LLMC_OK)
+            mr->started++;
+    }
+}
+
+static int run_multi(const char *model, int inflight, long count, double seconds)
+{
+    llmc_client *c = llmc_client_new();
+    llmc_multi *m = llmc_multi_new(c);
+    llmc_request *req = make_request(model, 0);
+    llmc_error err;
+    multi_run mr = {.m = m, .req = req, .count = count, .deadline = now_s() + 30};
+    if (llmc_multi_set_limits(m, inflight, 0, 0, &err) != LLMC_OK)
+        die("multi limits", &err);
+    /* warm up: one request on every connection before the clock starts */
+    for (int i = 0; i < inflight; i++)
+        if (llmc_multi_add(m, req, NULL, multi_done, &mr, NULL, &err) != LLMC_OK)
+            die("multi add", &err);
+    mr.count = inflight;
+    mr.started = inflight;
+    int running = 1;
+    while (running) {
+        llmc_multi_perform(m, &running);
+        if (running)
+            llmc_multi_wait(m, 100);
+    }
+    mr = (multi_run){.m = m, .req = req, .count = count};
+    double t0 = now_s(), c0 = cpu_s();
+    mr.deadline = t0 + seconds;
+    for (int i = 0; i < inflight && mr.started < count; i++, mr.started++)
+        if (llmc_multi_add(m, req, NULL, multi_done, &mr, NULL, &err) != LLMC_OK)
+            die("multi add", &err);
+    running = 1;
+    while (running && now_s() < t0 + 3 * seconds + 10) {
+        llmc_multi_perform(m, &running);
+        if (running)
+            llmc_multi_wait(m, 100);
+    }
+    double wall = now_s() - t0, cpu = cpu_s() - c0;
+    printf(
+        "{\"driver\":\"multi\",\"inflight\":%d,\"requests\":%ld,\"failed\":%ld,\"wall_s\":%.6f,\"rps\":%.1f,"
+        "\"cpu_us_per_req\":%.3f}\n",
+        inflight, mr.done, mr.failed, wall, (double)mr.done / wall, cpu / (double)mr.done * 1e6);
+    llmc_request_free(req);
+    llmc_multi_free(m);
+    llmc_client_free(c);
+    return mr.failed ? 1 : 0;
 }
 
 /* ---- 3. one long stream ---- */
@@ -440,13 +511,15 @@ int main(int argc, char **argv)
     else if (argc == 7 && strcmp(argv[1], "batch") == 0)
         rc = run_batch(argv[2], atoi(argv[3]), atol(argv[4]), atof(argv[5]), argv[6]);
 #endif
+    else if (argc == 6 && strcmp(argv[1], "multi") == 0)
+        rc = run_multi(argv[2], atoi(argv[3]), atol(argv[4]), atof(argv[5]));
     else if (argc == 5 && strcmp(argv[1], "streams") == 0)
         rc = run_streams(argv[2], atoi(argv[3]), atol(argv[4]));
     else
         fprintf(stderr,
                 "usage: llmc_bench seq MODEL COUNT | tput MODEL INFLIGHT COUNT SECONDS |\n"
                 "                  stream|pull MODEL EVENTS | streams MODEL OPEN EVENTS_EACH |\n"
-                "                  batch MODEL INFLIGHT COUNT SECONDS DIR\n");
+                "                  batch MODEL INFLIGHT COUNT SECONDS DIR | multi MODEL INFLIGHT COUNT SECONDS\n");
     llmc_global_cleanup();
     return rc;
 }

@@ -15,6 +15,17 @@ typedef struct llmc_secret llmc_secret;
 /* A provider as one client sees it: the fixed facts plus this client's overrides. Custom
  * endpoints (llmc_client_add_endpoint) copy llmc_provider_custom_template() and set
  * name/base/key_env; `auth = none` sets info.auth to LLMC_AUTH_NONE. */
+/* ---- credentials: finding the key for one endpoint ---- */
+typedef struct llmc_credential {
+    llmc_secret *secret; /* owned; NULL when no key was found */
+    llmc_key_source source;
+    char source_name[256];
+    bool bearer; /* send as Authorization: Bearer even for x-api-key providers */
+    char fingerprint[32];
+    char store_label[64]; /* for keys from the store: the label, to mark it later */
+    char warning[200];    /* the static check's first warning ("starts with sk-ant-, …"), or "" */
+} llmc_credential;
+
 typedef struct llmc_endpoint {
     char *name;
     llmc_provider_info info;     /* name/base/key_env point into this struct's own strings */
@@ -32,19 +43,18 @@ typedef struct llmc_endpoint {
     long key_command_ttl_ms;
     llmc_secret *command_key; /* the command's last answer, reused within the TTL */
     double command_key_at;    /* monotonic seconds when it was fetched */
+    /* The last key that passed the static checks, as it was read (source, bytes), with what the
+     * checks made of it: the same key read again skips them (credentials.c). */
+    struct {
+        llmc_secret *raw;       /* owned: the bytes as read; NULL: nothing remembered */
+        llmc_credential cred;   /* owns a reference to the cleaned key */
+        llmc_diagnosis warning; /* the checks' warning (severity WARNING), or cause NONE */
+        bool facts;             /* llmc_endpoint_key_facts_apply when it was checked */
+    } checked;
 } llmc_endpoint;
 
-/* ---- credentials: finding the key for one endpoint ---- */
-typedef struct llmc_credential {
-    llmc_secret *secret; /* owned; NULL when no key was found */
-    llmc_key_source source;
-    char source_name[256];
-    bool bearer; /* send as Authorization: Bearer even for x-api-key providers */
-    char fingerprint[32];
-    char store_label[64]; /* for keys from the store: the label, to mark it later */
-    char warning[200];    /* the static check's first warning ("starts with sk-ant-, …"), or "" */
-} llmc_credential;
-
+/* Drop the memo of the last checked key (when the endpoint changes or goes). */
+void llmc_endpoint_forget_checked(llmc_endpoint *ep);
 /* The base URL requests go to: the override, else the SDK variable, else the default. */
 const char *llmc_endpoint_base_url(const llmc_endpoint *ep);
 /* Where the base URL in use came from ("ANTHROPIC_BASE_URL", "base_url in the config file",

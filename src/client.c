@@ -23,6 +23,7 @@ void llmc_global_cleanup(void)
 
 static void endpoint_clear(llmc_endpoint *ep)
 {
+    llmc_endpoint_forget_checked(ep);
     free(ep->name);
     free(ep->base_url_override);
     free(ep->custom_base_url);

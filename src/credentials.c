@@ -66,8 +66,66 @@ static const char *checks_for(const llmc_endpoint *ep, bool bearer_token)
 }
 
 /* Run the static checks on raw bytes from `source`; on success take the cleaned key. */
-static llmc_code accept_candidate(const llmc_endpoint *ep, const char *raw, size_t len, llmc_key_source source,
+/* The same key, read the same way, as the one the static checks passed last time. */
+static bool checked_before(const llmc_endpoint *ep, const char *raw, size_t len, llmc_key_source source,
+                           const char *source_name, bool bearer)
+{
+    const llmc_secret *r = ep->checked.raw;
+    return r && llmc_secret_len(r) == len && ep->checked.cred.source == source &&
+           ep->checked.facts == llmc_endpoint_key_facts_apply(ep) && ep->checked.cred.bearer == bearer &&
+           strcmp(ep->checked.cred.source_name, source_name) == 0 && memcmp(llmc_secret_bytes(r), raw, len) == 0;
+}
+
+void llmc_endpoint_forget_checked(llmc_endpoint *ep)
+{
+    llmc_secret_free(ep->checked.raw);
+    llmc_secret_free(ep->checked.cred.secret);
+    memset(&ep->checked, 0, sizeof ep->checked);
+}
+
+/* Remember a key that passed, for the next read of the same bytes from the same source. */
+static void remember_checked(llmc_endpoint *ep, const char *raw, size_t len, const llmc_credential *cred,
+                             const llmc_error *err)
+{
+    llmc_secret *copy = llmc_secret_new(raw, len);
+    if (!copy)
+        return; /* a cache: without memory the next read is checked again */
+    llmc_endpoint_forget_checked(ep);
+    ep->checked.raw = copy;
+    ep->checked.cred = *cred;
+    ep->checked.cred.secret = llmc_secret_ref(cred->secret);
+    ep->checked.facts = llmc_endpoint_key_facts_apply(ep);
+    if (err && err->diagnosis.severity == LLMC_SEVERITY_WARNING)
+        ep->checked.warning = err->diagnosis;
+}
+
+static llmc_code check_candidate(const llmc_endpoint *ep, const char *raw, size_t len, llmc_key_source source,
+                                 const char *source_name, bool bearer, llmc_credential *out, llmc_error *err);
+
+/* A key from `source`: checked statically (or known from the last time the same bytes came from
+ * the same place: the checks cost more than the rest of a call's set-up), then taken. */
+static llmc_code accept_candidate(llmc_endpoint *ep, const char *raw, size_t len, llmc_key_source source,
                                   const char *source_name, bool bearer, llmc_credential *out, llmc_error *err)
+{
+    if (checked_before(ep, raw, len, source, source_name, bearer)) {
+        llmc_credential *c = &ep->checked.cred;
+        char label[sizeof out->store_label];
+        llmc_strlcpy(label, out->store_label, sizeof label);
+        *out = *c;
+        llmc_strlcpy(out->store_label, label, sizeof out->store_label);
+        out->secret = llmc_secret_ref(c->secret);
+        if (err && ep->checked.warning.severity == LLMC_SEVERITY_WARNING)
+            err->diagnosis = ep->checked.warning;
+        return LLMC_OK;
+    }
+    llmc_code rc = check_candidate(ep, raw, len, source, source_name, bearer, out, err);
+    if (rc == LLMC_OK)
+        remember_checked(ep, raw, len, out, err);
+    return rc;
+}
+
+static llmc_code check_candidate(const llmc_endpoint *ep, const char *raw, size_t len, llmc_key_source source,
+                                 const char *source_name, bool bearer, llmc_credential *out, llmc_error *err)
 {
     llmc_key_verdict v;
     llmc_severity worst = llmc_key_check(checks_for(ep, bearer), raw, len, &v);
@@ -121,7 +179,7 @@ static llmc_code file_problem(const llmc_endpoint *ep, const char *path, llmc_ca
 
 /* Read a key file named by <VAR>_FILE: at most 16 KiB; refused when group/world readable. A pipe
  * (a shell's <(pass show x)) or a device is read like a file; a directory is not a key file. */
-static llmc_code read_key_file(const llmc_endpoint *ep, const char *path, llmc_credential *out, llmc_error *err)
+static llmc_code read_key_file(llmc_endpoint *ep, const char *path, llmc_credential *out, llmc_error *err)
 {
     out->source = LLMC_SOURCE_FILE;
     llmc_strlcpy(out->source_name, path, sizeof out->source_name);
@@ -219,7 +277,7 @@ static bool marked_rejected(const llmc_store_entry *e)
 
 /* The first stored key of this provider not marked rejected. Returns LLMC_E_NOT_FOUND (with
  * err untouched) when the store holds none; *rejected counts the keys skipped as rejected. */
-static llmc_code from_store(const llmc_endpoint *ep, const char *label, llmc_credential *out, size_t *rejected,
+static llmc_code from_store(llmc_endpoint *ep, const char *label, llmc_credential *out, size_t *rejected,
                             llmc_error *err)
 {
     llmc_store store;
@@ -452,8 +510,8 @@ llmc_code llmc_credential_from_request(const llmc_endpoint *ep, const llmc_secre
                                        llmc_error *err)
 {
     memset(out, 0, sizeof *out);
-    return accept_candidate(ep, llmc_secret_bytes(key), llmc_secret_len(key), LLMC_SOURCE_EXPLICIT,
-                            "llmc_request_set_key", false, out, err);
+    return check_candidate(ep, llmc_secret_bytes(key), llmc_secret_len(key), LLMC_SOURCE_EXPLICIT,
+                           "llmc_request_set_key", false, out, err);
 }
 
 /* ---- inspection: every source, not just the winner ---- */

@@ -30,7 +30,26 @@ static bool host_is_loopback(const char *host)
     return sscanf(host, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256 && d < 256;
 }
 
+static llmc_code llmc_url_check_uncached(const char *url, bool allow_insecure_http, llmc_error *err);
+
+/* The URL a call on this thread last passed: the same text passes again without a parse (every
+ * call of a client checks the same few URLs). Per thread, so no lock; only a pass is kept. */
+static _Thread_local char passed_url[512];
+static _Thread_local bool passed_allow;
+
 llmc_code llmc_url_check(const char *url, bool allow_insecure_http, llmc_error *err)
+{
+    if (passed_url[0] && passed_allow == allow_insecure_http && strcmp(url, passed_url) == 0)
+        return LLMC_OK;
+    llmc_code rc = llmc_url_check_uncached(url, allow_insecure_http, err);
+    if (rc == LLMC_OK && strlen(url) < sizeof passed_url) {
+        memcpy(passed_url, url, strlen(url) + 1);
+        passed_allow = allow_insecure_http;
+    }
+    return rc;
+}
+
+static llmc_code llmc_url_check_uncached(const char *url, bool allow_insecure_http, llmc_error *err)
 {
     llmc_code rc = llmc_url_refuse_credentials(url, err);
     if (rc != LLMC_OK)

@@ -7,6 +7,7 @@
 #include "secret.h"
 #include "providers.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,13 +19,17 @@
 #define SCRUB_MIN_RUN 8
 
 struct llmc_secret {
+    atomic_uint refs; /* holders: the memo of a checked key and each call sending it */
     size_t len;
-    /* A filter over the key's 4-byte windows: any run of 8 of its characters holds a whole window
-     * at a position that is a multiple of 4, so scrubbing a text that holds no copy costs one
-     * multiply and a bit test per 4 bytes. Derived from the key, so wiped with it. */
-    uint64_t windows[1024]; /* 65,536 bits: a false hit is rare (~0.2% for a 108-byte key) */
-    char bytes[];           /* len bytes + NUL */
+    /* A filter over the key's 4-byte windows, made the first time a response is scrubbed (a
+     * stored key that is never sent never needs one): any run of 8 of its characters holds a
+     * whole window at a position that is a multiple of 4, so scrubbing a text that holds no copy
+     * costs one multiply and a bit test per 4 bytes. Derived from the key, so wiped with it. */
+    uint64_t *windows; /* 1,024 words, 65,536 bits: a false hit is rare (~0.2%, a 108-byte key) */
+    char bytes[];      /* len bytes + NUL */
 };
+
+#define WINDOW_WORDS 1024
 
 static uint32_t window_of(const char *p)
 {
@@ -50,23 +55,48 @@ llmc_secret *llmc_secret_new(const char *bytes, size_t len)
     llmc_secret *s = malloc(sizeof *s + len + 1);
     if (!s)
         return NULL;
+    atomic_init(&s->refs, 1);
     s->len = len;
+    s->windows = NULL;
     memcpy(s->bytes, bytes, len);
     s->bytes[len] = '\0';
-    memset(s->windows, 0, sizeof s->windows);
-    for (size_t i = 0; i + 4 <= len; i++) {
-        unsigned h = window_hash(window_of(s->bytes + i));
-        s->windows[h >> 6] |= 1ULL << (h & 63);
-    }
+    return s;
+}
+
+llmc_secret *llmc_secret_ref(llmc_secret *s)
+{
+    if (s)
+        atomic_fetch_add(&s->refs, 1);
     return s;
 }
 
 void llmc_secret_free(llmc_secret *s)
 {
-    if (!s)
+    if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
         return;
+    if (s->windows) {
+        explicit_bzero(s->windows, WINDOW_WORDS * sizeof *s->windows);
+        free(s->windows);
+    }
     explicit_bzero(s, sizeof *s + s->len + 1);
     free(s);
+}
+
+/* The window filter, made on first use. false when memory ran out (then scrubbing checks every
+ * position the slow way: never less safe). */
+static bool windows_ready(const llmc_secret *key)
+{
+    if (key->windows)
+        return true;
+    uint64_t *w = calloc(WINDOW_WORDS, sizeof *w);
+    if (!w)
+        return false;
+    for (size_t i = 0; i + 4 <= key->len; i++) {
+        unsigned h = window_hash(window_of(key->bytes + i));
+        w[h >> 6] |= 1ULL << (h & 63);
+    }
+    ((llmc_secret *)key)->windows = w; /* a cache of derived bits: the key itself is unchanged */
+    return true;
 }
 
 const char *llmc_secret_bytes(const llmc_secret *s)
@@ -156,8 +186,9 @@ static size_t first_run(const char *text, size_t n, size_t min_run, const llmc_s
         return n;
     }
     /* A run of 8 starting at i holds the window at the multiple of 4 in [i, i + 3]. */
+    bool filtered = windows_ready(key);
     for (size_t p = 0; p + 4 <= n; p += 4) {
-        if (!window_in_key(key, text + p))
+        if (filtered && !window_in_key(key, text + p))
             continue;
         for (size_t i = p >= 3 ? p - 3 : 0; i <= p; i++)
             if (run_at(text, i, n, key) >= min_run)

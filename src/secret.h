@@ -12,6 +12,8 @@
 
 typedef struct llmc_secret llmc_secret;
 llmc_secret *llmc_secret_new(const char *bytes, size_t len);
+/* Another holder of the same key (one allocation, wiped when the last holder frees it). */
+llmc_secret *llmc_secret_ref(llmc_secret *s);
 void llmc_secret_free(llmc_secret *s);
 const char *llmc_secret_bytes(const llmc_secret *s); /* NUL-terminated */
 size_t llmc_secret_len(const llmc_secret *s);

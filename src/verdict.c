@@ -33,6 +33,10 @@ static void diag_start(llmc_diagnosis *d, llmc_cause cause, const char *provider
 
 llmc_code llmc_base_url_check(const llmc_endpoint *ep, const char *base, const char *source, llmc_error *err)
 {
+    /* the base URL this thread last found good passes again without a parse */
+    static _Thread_local char passed[512];
+    if (passed[0] && strcmp(base, passed) == 0)
+        return LLMC_OK;
     CURLU *u = curl_url();
     if (!u)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
@@ -44,8 +48,11 @@ llmc_code llmc_base_url_check(const llmc_endpoint *ep, const char *base, const c
     curl_free(scheme);
     curl_free(host);
     curl_url_cleanup(u);
-    if (ok)
+    if (ok) {
+        if (strlen(base) < sizeof passed)
+            memcpy(passed, base, strlen(base) + 1);
         return LLMC_OK;
+    }
     const char *where = source ? source : "the base URL";
     llmc_error_set(err, LLMC_E_CONFIG, "%s is not a URL llmc can send to: \"%.300s\" (it needs https:// and a host)",
                    where, base);
