@@ -254,6 +254,7 @@ llmc_code llmc_call_fail(llmc_call *call, const llmc_http_response *resp, llmc_e
                        "refused to follow a redirect (HTTP %ld to %s): it would carry the API key to another "
                        "address; set the base URL to the final address instead",
                        resp->status, resp->location[0] ? resp->location : "an unnamed location");
+    err->rate_limits = resp->rate;
     llmc_verdict(call, resp, err);
     if (key_warning[0] && err->diagnosis.cause == LLMC_CAUSE_AUTH_REJECTED && !err->diagnosis.detail[0])
         snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "the key also %s", key_warning);
@@ -369,6 +370,7 @@ llmc_code llmc_call_reply(const llmc_call *call, const llmc_http_response *resp,
     if (rc == LLMC_OK) {
         r->provider = strdup(call->endpoint->name);
         r->request_id = strdup(resp->request_id);
+        r->rate_limits = resp->rate;
         if (keep_raw)
             r->raw = strdup(resp->body.data ? resp->body.data : "");
         if (!r->provider || !r->request_id || (keep_raw && !r->raw))

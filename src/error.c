@@ -4,6 +4,7 @@
  * default, so the compiler names any code left without one), status-to-code mapping, setters.
  */
 #include "util.h"
+#include "ratelimit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -133,6 +134,7 @@ void llmc_error_clear(llmc_error *err)
         return;
     memset(err, 0, sizeof *err);
     err->retry_after = -1;
+    llmc_rate_limits_none(&err->rate_limits);
 }
 
 llmc_code llmc_error_set(llmc_error *err, llmc_code code, const char *fmt, ...)

@@ -212,3 +212,107 @@ bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, doub
     }
     return true;
 }
+
+/* ---- what a provider's rate-limit headers say, for the caller (llmc_rate_limits) ---- */
+
+void llmc_rate_limits_none(llmc_rate_limits *rl)
+{
+    memset(rl, 0, sizeof *rl);
+    llmc_rate_limit *all[] = {&rl->requests, &rl->tokens, &rl->input_tokens, &rl->output_tokens};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        *all[i] = (llmc_rate_limit){-1, -1, -1};
+}
+
+bool llmc_rate_limits_any(const llmc_rate_limits *rl)
+{
+    const llmc_rate_limit *all[] = {&rl->requests, &rl->tokens, &rl->input_tokens, &rl->output_tokens};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i]->limit >= 0 || all[i]->remaining >= 0 || all[i]->reset_s >= 0)
+            return true;
+    return false;
+}
+
+enum { RL_REQUESTS, RL_TOKENS, RL_INPUT, RL_OUTPUT };
+enum { RL_LIMIT, RL_REMAINING, RL_RESET };
+
+/* Every provider's names for them (names that are the start of another come after it). */
+static const struct {
+    const char *name;
+    unsigned char which, field;
+} rate_headers[] = {
+    {"anthropic-ratelimit-requests-limit", RL_REQUESTS, RL_LIMIT},
+    {"anthropic-ratelimit-requests-remaining", RL_REQUESTS, RL_REMAINING},
+    {"anthropic-ratelimit-requests-reset", RL_REQUESTS, RL_RESET},
+    {"anthropic-ratelimit-tokens-limit", RL_TOKENS, RL_LIMIT},
+    {"anthropic-ratelimit-tokens-remaining", RL_TOKENS, RL_REMAINING},
+    {"anthropic-ratelimit-tokens-reset", RL_TOKENS, RL_RESET},
+    {"anthropic-ratelimit-input-tokens-limit", RL_INPUT, RL_LIMIT},
+    {"anthropic-ratelimit-input-tokens-remaining", RL_INPUT, RL_REMAINING},
+    {"anthropic-ratelimit-input-tokens-reset", RL_INPUT, RL_RESET},
+    {"anthropic-ratelimit-output-tokens-limit", RL_OUTPUT, RL_LIMIT},
+    {"anthropic-ratelimit-output-tokens-remaining", RL_OUTPUT, RL_REMAINING},
+    {"anthropic-ratelimit-output-tokens-reset", RL_OUTPUT, RL_RESET},
+    /* Cerebras: a day of requests, a minute of tokens; resets in seconds */
+    {"x-ratelimit-limit-requests-day", RL_REQUESTS, RL_LIMIT},
+    {"x-ratelimit-remaining-requests-day", RL_REQUESTS, RL_REMAINING},
+    {"x-ratelimit-reset-requests-day", RL_REQUESTS, RL_RESET},
+    {"x-ratelimit-limit-tokens-minute", RL_TOKENS, RL_LIMIT},
+    {"x-ratelimit-remaining-tokens-minute", RL_TOKENS, RL_REMAINING},
+    {"x-ratelimit-reset-tokens-minute", RL_TOKENS, RL_RESET},
+    /* OpenAI (and Groq, OpenRouter …): resets as durations ("6m0s") */
+    {"x-ratelimit-limit-requests", RL_REQUESTS, RL_LIMIT},
+    {"x-ratelimit-remaining-requests", RL_REQUESTS, RL_REMAINING},
+    {"x-ratelimit-reset-requests", RL_REQUESTS, RL_RESET},
+    {"x-ratelimit-limit-tokens", RL_TOKENS, RL_LIMIT},
+    {"x-ratelimit-remaining-tokens", RL_TOKENS, RL_REMAINING},
+    {"x-ratelimit-reset-tokens", RL_TOKENS, RL_RESET},
+};
+
+void llmc_rate_limits_header(llmc_rate_limits *rl, const char *line, size_t n, double wall)
+{
+    if (n < 20 || !((line[0] | 0x20) == 'a' ? strncasecmp(line + 10, "ratelimit-", 10) == 0
+                                            : (line[0] | 0x20) == 'x' && strncasecmp(line + 2, "ratelimit-", 10) == 0))
+        return;
+    char v[96];
+    for (size_t i = 0; i < sizeof rate_headers / sizeof rate_headers[0]; i++) {
+        if (!header_is(line, n, rate_headers[i].name, v, sizeof v))
+            continue;
+        llmc_rate_limit *all[] = {&rl->requests, &rl->tokens, &rl->input_tokens, &rl->output_tokens};
+        llmc_rate_limit *r = all[rate_headers[i].which];
+        if (rate_headers[i].field == RL_RESET) {
+            double when = bl_parse_rfc3339(v);
+            double d = when >= 0 ? when - wall : bl_parse_duration(v);
+            r->reset_s = d < 0 && when >= 0 ? 0 : d;
+        } else {
+            char *end;
+            long x = strtol(v, &end, 10);
+            if (end != v && x >= 0)
+                *(rate_headers[i].field == RL_LIMIT ? &r->limit : &r->remaining) = x;
+        }
+        return;
+    }
+}
+
+void llmc_rate_limits_describe(const llmc_rate_limits *rl, char *out, size_t size)
+{
+    static const char *const names[] = {"requests", "tokens", "input tokens", "output tokens"};
+    const llmc_rate_limit *all[] = {&rl->requests, &rl->tokens, &rl->input_tokens, &rl->output_tokens};
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof all / sizeof all[0] && len < size; i++) {
+        const llmc_rate_limit *r = all[i];
+        if (r->limit < 0 && r->remaining < 0)
+            continue;
+        char left[48], reset[48] = "";
+        if (r->limit >= 0)
+            snprintf(left, sizeof left, "%ld of %ld left", r->remaining, r->limit);
+        else
+            snprintf(left, sizeof left, "%ld left", r->remaining);
+        if (r->reset_s >= 0)
+            snprintf(reset, sizeof reset, ", refills in %.1f s", r->reset_s);
+        int w = snprintf(out + len, size - len, "%s%s %s%s", len ? "; " : "", names[i], left, reset);
+        if (w < 0)
+            return;
+        len += (size_t)w;
+    }
+}

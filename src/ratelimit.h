@@ -7,6 +7,8 @@
 #ifndef LLMC_RATELIMIT_H
 #define LLMC_RATELIMIT_H
 
+#include "llmc/llmc.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -45,5 +47,17 @@ bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, doub
 double bl_parse_duration(const char *s);
 /* RFC 3339 "2026-01-01T00:00:00Z" (fraction and offset allowed): Unix seconds, or -1. */
 double bl_parse_rfc3339(const char *s);
+
+/* ---- the caller's view (llmc_rate_limits in llmc.h) ---- */
+
+/* Every field "not reported" (-1). */
+void llmc_rate_limits_none(llmc_rate_limits *rl);
+/* Whether any field was reported. */
+bool llmc_rate_limits_any(const llmc_rate_limits *rl);
+/* Read one response header line of any provider's rate-limit family into rl; `wall` is the Unix
+ * time, for resets given as dates. */
+void llmc_rate_limits_header(llmc_rate_limits *rl, const char *line, size_t n, double wall);
+/* "requests 49 of 50 left, refills in 1.2 s; tokens …" (empty when nothing was reported). */
+void llmc_rate_limits_describe(const llmc_rate_limits *rl, char *out, size_t size);
 
 #endif /* LLMC_RATELIMIT_H */

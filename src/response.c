@@ -4,13 +4,24 @@
  * only read it. Accessors never return NULL for strings, so callers can print them directly.
  */
 #include "wire.h"
+#include "ratelimit.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 llmc_response *llmc_response_alloc(void)
 {
-    return calloc(1, sizeof(llmc_response));
+    llmc_response *r = calloc(1, sizeof(llmc_response));
+    if (r)
+        llmc_rate_limits_none(&r->rate_limits);
+    return r;
+}
+
+llmc_rate_limits llmc_response_rate_limits(const llmc_response *r)
+{
+    llmc_rate_limits none;
+    llmc_rate_limits_none(&none);
+    return r ? r->rate_limits : none;
 }
 
 void llmc_response_free(llmc_response *r)

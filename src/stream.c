@@ -165,6 +165,10 @@ static void on_done(void *owner, llmc_xfer *x, llmc_code rc)
             llmc_sdec_close(&s->dec, NULL);
         else
             llmc_sdec_fail(&s->dec, &x->err);
+        /* the stream's answer carried the rate limits */
+        if (s->dec.final)
+            s->dec.final->rate_limits = x->resp.rate;
+        s->dec.failure.rate_limits = x->resp.rate;
     } else if (rc == LLMC_OK && s->not_stream) {
         s->start_rc =
             llmc_error_set(&s->start_err, LLMC_E_PROTOCOL, "%s answered HTTP %ld with %s instead of an event stream",

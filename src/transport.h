@@ -20,8 +20,9 @@ typedef struct llmc_http_response {
     char request_id[128];
     char content_type[128];
     char location[256];
-    double retry_after_s; /* from retry-after-ms / retry-after; -1 when absent */
-    int should_retry;     /* x-should-retry: 1 true, 0 false, -1 absent */
+    double retry_after_s;  /* from retry-after-ms / retry-after; -1 when absent */
+    int should_retry;      /* x-should-retry: 1 true, 0 false, -1 absent */
+    llmc_rate_limits rate; /* the provider's rate-limit headers (-1: not sent) */
 } llmc_http_response;
 
 typedef struct llmc_transport_opts {

@@ -88,6 +88,7 @@ struct llmc_response {
     size_t n_blocks;
     char *text; /* all text blocks joined */
     char *raw;
+    llmc_rate_limits rate_limits; /* what the answer's headers said */
 };
 
 llmc_response *llmc_response_alloc(void);

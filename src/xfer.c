@@ -169,8 +169,12 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
         len = llmc_call_scrub_bytes(x->call, copy, len);
         llmc_logf(x->call->opts.log, LLMC_LOG_DEBUG, "< %.*s%s", (int)len, copy, n > sizeof copy ? " …" : "");
     }
-    if (x->eng->limited)
-        bl_provider_header(&x->call->limits, line, n, llmc_engine_now(x->eng), llmc_wall_s());
+    if (n > 20 && ((line[0] | 0x20) == 'a' || (line[0] | 0x20) == 'x')) {
+        double wall = llmc_wall_s();
+        llmc_rate_limits_header(&x->resp.rate, line, n, wall);
+        if (x->eng->limited)
+            bl_provider_header(&x->call->limits, line, n, llmc_engine_now(x->eng), wall);
+    }
     if (n > 2 || n == 0 || (line[0] != '\r' && line[0] != '\n'))
         return n;
     /* the end of a header block: a 1xx interim answer is not the response */
@@ -285,6 +289,7 @@ void llmc_xfer_start(llmc_xfer *x, double now)
     x->resp.should_retry = -1;
     x->resp.retry_after_s = -1;
     x->resp.request_id[0] = x->resp.content_type[0] = x->resp.location[0] = '\0';
+    llmc_rate_limits_none(&x->resp.rate);
 
     if (!warm)
         llmc_http_configure(h, o, xfer_url(x), headers, x->detail);
@@ -445,6 +450,12 @@ void llmc_xfer_attempt_ended(llmc_xfer *x, CURLcode cc)
     if (status == 0 && x->easy)
         curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
     log_attempt(x, cc);
+    if (llmc_log_wants(call->opts.log, LLMC_LOG_INFO) && llmc_rate_limits_any(&x->resp.rate)) {
+        char rates[400];
+        llmc_rate_limits_describe(&x->resp.rate, rates, sizeof rates);
+        llmc_logf(call->opts.log, LLMC_LOG_INFO, "%s rate limits: %s",
+                  call->endpoint ? call->endpoint->name : "the server", rates);
+    }
     detach(x);
     x->resp.retry_after_s = x->ra_ms >= 0 ? x->ra_ms / 1000.0 : x->ra;
     /* an error struct is 2 KiB: on the common path (a clean first answer) it stays untouched */

@@ -203,22 +203,40 @@ typedef struct llmc_diagnosis {
 } llmc_diagnosis;
 
 /* ---------------------------------------------------------------------------------------------
+ * Rate limits, as the provider's headers reported them with an answer (success or failure).
+ */
+typedef struct llmc_rate_limit {
+    long limit;     /* the most the window allows; -1 when not reported */
+    long remaining; /* left in the window; -1 when not reported */
+    double reset_s; /* seconds from the answer until the window refills; -1 when not reported */
+} llmc_rate_limit;
+
+typedef struct llmc_rate_limits {
+    llmc_rate_limit requests;      /* requests (Cerebras: per day) */
+    llmc_rate_limit tokens;        /* tokens (Cerebras: per minute; Anthropic: input + output) */
+    llmc_rate_limit input_tokens;  /* Anthropic's input tokens */
+    llmc_rate_limit output_tokens; /* Anthropic's output tokens */
+    unsigned char reserved[32];
+} llmc_rate_limits;
+
+/* ---------------------------------------------------------------------------------------------
  * Errors: a caller-owned struct, filled by every fallible call. Plain data: no freeing needed.
  */
 typedef struct llmc_error {
     llmc_code code;
-    int http_status;          /* 0 when no HTTP response arrived */
-    int transport_code;       /* the libcurl CURLcode, 0 when none */
-    int attempts;             /* how many HTTP attempts were made (retries + 1) */
-    double retry_after;       /* seconds the provider asked to wait; -1 when it said nothing */
-    char provider[32];        /* "anthropic", "cerebras", … */
-    char provider_type[64];   /* the error type as sent, e.g. "authentication_error" */
-    char provider_code[64];   /* the error code as sent, e.g. "wrong_api_key" */
-    char request_id[128];     /* the provider's request id, when it sent one */
-    char message[1024];       /* one human-readable line (the provider's own words when it gave some) */
-    llmc_diagnosis diagnosis; /* set whenever llmc knows the cause (cause != NONE), and for a repaired key */
-    char provider_param[64];  /* the parameter the provider's error names (`param`), e.g. "max_tokens" */
-    unsigned char reserved[192];
+    int http_status;              /* 0 when no HTTP response arrived */
+    int transport_code;           /* the libcurl CURLcode, 0 when none */
+    int attempts;                 /* how many HTTP attempts were made (retries + 1) */
+    double retry_after;           /* seconds the provider asked to wait; -1 when it said nothing */
+    char provider[32];            /* "anthropic", "cerebras", … */
+    char provider_type[64];       /* the error type as sent, e.g. "authentication_error" */
+    char provider_code[64];       /* the error code as sent, e.g. "wrong_api_key" */
+    char request_id[128];         /* the provider's request id, when it sent one */
+    char message[1024];           /* one human-readable line (the provider's own words when it gave some) */
+    llmc_diagnosis diagnosis;     /* set whenever llmc knows the cause (cause != NONE), and for a repaired key */
+    char provider_param[64];      /* the parameter the provider's error names (`param`), e.g. "max_tokens" */
+    llmc_rate_limits rate_limits; /* what the failed answer's rate-limit headers said (-1: not sent) */
+    unsigned char reserved[64];
 } llmc_error;
 
 /* Reset an error to LLMC_OK with empty fields. */
@@ -682,6 +700,10 @@ LLMC_API const char *llmc_response_id(const llmc_response *resp);
 LLMC_API const char *llmc_response_request_id(const llmc_response *resp);
 /* "anthropic", "cerebras", … */
 LLMC_API const char *llmc_response_provider(const llmc_response *resp);
+/* What the answer's rate-limit headers said (requests and tokens: limit, remaining, seconds to
+ * the refill; -1 where the provider sent nothing). A failed call has the same in
+ * err->rate_limits. For a stream, the headers of its answer. */
+LLMC_API llmc_rate_limits llmc_response_rate_limits(const llmc_response *resp);
 /* The body as received, if llmc_request_keep_raw() was on; otherwise NULL. */
 LLMC_API const char *llmc_response_raw_json(const llmc_response *resp);
 

@@ -52,7 +52,7 @@ typedef struct emu_request {
     const emu_fault *fault; /* the fault taken for this request, or NULL */
 } emu_request;
 
-#define EMU_MAX_HEADERS 16
+#define EMU_MAX_HEADERS 32
 
 typedef struct emu_stream emu_stream;
 

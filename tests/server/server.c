@@ -363,6 +363,49 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, emu_reply *r)
     return ret;
 }
 
+/* The rate-limit headers each provider sends with every answer (names and formats as
+ * tests/server/README.md records them), with windows so large that no test runs them out: a test
+ * that wants a provider saying "none left" queues a fault with its own values, which win. */
+static void rate_limit_headers(emu_reply *r, const emu_request *rq)
+{
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (strstr(r->header_names[i], "ratelimit-"))
+            return;
+    char reset[64];
+    time_t when = time(NULL) + 60;
+    struct tm tm;
+    gmtime_r(&when, &tm);
+    strftime(reset, sizeof reset, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (rq->provider == EMU_ANTHROPIC) {
+        static const char *const kinds[] = {"requests", "tokens", "input-tokens", "output-tokens"};
+        static const char *const limits[] = {"4000", "2000000", "1600000", "400000"};
+        static const char *const left[] = {"3999", "1999000", "1599000", "399900"};
+        char name[64];
+        for (size_t k = 0; k < 4; k++) {
+            snprintf(name, sizeof name, "anthropic-ratelimit-%s-limit", kinds[k]);
+            reply_header(r, name, limits[k]);
+            snprintf(name, sizeof name, "anthropic-ratelimit-%s-remaining", kinds[k]);
+            reply_header(r, name, left[k]);
+            snprintf(name, sizeof name, "anthropic-ratelimit-%s-reset", kinds[k]);
+            reply_header(r, name, reset);
+        }
+    } else if (rq->provider == EMU_CEREBRAS) {
+        reply_header(r, "x-ratelimit-limit-requests-day", "14400");
+        reply_header(r, "x-ratelimit-remaining-requests-day", "14399");
+        reply_header(r, "x-ratelimit-reset-requests-day", "33011.382867");
+        reply_header(r, "x-ratelimit-limit-tokens-minute", "60000");
+        reply_header(r, "x-ratelimit-remaining-tokens-minute", "59000");
+        reply_header(r, "x-ratelimit-reset-tokens-minute", "59.5");
+    } else if (rq->provider == EMU_OPENAI) {
+        reply_header(r, "x-ratelimit-limit-requests", "10000");
+        reply_header(r, "x-ratelimit-remaining-requests", "9999");
+        reply_header(r, "x-ratelimit-reset-requests", "6ms");
+        reply_header(r, "x-ratelimit-limit-tokens", "30000000");
+        reply_header(r, "x-ratelimit-remaining-tokens", "29999000");
+        reply_header(r, "x-ratelimit-reset-tokens", "1m30s");
+    }
+}
+
 static void dispatch(emu_reply *r, emu_request *rq, conn_ctx *c)
 {
     if (strncmp(rq->path, "/_emulator/", 11) == 0) {
@@ -407,6 +450,7 @@ static void dispatch(emu_reply *r, emu_request *rq, conn_ctx *c)
     } else {
         openai_handle(r, rq);
     }
+    rate_limit_headers(r, rq);
     /* the request id header, unless a fault sent its own */
     bool own_id = false;
     for (size_t i = 0; i < r->n_headers; i++)
