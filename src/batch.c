@@ -604,7 +604,7 @@ static llmc_code setup_provs(run *r, llmc_error *err)
                       llmc_key_source_name(p->call.cred.source), p->call.cred.source_name, err->diagnosis.detail);
         llmc_transport_opts_for(b->client, ep, &p->call.opts);
         p->call.anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
-        p->call.headers = llmc_dialect_headers(ep->info.dialect, false);
+        p->call.headers = llmc_dialect_headers(b->client, ep->info.dialect, false);
         if (!(p->header_lines = llmc_batch_header_list(b, p->call.headers)) || !prov_headers(p))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         llmc_logf(&b->client->log, LLMC_LOG_INFO, "batch: POST %s (key from %s %s, %s)", p->call.url,

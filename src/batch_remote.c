@@ -117,7 +117,7 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     }
     if ((rc = llmc_url_check(rm->base, b->client->allow_insecure_http, err)) != LLMC_OK)
         return rc;
-    if (!(rm->headers = llmc_batch_header_list(b, llmc_dialect_headers(ep->info.dialect, false))))
+    if (!(rm->headers = llmc_batch_header_list(b, llmc_dialect_headers(b->client, ep->info.dialect, false))))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     return LLMC_OK;
 }

@@ -80,10 +80,25 @@ void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc
     o->log = &c->log;
 }
 
-const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
+const char *const *llmc_dialect_headers(const llmc_client *c, llmc_dialect_kind dialect, bool stream)
 {
+    if (dialect == LLMC_DIALECT_ANTHROPIC && c && c->anthropic_version)
+        return (const char *const *)c->anthropic_headers[stream ? 1 : 0];
     const llmc_dialect *d = llmc_dialect_get(dialect);
     return stream ? d->stream_headers : d->headers;
+}
+
+void llmc_wire_ctx_for(const llmc_client *c, const llmc_endpoint *ep, const llmc_request *req, const char *wire_model,
+                       bool stream, llmc_wire_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->model = wire_model;
+    ctx->provider = ep->name;
+    ctx->stream = stream;
+    ctx->anthropic_version = llmc_client_version_of(c);
+    for (size_t i = 0; req && i < req->n_headers; i++)
+        if (strcasecmp(req->headers[i].key, "anthropic-version") == 0)
+            ctx->anthropic_version = req->headers[i].value; /* the request's own header wins */
 }
 
 bool llmc_header_name_allowed(const char *name)
@@ -118,7 +133,7 @@ static int add_header_line(char **lines, size_t *n, const char *name, size_t nam
  * the ones ANTHROPIC_CUSTOM_HEADERS lists, then the dialect's. */
 static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool stream, llmc_error *err)
 {
-    const char *const *base = llmc_dialect_headers(call->endpoint->info.dialect, stream);
+    const char *const *base = llmc_dialect_headers(call->client, call->endpoint->info.dialect, stream);
     const char *custom = call->anthropic ? getenv("ANTHROPIC_CUSTOM_HEADERS") : NULL;
     call->headers = base;
     if (req->n_headers == 0 && !(custom && *custom))
@@ -197,7 +212,9 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
         llmc_logf(&c->log, LLMC_LOG_WARN, "%s key from %s %s: %s", ep->name, llmc_key_source_name(call->cred.source),
                   call->cred.source_name, err->diagnosis.detail);
     call->anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
-    call->body = llmc_dialect_get(ep->info.dialect)->encode(req, call->wire_model, stream, err);
+    llmc_wire_ctx ctx;
+    llmc_wire_ctx_for(c, ep, req, call->wire_model, stream, &ctx);
+    call->body = llmc_dialect_get(ep->info.dialect)->encode(req, &ctx, err);
     if (!call->body)
         return err ? err->code : LLMC_E_NOMEM;
     if ((rc = build_headers(call, req, stream, err)) != LLMC_OK)
@@ -231,7 +248,7 @@ llmc_code llmc_call_get(llmc_client *c, llmc_endpoint *ep, const char *path, boo
         if (call->opts.request_ms > 15000)
             call->opts.request_ms = 15000;
     }
-    rc = llmc_http_send(c->curl, &call->opts, "GET", call->url, llmc_dialect_headers(ep->info.dialect, false),
+    rc = llmc_http_send(c->curl, &call->opts, "GET", call->url, llmc_dialect_headers(c, ep->info.dialect, false),
                         &call->cred, ep->info.auth, NULL, 0, resp, err);
     if (rc == LLMC_OK && (resp->status < 200 || resp->status >= 300))
         rc = llmc_call_fail(call, resp, err);

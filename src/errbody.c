@@ -132,7 +132,7 @@ void llmc_error_from_response(long status, const char *content_type, const char 
     err->message[0] = '\0';
 
     json_error_t jerr;
-    json_t *root = len ? json_loadb(body, len, 0, &jerr) : NULL;
+    json_t *root = len ? llmc_json_loadb(body, len, 0, &jerr) : NULL;
     bool understood = root && read_json_error(root, err);
     json_decref(root); /* only its truth value is used below */
     if (!understood && root)

@@ -54,6 +54,10 @@ const char *llmc_strerror(llmc_code code)
         return "a size limit was exceeded";
     case LLMC_E_IO:
         return "local input/output error";
+    case LLMC_E_FORMAT:
+        return "the reply is not in the requested format";
+    case LLMC_E_UNSUPPORTED:
+        return "the provider does not offer this";
     }
     return "unknown error code";
 }

@@ -68,6 +68,9 @@ double llmc_now_s(void);
 /* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or
  * LLMC_E_LIMIT and returns NULL. */
 json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err);
+/* json_loadb, except that a document with an integer past 64 bits (a real `seed` of
+ * 14836394043272784000) is decoded again with every integer as a real instead of failing whole. */
+json_t *llmc_json_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr);
 /* The JSON text of `value` (malloc'd), or NULL when it could not be made whole — unlike
  * json_dumps, never a text with a member silently missing. */
 char *llmc_json_dump(const json_t *value, size_t flags);

@@ -123,6 +123,9 @@ static int on_event(void *userdata, const llmc_event *ev)
         append(&r->tool_input, &r->tool_len, &r->tool_cap, ev->text, ev->text_len);
         logf_(r, "tool_input %zu %s\n", ev->index, ev->text);
         break;
+    case LLMC_EVENT_CITATION:
+        logf_(r, "citation %zu %s\n", ev->index, ev->text);
+        break;
     case LLMC_EVENT_USAGE:
         logf_(r, "usage %ld %ld\n", ev->usage.input_tokens, ev->usage.output_tokens);
         break;

@@ -232,9 +232,11 @@ static llmc_code op_encode(void *ctx)
     for (int stream = 0; stream < 2 && rc == LLMC_OK; stream++) {
         llmc_error err;
         llmc_error_clear(&err);
-        rc = check_encoded(llmc_anthropic_encode(req, "claude", stream, &err), stream, &err);
+        llmc_wire_ctx actx = {.model = "claude", .provider = "anthropic", .stream = stream};
+        llmc_wire_ctx octx = {.model = "gpt", .provider = "openai", .stream = stream};
+        rc = check_encoded(llmc_anthropic_encode(req, &actx, &err), stream, &err);
         if (rc == LLMC_OK)
-            rc = check_encoded(llmc_openai_encode(req, "gpt", stream, &err), 2 + stream, &err);
+            rc = check_encoded(llmc_openai_encode(req, &octx, &err), 2 + stream, &err);
     }
     llmc_request_free(req);
     return rc;

@@ -19,6 +19,8 @@ static const char *block_type_name(llmc_block_type t)
         return "thinking";
     case LLMC_BLOCK_TOOL_USE:
         return "tool_use";
+    case LLMC_BLOCK_REDACTED_THINKING:
+        return "redacted_thinking";
     case LLMC_BLOCK_OTHER:
         return "other";
     }

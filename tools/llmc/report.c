@@ -25,6 +25,7 @@ int cli_exit_code(llmc_code code)
     case LLMC_E_NOT_FOUND:
     case LLMC_E_CONFIG:
     case LLMC_E_INVALID_ARG:
+    case LLMC_E_UNSUPPORTED:
         return EXIT_REQUEST;
     case LLMC_E_RATE_LIMIT:
     case LLMC_E_SERVER:
@@ -35,6 +36,7 @@ int cli_exit_code(llmc_code code)
         return EXIT_NETWORK;
     case LLMC_E_PROTOCOL:
     case LLMC_E_LIMIT:
+    case LLMC_E_FORMAT:
         return EXIT_PROTOCOL;
     case LLMC_E_NOMEM:
     case LLMC_E_ABORTED:
