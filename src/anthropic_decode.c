@@ -37,8 +37,7 @@ bool llmc_anthropic_tool_has_extra(json_t *block)
     json_t *v;
     json_object_foreach(block, key, v)
     {
-        if (strcmp(key, "type") != 0 && strcmp(key, "id") != 0 && strcmp(key, "name") != 0 &&
-            strcmp(key, "input") != 0)
+        if (strcmp(key, "type") != 0 && strcmp(key, "id") != 0 && strcmp(key, "name") != 0 && strcmp(key, "input") != 0)
             return true;
     }
     return false;

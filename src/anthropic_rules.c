@@ -139,7 +139,8 @@ static llmc_code check_with_thinking(const llmc_request *req, const llmc_wire_ct
 {
     const llmc_model_rule *r =
         llmc_model_rule_find(LLMC_DIALECT_ANTHROPIC, ctx->provider, ctx->model, LLMC_RULE_THINKING);
-    bool forced = req->n_tools && (req->tool_choice == LLMC_TOOL_CHOICE_ANY || req->tool_choice == LLMC_TOOL_CHOICE_TOOL);
+    bool forced =
+        req->n_tools && (req->tool_choice == LLMC_TOOL_CHOICE_ANY || req->tool_choice == LLMC_TOOL_CHOICE_TOOL);
     if (forced && r && r->thinking == LLMC_TF_ALWAYS_ADAPTIVE)
         return refuse(err, "%s refuses %s (source: %s): let the model choose its tools (tool choice auto)", ctx->model,
                       "forced tool use", SRC_FORCED_TOOLS);

@@ -105,8 +105,8 @@ static llmc_code add_document_part(llmc_request *req, char *text, const char *ki
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
     m->parts = grown;
-    m->parts[m->n_parts++] = (llmc_part){
-        .kind = LLMC_PART_DOCUMENT, .text = text, .id = id, .name = name, .citations = citations != 0};
+    m->parts[m->n_parts++] =
+        (llmc_part){.kind = LLMC_PART_DOCUMENT, .text = text, .id = id, .name = name, .citations = citations != 0};
     return LLMC_OK;
 }
 
@@ -155,8 +155,7 @@ llmc_code llmc_request_attach(llmc_request *req, const void *bytes, size_t len, 
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "nothing to attach");
     const char *type = llmc_media_type_sniff(bytes, len);
     if (!type)
-        return llmc_error_set(err, LLMC_E_INVALID_ARG,
-                              "%s: not an image (PNG, JPEG, GIF, WebP), a PDF or UTF-8 text%s",
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "%s: not an image (PNG, JPEG, GIF, WebP), a PDF or UTF-8 text%s",
                               name && *name ? name : "the attachment", len == 0 ? " (it is empty)" : "");
     if (strncmp(type, "image/", 6) == 0) {
         llmc_code rc = llmc_request_add_image(req, type, bytes, len);

@@ -17,18 +17,20 @@
 #define SRC_OPUS55 "Anthropic docs, What's new in Claude Opus 5.5 (adaptive thinking always on)"
 #define SRC_MODELS "Anthropic docs, models overview (Fable 5 / Mythos 5: adaptive, always on)"
 #define SRC_EXT_THINKING                                                                                               \
-    "Anthropic docs, extended thinking: Claude 4.7 and later reject type \"enabled\" with a 400 "                     \
+    "Anthropic docs, extended thinking: Claude 4.7 and later reject type \"enabled\" with a 400 "                      \
     "(\"thinking.type.enabled\" is not supported for this model)"
 #define SRC_TEMP_47                                                                                                    \
     "400 \"`temperature` is deprecated for this model.\" on Opus 4.7+ / Sonnet 5 (captures 2026); "                    \
     "anthropics/skills claude-api error-codes.md: temperature, top_p, top_k removed"
 #define SRC_46 "Anthropic docs, extended thinking: 4.6 models take adaptive; \"enabled\" is deprecated there"
-#define SRC_EFFORT_46 "400 \"This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium.\" (claude-opus-4-6)"
+#define SRC_EFFORT_46                                                                                                  \
+    "400 \"This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium.\" (claude-opus-4-6)"
 #define SRC_45_THINKING "captures 2026: adaptive thinking is not supported on the 4.5 generation"
-#define SRC_45_SAMPLING "400 \"`temperature` and `top_p` cannot both be specified for this model. Please use only one.\""
+#define SRC_45_SAMPLING                                                                                                \
+    "400 \"`temperature` and `top_p` cannot both be specified for this model. Please use only one.\""
 #define SRC_OLD "Anthropic docs, extended thinking (budget_tokens, Claude 3.7 to 4.1)"
 #define SRC_OAI_REASONING                                                                                              \
-    "openai SDK: max_tokens is \"not compatible with o-series models\"; 400 unsupported_parameter "                   \
+    "openai SDK: max_tokens is \"not compatible with o-series models\"; 400 unsupported_parameter "                    \
     "\"Use 'max_completion_tokens' instead.\" and unsupported_value for temperature (gpt-5, gpt-5.1, o1, o3-mini)"
 #define SRC_OAI_EFFORT "OpenAI API reference, reasoning_effort (per-model levels)"
 #define SRC_OAI_NO_EFFORT "400 \"Unrecognized request argument supplied: reasoning_effort\" (gpt-4o-mini, gpt-4.1)"
@@ -62,7 +64,9 @@ static const llmc_model_rule rules[] = {
     {LLMC_DIALECT_ANTHROPIC, NULL, "claude-opus-4-[78]*", LLMC_RULE_NO_TEMPERATURE | LLMC_RULE_NO_TOP_P, 0, 0,
      SRC_TEMP_47},
 #define NO_SAMPLING(pattern)                                                                                           \
-    {LLMC_DIALECT_ANTHROPIC, NULL, pattern, LLMC_RULE_NO_TEMPERATURE | LLMC_RULE_NO_TOP_P, 0, 0, SRC_TEMP_47}
+    {                                                                                                                  \
+        LLMC_DIALECT_ANTHROPIC, NULL, pattern, LLMC_RULE_NO_TEMPERATURE | LLMC_RULE_NO_TOP_P, 0, 0, SRC_TEMP_47        \
+    }
     NO_SAMPLING("claude-opus-5*"),
     NO_SAMPLING("claude-sonnet-5*"),
     NO_SAMPLING("claude-haiku-5*"),

@@ -26,10 +26,10 @@ enum {
 
 /* The Anthropic thinking forms a model takes. */
 typedef enum llmc_thinking_forms {
-    LLMC_TF_BUDGET_ONLY = 1,     /* "enabled" with budget_tokens, or "disabled" */
-    LLMC_TF_BOTH = 2,            /* "adaptive" or "enabled" (the latter deprecated), or "disabled" */
-    LLMC_TF_ADAPTIVE_ONLY = 3,   /* "adaptive" or "disabled" ("enabled" is a 400) */
-    LLMC_TF_ALWAYS_ADAPTIVE = 4  /* "adaptive" only: thinking cannot be turned off */
+    LLMC_TF_BUDGET_ONLY = 1,    /* "enabled" with budget_tokens, or "disabled" */
+    LLMC_TF_BOTH = 2,           /* "adaptive" or "enabled" (the latter deprecated), or "disabled" */
+    LLMC_TF_ADAPTIVE_ONLY = 3,  /* "adaptive" or "disabled" ("enabled" is a 400) */
+    LLMC_TF_ALWAYS_ADAPTIVE = 4 /* "adaptive" only: thinking cannot be turned off */
 } llmc_thinking_forms;
 
 typedef struct llmc_model_rule {

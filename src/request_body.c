@@ -25,8 +25,8 @@ bool llmc_body_field_allowed(const char *name)
     /* llmc builds these itself; a second copy would contradict it */
     static const char *const owned[] = {"model", "messages", "stream", NULL};
     /* some gateways read a key from the body: keys come from the credential chain only */
-    static const char *const secret[] = {"apikey", "xapikey", "key", "authorization", "auth", "token",
-                                         "accesstoken", "authtoken", "bearer", "secret", "password", NULL};
+    static const char *const secret[] = {"apikey",      "xapikey",   "key",    "authorization", "auth",     "token",
+                                         "accesstoken", "authtoken", "bearer", "secret",        "password", NULL};
     if (!name || !*name || strlen(name) > 128)
         return false;
     for (size_t i = 0; owned[i]; i++)

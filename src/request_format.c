@@ -31,8 +31,8 @@ llmc_code llmc_request_set_format(llmc_request *req, llmc_format format, const c
     if (format == LLMC_FORMAT_JSON_SCHEMA && !schema)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "a JSON-schema format needs a schema");
     if (name && !name_valid(name))
-        return llmc_error_set(err, LLMC_E_INVALID_ARG,
-                              "schema name \"%.80s\": use 1 to 64 of a-z, A-Z, 0-9, _ and -", name);
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "schema name \"%.80s\": use 1 to 64 of a-z, A-Z, 0-9, _ and -",
+                              name);
     json_t *parsed = NULL;
     if (format == LLMC_FORMAT_JSON_SCHEMA) {
         if (!(parsed = llmc_parse_caller_json(schema, "schema", err)))
@@ -150,16 +150,15 @@ llmc_code llmc_response_json(const llmc_response *resp, const char **json, llmc_
                 snprintf(cause, sizeof cause, "the reply was cut off by the token limit (stop reason \"%s\"): ",
                          r->stop_reason_raw ? r->stop_reason_raw : "");
             else if (r->stop_reason == LLMC_STOP_REFUSAL)
-                snprintf(cause, sizeof cause, "the model refused (stop reason \"%s\"): ",
-                         r->stop_reason_raw ? r->stop_reason_raw : "");
+                snprintf(cause, sizeof cause,
+                         "the model refused (stop reason \"%s\"): ", r->stop_reason_raw ? r->stop_reason_raw : "");
             if (!len)
                 llmc_error_set(r->json_err, LLMC_E_FORMAT, "%sthe reply is not JSON: it has no text", cause);
             else
                 llmc_error_set(r->json_err, LLMC_E_FORMAT, "%sthe reply is not JSON: line %d, column %d: %s", cause,
                                jerr.line, jerr.column, jerr.text);
             llmc_strlcpy(r->json_err->provider, r->provider ? r->provider : "", sizeof r->json_err->provider);
-            llmc_strlcpy(r->json_err->request_id, r->request_id ? r->request_id : "",
-                         sizeof r->json_err->request_id);
+            llmc_strlcpy(r->json_err->request_id, r->request_id ? r->request_id : "", sizeof r->json_err->request_id);
         }
     }
     if (r->json_err) {

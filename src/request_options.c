@@ -10,9 +10,9 @@
 #include <string.h>
 
 static const char *const effort_names[] = {
-    [LLMC_EFFORT_DEFAULT] = "",      [LLMC_EFFORT_NONE] = "none", [LLMC_EFFORT_MINIMAL] = "minimal",
-    [LLMC_EFFORT_LOW] = "low",       [LLMC_EFFORT_MEDIUM] = "medium", [LLMC_EFFORT_HIGH] = "high",
-    [LLMC_EFFORT_XHIGH] = "xhigh",   [LLMC_EFFORT_MAX] = "max",
+    [LLMC_EFFORT_DEFAULT] = "",    [LLMC_EFFORT_NONE] = "none",     [LLMC_EFFORT_MINIMAL] = "minimal",
+    [LLMC_EFFORT_LOW] = "low",     [LLMC_EFFORT_MEDIUM] = "medium", [LLMC_EFFORT_HIGH] = "high",
+    [LLMC_EFFORT_XHIGH] = "xhigh", [LLMC_EFFORT_MAX] = "max",
 };
 #define N_EFFORTS (sizeof effort_names / sizeof effort_names[0])
 
@@ -76,7 +76,8 @@ llmc_code llmc_request_set_reasoning_format(llmc_request *req, const char *forma
         known |= strcmp(format, formats[i]) == 0;
     if (!known)
         return llmc_error_set(err, LLMC_E_INVALID_ARG,
-                              "reasoning format \"%.64s\" is not one of none, parsed, text_parsed, raw, hidden", format);
+                              "reasoning format \"%.64s\" is not one of none, parsed, text_parsed, raw, hidden",
+                              format);
     char *copy = format ? strdup(format) : NULL;
     if (format && !copy)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
