@@ -105,6 +105,10 @@ void state_clear_requests(void);
 
 /* errors.c: each provider's error bodies */
 void error_reply(emu_reply *r, const emu_request *rq, unsigned status, const char *message);
+/* An error with its own code and param (OpenAI `code`/`param`; Cerebras the flat body's; Fireworks
+ * the envelope's); NULL sends null. */
+void error_reply_code(emu_reply *r, const emu_request *rq, unsigned status, const char *message, const char *code,
+                      const char *param);
 void error_missing_key(emu_reply *r, const emu_request *rq);
 void error_bad_key(emu_reply *r, const emu_request *rq, const char *key);
 void error_forbidden(emu_reply *r, const emu_request *rq);

@@ -148,6 +148,28 @@ void error_reply(emu_reply *r, const emu_request *rq, unsigned status, const cha
     }
 }
 
+void error_reply_code(emu_reply *r, const emu_request *rq, unsigned status, const char *message, const char *code,
+                      const char *param)
+{
+    switch (rq->provider) {
+    case EMU_CEREBRAS:
+        cerebras_error(r, status, message, code, param);
+        break;
+    case EMU_FIREWORKS:
+        fireworks_error(r, rq, status, message, code, param);
+        break;
+    case EMU_OPENAI:
+    case EMU_PROVIDER_COUNT:
+        reply_json(r, status,
+                   json_pack("{s:{s:s, s:s, s:o, s:o}}", "error", "message", message, "type", "invalid_request_error",
+                             "param", nullable(param), "code", nullable(code)));
+        break;
+    case EMU_ANTHROPIC:
+        anthropic_error(r, rq, status, NULL, message);
+        break;
+    }
+}
+
 void error_missing_key(emu_reply *r, const emu_request *rq)
 {
     switch (rq->provider) {

@@ -318,8 +318,8 @@ static llmc_response *decode_named(const char *dir, const char *name, llmc_code 
     llmc_response *r = llmc_response_alloc();
     llmc_error err;
     llmc_error_clear(&err);
-    llmc_code rc = strcmp(dir, "anthropic") == 0 ? llmc_anthropic_decode(text, n, r, &err)
-                                                 : llmc_openai_decode(text, n, r, &err);
+    llmc_code rc =
+        strcmp(dir, "anthropic") == 0 ? llmc_anthropic_decode(text, n, r, &err) : llmc_openai_decode(text, n, r, &err);
     if (rc != want)
         fail_msg("%s: %s (%s)", name, llmc_strerror(rc), err.message);
     free(text);
@@ -330,7 +330,8 @@ static void test_integer_past_64_bits(void **state)
 {
     (void)state;
     llmc_response *r = decode_named("openai", "derived_groq_seed_past_int64.json", LLMC_OK);
-    assert_string_equal(llmc_response_text(r), "Why don't scientists trust atoms?\n\nBecause they make up everything! 🧪✨");
+    assert_string_equal(llmc_response_text(r),
+                        "Why don't scientists trust atoms?\n\nBecause they make up everything! 🧪✨");
     llmc_usage u = llmc_response_usage(r);
     assert_int_equal(u.input_tokens, 16); /* counts still read, though decoded as reals */
     assert_int_equal(u.output_tokens, 19);
@@ -338,8 +339,9 @@ static void test_integer_past_64_bits(void **state)
     /* and an error body, and a stream chunk, with one */
     llmc_error err;
     llmc_error_clear(&err);
-    const char *body = "{\"error\":{\"message\":\"bad seed\",\"type\":\"invalid_request_error\",\"code\":null},"
-                       "\"seed\":14836394043272784000}";
+    const char *body =
+        "{\"error\":{\"message\":\"bad seed\",\"type\":\"invalid_request_error\",\"code\":null},"
+        "\"seed\":14836394043272784000}";
     llmc_error_from_response(400, "application/json", body, strlen(body), "openai", &err);
     assert_string_equal(err.message, "bad seed");
 }
@@ -431,9 +433,15 @@ static void test_anthropic_replies_go_back_unchanged(void **state)
 {
     (void)state;
     static const char *const names[] = {
-        "message_pause_turn.json",     "message_web_search.json",        "message_redacted_thinking.json",
-        "message_thinking.json",       "message_tool_use.json",          "message_programmatic_tool_call.json",
-        "message_plain.json",          "message_adaptive_thinking_opus5.json", "citations_document_docs_example.json",
+        "message_pause_turn.json",
+        "message_web_search.json",
+        "message_redacted_thinking.json",
+        "message_thinking.json",
+        "message_tool_use.json",
+        "message_programmatic_tool_call.json",
+        "message_plain.json",
+        "message_adaptive_thinking_opus5.json",
+        "citations_document_docs_example.json",
         "message_structured_output.json",
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -461,8 +469,8 @@ static void test_anthropic_replies_go_back_unchanged(void **state)
         json_t *sent = json_object_get(json_array_get(json_object_get(root, "messages"), 1), "content");
         json_t *want = without_nulls(json_object_get(orig, "content"));
         /* a lone text block goes as a plain string, which is the same content */
-        json_t *have = json_is_string(sent) ? json_pack("[{s:s, s:O}]", "type", "text", "text", sent)
-                                            : without_nulls(sent);
+        json_t *have =
+            json_is_string(sent) ? json_pack("[{s:s, s:O}]", "type", "text", "text", sent) : without_nulls(sent);
         if (!json_equal(want, have)) {
             char *a = json_dumps(want, JSON_COMPACT), *b = json_dumps(have, JSON_COMPACT);
             fail_msg("%s: sent back\n%.900s\ninstead of\n%.900s", names[i], b, a);
@@ -512,14 +520,10 @@ static void test_citations_read(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_recorded_reply),
-        cmocka_unit_test(test_integer_past_64_bits),
-        cmocka_unit_test(test_groq_usage_in_x_groq),
-        cmocka_unit_test(test_stream_error_with_numeric_code),
-        cmocka_unit_test(test_custom_tool_call_kept),
-        cmocka_unit_test(test_anthropic_replies_go_back_unchanged),
-        cmocka_unit_test(test_pause_turn_reply),
-        cmocka_unit_test(test_citations_read),
+        cmocka_unit_test(test_every_recorded_reply),  cmocka_unit_test(test_integer_past_64_bits),
+        cmocka_unit_test(test_groq_usage_in_x_groq),  cmocka_unit_test(test_stream_error_with_numeric_code),
+        cmocka_unit_test(test_custom_tool_call_kept), cmocka_unit_test(test_anthropic_replies_go_back_unchanged),
+        cmocka_unit_test(test_pause_turn_reply),      cmocka_unit_test(test_citations_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
