@@ -176,8 +176,9 @@ static int read_tools(emu_reply *r, const emu_request *rq, const json_t *body, e
             char *open = emu_schema_open_object(json_object_get(t, "input_schema"));
             if (open) {
                 free(open);
-                return fail(r, rq, "tools.%zu.custom: For 'object' type, 'additionalProperties' must be explicitly set "
-                                   "to false",
+                return fail(r, rq,
+                            "tools.%zu.custom: For 'object' type, 'additionalProperties' must be explicitly set "
+                            "to false",
                             i);
             }
         }
@@ -225,8 +226,9 @@ static int check_document(emu_reply *r, const emu_request *rq, const json_t *b, 
     if (!st)
         return fail(r, rq, "messages.%zu.content.%zu.document.source: Field required", mi, bi);
     if (strcmp(st, "base64") == 0 && (!mt || strcmp(mt, "application/pdf") != 0))
-        return fail(r, rq, "messages.%zu.content.%zu.document.source.base64.media_type: Input should be "
-                           "'application/pdf'",
+        return fail(r, rq,
+                    "messages.%zu.content.%zu.document.source.base64.media_type: Input should be "
+                    "'application/pdf'",
                     mi, bi);
     if (strcmp(st, "text") == 0 && (!mt || strcmp(mt, "text/plain") != 0))
         return fail(r, rq, "messages.%zu.content.%zu.document.source.text.media_type: Input should be 'text/plain'", mi,
@@ -277,14 +279,21 @@ static int check_sent_back(emu_reply *r, const emu_request *rq, const json_t *b,
 
 /* ---- cache breakpoints ---- */
 
+#define CACHE_UNITS 512
+#define CACHE_LOOKBACK 20 /* blocks the service looks back from a breakpoint for an earlier write */
+
 typedef struct cache_walk {
     unsigned long hash;
     size_t words;
     int n_points;
     unsigned long point_hash[8];
     size_t point_words[8];
-    int point_ttl[8]; /* seconds */
+    int point_ttl[8];  /* seconds */
+    int point_unit[8]; /* the unit the breakpoint is on */
     int seen_5m;
+    int n_units;
+    unsigned long unit_hash[CACHE_UNITS]; /* the prefix up to and including each unit */
+    size_t unit_words[CACHE_UNITS];
 } cache_walk;
 
 /* One cacheable unit (a tool, a system block, a message block): into the running prefix hash,
@@ -308,6 +317,11 @@ static int cache_unit(emu_reply *r, const emu_request *rq, cache_walk *w, const 
     free(joined);
     free(text);
     w->words += words;
+    if (w->n_units < CACHE_UNITS) {
+        w->unit_hash[w->n_units] = w->hash;
+        w->unit_words[w->n_units] = w->words;
+    }
+    w->n_units++;
     const json_t *cc = json_is_object(unit) ? json_object_get(unit, "cache_control") : NULL;
     if (!cc)
         return 0;
@@ -326,23 +340,29 @@ static int cache_unit(emu_reply *r, const emu_request *rq, cache_walk *w, const 
         w->point_hash[w->n_points] = w->hash;
         w->point_words[w->n_points] = w->words;
         w->point_ttl[w->n_points] = hour ? 3600 : 300;
+        w->point_unit[w->n_points] = w->n_units - 1;
     }
     w->n_points++;
     return 0;
 }
 
-/* What the cache reads and writes for this request's breakpoints. */
+/* What the cache reads and writes for this request's breakpoints: the longest earlier write found
+ * looking back from a breakpoint is read, and from there on each breakpoint's segment is written
+ * with its TTL. */
 static void cache_settle(cache_walk *w, emu_convo *c, int count_tokens)
 {
     int n = w->n_points < 8 ? w->n_points : 8;
-    int hit = -1;
-    for (int i = n - 1; i >= 0 && hit < 0 && !count_tokens; i--)
-        if (w->point_words[i] >= CACHE_MIN_TOKENS && prompt_cache_touch(w->point_hash[i], w->point_ttl[i], 0))
-            hit = i;
-    size_t read = hit >= 0 ? w->point_words[hit] : 0, from = read;
-    for (int i = hit + 1; i < n && !count_tokens; i++) {
-        if (w->point_words[i] < CACHE_MIN_TOKENS)
-            continue; /* too short to cache: the service skips it */
+    size_t read = 0;
+    if (!count_tokens)
+        for (int i = n - 1; i >= 0 && !read; i--)
+            for (int u = w->point_unit[i]; u >= 0 && u > w->point_unit[i] - CACHE_LOOKBACK && !read; u--)
+                if (u < CACHE_UNITS && w->unit_words[u] >= CACHE_MIN_TOKENS &&
+                    prompt_cache_touch(w->unit_hash[u], w->point_ttl[i], 0))
+                    read = w->unit_words[u];
+    size_t from = read;
+    for (int i = 0; i < n && !count_tokens; i++) {
+        if (w->point_words[i] <= from || w->point_words[i] < CACHE_MIN_TOKENS)
+            continue; /* read already, or too short to cache: the service skips it */
         size_t seg = w->point_words[i] - from;
         if (w->point_ttl[i] == 3600)
             c->cache_1h += seg;
@@ -397,8 +417,9 @@ static int read_messages(emu_reply *r, const emu_request *rq, const json_t *body
             if (!bad && type && strcmp(type, "document") == 0) {
                 bad = check_document(r, rq, b, mi, bi, assistant, &with_citations, &without) != 0;
                 const json_t *src = json_object_get(b, "source");
-                if (!bad && !c->cite_text && json_is_true(json_object_get(json_object_get(b, "citations"), "enabled")) &&
-                    str(src, "type") && strcmp(str(src, "type"), "text") == 0) {
+                if (!bad && !c->cite_text &&
+                    json_is_true(json_object_get(json_object_get(b, "citations"), "enabled")) && str(src, "type") &&
+                    strcmp(str(src, "type"), "text") == 0) {
                     c->cite_text = strdup(str(src, "data") ? str(src, "data") : "");
                     c->cite_title = str(b, "title");
                     c->cite_index = doc_index;
@@ -502,6 +523,7 @@ int anthropic_read(emu_reply *r, const emu_request *rq, const json_t *body, emu_
             w.point_hash[w.n_points] = w.hash;
             w.point_words[w.n_points] = w.words;
             w.point_ttl[w.n_points] = hour ? 3600 : 300;
+            w.point_unit[w.n_points] = w.n_units - 1;
             w.n_points++;
         }
     }

@@ -32,7 +32,8 @@ static int fail(emu_reply *r, const emu_request *rq, const char *code, const cha
 }
 
 /* Cerebras' validation errors: the flat body with code wrong_api_format. */
-static int cerebras_fail(emu_reply *r, const emu_request *rq, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int cerebras_fail(emu_reply *r, const emu_request *rq, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int cerebras_fail(emu_reply *r, const emu_request *rq, const char *fmt, ...)
 {
     char msg[1024];
@@ -70,8 +71,11 @@ static void quoted_list(const char *list, char *out, size_t size)
     for (const char *p = list; *p && n + 16 < size; k++) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        n += (size_t)snprintf(out + n, size - n, "%s'%.*s'", k == 0 ? "" : k + 1 == items ? ", and " : ", ", (int)len,
-                              p);
+        n += (size_t)snprintf(out + n, size - n, "%s'%.*s'",
+                              k == 0           ? ""
+                              : k + 1 == items ? ", and "
+                                               : ", ",
+                              (int)len, p);
         p += len + (comma ? 1 : 0);
     }
 }
@@ -123,7 +127,8 @@ static int check_reasoning(emu_reply *r, const emu_request *rq, const json_t *bo
     const char *format = str(body, "reasoning_format");
     if (json_object_get(body, "reasoning_format") && rq->provider == EMU_CEREBRAS) {
         if (!format || !emu_effort_listed("none,parsed,text_parsed,raw,hidden", format))
-            return cerebras_fail(r, rq, "reasoning_format: value must be one of none, parsed, text_parsed, raw, hidden");
+            return cerebras_fail(r, rq,
+                                 "reasoning_format: value must be one of none, parsed, text_parsed, raw, hidden");
         c->reasoning_format = format;
     }
     return 0;
@@ -158,8 +163,9 @@ static int check_format(emu_reply *r, const emu_request *rq, const json_t *body,
         const json_t *js = json_object_get(rf, "json_schema");
         const json_t *schema = json_object_get(js, "schema");
         if (!json_is_object(js) || !str(js, "name"))
-            return fail(r, rq, NULL, "response_format.json_schema.name", "Missing required parameter: "
-                                                                           "'response_format.json_schema.name'.");
+            return fail(r, rq, NULL, "response_format.json_schema.name",
+                        "Missing required parameter: "
+                        "'response_format.json_schema.name'.");
         char *open = json_is_true(json_object_get(js, "strict")) ? emu_schema_open_object(schema) : NULL;
         if (open && rq->provider == EMU_OPENAI) {
             fail(r, rq, NULL, "response_format",
@@ -170,8 +176,9 @@ static int check_format(emu_reply *r, const emu_request *rq, const json_t *body,
             return -1;
         }
         if (open && rq->provider == EMU_CEREBRAS) {
-            cerebras_fail(r, rq, "response_format.json_schema.schema: strict mode requires \"additionalProperties\": "
-                                 "false on every object");
+            cerebras_fail(r, rq,
+                          "response_format.json_schema.schema: strict mode requires \"additionalProperties\": "
+                          "false on every object");
             free(open);
             return -1;
         }
@@ -211,12 +218,13 @@ static int check_parts(emu_reply *r, const emu_request *rq, const json_t *conten
         if (rq->provider == EMU_CEREBRAS)
             return cerebras_fail(r, rq, "messages.%zu.content.%zu: property 'file' is unsupported", mi, pi);
         if (rq->provider == EMU_FIREWORKS)
-            return fail(r, rq, "INVALID_ARGUMENT", NULL, "messages.%zu.content.%zu: content type 'file' is not supported",
-                        mi, pi);
+            return fail(r, rq, "INVALID_ARGUMENT", NULL,
+                        "messages.%zu.content.%zu: content type 'file' is not supported", mi, pi);
         const char *data = str(json_object_get(part, "file"), "file_data");
         if (!data || strncmp(data, "data:application/pdf;base64,", 28) != 0)
-            return fail(r, rq, "invalid_value", "messages", "Invalid file data: expected a base64 PDF data URL in "
-                                                            "'messages[%zu].content[%zu].file.file_data'.",
+            return fail(r, rq, "invalid_value", "messages",
+                        "Invalid file data: expected a base64 PDF data URL in "
+                        "'messages[%zu].content[%zu].file.file_data'.",
                         mi, pi);
     }
     return 0;
