@@ -116,7 +116,8 @@ static __attribute__((unused)) llmc_response *stream_ok(llmc_client *c, const ll
 }
 
 /* Send, expecting `code`; err is filled. No request may reach the emulator when `refused`. */
-static __attribute__((unused)) void send_fails(llmc_client *c, const llmc_request *req, llmc_code code, bool refused, llmc_error *err)
+static __attribute__((unused)) void send_fails(llmc_client *c, const llmc_request *req, llmc_code code, bool refused,
+                                               llmc_error *err)
 {
     size_t before = emulator_request_count(&emu);
     llmc_response *r = NULL;

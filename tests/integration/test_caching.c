@@ -103,9 +103,9 @@ static void test_breakpoints_and_ttls(void **state)
     body = last_body();
     json_t *content = json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content");
     assert_true(json_is_array(content)); /* a marked part is a block, not the plain string */
-    assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(content, 0), "cache_control"),
-                                                          "type")),
-                        "ephemeral");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(json_array_get(content, 0), "cache_control"), "type")),
+        "ephemeral");
     json_decref(body);
     llmc_response_free(r);
 
@@ -152,12 +152,13 @@ static void test_cache_rules(void **state)
     llmc_request_add_tool(req, "t", NULL, NULL);
     llmc_request_add_cache_breakpoint(req, LLMC_CACHE_TOOLS, LLMC_CACHE_5M, NULL);
     llmc_request_set_body_field(
-        req, "system", "[{\"type\":\"text\",\"text\":\"sys\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]",
-        NULL);
+        req, "system",
+        "[{\"type\":\"text\",\"text\":\"sys\",\"cache_control\":{\"type\":\"ephemeral\",\"ttl\":\"1h\"}}]", NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
-    assert_string_equal(err.message, "system.0.cache_control.ttl: a ttl='1h' cache_control block must not come after "
-                                     "a ttl='5m' cache_control block. Note that blocks are processed in the following "
-                                     "order: `tools`, `system`, `messages`.");
+    assert_string_equal(err.message,
+                        "system.0.cache_control.ttl: a ttl='1h' cache_control block must not come after "
+                        "a ttl='5m' cache_control block. Note that blocks are processed in the following "
+                        "order: `tools`, `system`, `messages`.");
     llmc_request_free(req);
 
     /* five breakpoints */

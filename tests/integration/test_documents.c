@@ -66,8 +66,9 @@ static void test_anthropic_documents(void **state)
     json_t *src = json_object_get(json_array_get(content, 0), "source");
     assert_string_equal(json_string_value(json_object_get(src, "type")), "base64");
     assert_string_equal(json_string_value(json_object_get(src, "media_type")), "application/pdf");
-    assert_string_equal(json_string_value(json_object_get(src, "data")), "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8"
-                                                                          "Pj4KJSVFT0YK" /* base64(1) */);
+    assert_string_equal(json_string_value(json_object_get(src, "data")),
+                        "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8"
+                        "Pj4KJSVFT0YK" /* base64(1) */);
     src = json_object_get(json_array_get(content, 1), "source");
     assert_string_equal(json_string_value(json_object_get(src, "type")), "url");
     json_decref(body);
@@ -102,7 +103,8 @@ static void test_openai_compatible_documents(void **state)
     json_t *file = json_object_get(json_array_get(content, 0), "file");
     assert_string_equal(json_string_value(json_object_get(json_array_get(content, 0), "type")), "file");
     assert_string_equal(json_string_value(json_object_get(file, "filename")), "paper.pdf");
-    assert_true(strncmp(json_string_value(json_object_get(file, "file_data")), "data:application/pdf;base64,", 28) == 0);
+    assert_true(strncmp(json_string_value(json_object_get(file, "file_data")), "data:application/pdf;base64,", 28) ==
+                0);
     assert_string_equal(json_string_value(json_object_get(json_array_get(content, 1), "text")), "Notes\n\n" DOC);
     json_decref(body);
     llmc_response_free(r);
@@ -204,9 +206,10 @@ static void test_redacted_thinking_sent_back(void **state)
 {
     (void)state;
     llmc_client *c = llmc_client_new();
-    llmc_request *req = ask(TEST_MODEL_ANTHROPIC,
-                            "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2"
-                            "D82641AC0E52CC2876CB");
+    llmc_request *req =
+        ask(TEST_MODEL_ANTHROPIC,
+            "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2"
+            "D82641AC0E52CC2876CB");
     llmc_request_set_thinking_mode(req, LLMC_THINKING_ON, 0, NULL);
     llmc_response *r = send_ok(c, req);
     assert_int_equal(llmc_response_block_type(r, 0), LLMC_BLOCK_REDACTED_THINKING);
@@ -235,8 +238,8 @@ static void test_redacted_thinking_sent_back(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_anthropic_documents),  cmocka_unit_test(test_openai_compatible_documents),
-        cmocka_unit_test(test_attach_by_content),    cmocka_unit_test(test_pause_turn_continued),
+        cmocka_unit_test(test_anthropic_documents),         cmocka_unit_test(test_openai_compatible_documents),
+        cmocka_unit_test(test_attach_by_content),           cmocka_unit_test(test_pause_turn_continued),
         cmocka_unit_test(test_redacted_thinking_sent_back),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

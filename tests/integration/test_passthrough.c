@@ -244,10 +244,11 @@ static void test_models_cursor(void **state)
     (void)state;
     /* a page that says there is more but whose cursor does not move, with a cursor that needs
      * escaping in a URL */
-    emulator_fault(&emu, "{\"path\":\"/anthropic/v1/models\",\"status\":200,\"count\":5,"
-                         "\"body\":\"{\\\"data\\\":[{\\\"type\\\":\\\"model\\\",\\\"id\\\":\\\"m a&b\\\","
-                         "\\\"display_name\\\":\\\"M\\\",\\\"created_at\\\":\\\"2026-01-01T00:00:00Z\\\"}],"
-                         "\\\"has_more\\\":true,\\\"first_id\\\":\\\"m a&b\\\",\\\"last_id\\\":\\\"m a&b\\\"}\"}");
+    emulator_fault(&emu,
+                   "{\"path\":\"/anthropic/v1/models\",\"status\":200,\"count\":5,"
+                   "\"body\":\"{\\\"data\\\":[{\\\"type\\\":\\\"model\\\",\\\"id\\\":\\\"m a&b\\\","
+                   "\\\"display_name\\\":\\\"M\\\",\\\"created_at\\\":\\\"2026-01-01T00:00:00Z\\\"}],"
+                   "\\\"has_more\\\":true,\\\"first_id\\\":\\\"m a&b\\\",\\\"last_id\\\":\\\"m a&b\\\"}\"}");
     llmc_client *c = llmc_client_new();
     int warned = 0;
     llmc_client_set_log(c, on_log, &warned, LLMC_LOG_WARN);
@@ -275,8 +276,9 @@ static void test_models_cursor(void **state)
 static void test_json_body_on_a_stream(void **state)
 {
     (void)state;
-    emulator_fault(&emu, "{\"path\":\"/openai/v1/chat/completions\",\"status\":200,"
-                         "\"body\":\"{\\\"id\\\":\\\"x\\\",\\\"choices\\\":[]}\"}");
+    emulator_fault(&emu,
+                   "{\"path\":\"/openai/v1/chat/completions\",\"status\":200,"
+                   "\"body\":\"{\\\"id\\\":\\\"x\\\",\\\"choices\\\":[]}\"}");
     llmc_client *c = llmc_client_new();
     llmc_request *req = ask(TEST_MODEL_OPENAI, "stream please");
     llmc_response *r = NULL;

@@ -123,7 +123,8 @@ static void test_anthropic_service_refusals(void **state)
          "\"output_config.effort\" to control thinking behavior."},
         {"claude-opus-4-6", "output_config", "{\"effort\":\"xhigh\"}",
          "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium."},
-        {"claude-sonnet-4-5", "thinking", "{\"type\":\"adaptive\"}", "adaptive thinking is not supported on this model"},
+        {"claude-sonnet-4-5", "thinking", "{\"type\":\"adaptive\"}",
+         "adaptive thinking is not supported on this model"},
     };
     llmc_client *c = llmc_client_new();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -173,13 +174,15 @@ static void test_openai_reasoning_model(void **state)
     llmc_request_set_body_field(req, "max_tokens", "100", NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
     assert_string_equal(err.provider_code, "unsupported_parameter");
-    assert_string_equal(err.message, "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
-                                     "'max_completion_tokens' instead.");
+    assert_string_equal(err.message,
+                        "Unsupported parameter: 'max_tokens' is not supported with this model. Use "
+                        "'max_completion_tokens' instead.");
     llmc_request_set_body_field(req, "max_tokens", NULL, NULL);
     llmc_request_set_body_field(req, "temperature", "0.01", NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
-    assert_string_equal(err.message, "Unsupported value: 'temperature' does not support 0.01 with this model. Only the "
-                                     "default (1) value is supported.");
+    assert_string_equal(err.message,
+                        "Unsupported value: 'temperature' does not support 0.01 with this model. Only the "
+                        "default (1) value is supported.");
     llmc_request_free(req);
 
     /* levels per model */
@@ -190,8 +193,9 @@ static void test_openai_reasoning_model(void **state)
     llmc_request_set_effort(req, LLMC_EFFORT_DEFAULT, NULL);
     llmc_request_set_body_field(req, "reasoning_effort", "\"minimal\"", NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
-    assert_string_equal(err.message, "Unsupported value: 'minimal' is not supported with the 'gpt-5.1' model. "
-                                     "Supported values are: 'none', 'low', 'medium', and 'high'.");
+    assert_string_equal(err.message,
+                        "Unsupported value: 'minimal' is not supported with the 'gpt-5.1' model. "
+                        "Supported values are: 'none', 'low', 'medium', and 'high'.");
     llmc_request_free(req);
     /* a model that does not reason */
     req = ask(TEST_MODEL_OPENAI, "x");

@@ -102,14 +102,16 @@ static void test_schema_errors(void **state)
     req = ask(TEST_MODEL_ANTHROPIC, "x");
     llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, NULL, OPEN_SCHEMA, NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
-    assert_string_equal(err.message, "output_config.format.schema: For 'object' type, 'additionalProperties' must be "
-                                     "explicitly set to false");
+    assert_string_equal(err.message,
+                        "output_config.format.schema: For 'object' type, 'additionalProperties' must be "
+                        "explicitly set to false");
     llmc_request_free(req);
     req = ask(TEST_MODEL_OPENAI, "x");
     llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, "item", OPEN_SCHEMA, NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
-    assert_string_equal(err.message, "Invalid schema for response_format 'item': In context=(), 'additionalProperties' "
-                                     "is required to be supplied and to be false.");
+    assert_string_equal(err.message,
+                        "Invalid schema for response_format 'item': In context=(), 'additionalProperties' "
+                        "is required to be supplied and to be false.");
     llmc_request_free(req);
     req = ask(TEST_MODEL_CEREBRAS, "x");
     llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, NULL, OPEN_SCHEMA, NULL);
@@ -145,8 +147,9 @@ static void test_json_object(void **state)
     req = ask(TEST_MODEL_OPENAI, "give me an object");
     llmc_request_set_body_field(req, "response_format", "{\"type\":\"json_object\"}", NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
-    assert_string_equal(err.message, "'messages' must contain the word 'json' in some form, to use 'response_format' "
-                                     "of type 'json_object'.");
+    assert_string_equal(err.message,
+                        "'messages' must contain the word 'json' in some form, to use 'response_format' "
+                        "of type 'json_object'.");
     llmc_request_free(req);
     /* Anthropic has no such form */
     req = ask(TEST_MODEL_ANTHROPIC, "x");
@@ -202,8 +205,9 @@ static void test_strict_tools(void **state)
     llmc_request *req = ask(TEST_MODEL_ANTHROPIC, "weather please");
     llmc_request_add_tool_v2(req, "get_weather", NULL, OPEN_SCHEMA, LLMC_TOOL_STRICT, NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
-    assert_string_equal(err.message, "tools.0.custom: For 'object' type, 'additionalProperties' must be explicitly set "
-                                     "to false");
+    assert_string_equal(err.message,
+                        "tools.0.custom: For 'object' type, 'additionalProperties' must be explicitly set "
+                        "to false");
     llmc_request_free(req);
     /* the schema's JSON errors name the position */
     req = llmc_request_new(TEST_MODEL_ANTHROPIC);
@@ -244,8 +248,8 @@ static void test_parallel_tool_calls(void **state)
         assert_int_equal(tool_calls(r), 1);
         json_t *body = last_body();
         if (i == 0)
-            assert_true(json_is_true(
-                json_object_get(json_object_get(body, "tool_choice"), "disable_parallel_tool_use")));
+            assert_true(
+                json_is_true(json_object_get(json_object_get(body, "tool_choice"), "disable_parallel_tool_use")));
         else
             assert_true(json_is_false(json_object_get(body, "parallel_tool_calls")));
         json_decref(body);
@@ -261,9 +265,12 @@ static void test_parallel_tool_calls(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_schema_each_provider),   cmocka_unit_test(test_reply_that_is_not_json),
-        cmocka_unit_test(test_schema_errors),          cmocka_unit_test(test_json_object),
-        cmocka_unit_test(test_cerebras_tools_with_format), cmocka_unit_test(test_strict_tools),
+        cmocka_unit_test(test_schema_each_provider),
+        cmocka_unit_test(test_reply_that_is_not_json),
+        cmocka_unit_test(test_schema_errors),
+        cmocka_unit_test(test_json_object),
+        cmocka_unit_test(test_cerebras_tools_with_format),
+        cmocka_unit_test(test_strict_tools),
         cmocka_unit_test(test_parallel_tool_calls),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
