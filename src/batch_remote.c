@@ -2,9 +2,10 @@
 /*
  * batch_remote.c — batches run by the providers' own engines: Anthropic Message Batches (create,
  * poll, results JSONL by custom_id, cancel) and Fireworks batch inference jobs (dataset create
- * and upload, job create, poll, signed download). Results land in the local runner's format.
+ * and upload, job create, poll, signed download); the OpenAI Batch API is in batch_openai.c.
+ * Results land in the local runner's format.
  */
-#include "batch_internal.h"
+#include "batch_remote.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,30 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Results files can be large (Anthropic allows 256 MB of requests); the normal cap is 64 MiB. */
-#define REMOTE_MAX_BODY (1024u * 1024 * 1024)
-
-typedef enum remote_kind { REMOTE_ANTHROPIC, REMOTE_FIREWORKS } remote_kind;
-
-typedef struct remote {
-    llmc_batch *b;
-    remote_kind kind;
-    llmc_call call; /* endpoint, key, options; url unused */
-    bool live;
-    char base[512];       /* Anthropic: the base URL; Fireworks: the control plane */
-    char account[128];    /* Fireworks */
-    const char **headers; /* dialect + extra headers */
-    bi_input *in;         /* NULL on a resume without input */
-    bo_out out;
-    bool out_open;
-    json_t *seen; /* without input: the ids already in the output (an object as a set) */
-    double start, last_report;
-} remote;
-
 /* ---- one authenticated exchange ---- */
 
-static llmc_code rsend(remote *rm, const char *method, const char *url, const char *const *headers, const char *body,
-                       size_t len, bool with_key, json_t **json_out, llmc_http_response *resp, llmc_error *err)
+llmc_code rsend(remote *rm, const char *method, const char *url, const char *const *headers, const char *body,
+                size_t len, bool with_key, json_t **json_out, llmc_http_response *resp, llmc_error *err)
 {
     llmc_http_response local = {0};
     llmc_http_response *rp = resp ? resp : &local;
@@ -73,7 +54,7 @@ static void remote_close(remote *rm, llmc_error *err)
     rm->seen = NULL;
 }
 
-static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_error *err)
+static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, const char *provider, llmc_error *err)
 {
     memset(rm, 0, sizeof *rm);
     rm->b = b;
@@ -82,7 +63,7 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     rm->start = llmc_now_s();
     if (!(rm->seen = json_object()))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    const char *name = kind == REMOTE_ANTHROPIC ? "anthropic" : "fireworks";
+    const char *name = kind == REMOTE_ANTHROPIC ? "anthropic" : kind == REMOTE_FIREWORKS ? "fireworks" : provider;
     llmc_endpoint *ep = llmc_client_endpoint(b->client, name, strlen(name));
     if (!ep)
         return llmc_error_set(err, LLMC_E_CONFIG, "the client does not know the provider %s", name);
@@ -100,7 +81,16 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     size_t n = strlen(rm->base);
     while (n > 0 && rm->base[n - 1] == '/')
         rm->base[--n] = '\0';
-    if (kind == REMOTE_FIREWORKS) {
+    if (kind == REMOTE_OPENAI) {
+        /* the API's root: where chat/completions lives, e.g. ".../v1" (OpenAI's base URL holds the
+         * /v1 already; Cerebras' does not and its path adds it) */
+        const char *path = ep->info.messages_path;
+        size_t plen = strlen(path), tail = strlen("/chat/completions");
+        if (plen >= tail && strcmp(path + plen - tail, "/chat/completions") == 0 && n + plen - tail < sizeof rm->base) {
+            memcpy(rm->base + n, path, plen - tail);
+            rm->base[n + plen - tail] = '\0';
+        }
+    } else if (kind == REMOTE_FIREWORKS) {
         /* the control plane lives beside the inference API: ".../inference" → "..." */
         if (n >= 10 && strcmp(rm->base + n - 10, "/inference") == 0)
             rm->base[n - 10] = '\0';
@@ -140,7 +130,7 @@ static void seen_done(void *userdata, const char *id, size_t len)
 }
 
 /* Sleep up to `s` seconds, waking early when the batch is asked to stop. */
-static bool nap(llmc_batch *b, double s)
+bool br_nap(llmc_batch *b, double s)
 {
     for (double t = 0; t < s && !b->stop; t += 0.05) {
         struct timespec ts = {0, 50 * 1000 * 1000};
@@ -163,7 +153,7 @@ static void mark_committed(void *userdata, size_t item)
 }
 
 /* Write one result line; `item` may be SIZE_MAX on a resume without input (counted at once). */
-static llmc_code put(remote *rm, size_t item, char *line, bool ok, llmc_error *err)
+llmc_code br_put(remote *rm, size_t item, char *line, bool ok, llmc_error *err)
 {
     if (!line)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory writing a result");
@@ -181,7 +171,7 @@ static llmc_code put(remote *rm, size_t item, char *line, bool ok, llmc_error *e
 }
 
 /* Whether a result for this id should be written; *item is its index (SIZE_MAX: no input). */
-static bool wanted(remote *rm, const char *id, size_t len, size_t *item, bool *seen_before)
+bool br_wanted(remote *rm, const char *id, size_t len, size_t *item, bool *seen_before)
 {
     *item = SIZE_MAX;
     *seen_before = false;
@@ -206,7 +196,7 @@ static bool wanted(remote *rm, const char *id, size_t len, size_t *item, bool *s
 }
 
 /* Input ids the provider did not answer, once its batch is over. */
-static llmc_code unanswered(remote *rm, const char *type, const char *why, llmc_code code, llmc_error *err)
+llmc_code br_unanswered(remote *rm, const char *type, const char *why, llmc_code code, llmc_error *err)
 {
     if (!rm->in)
         return LLMC_OK;
@@ -218,7 +208,7 @@ static llmc_code unanswered(remote *rm, const char *type, const char *why, llmc_
         llmc_error_clear(&e);
         llmc_error_set(&e, code, "%s", why);
         llmc_strlcpy(e.provider, rm->call.endpoint->name, sizeof e.provider);
-        llmc_code rc = put(rm, i, bo_line_errored(it->custom_id, &e, type), false, err);
+        llmc_code rc = br_put(rm, i, bo_line_errored(it->custom_id, &e, type), false, err);
         if (rc != LLMC_OK)
             return rc;
     }
@@ -233,13 +223,13 @@ static llmc_code finish_output(remote *rm, llmc_error *err)
     return rc;
 }
 
-static void set_status(remote *rm, const char *status)
+void br_set_status(remote *rm, const char *status)
 {
     llmc_strlcpy(rm->b->remote_status, status ? status : "", sizeof rm->b->remote_status);
     llmc_batch_report(rm->b, rm->start, &rm->last_report, true);
 }
 
-static char *json_quote(const char *s)
+char *br_json_quote(const char *s)
 {
     json_t *str = json_string(s);
     char *text = str ? llmc_json_dump(str, JSON_ENCODE_ANY) : NULL;
@@ -275,7 +265,7 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
         bi_item *it = &rm->in->items[i];
         if (it->done)
             continue;
-        char *id = json_quote(it->custom_id);
+        char *id = br_json_quote(it->custom_id);
         oom = !id || llmc_buf_append_str(&body, count ? ",{\"custom_id\":" : "{\"custom_id\":") < 0 ||
               llmc_buf_append_str(&body, id) < 0 || llmc_buf_append_str(&body, ",\"params\":") < 0 ||
               llmc_buf_append(&body, it->body, it->body_len) < 0 || llmc_buf_append_str(&body, "}") < 0;
@@ -308,7 +298,7 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, id, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", id, count);
-    set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
+    br_set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
     json_decref(batch);
     return LLMC_OK;
 }
@@ -327,13 +317,13 @@ static llmc_code anthropic_wait(remote *rm, json_t **batch_out, llmc_error *err)
         if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &batch, NULL, err)) != LLMC_OK)
             break;
         const char *status = json_string_value(json_object_get(batch, "processing_status"));
-        set_status(rm, status);
+        br_set_status(rm, status);
         if (status && strcmp(status, "ended") == 0) {
             *batch_out = batch;
             break;
         }
         json_decref(batch);
-        if (!nap(rm->b, rm->b->poll_s)) {
+        if (!br_nap(rm->b, rm->b->poll_s)) {
             rc = llmc_error_set(err, LLMC_E_ABORTED,
                                 "stopped waiting for %s; it goes on at the provider: collect it "
                                 "later with --resume %s",
@@ -358,7 +348,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
         return llmc_error_set(err, LLMC_E_PROTOCOL, "anthropic batch results hold a line that is not a result");
     }
     const char *id = json_string_value(idv);
-    if (!wanted(rm, id, json_string_length(idv), &item, &again)) {
+    if (!br_wanted(rm, id, json_string_length(idv), &item, &again)) {
         json_decref(line);
         return LLMC_OK;
     }
@@ -368,7 +358,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
     if (strcmp(type, "succeeded") == 0) {
         json_t *message = json_object_get(result, "message");
         llmc_batch_count_usage(rm->b, message, NULL);
-        rc = put(rm, item, bo_line_succeeded(id, message), true, err);
+        rc = br_put(rm, item, bo_line_succeeded(id, message), true, err);
     } else if (strcmp(type, "errored") == 0) {
         /* the error as /v1/messages would have sent it: {"type":"error","error":{type,message}} */
         json_t *body = json_object_get(result, "error");
@@ -378,16 +368,16 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
                                  "anthropic", &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
-        rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, NULL), false, err);
     } else if (strcmp(type, "canceled") == 0 || strcmp(type, "expired") == 0) {
         bool canceled = type[0] == 'c';
         llmc_error_set(&e, canceled ? LLMC_E_ABORTED : LLMC_E_TIMEOUT, "%s",
                        canceled ? "the batch was canceled before this request was processed"
                                 : "the batch expired (24 hours) before this request was processed");
-        rc = put(rm, item, bo_line_errored(id, &e, type), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, type), false, err);
     } else {
         llmc_error_set(&e, LLMC_E_PROTOCOL, "unknown result type \"%.64s\"", type);
-        rc = put(rm, item, bo_line_errored(id, &e, type), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, type), false, err);
     }
     json_decref(line);
     return rc;
@@ -418,8 +408,8 @@ static llmc_code anthropic_collect(remote *rm, json_t *batch, llmc_error *err)
     }
     llmc_http_response_free(&resp);
     if (rc == LLMC_OK)
-        rc =
-            unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL, err);
+        rc = br_unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL,
+                           err);
     return rc;
 }
 
@@ -433,7 +423,7 @@ static llmc_code anthropic_cancel(remote *rm, const char *id, llmc_error *err)
                        : llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     free(url);
     if (rc == LLMC_OK)
-        set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
+        br_set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
     json_decref(batch);
     return rc;
 }
@@ -563,7 +553,7 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, name, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", name, count);
-    set_status(rm, json_string_value(json_object_get(reply, "state")));
+    br_set_status(rm, json_string_value(json_object_get(reply, "state")));
 done:
     json_decref(reply);
     free(url);
@@ -593,13 +583,13 @@ static llmc_code fw_wait(remote *rm, json_t **job_out, llmc_error *err)
         if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &job, NULL, err)) != LLMC_OK)
             break;
         const char *state = json_string_value(json_object_get(job, "state"));
-        set_status(rm, state);
+        br_set_status(rm, state);
         if (fw_terminal(state)) {
             *job_out = job;
             break;
         }
         json_decref(job);
-        if (!nap(rm->b, rm->b->poll_s)) {
+        if (!br_nap(rm->b, rm->b->poll_s)) {
             rc = llmc_error_set(err, LLMC_E_ABORTED,
                                 "stopped waiting for %s; it goes on at the provider: collect it "
                                 "later with --resume %s",
@@ -624,13 +614,13 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
         return LLMC_OK; /* not a result (a header or summary line of another output file) */
     }
     const char *id = json_string_value(idv);
-    if (!wanted(rm, id, json_string_length(idv), &item, &again)) {
+    if (!br_wanted(rm, id, json_string_length(idv), &item, &again)) {
         json_decref(line);
         return LLMC_OK;
     }
     if (json_is_object(response) && !error) {
         llmc_batch_count_usage(rm->b, response, NULL);
-        rc = put(rm, item, bo_line_succeeded(id, response), true, err);
+        rc = br_put(rm, item, bo_line_succeeded(id, response), true, err);
     } else {
         llmc_error e;
         llmc_error_clear(&e);
@@ -643,7 +633,7 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
                                  btext ? strlen(btext) : 0, "fireworks", &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
-        rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, NULL), false, err);
     }
     json_decref(line);
     return rc;
@@ -698,14 +688,15 @@ static llmc_code fw_collect(remote *rm, json_t *job, llmc_error *err)
         return rc;
     const char *why = json_string_value(json_object_get(json_object_get(job, "status"), "message"));
     if (strcmp(state, "JOB_STATE_FAILED") == 0)
-        return unanswered(rm, "failed", why && *why ? why : "the batch job failed", LLMC_E_SERVER, err);
+        return br_unanswered(rm, "failed", why && *why ? why : "the batch job failed", LLMC_E_SERVER, err);
     if (strcmp(state, "JOB_STATE_CANCELLED") == 0)
-        return unanswered(rm, "canceled", "the batch job was canceled before this request was processed",
-                          LLMC_E_ABORTED, err);
+        return br_unanswered(rm, "canceled", "the batch job was canceled before this request was processed",
+                             LLMC_E_ABORTED, err);
     if (strcmp(state, "JOB_STATE_EXPIRED") == 0)
-        return unanswered(rm, "expired", "the batch job expired before this request was processed", LLMC_E_TIMEOUT,
-                          err);
-    return unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL, err);
+        return br_unanswered(rm, "expired", "the batch job expired before this request was processed", LLMC_E_TIMEOUT,
+                             err);
+    return br_unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL,
+                         err);
 }
 
 static llmc_code fw_cancel(remote *rm, const char *name, llmc_error *err)
@@ -716,7 +707,7 @@ static llmc_code fw_cancel(remote *rm, const char *name, llmc_error *err)
                        : llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     free(url);
     if (rc == LLMC_OK)
-        set_status(rm, json_string_value(json_object_get(job, "state")));
+        br_set_status(rm, json_string_value(json_object_get(job, "state")));
     json_decref(job);
     return rc;
 }
@@ -733,8 +724,9 @@ static void reset(llmc_batch *b)
     b->remote_status[0] = '\0';
 }
 
-/* Which engine a remote id belongs to: "msgbatch_…" or "accounts/…/batchInferenceJobs/…". */
-static bool kind_of_id(const char *id, remote_kind *kind, llmc_error *err)
+/* Which engine a remote id belongs to: "msgbatch_…", "accounts/…/batchInferenceJobs/…", or
+ * "PROVIDER/batch_…" for an endpoint serving the OpenAI Batch API. *provider gets that endpoint. */
+static bool kind_of_id(llmc_client *c, const char *id, remote_kind *kind, char *provider, size_t size, llmc_error *err)
 {
     if (id && strncmp(id, "msgbatch_", 9) == 0 && !strchr(id, '/') && strlen(id) < 200) {
         *kind = REMOTE_ANTHROPIC;
@@ -745,9 +737,16 @@ static bool kind_of_id(const char *id, remote_kind *kind, llmc_error *err)
         *kind = REMOTE_FIREWORKS;
         return true;
     }
+    const char *slash = id ? strchr(id, '/') : NULL;
+    llmc_endpoint *ep = slash ? llmc_client_endpoint(c, id, (size_t)(slash - id)) : NULL;
+    if (ep && br_openai_serves(ep) && slash[1] && !strpbrk(slash + 1, "/?#% .") && strlen(id) < 200) {
+        *kind = REMOTE_OPENAI;
+        llmc_strlcpy(provider, ep->name, size);
+        return true;
+    }
     llmc_error_set(err, LLMC_E_INVALID_ARG,
                    "\"%.100s\" is not a remote batch id (Anthropic: msgbatch_…; Fireworks: "
-                   "accounts/ACCOUNT/batchInferenceJobs/JOB)",
+                   "accounts/ACCOUNT/batchInferenceJobs/JOB; OpenAI Batch API: PROVIDER/batch_…)",
                    id ? id : "");
     return false;
 }
@@ -772,9 +771,13 @@ static llmc_code prepare(remote *rm, const char *input_path, llmc_error *err)
 static llmc_code collect(remote *rm, llmc_error *err)
 {
     json_t *done = NULL;
-    llmc_code rc = rm->kind == REMOTE_ANTHROPIC ? anthropic_wait(rm, &done, err) : fw_wait(rm, &done, err);
+    llmc_code rc = rm->kind == REMOTE_ANTHROPIC   ? anthropic_wait(rm, &done, err)
+                   : rm->kind == REMOTE_FIREWORKS ? fw_wait(rm, &done, err)
+                                                  : br_openai_wait(rm, &done, err);
     if (rc == LLMC_OK)
-        rc = rm->kind == REMOTE_ANTHROPIC ? anthropic_collect(rm, done, err) : fw_collect(rm, done, err);
+        rc = rm->kind == REMOTE_ANTHROPIC   ? anthropic_collect(rm, done, err)
+             : rm->kind == REMOTE_FIREWORKS ? fw_collect(rm, done, err)
+                                            : br_openai_collect(rm, done, err);
     json_decref(done);
     llmc_code crc = finish_output(rm, rc == LLMC_OK ? err : NULL);
     return rc != LLMC_OK ? rc : crc;
@@ -803,14 +806,21 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
                          "provider (split the input)",
                          p, in->items[0].line, name);
     }
-    if (!in->n_issues && strcmp(name, "anthropic") != 0 && strcmp(name, "fireworks") != 0)
+    bool openai = br_openai_serves(in->eps[0]);
+    if (!in->n_issues && strcmp(name, "anthropic") != 0 && strcmp(name, "fireworks") != 0 && !openai)
         bi_issue_add(in, in->items[0].line,
-                     "%s has no batch engine llmc can use (remote batches: anthropic, fireworks)", name);
+                     "%s has no batch engine llmc can use (remote batches: anthropic, fireworks, and endpoints "
+                     "serving the OpenAI Batch API)",
+                     name);
     if (in->n_issues)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "the input cannot run as one remote batch (first: line %zu: %s)",
                               in->issues[0].line, in->issues[0].message);
     remote rm;
-    rc = remote_open(&rm, b, strcmp(name, "anthropic") == 0 ? REMOTE_ANTHROPIC : REMOTE_FIREWORKS, err);
+    rc = remote_open(&rm, b,
+                     strcmp(name, "anthropic") == 0   ? REMOTE_ANTHROPIC
+                     : strcmp(name, "fireworks") == 0 ? REMOTE_FIREWORKS
+                                                      : REMOTE_OPENAI,
+                     name, err);
     if (rc == LLMC_OK) {
         rm.in = &b->input;
         /* the input was loaded above: open the output only */
@@ -824,7 +834,9 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
         return rc;
     }
     if (rc == LLMC_OK)
-        rc = rm.kind == REMOTE_ANTHROPIC ? anthropic_create(&rm, err) : fw_create(&rm, err);
+        rc = rm.kind == REMOTE_ANTHROPIC   ? anthropic_create(&rm, err)
+             : rm.kind == REMOTE_FIREWORKS ? fw_create(&rm, err)
+                                           : br_openai_create(&rm, err);
     if (rc == LLMC_OK && wait)
         rc = collect(&rm, err);
     remote_close(&rm, err);
@@ -839,12 +851,13 @@ llmc_code llmc_batch_resume_remote(llmc_batch *b, const char *remote_id, const c
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "batch must be given");
     if (!b->output)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "no output file: call llmc_batch_set_output first");
-    if (!kind_of_id(remote_id, &kind, err))
+    char provider[64] = "";
+    if (!kind_of_id(b->client, remote_id, &kind, provider, sizeof provider, err))
         return LLMC_E_INVALID_ARG;
     reset(b);
     llmc_strlcpy(b->remote_id, remote_id, sizeof b->remote_id);
     remote rm;
-    llmc_code rc = remote_open(&rm, b, kind, err);
+    llmc_code rc = remote_open(&rm, b, kind, provider, err);
     if (rc == LLMC_OK)
         rc = prepare(&rm, input_path, err);
     if (rc == LLMC_OK)
@@ -859,14 +872,17 @@ llmc_code llmc_batch_cancel_remote(llmc_batch *b, const char *remote_id, llmc_er
     remote_kind kind;
     if (!b)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "batch must be given");
-    if (!kind_of_id(remote_id, &kind, err))
+    char provider[64] = "";
+    if (!kind_of_id(b->client, remote_id, &kind, provider, sizeof provider, err))
         return LLMC_E_INVALID_ARG;
     reset(b);
     llmc_strlcpy(b->remote_id, remote_id, sizeof b->remote_id);
     remote rm;
-    llmc_code rc = remote_open(&rm, b, kind, err);
+    llmc_code rc = remote_open(&rm, b, kind, provider, err);
     if (rc == LLMC_OK)
-        rc = kind == REMOTE_ANTHROPIC ? anthropic_cancel(&rm, remote_id, err) : fw_cancel(&rm, remote_id, err);
+        rc = kind == REMOTE_ANTHROPIC   ? anthropic_cancel(&rm, remote_id, err)
+             : kind == REMOTE_FIREWORKS ? fw_cancel(&rm, remote_id, err)
+                                        : br_openai_cancel(&rm, remote_id, err);
     remote_close(&rm, err);
     return rc;
 }

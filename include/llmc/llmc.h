@@ -905,10 +905,13 @@ LLMC_API void llmc_stream_free(llmc_stream *stream);
  * retry-after pauses that provider). A 401 re-resolves the key once (as llmc_messages_create
  * does), then stops the run with LLMC_E_AUTH and its diagnosis: no result is written for it.
  *
- * Remote runs hand the input to the provider's own batch engine: Anthropic Message Batches, or
+ * Remote runs hand the input to the provider's own batch engine: Anthropic Message Batches,
  * Fireworks batch inference jobs (account from FIREWORKS_ACCOUNT_ID; one model per job; the
- * control plane is the Fireworks base URL without "/inference"). All lines must go to one of
- * those two providers. Results are written in the same format as local runs.
+ * control plane is the Fireworks base URL without "/inference"), or the OpenAI Batch API
+ * (/files + /batches beside the endpoint's chat/completions: the "openai" provider, Cerebras,
+ * and endpoints added with llmc_client_add_endpoint that serve it, e.g. Groq; at most 50,000
+ * requests; the remote id is "PROVIDER/batch_…"). All lines must go to one provider. Results are
+ * written in the same format as local runs.
  *
  * A batch handle is used by one thread at a time; `client` must outlive it.
  */
@@ -976,7 +979,8 @@ LLMC_API llmc_code llmc_batch_resume_remote(llmc_batch *batch, const char *remot
 /* Ask the provider to cancel the remote batch `remote_id`. Its results (canceled ones included)
  * are then collected with llmc_batch_resume_remote. */
 LLMC_API llmc_code llmc_batch_cancel_remote(llmc_batch *batch, const char *remote_id, llmc_error *err);
-/* The id of the remote batch of the last remote call ("" when none); borrowed. */
+/* The id of the remote batch of the last remote call ("" when none): "msgbatch_…",
+ * "accounts/…/batchInferenceJobs/…" or "PROVIDER/batch_…"; borrowed. */
 LLMC_API const char *llmc_batch_remote_id(const llmc_batch *batch);
 
 /* Ask a running batch to stop: no new request starts, those in flight are abandoned (they run

@@ -121,14 +121,9 @@ static json_t *completion(const emu_request *rq, const char *model, const emu_co
     return out;
 }
 
-static void chat(emu_reply *r, const emu_request *rq)
+/* The reply to a parsed request body (streamed when it asks). */
+static void chat_body(emu_reply *r, const emu_request *rq, const json_t *body)
 {
-    json_t *body = json_loadb(rq->body, rq->body_len, 0, NULL);
-    if (!json_is_object(body)) {
-        json_decref(body);
-        error_invalid_json(r, rq);
-        return;
-    }
     emu_convo c;
     if (openai_read(r, rq, body, &c) == 0) {
         const char *model = json_string_value(json_object_get(body, "model"));
@@ -146,7 +141,31 @@ static void chat(emu_reply *r, const emu_request *rq)
         }
     }
     convo_free(&c);
+}
+
+static void chat(emu_reply *r, const emu_request *rq)
+{
+    json_t *body = json_loadb(rq->body, rq->body_len, 0, NULL);
+    if (!json_is_object(body)) {
+        json_decref(body);
+        error_invalid_json(r, rq);
+        return;
+    }
+    chat_body(r, rq, body);
     json_decref(body);
+}
+
+unsigned openai_answer(const emu_request *rq, const json_t *body, json_t **out)
+{
+    emu_reply tmp = {0};
+    json_t *copy = json_deep_copy(body);
+    json_object_del(copy, "stream"); /* a batch answers whole */
+    chat_body(&tmp, rq, copy);
+    json_decref(copy);
+    *out = tmp.body ? json_loads(tmp.body, 0, NULL) : NULL;
+    unsigned status = tmp.status ? tmp.status : 500;
+    reply_free(&tmp);
+    return status;
 }
 
 void openai_raw_reasoning(const emu_convo *c, emu_answer *a)
@@ -175,7 +194,8 @@ void openai_handle(emu_reply *r, const emu_request *rq)
     }
     int is_chat = post && strcmp(p, "/v1/chat/completions") == 0;
     int is_models = get && strcmp(p, "/v1/models") == 0;
-    if (!is_chat && !is_models) {
+    int is_batch = rq->provider != EMU_FIREWORKS && openai_batch_owns(p);
+    if (!is_chat && !is_models && !is_batch) {
         error_reply(r, rq, 404, "Not Found");
         return;
     }
@@ -183,6 +203,8 @@ void openai_handle(emu_reply *r, const emu_request *rq)
         return;
     if (is_chat)
         chat(r, rq);
+    else if (is_batch)
+        openai_batch_handle(r, rq);
     else
         models_openai(r, rq);
 }

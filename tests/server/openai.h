@@ -18,6 +18,11 @@ json_t *openai_tool_calls(const emu_convo *c, const emu_answer *a);
 void openai_raw_reasoning(const emu_convo *c, emu_answer *a);
 /* Read and check a chat completions request (openai_request.c); -1 with r filled on a refusal. */
 int openai_read(emu_reply *r, const emu_request *rq, const json_t *body, emu_convo *c);
+/* What /v1/chat/completions answers to `body`: the status, and the body in *out (new reference). */
+unsigned openai_answer(const emu_request *rq, const json_t *body, json_t **out);
+/* The OpenAI Batch API (openai_batch.c): /v1/files and /v1/batches. */
+int openai_batch_owns(const char *subpath);
+void openai_batch_handle(emu_reply *r, const emu_request *rq);
 json_t *openai_time_info(void);
 void openai_id(const emu_request *rq, char *id, size_t n);
 void openai_stream(emu_reply *r, const emu_request *rq, const json_t *body, const char *model, const emu_convo *c,

@@ -58,17 +58,19 @@ static void test_anthropic_families(void **state)
     assert_int_equal(forms("claude-opus-4-1-20250805"), LLMC_TF_BUDGET_ONLY);
     assert_int_equal(forms("claude-sonnet-4-20250514"), LLMC_TF_BUDGET_ONLY);
     assert_int_equal(forms("some-other-model"), 0);
-    assert_non_null(llmc_model_rule_find(LLMC_DIALECT_ANTHROPIC, "anthropic", "claude-sonnet-5", LLMC_RULE_NO_TEMPERATURE));
-    assert_null(llmc_model_rule_find(LLMC_DIALECT_ANTHROPIC, "anthropic", "claude-sonnet-4-5", LLMC_RULE_NO_TEMPERATURE));
     assert_non_null(
-        llmc_model_rule_find(LLMC_DIALECT_ANTHROPIC, "anthropic", "claude-sonnet-4-5", LLMC_RULE_TEMPERATURE_XOR_TOP_P));
+        llmc_model_rule_find(LLMC_DIALECT_ANTHROPIC, "anthropic", "claude-sonnet-5", LLMC_RULE_NO_TEMPERATURE));
+    assert_null(
+        llmc_model_rule_find(LLMC_DIALECT_ANTHROPIC, "anthropic", "claude-sonnet-4-5", LLMC_RULE_NO_TEMPERATURE));
+    assert_non_null(llmc_model_rule_find(LLMC_DIALECT_ANTHROPIC, "anthropic", "claude-sonnet-4-5",
+                                         LLMC_RULE_TEMPERATURE_XOR_TOP_P));
 }
 
 static void test_openai_compatible_families(void **state)
 {
     (void)state;
-    const llmc_model_rule *r = llmc_model_rule_find(LLMC_DIALECT_OPENAI, "openai", "gpt-5.4-mini",
-                                                    LLMC_RULE_MAX_COMPLETION_TOKENS);
+    const llmc_model_rule *r =
+        llmc_model_rule_find(LLMC_DIALECT_OPENAI, "openai", "gpt-5.4-mini", LLMC_RULE_MAX_COMPLETION_TOKENS);
     assert_non_null(r);
     assert_non_null(llmc_model_rule_find(LLMC_DIALECT_OPENAI, "openai", "o3-mini", LLMC_RULE_MAX_COMPLETION_TOKENS));
     assert_non_null(llmc_model_rule_find(LLMC_DIALECT_OPENAI, "groq", "gpt-6-astra", LLMC_RULE_NO_TEMPERATURE));
@@ -106,7 +108,8 @@ static void test_json_object_only_model(void **state)
     json_t *root = json_loads(body, 0, NULL);
     assert_string_equal(json_string_value(json_object_get(json_object_get(root, "response_format"), "type")),
                         "json_object");
-    const char *sys = json_string_value(json_object_get(json_array_get(json_object_get(root, "messages"), 0), "content"));
+    const char *sys =
+        json_string_value(json_object_get(json_array_get(json_object_get(root, "messages"), 0), "content"));
     assert_true(strncmp(sys, "Be brief.\n\nAnswer with one JSON object", 36) == 0);
     assert_non_null(strstr(sys, "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}"));
     json_decref(root);
