@@ -39,12 +39,13 @@ static char *url_of(remote *rm, const char *fmt, const char *id)
 /* The multipart body: purpose=batch and the JSONL of every request not done yet. */
 static llmc_code upload_body(remote *rm, const char *boundary, llmc_buf *out, size_t *count, llmc_error *err)
 {
-    bool oom = llmc_buf_append_str(out, "--") < 0 || llmc_buf_append_str(out, boundary) < 0 ||
-               llmc_buf_append_str(out, "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--") < 0 ||
-               llmc_buf_append_str(out, boundary) < 0 ||
-               llmc_buf_append_str(out,
-                                   "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"llmc-batch.jsonl\"\r\n"
-                                   "Content-Type: application/jsonl\r\n\r\n") < 0;
+    bool oom =
+        llmc_buf_append_str(out, "--") < 0 || llmc_buf_append_str(out, boundary) < 0 ||
+        llmc_buf_append_str(out, "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--") < 0 ||
+        llmc_buf_append_str(out, boundary) < 0 ||
+        llmc_buf_append_str(out,
+                            "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"llmc-batch.jsonl\"\r\n"
+                            "Content-Type: application/jsonl\r\n\r\n") < 0;
     *count = 0;
     for (size_t i = 0; i < rm->in->n && !oom; i++) {
         bi_item *it = &rm->in->items[i];
@@ -208,7 +209,7 @@ static llmc_code line_of(remote *rm, const char *text, size_t len, llmc_error *e
         /* the body the endpoint would have answered, or the line's own error object */
         llmc_error e;
         llmc_error_clear(&e);
-        json_t *shaped = json_is_object(body) ? json_incref(body)
+        json_t *shaped = json_is_object(body)    ? json_incref(body)
                          : json_is_object(error) ? json_pack("{s:O}", "error", error)
                                                  : NULL;
         char *btext = shaped ? llmc_json_dump(shaped, JSON_COMPACT) : NULL;
@@ -262,8 +263,8 @@ llmc_code br_openai_collect(remote *rm, json_t *batch, llmc_error *err)
         return br_unanswered(rm, "failed", why, LLMC_E_BAD_REQUEST, err);
     }
     if (status && strcmp(status, "cancelled") == 0)
-        return br_unanswered(rm, "canceled", "the batch was canceled before this request was processed",
-                             LLMC_E_ABORTED, err);
+        return br_unanswered(rm, "canceled", "the batch was canceled before this request was processed", LLMC_E_ABORTED,
+                             err);
     if (status && strcmp(status, "expired") == 0)
         return br_unanswered(rm, "expired", "the batch expired (24 hours) before this request was processed",
                              LLMC_E_TIMEOUT, err);

@@ -29,7 +29,6 @@ typedef struct remote {
     double start, last_report;
 } remote;
 
-
 /* One authenticated exchange (with_key: the run's credential; else none). A non-2xx answer is
  * decoded into err and returned as its code; json_out, when given, gets the parsed body. */
 llmc_code rsend(remote *rm, const char *method, const char *url, const char *const *headers, const char *body,

@@ -39,6 +39,54 @@ static llmc_code retarget(llmc_call *call, const llmc_request *req, llmc_error *
     return LLMC_OK;
 }
 
+/* The counter's answer into *input_tokens. */
+static llmc_code read_count(const llmc_http_response *resp, long *input_tokens, llmc_error *err)
+{
+    json_t *root = llmc_json_parse(resp->body.data, resp->body.len, "token count", err);
+    json_t *n = json_object_get(root, "input_tokens");
+    llmc_code rc = LLMC_OK;
+    if (!root)
+        rc = err ? err->code : LLMC_E_PROTOCOL;
+    else if (!json_is_number(n) || llmc_json_long(root, "input_tokens") < 0)
+        rc = llmc_error_set(err, LLMC_E_PROTOCOL, "token count: expected {\"input_tokens\": N}");
+    else
+        *input_tokens = llmc_json_long(root, "input_tokens");
+    json_decref(root);
+    if (rc != LLMC_OK && err) {
+        err->http_status = (int)resp->status;
+        llmc_strlcpy(err->request_id, resp->request_id, sizeof err->request_id);
+    }
+    return rc;
+}
+
+llmc_code llmc_count_tokens_raw(llmc_call *call, const char *params, size_t len, long *input_tokens, llmc_error *err)
+{
+    /* the counter takes the prompt only: what shapes the output is a 400 there */
+    static const char *const not_counted[] = {"max_tokens",  "stream", "stop_sequences", "metadata", "service_tier",
+                                              "temperature", "top_p",  "top_k",          NULL};
+    json_t *body = llmc_json_parse(params, len, "batch params", err);
+    if (!body)
+        return err ? err->code : LLMC_E_PROTOCOL;
+    for (size_t i = 0; not_counted[i]; i++)
+        json_object_del(body, not_counted[i]);
+    llmc_call count = *call; /* same key, options and headers; its own URL and body */
+    count.body = llmc_json_dump(body, JSON_COMPACT);
+    count.url = llmc_join_url(llmc_endpoint_base_url(call->endpoint), COUNT_PATH);
+    json_decref(body);
+    llmc_http_response resp = {0};
+    llmc_code rc =
+        !count.body || !count.url ? llmc_error_set(err, LLMC_E_NOMEM, "out of memory") : exchange(&count, &resp, err);
+    if (rc == LLMC_OK && (resp.status < 200 || resp.status >= 300))
+        rc = llmc_call_fail(&count, &resp, err);
+    else if (rc == LLMC_OK)
+        rc = read_count(&resp, input_tokens, err);
+    llmc_scrub_error(err, &call->cred);
+    free(count.body);
+    free(count.url);
+    llmc_http_response_free(&resp);
+    return rc;
+}
+
 llmc_code llmc_count_tokens(llmc_client *c, const llmc_request *req, long *input_tokens, llmc_error *err)
 {
     llmc_error_clear(err);
@@ -65,19 +113,7 @@ llmc_code llmc_count_tokens(llmc_client *c, const llmc_request *req, long *input
     if (rc == LLMC_OK && (resp.status < 200 || resp.status >= 300)) {
         rc = llmc_call_fail(&call, &resp, err);
     } else if (rc == LLMC_OK) {
-        json_t *root = llmc_json_parse(resp.body.data, resp.body.len, "token count", err);
-        json_t *n = json_object_get(root, "input_tokens");
-        if (!root)
-            rc = err ? err->code : LLMC_E_PROTOCOL;
-        else if (!json_is_number(n) || llmc_json_long(root, "input_tokens") < 0)
-            rc = llmc_error_set(err, LLMC_E_PROTOCOL, "token count: expected {\"input_tokens\": N}");
-        else
-            *input_tokens = llmc_json_long(root, "input_tokens");
-        json_decref(root);
-        if (rc != LLMC_OK && err) {
-            err->http_status = (int)resp.status;
-            llmc_strlcpy(err->request_id, resp.request_id, sizeof err->request_id);
-        }
+        rc = read_count(&resp, input_tokens, err);
     }
     llmc_call_finish(&call, err);
     llmc_http_response_free(&resp);

@@ -133,6 +133,10 @@ void llmc_scrub_error(llmc_error *err, const llmc_credential *cred);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
 void llmc_call_finish(llmc_call *call, llmc_error *err);
 
+/* Anthropic's count of a raw Messages params body (a batch line) through a prepared call's key
+ * and headers (count_tokens.c). */
+llmc_code llmc_count_tokens_raw(llmc_call *call, const char *params, size_t len, long *input_tokens, llmc_error *err);
+
 const char *llmc_endpoint_base_url(const llmc_endpoint *ep);
 char *llmc_join_url(const char *base, const char *path);
 void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc_transport_opts *o);

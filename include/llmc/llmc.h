@@ -949,9 +949,11 @@ LLMC_API void llmc_batch_free(llmc_batch *batch);
 LLMC_API llmc_code llmc_batch_set_output(llmc_batch *batch, const char *path, llmc_error *err);
 /* Requests in flight at once, 1..4096 (default 16). */
 LLMC_API llmc_code llmc_batch_set_concurrency(llmc_batch *batch, int n, llmc_error *err);
-/* Requests and tokens per minute over the whole run; 0 means no limit (the default). Tokens
- * are estimated before sending (input bytes / 4 + max_tokens) and corrected from the usage the
- * provider reports. */
+/* Requests and tokens per minute over the whole run; 0 means no limit (the default). A request's
+ * tokens are estimated before it is sent — its input by the provider's own figures, tokens per
+ * byte of body as learned from the usage of the results so far and, with a token limit, from
+ * Anthropic's count_tokens for the first request before the run; bytes / 4 until a figure is
+ * known — plus its max_tokens, and corrected from the usage the provider reports. */
 LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests_per_minute, double tokens_per_minute,
                                               llmc_error *err);
 LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata, double interval_s);

@@ -63,8 +63,8 @@ static void test_openai_remote_batch_cli(void **state)
         unlink(out);
         write_input(in, cases[k].provider, cases[k].model);
         emulator_clear_requests(&emu);
-        const char *args[] = {"batch", "--remote", in, "-o", out, "--poll", "0.05", "-H", "x-emulator-batch-delay-ms: 200",
-                              NULL};
+        const char *args[] = {
+            "batch", "--remote", in, "-o", out, "--poll", "0.05", "-H", "x-emulator-batch-delay-ms: 200", NULL};
         cli_result r = run_cli(args, batch_env(&emu, dir), NULL);
         if (r.status != 0)
             fprintf(stderr, "%s\n", r.err);
@@ -80,8 +80,8 @@ static void test_openai_remote_batch_cli(void **state)
         assert_int_equal(lines, 3);
         json_t *a = only_result(by_id, "a");
         assert_string_equal(json_string_value(json_object_get(a, "type")), "succeeded");
-        json_t *msg = json_object_get(json_array_get(json_object_get(json_object_get(a, "message"), "choices"), 0),
-                                      "message");
+        json_t *msg =
+            json_object_get(json_array_get(json_object_get(json_object_get(a, "message"), "choices"), 0), "message");
         assert_string_equal(json_string_value(json_object_get(msg, "content")), "You said: batch hello");
         json_t *e = json_object_get(only_result(by_id, "b"), "error");
         assert_int_equal(json_integer_value(json_object_get(e, "http_status")), 404);

@@ -169,8 +169,7 @@ static void upload(emu_reply *r, const emu_request *rq)
     size_t pn, fn;
     char filename[128] = "upload.jsonl";
     if (multipart_field(rq, "purpose", &pv, &pn, NULL, 0) != 0) {
-        error_reply_code(r, rq, 400, "Missing required parameter: 'purpose'.", "missing_required_parameter",
-                         "purpose");
+        error_reply_code(r, rq, 400, "Missing required parameter: 'purpose'.", "missing_required_parameter", "purpose");
         return;
     }
     char purpose[32];
@@ -226,7 +225,8 @@ static json_t *batch_json(const ebatch *b, long long now, int just_created)
     json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", b->id, "object", "batch", "endpoint",
                           b->endpoint, "input_file_id", b->input_file_id, "completion_window", "24h", "status", status,
                           "created_at", (json_int_t)(b->created / 1000));
-    json_object_set_new(o, "output_file_id", done && b->output_file_id[0] ? json_string(b->output_file_id) : json_null());
+    json_object_set_new(o, "output_file_id",
+                        done && b->output_file_id[0] ? json_string(b->output_file_id) : json_null());
     json_object_set_new(o, "error_file_id", done && b->error_file_id[0] ? json_string(b->error_file_id) : json_null());
     json_object_set_new(o, "errors",
                         b->validation ? json_pack("{s:s, s:O}", "object", "list", "data", b->validation) : json_null());
@@ -260,12 +260,15 @@ static json_t *validate(const efile *f, const char *endpoint)
             json_t *line = json_loadb(p, n, 0, NULL);
             const char *id = json_string_value(json_object_get(line, "custom_id"));
             const char *url = json_string_value(json_object_get(line, "url"));
-            const char *problem = !line                                     ? "Invalid JSON line."
-                                  : !id                                      ? "Missing required parameter: 'custom_id'."
-                                  : json_object_get(seen, id)                ? "The custom_id for this request is a duplicate of another request. The custom_id parameter must be unique for each request in a batch."
-                                  : !url || strcmp(url, endpoint) != 0       ? "The URL provided for this request does not match the batch endpoint."
-                                  : !json_is_object(json_object_get(line, "body")) ? "Missing required parameter: 'body'."
-                                                                                   : NULL;
+            const char *problem =
+                !line ? "Invalid JSON line."
+                : !id ? "Missing required parameter: 'custom_id'."
+                : json_object_get(seen, id)
+                    ? "The custom_id for this request is a duplicate of another request. The custom_id parameter must be unique for each request in a batch."
+                : !url || strcmp(url, endpoint) != 0
+                    ? "The URL provided for this request does not match the batch endpoint."
+                : !json_is_object(json_object_get(line, "body")) ? "Missing required parameter: 'body'."
+                                                                 : NULL;
             if (problem)
                 json_array_append_new(errors, json_pack("{s:s, s:I, s:s, s:n}", "code", "invalid_request", "line",
                                                         (json_int_t)lineno, "message", problem, "param"));
@@ -322,9 +325,9 @@ static void run_lines(const emu_request *rq, ebatch *b, const efile *in)
         char rid[40], lid[40];
         emu_random_id(rid, sizeof rid, "req_", 32);
         emu_random_id(lid, sizeof lid, "batch_req_", 24);
-        json_t *result = json_pack("{s:s, s:s, s:{s:i, s:s, s:o}, s:n}", "id", lid, "custom_id", id, "response",
-                                   "status_code", (int)status, "request_id", rid, "body",
-                                   answer ? answer : json_object(), "error");
+        json_t *result =
+            json_pack("{s:s, s:s, s:{s:i, s:s, s:o}, s:n}", "id", lid, "custom_id", id, "response", "status_code",
+                      (int)status, "request_id", rid, "body", answer ? answer : json_object(), "error");
         char *dumped = json_dumps(result, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(result);
         textbuf *dst = status >= 200 && status < 300 ? &out : &errs;
@@ -365,7 +368,9 @@ static void create(emu_reply *r, const emu_request *rq)
                          : !endpoint ? "Missing required parameter: 'endpoint'."
                                      : "Missing required parameter: 'completion_window'.",
                          "missing_required_parameter",
-                         !file_id ? "input_file_id" : !endpoint ? "endpoint" : "completion_window");
+                         !file_id    ? "input_file_id"
+                         : !endpoint ? "endpoint"
+                                     : "completion_window");
         json_decref(body);
         return;
     }
@@ -499,7 +504,9 @@ void openai_batch_handle(emu_reply *r, const emu_request *rq)
             json_array_append_new(data, batch_json(&batches[i], now, 0));
         pthread_mutex_unlock(&lock);
         json_t *page = json_pack("{s:s, s:o, s:b}", "object", "list", "data", data, "has_more", 0);
-        json_object_set_new(page, "first_id", json_array_size(data) ? json_incref(json_object_get(json_array_get(data, 0), "id")) : json_null());
+        json_object_set_new(page, "first_id",
+                            json_array_size(data) ? json_incref(json_object_get(json_array_get(data, 0), "id"))
+                                                  : json_null());
         json_object_set_new(page, "last_id",
                             json_array_size(data)
                                 ? json_incref(json_object_get(json_array_get(data, json_array_size(data) - 1), "id"))
