@@ -87,19 +87,31 @@ llmc_code llmc_count_tokens_raw(llmc_call *call, const char *params, size_t len,
     return rc;
 }
 
+static llmc_code unsupported(const char *provider, llmc_error *err)
+{
+    if (err)
+        llmc_strlcpy(err->provider, provider, sizeof err->provider);
+    return llmc_error_set(err, LLMC_E_UNSUPPORTED,
+                          "%s has no token-counting endpoint (only Anthropic counts a request's tokens without "
+                          "running it); the usage of a reply gives its count",
+                          provider);
+}
+
 llmc_code llmc_count_tokens(llmc_client *c, const llmc_request *req, long *input_tokens, llmc_error *err)
 {
     llmc_error_clear(err);
     if (!c || !req || !input_tokens)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "client, request and input_tokens must not be NULL");
+    /* a provider named outright is told apart before its key is looked at (aliases: below) */
+    const char *slash = req->model ? strchr(req->model, '/') : NULL;
+    const llmc_endpoint *named = slash ? llmc_client_endpoint(c, req->model, (size_t)(slash - req->model)) : NULL;
+    if (named && named->info.dialect != LLMC_DIALECT_ANTHROPIC)
+        return unsupported(named->name, err);
     llmc_call call;
     llmc_http_response resp = {0};
     llmc_code rc = llmc_call_prepare(c, req, false, &call, err);
     if (rc == LLMC_OK && call.endpoint->info.dialect != LLMC_DIALECT_ANTHROPIC)
-        rc = llmc_error_set(err, LLMC_E_UNSUPPORTED,
-                            "%s has no token-counting endpoint (only Anthropic counts a request's tokens without "
-                            "running it); the usage of a reply gives its count",
-                            call.endpoint->name);
+        rc = unsupported(call.endpoint->name, err);
     if (rc == LLMC_OK)
         rc = retarget(&call, req, err);
     char tried[512] = "";

@@ -56,8 +56,8 @@ static json_t *last_body(void)
     char *text = emulator_requests(&emu, true);
     json_t *all = json_loads(text, 0, NULL);
     free(text);
-    json_t *body = json_loads(json_string_value(json_object_get(json_array_get(all, json_array_size(all) - 1), "body")),
-                              0, NULL);
+    json_t *body =
+        json_loads(json_string_value(json_object_get(json_array_get(all, json_array_size(all) - 1), "body")), 0, NULL);
     json_decref(all);
     assert_non_null(body);
     return body;
@@ -139,9 +139,10 @@ static void test_schema_flag(void **state)
     char path[256];
     snprintf(path, sizeof path, "%s/schema.json", dir);
     FILE *f = fopen(path, "w");
-    fputs("{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"}},\"required\":[\"answer\"],"
-          "\"additionalProperties\":false}\n",
-          f);
+    fputs(
+        "{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"}},\"required\":[\"answer\"],"
+        "\"additionalProperties\":false}\n",
+        f);
     fclose(f);
     static const char *const models[] = {TEST_MODEL_ANTHROPIC, TEST_MODEL_OPENAI, TEST_MODEL_CEREBRAS,
                                          TEST_MODEL_FIREWORKS};
@@ -153,10 +154,14 @@ static void test_schema_flag(void **state)
         cli_result_free(&r);
     }
     /* inline, with --json carrying the parsed value */
-    const char *b[] = {"-m", TEST_MODEL_OPENAI, "--json", "--schema",
+    const char *b[] = {"-m",
+                       TEST_MODEL_OPENAI,
+                       "--json",
+                       "--schema",
                        "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"}},\"required\":[\"n\"],"
                        "\"additionalProperties\":false}",
-                       "one two", NULL};
+                       "one two",
+                       NULL};
     cli_result r = cli(b);
     assert_int_equal(r.status, 0);
     json_t *out = json_loads(r.out, 0, NULL);
@@ -226,8 +231,9 @@ static void test_cache_and_version_flags(void **state)
 static void test_option_flag(void **state)
 {
     (void)state;
-    const char *a[] = {"-m", TEST_MODEL_OPENAI, "-o", "seed=42", "-o", "service_tier=priority", "-o",
-                       "logit_bias={\"50256\": -100}", "-o", "user=abc-1", "x", NULL};
+    const char *a[] = {
+        "-m", TEST_MODEL_OPENAI, "-o", "seed=42", "-o", "service_tier=priority", "-o", "logit_bias={\"50256\": -100}",
+        "-o", "user=abc-1",      "x",  NULL};
     cli_result r = cli(a);
     assert_int_equal(r.status, 0);
     cli_result_free(&r);
@@ -341,6 +347,14 @@ static void test_tokens_command(void **state)
     assert_int_equal(r.status, 4);
     assert_non_null(strstr(r.err, "has no token-counting endpoint"));
     cli_result_free(&r);
+    /* said before any key is looked for */
+    char xdg[600];
+    snprintf(xdg, sizeof xdg, "XDG_CONFIG_HOME=%s", dir);
+    const char *const nokey[] = {xdg, NULL};
+    r = run_cli(e, nokey, NULL);
+    assert_int_equal(r.status, 4);
+    assert_non_null(strstr(r.err, "has no token-counting endpoint"));
+    cli_result_free(&r);
     const char *h[] = {"tokens", "--help", NULL};
     r = cli(h);
     assert_int_equal(r.status, 0);
@@ -355,8 +369,8 @@ static void test_help_names_every_flag(void **state)
     const char *a[] = {"--help", NULL};
     cli_result r = cli(a);
     assert_int_equal(r.status, 0);
-    static const char *const flags[] = {"--effort LEVEL", "--thinking[=BUDGET]", "--show-thinking",
-                                        "--schema FILE|JSON", "--cache[=5m|1h]",     "-a, --attach FILE",
+    static const char *const flags[] = {"--effort LEVEL",         "--thinking[=BUDGET]", "--show-thinking",
+                                        "--schema FILE|JSON",     "--cache[=5m|1h]",     "-a, --attach FILE",
                                         "-o, --option NAME=JSON", "--anthropic-version", "llmc tokens"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (!strstr(r.out, flags[i]))
@@ -387,9 +401,12 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reasoning_flags),  cmocka_unit_test(test_schema_flag),
-        cmocka_unit_test(test_cache_and_version_flags), cmocka_unit_test(test_option_flag),
-        cmocka_unit_test(test_attach_flag),      cmocka_unit_test(test_tokens_command),
+        cmocka_unit_test(test_reasoning_flags),
+        cmocka_unit_test(test_schema_flag),
+        cmocka_unit_test(test_cache_and_version_flags),
+        cmocka_unit_test(test_option_flag),
+        cmocka_unit_test(test_attach_flag),
+        cmocka_unit_test(test_tokens_command),
         cmocka_unit_test(test_help_names_every_flag),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

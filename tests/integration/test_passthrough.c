@@ -229,6 +229,14 @@ static void test_count_tokens(void **state)
         assert_int_equal(emulator_request_count(&emu), before);
         llmc_request_free(req);
     }
+    /* told from the model string, before a key is resolved (the CLI test runs it with no key set) */
+    llmc_client *bare = llmc_client_new();
+    llmc_client_use_key_store(bare, 0);
+    req = ask(models[1], "x");
+    assert_int_equal(llmc_count_tokens(bare, req, &n, &err), LLMC_E_UNSUPPORTED);
+    assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_NONE);
+    llmc_request_free(req);
+    llmc_client_free(bare);
     emulator_clear_requests(&emu);
     llmc_client_free(c);
 }

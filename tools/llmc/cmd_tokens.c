@@ -37,11 +37,12 @@ int cmd_tokens(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            printf("usage: llmc tokens [-m PROVIDER/MODEL] [-s SYSTEM] [-a FILE]... [--json] [PROMPT...]\n"
-                   "\n"
-                   "Print how many input tokens PROMPT (or stdin) would cost, counted by the provider\n"
-                   "without running it. Anthropic only: the OpenAI-compatible providers have no counter\n"
-                   "(their replies' usage gives the count). Takes the prompt command's options.\n");
+            printf(
+                "usage: llmc tokens [-m PROVIDER/MODEL] [-s SYSTEM] [-a FILE]... [--json] [PROMPT...]\n"
+                "\n"
+                "Print how many input tokens PROMPT (or stdin) would cost, counted by the provider\n"
+                "without running it. Anthropic only: the OpenAI-compatible providers have no counter\n"
+                "(their replies' usage gives the count). Takes the prompt command's options.\n");
             return EXIT_OK;
         }
     cli_options o;
