@@ -179,6 +179,16 @@ const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base
     return list;
 }
 
+double llmc_batch_input_tokens(json_t *body)
+{
+    /* the whole prompt: Anthropic splits off what the cache read and wrote */
+    json_t *usage = json_object_get(body, "usage");
+    if (json_object_get(usage, "prompt_tokens"))
+        return (double)llmc_json_long(usage, "prompt_tokens");
+    return (double)(llmc_json_long(usage, "input_tokens") + llmc_json_long(usage, "cache_read_input_tokens") +
+                    llmc_json_long(usage, "cache_creation_input_tokens"));
+}
+
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out)
 {
     json_t *usage = json_object_get(body, "usage");
@@ -238,6 +248,7 @@ typedef struct prov {
     struct curl_slist *headers; /* holds the key: wiped when freed */
     const char **header_lines;
     bl_provider limits;
+    bl_estimate est; /* its tokens per byte, from its own counts */
     size_t in_flight;
     size_t *queue; /* item indexes not yet started, in input order */
     size_t n_queue, next;
@@ -412,6 +423,7 @@ static void finish(run *r, xfer *x, CURLcode cc)
         llmc_batch_count_usage(r->b, body, &used);
         if (used > 0)
             bl_bucket_adjust(&r->tpm, used - it->est_tokens);
+        bl_estimate_learn(&p->est, it->body_len, llmc_batch_input_tokens(body));
         emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
         json_decref(body);
         return;
@@ -541,6 +553,7 @@ static double start_some(run *r, double now)
             if (item == SIZE_MAX)
                 continue;
             bi_item *it = &r->in->items[item];
+            it->est_tokens = bl_estimate_tokens(&p->est, it->body_len, it->max_out);
             if (!bl_provider_may_start(&p->limits, p->in_flight, it->est_tokens, now, &wake))
                 continue;
             double w = bl_bucket_wait(&r->rpm, 1, now), wt = bl_bucket_wait(&r->tpm, it->est_tokens, now);
@@ -613,7 +626,7 @@ static llmc_code setup_provs(run *r, llmc_error *err)
                       llmc_key_source_name(p->call.cred.source), p->call.cred.source_name, err->diagnosis.detail);
         llmc_transport_opts_for(b->client, ep, &p->call.opts);
         p->call.anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
-        p->call.headers = llmc_dialect_headers(ep->info.dialect, false);
+        p->call.headers = llmc_dialect_headers(b->client, ep->info.dialect, false);
         if (!(p->header_lines = llmc_batch_header_list(b, p->call.headers)) || !prov_headers(p))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         llmc_logf(&b->client->log, LLMC_LOG_INFO, "batch: POST %s (key from %s %s, %s)", p->call.url,
@@ -627,6 +640,21 @@ static llmc_code setup_provs(run *r, llmc_error *err)
         if (!p->queue && !(p->queue = malloc(r->in->n * sizeof *p->queue)))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         p->queue[p->n_queue++] = i;
+    }
+    /* with a token limit, Anthropic's own counter sizes the first request before anything runs */
+    for (size_t i = 0; b->tpm > 0 && i < r->n_provs; i++) {
+        prov *p = &r->provs[i];
+        if (p->n_queue == 0 || p->call.endpoint->info.dialect != LLMC_DIALECT_ANTHROPIC)
+            continue;
+        bi_item *first = &r->in->items[p->queue[0]];
+        long n = 0;
+        llmc_error quiet;
+        llmc_error_clear(&quiet);
+        if (llmc_count_tokens_raw(&p->call, first->body, first->body_len, &n, &quiet) == LLMC_OK)
+            bl_estimate_learn(&p->est, first->body_len, (double)n);
+        else /* not fatal: the estimate stays bytes / 4 until results come */
+            llmc_logf(&b->client->log, LLMC_LOG_INFO, "batch: %s could not count tokens (%s)", p->call.endpoint->name,
+                      quiet.message);
     }
     return LLMC_OK;
 }

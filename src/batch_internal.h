@@ -26,7 +26,9 @@ typedef struct bi_item {
     char *wire_model; /* the model as sent (after "provider/") */
     char *body;       /* the JSON text sent (model rewritten, stream removed) */
     size_t body_len;
-    double est_tokens;     /* input bytes / 4 + max_tokens: what the limiter charges first */
+    double est_tokens;     /* what the limiter charges first: see bl_estimate (input bytes / 4 +
+                              max_tokens until the provider's own figures are known) */
+    double max_out;        /* its max_tokens / max_completion_tokens (0 when none) */
     int attempts;          /* HTTP attempts made this run */
     double not_before;     /* monotonic seconds: a retry waits until then */
     bool done;             /* a result is on disk (earlier run, or committed now) */
@@ -171,6 +173,17 @@ void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, 
  * *wake_at is when to look again. */
 bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, double now, double *wake_at);
 /* "1m30s", "20ms", "0.5", "12.5s": seconds, or -1. */
+/* A provider's input tokens per byte of request body, learned from what it reports: a count
+ * before the run (Anthropic's count_tokens, when a token limit is set) and each result's usage.
+ * Until then a request is estimated at bytes / 4. */
+typedef struct bl_estimate {
+    double bytes, tokens; /* summed over what was measured */
+} bl_estimate;
+/* The tokens a request will cost (its input by the ratio, plus its max output). */
+double bl_estimate_tokens(const bl_estimate *e, size_t body_bytes, double max_out);
+/* One measurement: a body of `body_bytes` was `input_tokens` tokens of input. */
+void bl_estimate_learn(bl_estimate *e, size_t body_bytes, double input_tokens);
+
 double bl_parse_duration(const char *s);
 /* RFC 3339 "2026-01-01T00:00:00Z" (fraction and offset allowed): Unix seconds, or -1. */
 double bl_parse_rfc3339(const char *s);
@@ -203,6 +216,8 @@ const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out);
 /* How this batch's runs open their output (llmc_batch_set_lock_wait, llmc_batch_stop). */
 bo_lock_opts llmc_batch_lock_opts(llmc_batch *b);
+/* The input tokens a reply's usage reports (cached ones included); 0 when it reports none. */
+double llmc_batch_input_tokens(json_t *body);
 /* Progress: calls the callback when `force` or the interval has passed since the last one. */
 void llmc_batch_report(llmc_batch *b, double start, double *last, bool force);
 double llmc_batch_wall_s(void);

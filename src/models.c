@@ -14,6 +14,23 @@
 /* The list fetched to suggest models after a 404 must not hold the error up for long. */
 #define QUICK_MODELS_MS 5000
 
+/* `id` escaped for a query string (everything but unreserved characters as %XX). */
+static void query_escape(const char *id, char *out, size_t size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)id; *p && n + 4 < size; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+            out[n++] = (char)*p;
+        } else {
+            out[n++] = '%';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        }
+    }
+    out[n] = '\0';
+}
+
 static void copy_field(json_t *item, const char *key, char *dst, size_t size)
 {
     json_t *v = json_object_get(item, key);
@@ -71,14 +88,24 @@ llmc_code llmc_models_fetch(llmc_client *c, llmc_endpoint *ep, bool quick, llmc_
     bool paged = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
     llmc_model_info *list = NULL;
     size_t n = 0;
-    char last_id[160] = "";
+    char last_id[160] = "", previous[160] = "";
     llmc_code rc = LLMC_OK;
     bool more = true;
     for (int page = 0; rc == LLMC_OK && more && page < (quick ? 1 : MAX_PAGES); page++) {
-        char path[400];
+        char path[800], cursor[480];
+        if (page > 0 && strcmp(last_id, previous) == 0) {
+            /* the same cursor again would fetch the same page forever */
+            llmc_logf(
+                &c->log, LLMC_LOG_WARN,
+                "%s: the models list says it has more, but its cursor (%s) did not move; stopping with %zu models",
+                ep->name, last_id, n);
+            break;
+        }
+        llmc_strlcpy(previous, last_id, sizeof previous);
+        query_escape(last_id, cursor, sizeof cursor);
         if (paged)
-            snprintf(path, sizeof path, "%s?limit=1000%s%s", ep->info.models_path, last_id[0] ? "&after_id=" : "",
-                     last_id);
+            snprintf(path, sizeof path, "%s?limit=1000%s%s", ep->info.models_path, cursor[0] ? "&after_id=" : "",
+                     cursor);
         else
             snprintf(path, sizeof path, "%s", ep->info.models_path);
         llmc_call call;

@@ -447,6 +447,10 @@ static llmc_code stream_start(llmc_client *c, const llmc_request *req, llmc_even
         if (s->not_stream) {
             rc = llmc_error_set(err, LLMC_E_PROTOCOL, "%s answered HTTP %ld with %s instead of an event stream",
                                 s->call.endpoint->name, s->resp.status, s->resp.content_type);
+            if (err) { /* the status that came, not 0: the exchange itself worked */
+                err->http_status = (int)s->resp.status;
+                llmc_strlcpy(err->request_id, s->resp.request_id, sizeof err->request_id);
+            }
             goto fail;
         }
         /* As llmc_messages_create: after a 401, once, the chain's next different key. */

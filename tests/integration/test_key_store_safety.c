@@ -190,8 +190,8 @@ static void assert_refused(llmc_code rc, const llmc_error *err, const char *fix_
     assert_true(err->diagnosis.fix[0] != '\0');
     /* what was found goes in the detail, what to do in the fix: the words may be in either */
     if (!strstr(err->diagnosis.detail, fix_part) && !strstr(err->diagnosis.fix, fix_part))
-        fail_msg("neither the detail \"%s\" nor the fix \"%s\" says \"%s\"", err->diagnosis.detail,
-                 err->diagnosis.fix, fix_part);
+        fail_msg("neither the detail \"%s\" nor the fix \"%s\" says \"%s\"", err->diagnosis.detail, err->diagnosis.fix,
+                 fix_part);
 }
 
 static void test_world_writable_directory_refused(void **state)
