@@ -8,16 +8,19 @@ _llmc() {
     }
     local providers="anthropic cerebras fireworks openai"
     local opts="-m --model -s --system --max-tokens --temperature --top-p --stop --json --stream --no-stream
-                --retries --timeout --cacert -v --verbose -h --help --version"
+                --retries --timeout --cacert -v --verbose -h --help --version --effort --thinking --show-thinking
+                --schema --cache -a --attach -o --option --anthropic-version"
     case $prev in
         -m|--model)
             COMPREPLY=($(compgen -W "anthropic/ cerebras/ fireworks/ openai/" -- "$cur")); compopt -o nospace 2>/dev/null
             return ;;
-        --cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --cacert|-a|--attach|--schema) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --effort) COMPREPLY=($(compgen -W "none minimal low medium high xhigh max" -- "$cur")); return ;;
+        -o|--option|--anthropic-version) return ;;
         -s|--system|--max-tokens|--temperature|--top-p|--stop|--retries|--timeout|--label) return ;;
     esac
     if [ "$cword" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "chat models batch keys doctor explain config $opts" -- "$cur"))
+        COMPREPLY=($(compgen -W "chat models batch keys doctor explain config tokens $opts" -- "$cur"))
         return
     fi
     case ${words[1]} in

@@ -184,6 +184,16 @@ const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base
     return list;
 }
 
+double llmc_batch_input_tokens(json_t *body)
+{
+    /* the whole prompt: Anthropic splits off what the cache read and wrote */
+    json_t *usage = json_object_get(body, "usage");
+    if (json_object_get(usage, "prompt_tokens"))
+        return (double)llmc_json_long(usage, "prompt_tokens");
+    return (double)(llmc_json_long(usage, "input_tokens") + llmc_json_long(usage, "cache_read_input_tokens") +
+                    llmc_json_long(usage, "cache_creation_input_tokens"));
+}
+
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out)
 {
     json_t *usage = json_object_get(body, "usage");
@@ -223,7 +233,8 @@ typedef struct prov {
     llmc_call call;
     bool live; /* call needs llmc_call_finish */
     const char **header_lines;
-    size_t *queue;
+    bl_estimate est; /* its tokens per byte, from its own counts */
+    size_t *queue; /* item indexes not yet started, in input order */
     size_t n_queue, next;
 } prov;
 
@@ -292,10 +303,10 @@ static void fail_item(run *r, size_t item, llmc_error *e)
  * the small reader fully understood (then *in and *out hold its usage, 0 when absent); false
  * when it met anything else (a real number, an escaped key, a malformed body), and jansson
  * decides. The common success costs a pass over the bytes instead of a tree of allocations. */
-static bool fast_usage(const char *body, size_t len, long *in, long *out)
+static bool fast_usage(const char *body, size_t len, long *in, long *out, long *cached)
 {
     llmc_jcur c = {body, body + len};
-    *in = *out = 0;
+    *in = *out = *cached = 0;
     if (!body || !llmc_j_char(&c, '{'))
         return false;
     if (llmc_j_char(&c, '}'))
@@ -324,11 +335,15 @@ static bool fast_usage(const char *body, size_t len, long *in, long *out)
                 return false;
             bool is_in = llmc_j_eq(u, un, "input_tokens") || llmc_j_eq(u, un, "prompt_tokens");
             bool is_out = llmc_j_eq(u, un, "output_tokens") || llmc_j_eq(u, un, "completion_tokens");
-            if ((is_in || is_out) && llmc_j_uint(&c, &v)) {
+            bool is_cached = llmc_j_eq(u, un, "cache_read_input_tokens") ||
+                             llmc_j_eq(u, un, "cache_creation_input_tokens");
+            if ((is_in || is_out || is_cached) && llmc_j_uint(&c, &v)) {
                 if (is_in && !*in)
                     *in = v;
                 if (is_out && !*out)
                     *out = v;
+                if (is_cached)
+                    *cached += v;
             } else if (!llmc_j_skip(&c, LLMC_BATCH_JSON_DEPTH)) {
                 return false;
             }
@@ -343,12 +358,15 @@ static bool fast_usage(const char *body, size_t len, long *in, long *out)
 static void succeed_item(run *r, size_t item, llmc_xfer *x)
 {
     bi_item *it = &r->in->items[item];
-    long in = 0, out = 0;
-    if (fast_usage(x->resp.body.data, x->resp.body.len, &in, &out)) {
+    prov *p = &r->provs[it->prov];
+    long in = 0, out = 0, cached = 0;
+    if (fast_usage(x->resp.body.data, x->resp.body.len, &in, &out, &cached)) {
         r->b->stats.input_tokens += in;
         r->b->stats.output_tokens += out;
         if (in + out > 0)
             llmc_engine_adjust_tokens(r->eng, (double)(in + out) - it->est_tokens);
+        /* OpenAI's prompt_tokens hold the cached ones already; Anthropic counts them apart */
+        bl_estimate_learn(&p->est, it->body_len, (double)(in + cached));
         emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
         return;
     }
@@ -368,6 +386,7 @@ static void succeed_item(run *r, size_t item, llmc_xfer *x)
     llmc_batch_count_usage(r->b, body, &used);
     if (used > 0)
         llmc_engine_adjust_tokens(r->eng, used - it->est_tokens);
+    bl_estimate_learn(&p->est, it->body_len, llmc_batch_input_tokens(body));
     emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
     json_decref(body);
 }
@@ -413,6 +432,7 @@ static bool feed(void *ud, llmc_engine *eng)
             continue;
         size_t item = p->queue[p->next];
         bi_item *it = &r->in->items[item];
+        it->est_tokens = bl_estimate_tokens(&p->est, it->body_len, it->max_out);
         if (!llmc_engine_may_start(eng, &p->call, it->est_tokens))
             continue;
         llmc_xfer *x = r->n_spare ? r->spare[--r->n_spare] : NULL;
@@ -484,7 +504,7 @@ static llmc_code setup_provs(run *r, llmc_error *err)
                       llmc_key_source_name(p->call.cred.source), p->call.cred.source_name, err->diagnosis.detail);
         llmc_transport_opts_for(b->client, ep, &p->call.opts);
         p->call.anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
-        if (!(p->header_lines = llmc_batch_header_list(b, llmc_dialect_headers(ep->info.dialect, false))))
+        if (!(p->header_lines = llmc_batch_header_list(b, llmc_dialect_headers(b->client, ep->info.dialect, false))))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         p->call.headers = p->header_lines;
         llmc_logf(&b->client->log, LLMC_LOG_INFO, "batch: POST %s (key from %s %s, %s)", p->call.url,
@@ -498,6 +518,21 @@ static llmc_code setup_provs(run *r, llmc_error *err)
         if (!p->queue && !(p->queue = malloc(r->in->n * sizeof *p->queue)))
             return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
         p->queue[p->n_queue++] = i;
+    }
+    /* with a token limit, Anthropic's own counter sizes the first request before anything runs */
+    for (size_t i = 0; b->tpm > 0 && i < r->n_provs; i++) {
+        prov *p = &r->provs[i];
+        if (p->n_queue == 0 || p->call.endpoint->info.dialect != LLMC_DIALECT_ANTHROPIC)
+            continue;
+        bi_item *first = &r->in->items[p->queue[0]];
+        long n = 0;
+        llmc_error quiet;
+        llmc_error_clear(&quiet);
+        if (llmc_count_tokens_raw(&p->call, first->body, first->body_len, &n, &quiet) == LLMC_OK)
+            bl_estimate_learn(&p->est, first->body_len, (double)n);
+        else /* not fatal: the estimate stays bytes / 4 until results come */
+            llmc_logf(&b->client->log, LLMC_LOG_INFO, "batch: %s could not count tokens (%s)", p->call.endpoint->name,
+                      quiet.message);
     }
     return LLMC_OK;
 }

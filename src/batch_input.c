@@ -287,7 +287,8 @@ static int load_line(bi_input *in, llmc_client *c, size_t lineno, const char *te
     it->wire_model = wire_copy;
     it->body = text_out;
     it->body_len = strlen(text_out);
-    it->est_tokens = (double)it->body_len / 4.0 + (json_is_integer(maxv) ? (double)json_integer_value(maxv) : 0);
+    it->max_out = json_is_integer(maxv) ? (double)json_integer_value(maxv) : 0;
+    it->est_tokens = bl_estimate_tokens(NULL, it->body_len, it->max_out);
     if (!it->custom_id) {
         free(text_out);
         free(wire_copy);

@@ -26,7 +26,9 @@ typedef struct bi_item {
     char *wire_model; /* the model as sent (after "provider/") */
     char *body;       /* the JSON text sent (model rewritten, stream removed) */
     size_t body_len;
-    double est_tokens;     /* input bytes / 4 + max_tokens: what the limiter charges first */
+    double est_tokens;     /* what the limiter charges first: see bl_estimate (input bytes / 4 +
+                              max_tokens until the provider's own figures are known) */
+    double max_out;        /* its max_tokens / max_completion_tokens (0 when none) */
     int attempts;          /* HTTP attempts made this run */
     bool done;             /* a result is on disk (earlier run, or committed now) */
     unsigned char outcome; /* 1 succeeded, 2 errored: queued for the next commit */
@@ -164,6 +166,8 @@ const char **llmc_batch_header_list(const llmc_batch *b, const char *const *base
 void llmc_batch_count_usage(llmc_batch *b, json_t *body, double *tokens_out);
 /* How this batch's runs open their output (llmc_batch_set_lock_wait, llmc_batch_stop). */
 bo_lock_opts llmc_batch_lock_opts(llmc_batch *b);
+/* The input tokens a reply's usage reports (cached ones included); 0 when it reports none. */
+double llmc_batch_input_tokens(json_t *body);
 /* Progress: calls the callback when `force` or the interval has passed since the last one. */
 void llmc_batch_report(llmc_batch *b, double start, double *last, bool force);
 

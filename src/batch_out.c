@@ -60,6 +60,10 @@ const char *bo_code_name(llmc_code code)
         return "limit";
     case LLMC_E_IO:
         return "io";
+    case LLMC_E_FORMAT:
+        return "format";
+    case LLMC_E_UNSUPPORTED:
+        return "unsupported";
     }
     return "error";
 }

@@ -2,11 +2,12 @@
 /*
  * batch_remote.c — batches run by the providers' own engines: Anthropic Message Batches (create,
  * poll, results JSONL by custom_id, cancel) and Fireworks batch inference jobs (dataset create
- * and upload, job create, poll, signed download). Results land in the local runner's format.
- * The id of a batch is recorded beside the output (OUT.remote, batch_sidecar.c) the moment it is
- * created, so that a rerun of the same command resumes it rather than submitting again.
+ * and upload, job create, poll, signed download); the OpenAI Batch API is in batch_openai.c.
+ * Results land in the local runner's format. The id of a batch is recorded beside the output
+ * (OUT.remote, batch_sidecar.c) the moment it is created, whatever the engine, so that a rerun of
+ * the same command resumes it rather than submitting again.
  */
-#include "batch_internal.h"
+#include "batch_remote.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,30 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Results files can be large (Anthropic allows 256 MB of requests); the normal cap is 64 MiB. */
-#define REMOTE_MAX_BODY (1024u * 1024 * 1024)
-
-typedef enum remote_kind { REMOTE_ANTHROPIC, REMOTE_FIREWORKS } remote_kind;
-
-typedef struct remote {
-    llmc_batch *b;
-    remote_kind kind;
-    llmc_call call; /* endpoint, key, options; url unused */
-    bool live;
-    char base[512];       /* Anthropic: the base URL; Fireworks: the control plane */
-    char account[128];    /* Fireworks */
-    const char **headers; /* dialect + extra headers */
-    bi_input *in;         /* NULL on a resume without input */
-    bo_out out;
-    bool out_open;
-    json_t *seen; /* without input: the ids already in the output (an object as a set) */
-    double start, last_report;
-} remote;
-
 /* ---- one authenticated exchange ---- */
 
-static llmc_code rsend(remote *rm, const char *method, const char *url, const char *const *headers, const char *body,
-                       size_t len, bool with_key, json_t **json_out, llmc_http_response *resp, llmc_error *err)
+llmc_code rsend(remote *rm, const char *method, const char *url, const char *const *headers, const char *body,
+                size_t len, bool with_key, json_t **json_out, llmc_http_response *resp, llmc_error *err)
 {
     llmc_http_response local = {0};
     llmc_http_response *rp = resp ? resp : &local;
@@ -73,7 +54,7 @@ static void remote_close(remote *rm, llmc_error *err)
     rm->seen = NULL;
 }
 
-static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_error *err)
+static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, const char *provider, llmc_error *err)
 {
     memset(rm, 0, sizeof *rm);
     rm->b = b;
@@ -82,12 +63,21 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     rm->start = llmc_now_s();
     if (!(rm->seen = json_object()))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    /* the built-in provider whose batch engine this is (the provider table says which) */
-    llmc_batch_engine engine = kind == REMOTE_ANTHROPIC ? LLMC_BATCH_ANTHROPIC : LLMC_BATCH_FIREWORKS;
+    /* Anthropic and Fireworks: the built-in provider whose engine this is (the provider table says
+     * which); the OpenAI Batch API: the endpoint named, when the table gives it that engine */
+    llmc_batch_engine engine = kind == REMOTE_ANTHROPIC   ? LLMC_BATCH_ANTHROPIC
+                               : kind == REMOTE_FIREWORKS ? LLMC_BATCH_FIREWORKS
+                                                          : LLMC_BATCH_OPENAI;
     llmc_endpoint *ep = NULL;
-    for (size_t i = 0; i < b->client->n_endpoints && !ep; i++)
-        if (b->client->endpoints[i].info.batch_engine == engine && llmc_provider_find(b->client->endpoints[i].name))
-            ep = &b->client->endpoints[i];
+    if (kind == REMOTE_OPENAI) {
+        ep = provider ? llmc_client_endpoint(b->client, provider, strlen(provider)) : NULL;
+        if (ep && ep->info.batch_engine != engine)
+            ep = NULL;
+    } else {
+        for (size_t i = 0; i < b->client->n_endpoints && !ep; i++)
+            if (b->client->endpoints[i].info.batch_engine == engine && llmc_provider_find(b->client->endpoints[i].name))
+                ep = &b->client->endpoints[i];
+    }
     if (!ep)
         return llmc_error_set(err, LLMC_E_CONFIG, "the client knows no provider with this batch engine");
     const char *name = ep->name;
@@ -106,7 +96,16 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     size_t n = strlen(rm->base);
     while (n > 0 && rm->base[n - 1] == '/')
         rm->base[--n] = '\0';
-    if (kind == REMOTE_FIREWORKS) {
+    if (kind == REMOTE_OPENAI) {
+        /* the API's root: where chat/completions lives, e.g. ".../v1" (OpenAI's base URL holds the
+         * /v1 already; Cerebras' does not and its path adds it) */
+        const char *path = ep->info.messages_path;
+        size_t plen = strlen(path), tail = strlen("/chat/completions");
+        if (plen >= tail && strcmp(path + plen - tail, "/chat/completions") == 0 && n + plen - tail < sizeof rm->base) {
+            memcpy(rm->base + n, path, plen - tail);
+            rm->base[n + plen - tail] = '\0';
+        }
+    } else if (kind == REMOTE_FIREWORKS) {
         /* the control plane lives beside the inference API: ".../inference" → "..." */
         if (n >= 10 && strcmp(rm->base + n - 10, "/inference") == 0)
             rm->base[n - 10] = '\0';
@@ -124,7 +123,7 @@ static llmc_code remote_open(remote *rm, llmc_batch *b, remote_kind kind, llmc_e
     }
     if ((rc = llmc_url_check(rm->base, b->client->allow_insecure_http || ep->allow_insecure_http, err)) != LLMC_OK)
         return rc;
-    if (!(rm->headers = llmc_batch_header_list(b, llmc_dialect_headers(ep->info.dialect, false))))
+    if (!(rm->headers = llmc_batch_header_list(b, llmc_dialect_headers(b->client, ep->info.dialect, false))))
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     rm->call.headers = rm->headers;
     return LLMC_OK;
@@ -148,7 +147,7 @@ static void seen_done(void *userdata, const char *id, size_t len)
 }
 
 /* Sleep up to `s` seconds, waking early when the batch is asked to stop. */
-static bool nap(llmc_batch *b, double s)
+bool br_nap(llmc_batch *b, double s)
 {
     for (double t = 0; t < s && !b->stop; t += 0.05) {
         struct timespec ts = {0, 50 * 1000 * 1000};
@@ -171,7 +170,7 @@ static void mark_committed(void *userdata, size_t item)
 }
 
 /* Write one result line; `item` may be SIZE_MAX on a resume without input (counted at once). */
-static llmc_code put(remote *rm, size_t item, char *line, bool ok, llmc_error *err)
+llmc_code br_put(remote *rm, size_t item, char *line, bool ok, llmc_error *err)
 {
     if (!line)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory writing a result");
@@ -189,7 +188,7 @@ static llmc_code put(remote *rm, size_t item, char *line, bool ok, llmc_error *e
 }
 
 /* Whether a result for this id should be written; *item is its index (SIZE_MAX: no input). */
-static bool wanted(remote *rm, const char *id, size_t len, size_t *item, bool *seen_before)
+bool br_wanted(remote *rm, const char *id, size_t len, size_t *item, bool *seen_before)
 {
     *item = SIZE_MAX;
     *seen_before = false;
@@ -214,7 +213,7 @@ static bool wanted(remote *rm, const char *id, size_t len, size_t *item, bool *s
 }
 
 /* Input ids the provider did not answer, once its batch is over. */
-static llmc_code unanswered(remote *rm, const char *type, const char *why, llmc_code code, llmc_error *err)
+llmc_code br_unanswered(remote *rm, const char *type, const char *why, llmc_code code, llmc_error *err)
 {
     if (!rm->in)
         return LLMC_OK;
@@ -226,7 +225,7 @@ static llmc_code unanswered(remote *rm, const char *type, const char *why, llmc_
         llmc_error_clear(&e);
         llmc_error_set(&e, code, "%s", why);
         llmc_strlcpy(e.provider, rm->call.endpoint->name, sizeof e.provider);
-        llmc_code rc = put(rm, i, bo_line_errored(it->custom_id, &e, type), false, err);
+        llmc_code rc = br_put(rm, i, bo_line_errored(it->custom_id, &e, type), false, err);
         if (rc != LLMC_OK)
             return rc;
     }
@@ -241,13 +240,13 @@ static llmc_code finish_output(remote *rm, llmc_error *err)
     return rc;
 }
 
-static void set_status(remote *rm, const char *status)
+void br_set_status(remote *rm, const char *status)
 {
     llmc_strlcpy(rm->b->remote_status, status ? status : "", sizeof rm->b->remote_status);
     llmc_batch_report(rm->b, rm->start, &rm->last_report, true);
 }
 
-static char *json_quote(const char *s)
+char *br_json_quote(const char *s)
 {
     json_t *str = json_string(s);
     char *text = str ? llmc_json_dump(str, JSON_ENCODE_ANY) : NULL;
@@ -255,9 +254,7 @@ static char *json_quote(const char *s)
     return text;
 }
 
-/* Write OUT.remote for the batch just created — before anyone is told its id, so that whoever
- * sees the id can count on a rerun resuming it. */
-static llmc_code record(remote *rm, llmc_error *err)
+llmc_code br_record(remote *rm, llmc_error *err)
 {
     bs_record rec;
     memset(&rec, 0, sizeof rec);
@@ -302,7 +299,7 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
         bi_item *it = &rm->in->items[i];
         if (it->done)
             continue;
-        char *id = json_quote(it->custom_id);
+        char *id = br_json_quote(it->custom_id);
         oom = !id || llmc_buf_append_str(&body, count ? ",{\"custom_id\":" : "{\"custom_id\":") < 0 ||
               llmc_buf_append_str(&body, id) < 0 || llmc_buf_append_str(&body, ",\"params\":") < 0 ||
               llmc_buf_append(&body, it->body, it->body_len) < 0 || llmc_buf_append_str(&body, "}") < 0;
@@ -335,8 +332,8 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, id, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", id, count);
-    rc = record(rm, err);
-    set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
+    rc = br_record(rm, err);
+    br_set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
     json_decref(batch);
     return rc;
 }
@@ -355,13 +352,13 @@ static llmc_code anthropic_wait(remote *rm, json_t **batch_out, llmc_error *err)
         if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &batch, NULL, err)) != LLMC_OK)
             break;
         const char *status = json_string_value(json_object_get(batch, "processing_status"));
-        set_status(rm, status);
+        br_set_status(rm, status);
         if (status && strcmp(status, "ended") == 0) {
             *batch_out = batch;
             break;
         }
         json_decref(batch);
-        if (!nap(rm->b, rm->b->poll_s)) {
+        if (!br_nap(rm->b, rm->b->poll_s)) {
             rc = llmc_error_set(err, LLMC_E_ABORTED,
                                 "stopped waiting for %s; it goes on at the provider: collect it "
                                 "later with --resume %s",
@@ -386,7 +383,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
         return llmc_error_set(err, LLMC_E_PROTOCOL, "anthropic batch results hold a line that is not a result");
     }
     const char *id = json_string_value(idv);
-    if (!wanted(rm, id, json_string_length(idv), &item, &again)) {
+    if (!br_wanted(rm, id, json_string_length(idv), &item, &again)) {
         json_decref(line);
         return LLMC_OK;
     }
@@ -396,7 +393,7 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
     if (strcmp(type, "succeeded") == 0) {
         json_t *message = json_object_get(result, "message");
         llmc_batch_count_usage(rm->b, message, NULL);
-        rc = put(rm, item, bo_line_succeeded(id, message), true, err);
+        rc = br_put(rm, item, bo_line_succeeded(id, message), true, err);
     } else if (strcmp(type, "errored") == 0) {
         /* the error as /v1/messages would have sent it: {"type":"error","error":{type,message}} */
         json_t *body = json_object_get(result, "error");
@@ -406,16 +403,16 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
                                  rm->call.endpoint->name, &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
-        rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, NULL), false, err);
     } else if (strcmp(type, "canceled") == 0 || strcmp(type, "expired") == 0) {
         bool canceled = type[0] == 'c';
         llmc_error_set(&e, canceled ? LLMC_E_ABORTED : LLMC_E_TIMEOUT, "%s",
                        canceled ? "the batch was canceled before this request was processed"
                                 : "the batch expired (24 hours) before this request was processed");
-        rc = put(rm, item, bo_line_errored(id, &e, type), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, type), false, err);
     } else {
         llmc_error_set(&e, LLMC_E_PROTOCOL, "unknown result type \"%.64s\"", type);
-        rc = put(rm, item, bo_line_errored(id, &e, type), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, type), false, err);
     }
     json_decref(line);
     return rc;
@@ -446,8 +443,8 @@ static llmc_code anthropic_collect(remote *rm, json_t *batch, llmc_error *err)
     }
     llmc_http_response_free(&resp);
     if (rc == LLMC_OK)
-        rc =
-            unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL, err);
+        rc = br_unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL,
+                           err);
     return rc;
 }
 
@@ -461,7 +458,7 @@ static llmc_code anthropic_cancel(remote *rm, const char *id, llmc_error *err)
                        : llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     free(url);
     if (rc == LLMC_OK)
-        set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
+        br_set_status(rm, json_string_value(json_object_get(batch, "processing_status")));
     json_decref(batch);
     return rc;
 }
@@ -591,8 +588,8 @@ static llmc_code fw_create(remote *rm, llmc_error *err)
     }
     llmc_strlcpy(rm->b->remote_id, name, sizeof rm->b->remote_id);
     llmc_logf(&rm->b->client->log, LLMC_LOG_INFO, "batch: created %s with %zu requests", name, count);
-    rc = record(rm, err);
-    set_status(rm, json_string_value(json_object_get(reply, "state")));
+    rc = br_record(rm, err);
+    br_set_status(rm, json_string_value(json_object_get(reply, "state")));
 done:
     json_decref(reply);
     free(url);
@@ -622,13 +619,13 @@ static llmc_code fw_wait(remote *rm, json_t **job_out, llmc_error *err)
         if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &job, NULL, err)) != LLMC_OK)
             break;
         const char *state = json_string_value(json_object_get(job, "state"));
-        set_status(rm, state);
+        br_set_status(rm, state);
         if (fw_terminal(state)) {
             *job_out = job;
             break;
         }
         json_decref(job);
-        if (!nap(rm->b, rm->b->poll_s)) {
+        if (!br_nap(rm->b, rm->b->poll_s)) {
             rc = llmc_error_set(err, LLMC_E_ABORTED,
                                 "stopped waiting for %s; it goes on at the provider: collect it "
                                 "later with --resume %s",
@@ -653,13 +650,13 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
         return LLMC_OK; /* not a result (a header or summary line of another output file) */
     }
     const char *id = json_string_value(idv);
-    if (!wanted(rm, id, json_string_length(idv), &item, &again)) {
+    if (!br_wanted(rm, id, json_string_length(idv), &item, &again)) {
         json_decref(line);
         return LLMC_OK;
     }
     if (json_is_object(response) && !error) {
         llmc_batch_count_usage(rm->b, response, NULL);
-        rc = put(rm, item, bo_line_succeeded(id, response), true, err);
+        rc = br_put(rm, item, bo_line_succeeded(id, response), true, err);
     } else {
         llmc_error e;
         llmc_error_clear(&e);
@@ -672,7 +669,7 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
                                  btext ? strlen(btext) : 0, rm->call.endpoint->name, &e);
         free(btext);
         llmc_scrub_error(&e, &rm->call.cred);
-        rc = put(rm, item, bo_line_errored(id, &e, NULL), false, err);
+        rc = br_put(rm, item, bo_line_errored(id, &e, NULL), false, err);
     }
     json_decref(line);
     return rc;
@@ -727,14 +724,15 @@ static llmc_code fw_collect(remote *rm, json_t *job, llmc_error *err)
         return rc;
     const char *why = json_string_value(json_object_get(json_object_get(job, "status"), "message"));
     if (strcmp(state, "JOB_STATE_FAILED") == 0)
-        return unanswered(rm, "failed", why && *why ? why : "the batch job failed", LLMC_E_SERVER, err);
+        return br_unanswered(rm, "failed", why && *why ? why : "the batch job failed", LLMC_E_SERVER, err);
     if (strcmp(state, "JOB_STATE_CANCELLED") == 0)
-        return unanswered(rm, "canceled", "the batch job was canceled before this request was processed",
-                          LLMC_E_ABORTED, err);
+        return br_unanswered(rm, "canceled", "the batch job was canceled before this request was processed",
+                             LLMC_E_ABORTED, err);
     if (strcmp(state, "JOB_STATE_EXPIRED") == 0)
-        return unanswered(rm, "expired", "the batch job expired before this request was processed", LLMC_E_TIMEOUT,
-                          err);
-    return unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL, err);
+        return br_unanswered(rm, "expired", "the batch job expired before this request was processed", LLMC_E_TIMEOUT,
+                             err);
+    return br_unanswered(rm, "not_returned", "the provider's results did not include this request", LLMC_E_PROTOCOL,
+                         err);
 }
 
 static llmc_code fw_cancel(remote *rm, const char *name, llmc_error *err)
@@ -745,7 +743,7 @@ static llmc_code fw_cancel(remote *rm, const char *name, llmc_error *err)
                        : llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     free(url);
     if (rc == LLMC_OK)
-        set_status(rm, json_string_value(json_object_get(job, "state")));
+        br_set_status(rm, json_string_value(json_object_get(job, "state")));
     json_decref(job);
     return rc;
 }
@@ -762,8 +760,9 @@ static void reset(llmc_batch *b)
     b->remote_status[0] = '\0';
 }
 
-/* Which engine a remote id belongs to: "msgbatch_…" or "accounts/…/batchInferenceJobs/…". */
-static bool kind_of_id(const char *id, remote_kind *kind, llmc_error *err)
+/* Which engine a remote id belongs to: "msgbatch_…", "accounts/…/batchInferenceJobs/…", or
+ * "PROVIDER/batch_…" for an endpoint serving the OpenAI Batch API. *provider gets that endpoint. */
+static bool kind_of_id(llmc_client *c, const char *id, remote_kind *kind, char *provider, size_t size, llmc_error *err)
 {
     if (id && strncmp(id, "msgbatch_", 9) == 0 && !strchr(id, '/') && strlen(id) < 200) {
         *kind = REMOTE_ANTHROPIC;
@@ -774,9 +773,17 @@ static bool kind_of_id(const char *id, remote_kind *kind, llmc_error *err)
         *kind = REMOTE_FIREWORKS;
         return true;
     }
+    const char *slash = id ? strchr(id, '/') : NULL;
+    llmc_endpoint *ep = slash ? llmc_client_endpoint(c, id, (size_t)(slash - id)) : NULL;
+    if (ep && ep->info.batch_engine == LLMC_BATCH_OPENAI && slash[1] && !strpbrk(slash + 1, "/?#% .") &&
+        strlen(id) < 200) {
+        *kind = REMOTE_OPENAI;
+        llmc_strlcpy(provider, ep->name, size);
+        return true;
+    }
     llmc_error_set(err, LLMC_E_INVALID_ARG,
                    "\"%.100s\" is not a remote batch id (Anthropic: msgbatch_…; Fireworks: "
-                   "accounts/ACCOUNT/batchInferenceJobs/JOB)",
+                   "accounts/ACCOUNT/batchInferenceJobs/JOB; OpenAI Batch API: PROVIDER/batch_…)",
                    id ? id : "");
     return false;
 }
@@ -802,9 +809,13 @@ static llmc_code prepare(remote *rm, const char *input_path, llmc_error *err)
 static llmc_code collect(remote *rm, llmc_error *err)
 {
     json_t *done = NULL;
-    llmc_code rc = rm->kind == REMOTE_ANTHROPIC ? anthropic_wait(rm, &done, err) : fw_wait(rm, &done, err);
+    llmc_code rc = rm->kind == REMOTE_ANTHROPIC   ? anthropic_wait(rm, &done, err)
+                   : rm->kind == REMOTE_FIREWORKS ? fw_wait(rm, &done, err)
+                                                  : br_openai_wait(rm, &done, err);
     if (rc == LLMC_OK)
-        rc = rm->kind == REMOTE_ANTHROPIC ? anthropic_collect(rm, done, err) : fw_collect(rm, done, err);
+        rc = rm->kind == REMOTE_ANTHROPIC   ? anthropic_collect(rm, done, err)
+             : rm->kind == REMOTE_FIREWORKS ? fw_collect(rm, done, err)
+                                            : br_openai_collect(rm, done, err);
     json_decref(done);
     llmc_code crc = finish_output(rm, rc == LLMC_OK ? err : NULL);
     return rc != LLMC_OK ? rc : crc;
@@ -818,8 +829,10 @@ static llmc_code adopt(remote *rm, const bs_record *rec, llmc_error *err)
     char fp[17];
     bs_input_fingerprint(rm->in, fp);
     remote_kind kind;
-    if (!kind_of_id(rec->remote_id, &kind, NULL) || kind != rm->kind || strcmp(fp, rec->fingerprint) != 0 ||
-        rec->n_requests != rm->in->n)
+    char provider[64] = "";
+    if (!kind_of_id(rm->b->client, rec->remote_id, &kind, provider, sizeof provider, NULL) || kind != rm->kind ||
+        (kind == REMOTE_OPENAI && strcmp(provider, rm->call.endpoint->name) != 0) ||
+        strcmp(fp, rec->fingerprint) != 0 || rec->n_requests != rm->in->n)
         return llmc_error_set(err, LLMC_E_INVALID_ARG,
                               "%s already belongs to the remote batch %s, made from another input (see %s.remote): "
                               "collect it with --resume %s, or cancel it with --cancel %s; then remove %s.remote or "
@@ -829,7 +842,7 @@ static llmc_code adopt(remote *rm, const bs_record *rec, llmc_error *err)
     llmc_logf(&rm->b->client->log, LLMC_LOG_WARN,
               "batch: resuming the remote batch %s recorded in %s.remote (not submitting the input again)",
               rec->remote_id, out);
-    set_status(rm, "");
+    br_set_status(rm, "");
     return LLMC_OK;
 }
 
@@ -870,8 +883,8 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
                          p, in->items[0].line, name);
     }
     llmc_batch_engine engine = in->eps[0]->info.batch_engine;
-    if (!llmc_provider_find(name))
-        engine = LLMC_BATCH_NONE; /* a custom endpoint copies no engine */
+    if (!llmc_provider_find(name) && engine != LLMC_BATCH_OPENAI)
+        engine = LLMC_BATCH_NONE; /* an added endpoint may only serve the OpenAI Batch API */
     if (!in->n_issues && engine == LLMC_BATCH_NONE) {
         char with[200] = "";
         for (size_t i = 0; llmc_provider_at(i); i++)
@@ -879,13 +892,20 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
                 size_t len = strlen(with);
                 snprintf(with + len, sizeof with - len, "%s%s", len ? ", " : "", llmc_provider_at(i)->name);
             }
-        bi_issue_add(in, in->items[0].line, "%s has no batch engine llmc can use (remote batches: %s)", name, with);
+        bi_issue_add(in, in->items[0].line,
+                     "%s has no batch engine llmc can use (remote batches: %s, and added endpoints that serve the "
+                     "OpenAI Batch API)",
+                     name, with);
     }
     if (in->n_issues)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "the input cannot run as one remote batch (first: line %zu: %s)",
                               in->issues[0].line, in->issues[0].message);
     remote rm;
-    rc = remote_open(&rm, b, engine == LLMC_BATCH_ANTHROPIC ? REMOTE_ANTHROPIC : REMOTE_FIREWORKS, err);
+    rc = remote_open(&rm, b,
+                     engine == LLMC_BATCH_ANTHROPIC   ? REMOTE_ANTHROPIC
+                     : engine == LLMC_BATCH_FIREWORKS ? REMOTE_FIREWORKS
+                                                      : REMOTE_OPENAI,
+                     name, err);
     if (rc == LLMC_OK) {
         rm.in = &b->input;
         /* the input was loaded above: open the output only */
@@ -908,7 +928,8 @@ llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait,
     if (rc == LLMC_OK)
         rc = recorded                      ? adopt(&rm, &rec, err)
              : rm.kind == REMOTE_ANTHROPIC ? anthropic_create(&rm, err)
-                                           : fw_create(&rm, err);
+             : rm.kind == REMOTE_FIREWORKS ? fw_create(&rm, err)
+                                           : br_openai_create(&rm, err);
     if (rc == LLMC_OK && wait) {
         rc = collect(&rm, err);
         if (recorded)
@@ -929,12 +950,13 @@ llmc_code llmc_batch_resume_remote(llmc_batch *b, const char *remote_id, const c
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "batch must be given");
     if (!b->output)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "no output file: call llmc_batch_set_output first");
-    if (!kind_of_id(remote_id, &kind, err))
+    char provider[64] = "";
+    if (!kind_of_id(b->client, remote_id, &kind, provider, sizeof provider, err))
         return LLMC_E_INVALID_ARG;
     reset(b);
     llmc_strlcpy(b->remote_id, remote_id, sizeof b->remote_id);
     remote rm;
-    llmc_code rc = remote_open(&rm, b, kind, err);
+    llmc_code rc = remote_open(&rm, b, kind, provider, err);
     if (rc == LLMC_OK)
         rc = prepare(&rm, input_path, err);
     if (rc == LLMC_OK)
@@ -955,14 +977,17 @@ llmc_code llmc_batch_cancel_remote(llmc_batch *b, const char *remote_id, llmc_er
     remote_kind kind;
     if (!b)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "batch must be given");
-    if (!kind_of_id(remote_id, &kind, err))
+    char provider[64] = "";
+    if (!kind_of_id(b->client, remote_id, &kind, provider, sizeof provider, err))
         return LLMC_E_INVALID_ARG;
     reset(b);
     llmc_strlcpy(b->remote_id, remote_id, sizeof b->remote_id);
     remote rm;
-    llmc_code rc = remote_open(&rm, b, kind, err);
+    llmc_code rc = remote_open(&rm, b, kind, provider, err);
     if (rc == LLMC_OK)
-        rc = kind == REMOTE_ANTHROPIC ? anthropic_cancel(&rm, remote_id, err) : fw_cancel(&rm, remote_id, err);
+        rc = kind == REMOTE_ANTHROPIC   ? anthropic_cancel(&rm, remote_id, err)
+             : kind == REMOTE_FIREWORKS ? fw_cancel(&rm, remote_id, err)
+                                        : br_openai_cancel(&rm, remote_id, err);
     remote_close(&rm, err);
     return rc;
 }

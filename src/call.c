@@ -50,10 +50,25 @@ void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc
     o->log = &c->log;
 }
 
-const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
+const char *const *llmc_dialect_headers(const llmc_client *c, llmc_dialect_kind dialect, bool stream)
 {
+    if (dialect == LLMC_DIALECT_ANTHROPIC && c && c->anthropic_version)
+        return (const char *const *)c->anthropic_headers[stream ? 1 : 0];
     const llmc_dialect *d = llmc_dialect_get(dialect);
     return stream ? d->stream_headers : d->headers;
+}
+
+void llmc_wire_ctx_for(const llmc_client *c, const llmc_endpoint *ep, const llmc_request *req, const char *wire_model,
+                       bool stream, llmc_wire_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->model = wire_model;
+    ctx->provider = ep->name;
+    ctx->stream = stream;
+    ctx->anthropic_version = llmc_client_version_of(c);
+    for (size_t i = 0; req && i < req->n_headers; i++)
+        if (strcasecmp(req->headers[i].key, "anthropic-version") == 0)
+            ctx->anthropic_version = req->headers[i].value; /* the request's own header wins */
 }
 
 /* Append "Name: value" unless `name` is already in lines[0..n). */
@@ -74,7 +89,7 @@ static int add_header_line(char **lines, size_t *n, const char *name, size_t nam
  * then the dialect's. */
 static llmc_code build_headers(llmc_call *call, const llmc_request *req, bool stream, llmc_error *err)
 {
-    const char *const *base = llmc_dialect_headers(call->endpoint->info.dialect, stream);
+    const char *const *base = llmc_dialect_headers(call->client, call->endpoint->info.dialect, stream);
     const char *custom_env = call->endpoint->info.custom_headers_env;
     const char *custom = custom_env ? getenv(custom_env) : NULL;
     call->headers = base;
@@ -168,9 +183,20 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
         llmc_logf(&c->log, LLMC_LOG_WARN, "%s key from %s %s: %s", ep->name, llmc_key_source_name(call->cred.source),
                   call->cred.source_name, err->diagnosis.detail);
     call->anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
-    call->body = llmc_dialect_get(ep->info.dialect)->encode(req, call->wire_model, stream, err);
+    llmc_wire_ctx ctx;
+    llmc_wire_ctx_for(c, ep, req, call->wire_model, stream, &ctx);
+    /* a warning about the key (logged above) rides on no error of the request itself: a refusal
+     * before sending brings its own diagnosis, others none */
+    llmc_diagnosis key_warning;
+    if (err)
+        key_warning = err->diagnosis;
+    if (err && err->diagnosis.severity == LLMC_SEVERITY_WARNING)
+        memset(&err->diagnosis, 0, sizeof err->diagnosis);
+    call->body = llmc_dialect_get(ep->info.dialect)->encode(req, &ctx, err);
     if (!call->body)
         return err ? err->code : LLMC_E_NOMEM;
+    if (err && err->diagnosis.cause == LLMC_CAUSE_NONE)
+        err->diagnosis = key_warning; /* sent: the warning stays for the reply, as before */
     if ((rc = build_headers(call, req, stream, err)) != LLMC_OK)
         return rc;
     llmc_transport_opts_for(c, ep, &call->opts);
@@ -213,7 +239,7 @@ static llmc_code call_get(llmc_client *c, llmc_endpoint *ep, const char *path, l
         call->opts.request_ms = limit_ms;
     if (limit_ms > 0)
         call->opts.whole_ms = limit_ms; /* the whole exchange, not only each attempt */
-    call->headers = llmc_dialect_headers(ep->info.dialect, false);
+    call->headers = llmc_dialect_headers(c, ep->info.dialect, false);
     return llmc_engine_send(c->engine, call, "GET", NULL, NULL, 0, NULL, true, resp, err);
 }
 

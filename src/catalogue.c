@@ -626,8 +626,11 @@ static const llmc_cause_info catalogue[] = {
                "one model fails with another.",
         .detection = "A 400 whose error names a parameter the model does not support: an "
                      "unsupported_parameter or unsupported_value code with its `param`, or a message such "
-                     "as \"thinking.type.enabled\" is not supported for this model. llmc names the "
-                     "parameter and the model.",
+                     "as \"thinking.type.enabled\" is not supported for this model. Before sending, llmc's "
+                     "per-model rules (each with its source) catch what a known model refuses and stop the "
+                     "request with the same cause (\"not sent\"); where the right field is certain (a "
+                     "limit as max_completion_tokens, adaptive thinking for a model that takes only that) "
+                     "llmc sends that instead. Either way llmc names the parameter and the model.",
         .fix = "Drop the parameter the error names for this model (the CLI option that sets it is named "
                "too), or use a model that takes it.",
         .workaround = "Keep a per-model alias for the models that need different settings, and set the "
@@ -635,8 +638,8 @@ static const llmc_cause_info catalogue[] = {
         .prevention = "Set sampling and limits only when you need them: llmc sends a parameter only when "
                       "it was set.",
         .broken_shell = "$ llmc -m openai/gpt-5.4-mini --temperature 0.2 'Hello'\n"
-                        "error: the provider refused the request (HTTP 400 from openai): Unsupported value: "
-                        "'temperature' does not support 0.2 with this model. (request.unsupported_parameter)",
+                        "error: not sent: gpt-5.4-mini refuses a temperature other than 1 (source: …) "
+                        "(request.unsupported_parameter)",
         .fixed_shell = "$ llmc -m openai/gpt-5.4-mini 'Hello'",
         .broken_c = "llmc_request_set_temperature(req, 0.2);   /* refused by reasoning models */\n"
                     "rc = llmc_messages_create(c, req, &resp, &err);  /* LLMC_E_BAD_REQUEST */",

@@ -81,6 +81,10 @@ void llmc_client_free(llmc_client *c)
         free(c->aliases[i].value);
     }
     free(c->aliases);
+    free(c->anthropic_version);
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < 4; i++)
+            free(c->anthropic_headers[k][i]);
     free(c);
 }
 

@@ -80,5 +80,12 @@ llmc_fix_ctx llmc_fix_ctx_of(const llmc_diagnosis *d, const llmc_provider_info *
 void llmc_fix_append_shadow(llmc_diagnosis *d, const llmc_provider_info *info, const char *name);
 /* d->fix = the fix of d->cause for ctx. */
 void llmc_diagnosis_set_fix(llmc_diagnosis *d, const llmc_fix_ctx *ctx);
+/* A parameter `model` refuses at the endpoint `provider` (info: its facts, NULL for generic
+ * words) — said by the provider's 400 (verdict.c) or known before sending (the dialects' model
+ * rules, model_rules.c), so that both read the same: d becomes cause request.unsupported_parameter
+ * with the detail "MODEL refuses PARAM" and the fix written for `variant` (fix.c's table; NULL:
+ * picked from the parameter's name), `levels` naming the effort levels the model takes. */
+void llmc_diagnose_parameter(llmc_diagnosis *d, const llmc_provider_info *info, const char *provider, const char *model,
+                             const char *param, const char *variant, const char *levels);
 
 #endif /* LLMC_DIAGNOSE_H */

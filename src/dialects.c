@@ -7,17 +7,18 @@
 #include "stream.h"
 
 /* Anthropic sends a reply's blocks in the order they belong: keep it. */
-static int wire_order(llmc_block_type type)
+static int wire_order(const llmc_sblock *b)
 {
-    (void)type;
+    (void)b;
     return 0;
 }
 
-/* OpenAI's one message holds reasoning, text and tool calls side by side; the non-streamed
- * decoder lists them in that order, and streams must give the same response. */
-static int openai_rank(llmc_block_type type)
+/* OpenAI's one message holds reasoning, text (and a refusal) and tool calls side by side; the
+ * non-streamed decoder lists them in that order, and streams must give the same response. Tool
+ * calls are the blocks with a wire index, whatever their type. */
+static int openai_rank(const llmc_sblock *b)
 {
-    return type == LLMC_BLOCK_THINKING ? 0 : type == LLMC_BLOCK_TOOL_USE ? 2 : 1;
+    return b->type == LLMC_BLOCK_THINKING ? 0 : b->type == LLMC_BLOCK_TOOL_USE || b->wire_index >= 0 ? 2 : 1;
 }
 
 static llmc_code anthropic_close(llmc_sdec *d)

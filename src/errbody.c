@@ -75,6 +75,29 @@ static bool read_detail(json_t *detail, llmc_error *err)
     return copy_scalar(first, "msg", err->message, sizeof err->message);
 }
 
+/* A gateway (OpenRouter) that relays an upstream refusal says only "Provider returned error" and
+ * puts the upstream body, as a string, in metadata.raw: add what the upstream said. */
+static void add_upstream(json_t *inner, llmc_error *err)
+{
+    json_t *meta = json_object_get(inner, "metadata");
+    const char *raw = json_string_value(json_object_get(meta, "raw"));
+    if (!raw)
+        return;
+    json_error_t jerr;
+    json_t *up = llmc_json_loadb(raw, strlen(raw), 0, &jerr);
+    json_t *upe = json_object_get(up, "error");
+    const char *msg = json_string_value(json_is_object(upe) ? json_object_get(upe, "message") : upe);
+    if (!msg)
+        msg = json_string_value(json_object_get(up, "message"));
+    const char *who = json_string_value(json_object_get(meta, "provider_name"));
+    if (msg && *msg) {
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used, " (%s%ssaid: %s)", who ? who : "", who ? " " : "",
+                 msg);
+    }
+    json_decref(up);
+}
+
 static bool read_json_error(json_t *root, llmc_error *err)
 {
     if (!json_is_object(root))
@@ -90,7 +113,10 @@ static bool read_json_error(json_t *root, llmc_error *err)
         copy_scalar(inner, "param", err->provider_param, sizeof err->provider_param);
         if (!err->request_id[0])
             copy_scalar(inner, "request_id", err->request_id, sizeof err->request_id);
-        return copy_scalar(inner, "message", err->message, sizeof err->message);
+        bool got = copy_scalar(inner, "message", err->message, sizeof err->message);
+        if (got)
+            add_upstream(inner, err);
+        return got;
     }
     if (json_is_string(inner))
         return copy_scalar(root, "error", err->message, sizeof err->message);
@@ -153,7 +179,7 @@ void llmc_error_from_response(long status, const char *content_type, const char 
     err->provider_type[0] = err->provider_code[0] = err->provider_param[0] = '\0';
 
     json_error_t jerr;
-    json_t *root = len ? json_loadb(body, len, 0, &jerr) : NULL;
+    json_t *root = len ? llmc_json_loadb(body, len, 0, &jerr) : NULL;
     bool understood = root && read_json_error(root, err);
     json_decref(root); /* only its truth value is used below */
     if (!understood && root)

@@ -60,6 +60,10 @@ const char *llmc_strerror(llmc_code code)
         return "a size limit was exceeded";
     case LLMC_E_IO:
         return "local input/output error";
+    case LLMC_E_FORMAT:
+        return "the reply is not in the requested format";
+    case LLMC_E_UNSUPPORTED:
+        return "the provider does not offer this";
     }
     return "unknown error code";
 }
@@ -105,6 +109,10 @@ const char *llmc_code_name(llmc_code code)
         return "LLMC_E_LIMIT";
     case LLMC_E_IO:
         return "LLMC_E_IO";
+    case LLMC_E_FORMAT:
+        return "LLMC_E_FORMAT";
+    case LLMC_E_UNSUPPORTED:
+        return "LLMC_E_UNSUPPORTED";
     }
     return "LLMC_E_UNKNOWN";
 }

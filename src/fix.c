@@ -186,15 +186,45 @@ static const fix_template templates[] = {
      "it serves."},
     {LLMC_CAUSE_MODEL_NOT_FOUND, ANY_SOURCE, NULL,
      "Check the model id with `llmc models {provider}`: {Provider} does not serve \"{extra}\" to this key."},
-    /* request.unsupported_parameter */
+    /* request.unsupported_parameter: {extra} the parameter, {extra2} the model, {extra3} the levels */
     {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "max_tokens",
-     "Leave --max-tokens unset for {extra2}: this {Provider} model refuses max_tokens (it takes "
-     "max_completion_tokens)."},
+     "Give {extra2} its limit as max_completion_tokens (-o max_completion_tokens=N in place of --max-tokens or -o "
+     "max_tokens): this {Provider} model refuses max_tokens."},
     {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "sampling",
-     "Drop {extra} (--temperature, --top-p) for {extra2}: this {Provider} model only takes its default sampling."},
+     "Drop {extra} (--temperature, --top-p) for {extra2}: this {Provider} model only takes its default sampling "
+     "(steer it with --effort instead)."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "sampling_pair",
+     "Set only one of temperature and top_p (--temperature, --top-p) for {extra2}: this {Provider} model refuses "
+     "both together."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "version",
+     "Leave {extra} out, or send anthropic-version 2023-06-01 (--anthropic-version 2023-06-01, "
+     "llmc_client_set_anthropic_version): {extra2} took the sampling parameters away."},
     {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "thinking",
-     "Do not set a thinking budget (llmc_request_set_thinking) for {extra2}: this {Provider} model only thinks "
-     "adaptively, or use a model that takes a budget."},
+     "Ask for thinking without a budget for {extra2} (--thinking, LLMC_THINKING_ON or LLMC_THINKING_ADAPTIVE) and "
+     "say how much with an effort level (--effort): this {Provider} model only thinks adaptively."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "thinking_adaptive",
+     "Give {extra2} a thinking budget (--thinking=BUDGET, LLMC_THINKING_BUDGET), or ask with --thinking "
+     "(LLMC_THINKING_ON), which sends the form the model takes: this {Provider} model only thinks with a budget."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "thinking_off",
+     "Leave thinking unset for {extra2} (no --thinking=off, no LLMC_THINKING_OFF): this {Provider} model always "
+     "thinks, adaptively."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "with_thinking",
+     "Leave {extra} out while thinking is on for {extra2}, or turn thinking off: {Provider} does not take them "
+     "together."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "effort",
+     "Give {extra2} an effort level it takes ({extra3}) with --effort or llmc_request_set_effort, or leave it "
+     "unset."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "no_effort",
+     "Leave the effort level unset for {extra2} (no --effort): it is not a reasoning model, and {Provider} refuses "
+     "reasoning_effort for it."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "tools_with_format",
+     "Send {Provider} either the tools or the response format (--schema, llmc_request_set_format), not both: it "
+     "refuses them together."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "raw_with_format",
+     "Ask for reasoning format parsed or hidden (llmc_request_set_reasoning_format) with a response format: "
+     "{Provider} refuses raw reasoning with JSON output."},
+    {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, "forced_tools",
+     "Let {extra2} choose its tools (tool choice auto or none): this {Provider} model refuses forced tool use."},
     {LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ANY_SOURCE, NULL,
      "Remove {extra} from the request for {extra2}, or use a {Provider} model that takes it."},
     /* config.base_url */
@@ -400,4 +430,34 @@ llmc_fix_ctx llmc_fix_ctx_of(const llmc_diagnosis *d, const llmc_provider_info *
 void llmc_diagnosis_set_fix(llmc_diagnosis *d, const llmc_fix_ctx *c)
 {
     llmc_fix_compose(d->cause, c, d->fix, sizeof d->fix);
+}
+
+void llmc_diagnose_parameter(llmc_diagnosis *d, const llmc_provider_info *info, const char *provider, const char *model,
+                             const char *param, const char *variant, const char *levels)
+{
+    memset(d, 0, sizeof *d);
+    d->cause = LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER;
+    const llmc_cause_info *page = llmc_cause_info_get(d->cause);
+    d->severity = page ? page->severity : LLMC_SEVERITY_ERROR;
+    llmc_strlcpy(d->provider, provider ? provider : "", sizeof d->provider);
+    if (!model || !*model)
+        model = "this model";
+    snprintf(d->detail, sizeof d->detail, "%s refuses %s", model, param);
+    llmc_fix_ctx c = llmc_fix_ctx_of(d, info, provider);
+    c.extra = param;
+    c.extra2 = model;
+    c.extra3 = levels;
+    c.variant = variant;
+    if (!variant) {
+        /* the parameter's name says which case it is (the provider's 400 names only that) */
+        if (strncmp(param, "max_tokens", 10) == 0)
+            c.variant = "max_tokens";
+        else if (strcmp(param, "temperature") == 0 || strcmp(param, "top_p") == 0 || strcmp(param, "top_k") == 0)
+            c.variant = "sampling";
+        else if (strstr(param, "thinking.type.enabled") || strstr(param, "budget_tokens"))
+            c.variant = "thinking";
+        else if (strcmp(param, "reasoning_effort") == 0 || strstr(param, "effort"))
+            c.variant = levels ? "effort" : NULL;
+    }
+    llmc_diagnosis_set_fix(d, &c);
 }

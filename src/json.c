@@ -43,7 +43,7 @@ json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_err
         return NULL;
     }
     json_error_t jerr;
-    json_t *root = json_loadb(body, len, JSON_ALLOW_NUL, &jerr);
+    json_t *root = llmc_json_loadb(body, len, JSON_ALLOW_NUL, &jerr);
     /* jansson 2.14 can fail for lack of memory without saying so (an empty error text): that is
      * not the body's fault, so it must not read as a malformed response */
     if (!root && (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0'))
@@ -52,6 +52,29 @@ json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_err
         llmc_error_set(err, LLMC_E_PROTOCOL, "%s: invalid JSON at line %d, column %d: %s", what, jerr.line, jerr.column,
                        jerr.text);
     return root;
+}
+
+json_t *llmc_json_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr)
+{
+    json_t *v = json_loadb(text, len, flags, jerr);
+    /* jansson refuses the whole text for one integer it cannot hold; no field llmc reads is that
+     * large, so read it again with integers as reals rather than lose the reply */
+    if (!v && json_error_code(jerr) == json_error_numeric_overflow)
+        v = json_loadb(text, len, flags | JSON_DECODE_INT_AS_REAL, jerr);
+    return v;
+}
+
+long llmc_json_long(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    if (json_is_integer(v))
+        return (long)json_integer_value(v);
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(long long)d)
+            return (long)d;
+    }
+    return 0;
 }
 
 int llmc_json_put(json_t *obj, const char *key, json_t *value)

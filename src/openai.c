@@ -1,31 +1,136 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * openai.c — the OpenAI chat-completions dialect (Cerebras, Fireworks, OpenAI and every
- * compatible server): request JSON out, chat.completion JSON in. Pure functions over memory.
+ * openai.c — the OpenAI chat-completions request (Cerebras, Fireworks, OpenAI and every
+ * compatible server): JSON out, with the fields each model family takes (max_completion_tokens
+ * for OpenAI reasoning models, json_object where a schema is not taken) and, before anything is
+ * sent, a refusal of what the model is known to answer with a 400. Pure functions over memory;
+ * the reply is decoded in openai_decode.c.
  */
 #include "wire.h"
+#include "model_rules.h"
 
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
+/* What the rules decided for this request. */
+typedef struct openai_plan {
+    const char *limit_field; /* "max_tokens" or "max_completion_tokens" */
+    bool json_object_only;   /* send json_object, the schema in words */
+} openai_plan;
+
+static llmc_code check(const llmc_request *req, const llmc_wire_ctx *ctx, openai_plan *plan, llmc_error *err)
+{
+    const char *model = ctx->model, *prov = ctx->provider;
+    plan->limit_field = "max_tokens";
+    plan->json_object_only = false;
+    const llmc_model_rule *r =
+        llmc_model_rule_find(LLMC_DIALECT_OPENAI, prov, model,
+                             LLMC_RULE_MAX_COMPLETION_TOKENS | LLMC_RULE_NO_TEMPERATURE | LLMC_RULE_NO_TOP_P);
+    if (r && (r->aspects & LLMC_RULE_MAX_COMPLETION_TOKENS))
+        plan->limit_field = "max_completion_tokens";
+    /* reasoning models take only the default: 1 is accepted, anything else is a 400 */
+    if (r && (r->aspects & LLMC_RULE_NO_TEMPERATURE) && req->temperature >= 0 && req->temperature != 1.0)
+        return llmc_rule_refuse(err, prov, model, "temperature", "sampling", NULL,
+                                "%s refuses a temperature other than 1 (source: %s): leave it out (steer with an "
+                                "effort level instead)",
+                                model, r->source);
+    if (r && (r->aspects & LLMC_RULE_NO_TOP_P) && req->top_p >= 0 && req->top_p != 1.0)
+        return llmc_rule_refuse(err, prov, model, "top_p", "sampling", NULL,
+                                "%s refuses top_p (source: %s): leave it out", model, r->source);
+    if (req->effort) {
+        if ((r = llmc_model_rule_find(LLMC_DIALECT_OPENAI, prov, model, LLMC_RULE_NO_REASONING_EFFORT)))
+            return llmc_rule_refuse(err, prov, model, "reasoning_effort", "no_effort", NULL,
+                                    "%s refuses an effort level (it is not a reasoning model) (source: %s): leave it "
+                                    "out",
+                                    model, r->source);
+        if ((r = llmc_model_rule_find(LLMC_DIALECT_OPENAI, prov, model, LLMC_RULE_EFFORTS)) &&
+            !(r->efforts & (1u << req->effort))) {
+            char levels[80];
+            llmc_model_rule_efforts(r, levels, sizeof levels);
+            return llmc_rule_refuse(err, prov, model, "reasoning_effort", "effort", levels,
+                                    "%s does not take effort level \"%s\"; it takes %s (source: %s)", model,
+                                    llmc_effort_name(req->effort), levels, r->source);
+        }
+    }
+    if (req->format != LLMC_FORMAT_TEXT) {
+        if (req->n_tools &&
+            (r = llmc_model_rule_find(LLMC_DIALECT_OPENAI, prov, model, LLMC_RULE_NO_TOOLS_WITH_FORMAT)))
+            return llmc_rule_refuse(err, prov, model, "tools", "tools_with_format", NULL,
+                                    "%s refuses tools together with a response format (source: %s): send the tools "
+                                    "or the format, not both",
+                                    prov, r->source);
+        if (req->reasoning_format && strcmp(req->reasoning_format, "raw") == 0 &&
+            (r = llmc_model_rule_find(LLMC_DIALECT_OPENAI, prov, model, LLMC_RULE_NO_RAW_WITH_FORMAT)))
+            return llmc_rule_refuse(err, prov, model, "reasoning_format", "raw_with_format", NULL,
+                                    "%s refuses reasoning format \"raw\" with a JSON format (source: %s): use "
+                                    "\"parsed\" or \"hidden\"",
+                                    prov, r->source);
+        plan->json_object_only = llmc_model_rule_find(LLMC_DIALECT_OPENAI, prov, model, LLMC_RULE_JSON_OBJECT_ONLY);
+    }
+    for (size_t i = 0; i < req->n_messages; i++)
+        for (size_t j = 0; j < req->messages[i].n_parts; j++) {
+            const llmc_part *p = &req->messages[i].parts[j];
+            if (p->kind == LLMC_PART_DOCUMENT && strcmp(p->name, "url") == 0) {
+                llmc_error_set(err, LLMC_E_UNSUPPORTED,
+                               "%s: OpenAI-compatible chat completions take no document URLs (a PDF goes as file "
+                               "data): fetch the file and attach its bytes",
+                               prov ? prov : "this provider");
+                return LLMC_E_UNSUPPORTED;
+            }
+        }
+    return LLMC_OK;
+}
+
+static char *data_url(const char *media_type, const char *b64)
+{
+    size_t len = strlen(media_type) + strlen(b64) + 16;
+    char *url = malloc(len);
+    if (url)
+        snprintf(url, len, "data:%s;base64,%s", media_type, b64);
+    return url;
+}
+
+/* A document part: a PDF as a `file` part, a text document as text headed by its title. */
+static json_t *document_part(const llmc_part *p)
+{
+    if (strcmp(p->name, "text/plain") == 0) {
+        if (!p->id)
+            return json_pack("{s:s, s:s}", "type", "text", "text", p->text);
+        size_t len = strlen(p->id) + strlen(p->text) + 4;
+        char *text = malloc(len);
+        if (!text)
+            return NULL;
+        snprintf(text, len, "%s\n\n%s", p->id, p->text);
+        json_t *part = json_pack("{s:s, s:s}", "type", "text", "text", text);
+        free(text);
+        return part;
+    }
+    char *url = data_url(p->name, p->text);
+    json_t *part = url ? json_pack("{s:s, s:{s:s, s:s}}", "type", "file", "file", "filename",
+                                   p->id ? p->id : "document.pdf", "file_data", url)
+                       : NULL;
+    free(url);
+    return part;
+}
+
 /* A user turn: its tool results become "tool" messages (first, as they answer the previous
- * assistant turn), then its text and images one "user" message. */
+ * assistant turn), then its text, images and documents one "user" message. */
 static int append_user_turn(json_t *messages, const llmc_message *m)
 {
     int bad = 0;
-    size_t texts = 0, images = 0;
+    size_t texts = 0, others = 0;
     for (size_t i = 0; i < m->n_parts && !bad; i++) {
         const llmc_part *p = &m->parts[i];
         if (p->kind == LLMC_PART_TOOL_RESULT)
             bad |= llmc_json_append(
                 messages, json_pack("{s:s, s:s, s:s}", "role", "tool", "tool_call_id", p->id, "content", p->text));
         texts += p->kind == LLMC_PART_TEXT;
-        images += p->kind == LLMC_PART_IMAGE;
+        others += p->kind == LLMC_PART_IMAGE || p->kind == LLMC_PART_DOCUMENT;
     }
-    if (bad || texts + images == 0)
+    if (bad || texts + others == 0)
         return bad;
-    if (images == 0 && texts == 1) {
+    if (others == 0 && texts == 1) {
         for (size_t i = 0; i < m->n_parts; i++)
             if (m->parts[i].kind == LLMC_PART_TEXT)
                 return llmc_json_append(messages, json_pack("{s:s, s:s}", "role", "user", "content", m->parts[i].text));
@@ -36,14 +141,13 @@ static int append_user_turn(json_t *messages, const llmc_message *m)
         if (p->kind == LLMC_PART_TEXT) {
             bad |= llmc_json_append(content, json_pack("{s:s, s:s}", "type", "text", "text", p->text));
         } else if (p->kind == LLMC_PART_IMAGE) {
-            size_t len = strlen(p->name) + strlen(p->text) + 16;
-            char *url = malloc(len);
-            if (url)
-                snprintf(url, len, "data:%s;base64,%s", p->name, p->text);
+            char *url = data_url(p->name, p->text);
             bad |= url ? llmc_json_append(content,
                                           json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url))
                        : -1;
             free(url);
+        } else if (p->kind == LLMC_PART_DOCUMENT) {
+            bad |= llmc_json_append(content, document_part(p));
         }
     }
     if (!content)
@@ -55,8 +159,16 @@ static int append_user_turn(json_t *messages, const llmc_message *m)
     return llmc_json_append(messages, json_pack("{s:s, s:o}", "role", "user", "content", content));
 }
 
+/* A kept tool call of a type llmc does not model (a `custom` one): it goes back as it came. */
+static bool raw_tool_call(const llmc_part *p)
+{
+    return p->kind == LLMC_PART_RAW && p->dialect == LLMC_DIALECT_OPENAI && strstr(p->text, "\"id\"") &&
+           !strstr(p->text, "\"type\":\"refusal\"");
+}
+
 /* An assistant turn: text as content (null when there is none), tool calls as tool_calls.
- * Thinking is not sent back: OpenAI-compatible servers do not take it as input. */
+ * Thinking is not sent back: OpenAI-compatible servers do not take it as input (Cerebras even
+ * refuses `reasoning_content` with a 400). */
 static int append_assistant_turn(json_t *messages, const llmc_message *m)
 {
     llmc_buf text = {0};
@@ -66,9 +178,11 @@ static int append_assistant_turn(json_t *messages, const llmc_message *m)
         const llmc_part *p = &m->parts[i];
         if (p->kind == LLMC_PART_TEXT) {
             bad |= llmc_buf_append_str(&text, p->text);
-        } else if (p->kind == LLMC_PART_TOOL_USE) {
+        } else if (p->kind == LLMC_PART_TOOL_USE || raw_tool_call(p)) {
             if (!calls && !(calls = json_array()))
                 bad = -1;
+            else if (p->kind == LLMC_PART_RAW)
+                bad |= llmc_json_append(calls, llmc_json_loadb(p->text, strlen(p->text), 0, NULL));
             else
                 bad |= llmc_json_append(calls, json_pack("{s:s, s:s, s:{s:s, s:s}}", "id", p->id, "type", "function",
                                                          "function", "name", p->name, "arguments", p->text));
@@ -89,10 +203,19 @@ static json_t *tools_of(const llmc_request *req)
 {
     json_t *tools = json_array();
     for (size_t i = 0; tools && i < req->n_tools; i++) {
-        json_t *fn = json_pack("{s:s, s:O}", "name", req->tools[i].name, "parameters", req->tools[i].schema);
-        if (fn && req->tools[i].description)
-            json_object_set_new(fn, "description", json_string(req->tools[i].description));
-        json_t *t = fn ? json_pack("{s:s, s:o}", "type", "function", "function", fn) : NULL;
+        const llmc_tool *tool = &req->tools[i];
+        json_t *fn = json_pack("{s:s, s:O}", "name", tool->name, "parameters", tool->schema);
+        int bad = !fn;
+        if (fn && tool->description)
+            bad |= llmc_json_put(fn, "description", json_string(tool->description));
+        if (fn && tool->strict)
+            bad |= llmc_json_put(fn, "strict", json_true());
+        if (bad) {
+            json_decref(fn);
+            json_decref(tools);
+            return NULL;
+        }
+        json_t *t = json_pack("{s:s, s:o}", "type", "function", "function", fn); /* steals fn */
         if (!t || json_array_append_new(tools, t) != 0) {
             json_decref(tools);
             return NULL;
@@ -116,26 +239,62 @@ static json_t *tool_choice_of(const llmc_request *req)
     return NULL;
 }
 
-char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err)
+static json_t *response_format_of(const llmc_request *req, const openai_plan *plan)
 {
+    if (req->format == LLMC_FORMAT_JSON_OBJECT || plan->json_object_only)
+        return json_pack("{s:s}", "type", "json_object");
+    return json_pack("{s:s, s:{s:s, s:O, s:b}}", "type", "json_schema", "json_schema", "name",
+                     req->format_name ? req->format_name : "response", "schema", req->format_schema, "strict", 1);
+}
+
+/* The system message: the caller's system prompt, then any instruction the format needs. */
+static int append_system(json_t *messages, const llmc_request *req, const openai_plan *plan)
+{
+    bool oom;
+    char *instruction = req->format != LLMC_FORMAT_TEXT ? llmc_format_instruction(req, plan->json_object_only, &oom)
+                                                        : (oom = false, NULL);
+    if (oom)
+        return -1;
+    if (!req->system && !instruction)
+        return 0;
+    int bad;
+    if (req->system && instruction) {
+        size_t len = strlen(req->system) + strlen(instruction) + 3;
+        char *both = malloc(len);
+        if (both)
+            snprintf(both, len, "%s\n\n%s", req->system, instruction);
+        bad = both ? llmc_json_append(messages, json_pack("{s:s, s:s}", "role", "system", "content", both)) : -1;
+        free(both);
+    } else {
+        bad = llmc_json_append(
+            messages, json_pack("{s:s, s:s}", "role", "system", "content", req->system ? req->system : instruction));
+    }
+    free(instruction);
+    return bad;
+}
+
+char *llmc_openai_encode(const llmc_request *req, const llmc_wire_ctx *ctx, llmc_error *err)
+{
+    openai_plan plan;
+    if (check(req, ctx, &plan, err) != LLMC_OK)
+        return NULL;
     json_t *root = json_object();
     json_t *messages = json_array();
     int bad = !root || !messages;
     if (!bad) {
-        bad |= llmc_json_put(root, "model", json_string(model));
-        if (stream) {
+        bad |= llmc_json_put(root, "model", json_string(ctx->model));
+        if (ctx->stream) {
             bad |= llmc_json_put(root, "stream", json_true());
             /* usage arrives only when asked for on some servers (OpenAI, Fireworks) */
             bad |= llmc_json_put(root, "stream_options", json_pack("{s:b}", "include_usage", 1));
         }
-        if (req->system)
-            bad |= llmc_json_append(messages, json_pack("{s:s, s:s}", "role", "system", "content", req->system));
+        bad |= append_system(messages, req, &plan);
         for (size_t i = 0; i < req->n_messages && !bad; i++)
             bad |= req->messages[i].role == LLMC_ROLE_USER ? append_user_turn(messages, &req->messages[i])
                                                            : append_assistant_turn(messages, &req->messages[i]);
         bad |= json_object_set(root, "messages", messages);
         if (req->max_tokens > 0)
-            bad |= llmc_json_put(root, "max_tokens", json_integer(req->max_tokens));
+            bad |= llmc_json_put(root, plan.limit_field, json_integer(req->max_tokens));
         bad |= llmc_encode_sampling(root, req, "stop");
         json_t *meta = NULL;
         for (size_t i = 0; i < req->n_metadata && !bad; i++) {
@@ -154,102 +313,19 @@ char *llmc_openai_encode(const llmc_request *req, const char *model, bool stream
             bad |= llmc_json_put(root, "tools", tools_of(req));
             if (req->tool_choice != LLMC_TOOL_CHOICE_AUTO)
                 bad |= llmc_json_put(root, "tool_choice", tool_choice_of(req));
+            if (req->parallel_tool_calls >= 0)
+                bad |= llmc_json_put(root, "parallel_tool_calls", json_boolean(req->parallel_tool_calls));
         }
+        if (req->effort)
+            bad |= llmc_json_put(root, "reasoning_effort", json_string(llmc_effort_name(req->effort)));
+        if (req->reasoning_format)
+            bad |= llmc_json_put(root, "reasoning_format", json_string(req->reasoning_format));
+        if (req->format != LLMC_FORMAT_TEXT)
+            bad |= llmc_json_put(root, "response_format", response_format_of(req, &plan));
+        bad |= llmc_apply_body_fields(root, req);
     }
-    char *out = bad ? NULL : llmc_json_dump(root, JSON_COMPACT);
+    char *out = llmc_encode_finish(root, bad, err);
     json_decref(messages);
     json_decref(root);
-    if (!out)
-        llmc_error_set(err, LLMC_E_NOMEM, "out of memory while encoding the request");
     return out;
-}
-
-static char *dup_string(json_t *v, int *oom)
-{
-    const char *s = json_string_value(v);
-    if (!s)
-        return NULL;
-    char *copy = strdup(s);
-    if (!copy)
-        *oom = 1;
-    return copy;
-}
-
-static long member_long(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (long)json_integer_value(v) : 0;
-}
-
-/* Thinking text: Fireworks and DeepSeek-style servers say reasoning_content, Cerebras reasoning. */
-static json_t *reasoning_of(json_t *message)
-{
-    json_t *r = json_object_get(message, "reasoning_content");
-    return json_is_string(r) ? r : json_object_get(message, "reasoning");
-}
-
-static int add_tool_calls(llmc_response *out, json_t *calls, int *oom)
-{
-    size_t i;
-    json_t *call;
-    json_array_foreach(calls, i, call)
-    {
-        json_t *fn = json_object_get(call, "function");
-        if (!json_is_object(fn) || !json_is_string(json_object_get(fn, "name")))
-            return -1;
-        char *args = dup_string(json_object_get(fn, "arguments"), oom);
-        if (!args && !*oom && !(args = strdup("{}")))
-            *oom = 1;
-        if (llmc_response_add_block(out, LLMC_BLOCK_TOOL_USE, args, dup_string(json_object_get(call, "id"), oom),
-                                    dup_string(json_object_get(fn, "name"), oom)) < 0)
-            *oom = 1;
-    }
-    return 0;
-}
-
-llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err)
-{
-    json_t *root = llmc_json_parse(body, len, "chat completion", err);
-    if (!root)
-        return err ? err->code : LLMC_E_PROTOCOL;
-    llmc_code rc = LLMC_OK;
-    json_t *choices = json_object_get(root, "choices");
-    json_t *choice = json_array_get(choices, 0);
-    json_t *message = json_object_get(choice, "message");
-    if (!json_is_object(root) || !json_is_array(choices) || !json_is_object(message)) {
-        rc = llmc_error_set(err, LLMC_E_PROTOCOL, "chat completion: expected an object with choices[0].message");
-        goto done;
-    }
-    json_t *content = json_object_get(message, "content");
-    if (!json_is_string(content) && !json_is_null(content) && content) {
-        rc = llmc_error_set(err, LLMC_E_PROTOCOL, "chat completion: message content is neither text nor null");
-        goto done;
-    }
-    int oom = 0;
-    out->id = dup_string(json_object_get(root, "id"), &oom);
-    out->model = dup_string(json_object_get(root, "model"), &oom);
-    out->stop_reason_raw = dup_string(json_object_get(choice, "finish_reason"), &oom);
-    out->stop_reason = llmc_stop_reason_from(out->stop_reason_raw);
-    json_t *usage = json_object_get(root, "usage");
-    out->usage.input_tokens = member_long(usage, "prompt_tokens");
-    out->usage.output_tokens = member_long(usage, "completion_tokens");
-    out->usage.cache_read_input_tokens = member_long(json_object_get(usage, "prompt_tokens_details"), "cached_tokens");
-
-    json_t *reasoning = reasoning_of(message);
-    if (json_is_string(reasoning) && json_string_length(reasoning) > 0 &&
-        llmc_response_add_block(out, LLMC_BLOCK_THINKING, dup_string(reasoning, &oom), NULL, NULL) < 0)
-        oom = 1;
-    if (json_is_string(content) &&
-        llmc_response_add_block(out, LLMC_BLOCK_TEXT, dup_string(content, &oom), NULL, NULL) < 0)
-        oom = 1;
-    json_t *calls = json_object_get(message, "tool_calls");
-    if (json_is_array(calls) && add_tool_calls(out, calls, &oom) < 0) {
-        rc = llmc_error_set(err, LLMC_E_PROTOCOL, "chat completion: a tool call has no function name");
-        goto done;
-    }
-    if (oom || llmc_response_finish(out) < 0)
-        rc = llmc_error_set(err, LLMC_E_NOMEM, "out of memory while decoding the response");
-done:
-    json_decref(root);
-    return rc;
 }

@@ -167,6 +167,7 @@ static const llmc_provider_info providers[] = {
         .models_path = "/v1/models",
         .key_env = "CEREBRAS_API_KEY",
         .custom_headers_env = "CEREBRAS_CUSTOM_HEADERS",
+        .batch_engine = LLMC_BATCH_OPENAI, /* its preview of the OpenAI Batch API (tests/server/README.md) */
         .default_timeout_ms = 60000,
         .key_family = "csk-",
         .key_family_required = true,
@@ -208,6 +209,7 @@ static const llmc_provider_info providers[] = {
         .messages_path = "/chat/completions",
         .models_path = "/models",
         .key_env = "OPENAI_API_KEY",
+        .batch_engine = LLMC_BATCH_OPENAI,
         .default_timeout_ms = 60000,
         .console = "https://platform.openai.com/api-keys",
         .key_family = "sk-",
@@ -229,6 +231,9 @@ static const llmc_provider_info custom_template = {
     .auth = LLMC_AUTH_BEARER,
     .messages_path = "/chat/completions",
     .models_path = "/models",
+    /* OpenAI-compatible servers that batch (Groq, vLLM, …) serve the OpenAI Batch API; one that
+     * does not answers the upload with its own 404 */
+    .batch_engine = LLMC_BATCH_OPENAI,
     .default_timeout_ms = 60000,
 };
 

@@ -17,7 +17,8 @@ typedef enum llmc_auth_style { LLMC_AUTH_X_API_KEY = 0, LLMC_AUTH_BEARER = 1, LL
 typedef enum llmc_batch_engine {
     LLMC_BATCH_NONE = 0,
     LLMC_BATCH_ANTHROPIC = 1, /* Message Batches */
-    LLMC_BATCH_FIREWORKS = 2  /* batch inference jobs on the control plane */
+    LLMC_BATCH_FIREWORKS = 2, /* batch inference jobs on the control plane */
+    LLMC_BATCH_OPENAI = 3     /* the OpenAI Batch API: a JSONL file (/files) and /batches beside chat/completions */
 } llmc_batch_engine;
 
 /* Character sets for key alphabets (every byte a key may hold). */

@@ -316,3 +316,19 @@ void llmc_rate_limits_describe(const llmc_rate_limits *rl, char *out, size_t siz
         len += (size_t)w;
     }
 }
+
+double bl_estimate_tokens(const bl_estimate *e, size_t body_bytes, double max_out)
+{
+    /* JSON overhead makes bytes / 4 an overestimate for prose and an underestimate for code;
+     * the provider's own figures replace it as soon as there are any */
+    double per_byte = e && e->bytes > 0 && e->tokens > 0 ? e->tokens / e->bytes : 0.25;
+    return (double)body_bytes * per_byte + max_out;
+}
+
+void bl_estimate_learn(bl_estimate *e, size_t body_bytes, double input_tokens)
+{
+    if (body_bytes == 0 || !(input_tokens > 0))
+        return;
+    e->bytes += (double)body_bytes;
+    e->tokens += input_tokens;
+}

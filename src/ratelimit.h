@@ -43,6 +43,17 @@ void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, 
 /* Whether a request costing `tokens` may start with `in_flight` already out; when not,
  * *wake_at is when to look again. */
 bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, double now, double *wake_at);
+/* A provider's input tokens per byte of request body, learned from what it reports: a count
+ * before the run (Anthropic's count_tokens, when a token limit is set) and each result's usage.
+ * Until then a request is estimated at bytes / 4. */
+typedef struct bl_estimate {
+    double bytes, tokens; /* summed over what was measured */
+} bl_estimate;
+/* The tokens a request will cost (its input by the ratio, plus its max output). */
+double bl_estimate_tokens(const bl_estimate *e, size_t body_bytes, double max_out);
+/* One measurement: a body of `body_bytes` was `input_tokens` tokens of input. */
+void bl_estimate_learn(bl_estimate *e, size_t body_bytes, double input_tokens);
+
 /* "1m30s", "20ms", "0.5", "12.5s": seconds, or -1. */
 double bl_parse_duration(const char *s);
 /* RFC 3339 "2026-01-01T00:00:00Z" (fraction and offset allowed): Unix seconds, or -1. */

@@ -19,6 +19,7 @@ llmc_request *llmc_request_new(const char *model)
         return NULL;
     req->temperature = -1;
     req->top_p = -1;
+    req->parallel_tool_calls = -1;
     if (model && !(req->model = strdup(model))) {
         free(req);
         return NULL;
@@ -32,6 +33,7 @@ static void free_turn(llmc_message *m)
         free(m->parts[j].text);
         free(m->parts[j].id);
         free(m->parts[j].name);
+        free(m->parts[j].extra);
     }
     free(m->parts);
 }
@@ -67,6 +69,14 @@ void llmc_request_free(llmc_request *req)
         free(req->metadata[i].value);
     }
     free(req->metadata);
+    free(req->reasoning_format);
+    free(req->format_name);
+    json_decref(req->format_schema);
+    for (size_t i = 0; i < req->n_body; i++) {
+        free(req->body[i].name);
+        json_decref(req->body[i].value);
+    }
+    free(req->body);
     free(req);
 }
 
@@ -140,7 +150,7 @@ static llmc_code add_part(llmc_message *m, llmc_part_kind kind, char *text, char
         return LLMC_E_NOMEM;
     }
     m->parts = grown;
-    m->parts[m->n_parts++] = (llmc_part){kind, text, id, name, is_error};
+    m->parts[m->n_parts++] = (llmc_part){.kind = kind, .text = text, .id = id, .name = name, .is_error = is_error};
     return LLMC_OK;
 }
 
@@ -178,14 +188,6 @@ llmc_code llmc_request_set_key(llmc_request *req, const char *key)
         return LLMC_E_NOMEM;
     llmc_secret_free(req->key);
     req->key = copy;
-    return LLMC_OK;
-}
-
-llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens)
-{
-    if (!req || budget_tokens < 0)
-        return LLMC_E_INVALID_ARG;
-    req->thinking_budget = budget_tokens;
     return LLMC_OK;
 }
 
@@ -264,40 +266,11 @@ llmc_code llmc_request_add_tool_result(llmc_request *req, const char *tool_call_
     return add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_TOOL_RESULT, text, id, NULL, is_error != 0);
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static char *base64(const unsigned char *in, size_t len)
-{
-    if (len > (SIZE_MAX - 1) / 4 * 3 - 3)
-        return NULL;
-    char *out = malloc((len + 2) / 3 * 4 + 1);
-    if (!out)
-        return NULL;
-    char *o = out;
-    size_t i = 0;
-    for (; i + 2 < len; i += 3) {
-        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-        *o++ = b64[v >> 18];
-        *o++ = b64[(v >> 12) & 63];
-        *o++ = b64[(v >> 6) & 63];
-        *o++ = b64[v & 63];
-    }
-    if (i < len) {
-        unsigned v = (unsigned)in[i] << 16 | (i + 1 < len ? (unsigned)in[i + 1] << 8 : 0);
-        *o++ = b64[v >> 18];
-        *o++ = b64[(v >> 12) & 63];
-        *o++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-        *o++ = '=';
-    }
-    *o = '\0';
-    return out;
-}
-
 llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len)
 {
     if (!req || !media_type || strncmp(media_type, "image/", 6) != 0 || !bytes || len == 0)
         return LLMC_E_INVALID_ARG;
-    char *data = base64(bytes, len);
+    char *data = llmc_base64(bytes, len);
     char *type = strdup(media_type);
     if (!data || !type) {
         free(data);
@@ -305,6 +278,74 @@ llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, cons
         return LLMC_E_NOMEM;
     }
     return add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_IMAGE, data, NULL, type, false);
+}
+
+/* A copy of `s`, or NULL for NULL; *oom is set when the copy failed. */
+static char *dup_or_null(const char *s, bool *oom)
+{
+    char *copy = s ? strdup(s) : NULL;
+    if (s && !copy)
+        *oom = true;
+    return copy;
+}
+
+/* The part that sends block `b` back as it came. LLMC_E_NOMEM, or LLMC_OK with *skip set for a
+ * block that cannot be replayed (an empty text). */
+static llmc_code replay_block(llmc_message *m, const llmc_block *b, bool *skip)
+{
+    bool oom = false;
+    char *text = NULL, *id = NULL, *name = NULL, *extra = NULL;
+    llmc_part_kind kind;
+    *skip = false;
+    switch (b->type) {
+    case LLMC_BLOCK_TEXT:
+        if (!b->text || !*b->text) {
+            *skip = true; /* providers refuse empty text blocks */
+            return LLMC_OK;
+        }
+        kind = LLMC_PART_TEXT;
+        text = dup_or_null(b->text, &oom);
+        if (b->citations && json_array_size(b->citations) > 0 && !(extra = llmc_json_dump(b->citations, JSON_COMPACT)))
+            oom = true;
+        break;
+    case LLMC_BLOCK_THINKING:
+        kind = LLMC_PART_THINKING;
+        text = dup_or_null(b->text ? b->text : "", &oom);
+        id = dup_or_null(b->signature, &oom);
+        break;
+    case LLMC_BLOCK_TOOL_USE:
+        kind = LLMC_PART_TOOL_USE;
+        text = dup_or_null(b->text && *b->text ? b->text : "{}", &oom);
+        id = dup_or_null(b->tool_id ? b->tool_id : "", &oom);
+        name = dup_or_null(b->tool_name ? b->tool_name : "", &oom);
+        extra = dup_or_null(b->raw, &oom);
+        break;
+    case LLMC_BLOCK_REDACTED_THINKING:
+    case LLMC_BLOCK_OTHER:
+    default:
+        if (!b->raw) {
+            *skip = true; /* a block the caller built without its JSON: nothing to send */
+            return LLMC_OK;
+        }
+        kind = LLMC_PART_RAW;
+        text = dup_or_null(b->raw, &oom);
+        break;
+    }
+    if (oom) {
+        free(text);
+        free(id);
+        free(name);
+        free(extra);
+        return LLMC_E_NOMEM;
+    }
+    llmc_code rc = add_part(m, kind, text, id, name, false);
+    if (rc != LLMC_OK) {
+        free(extra);
+        return rc;
+    }
+    m->parts[m->n_parts - 1].extra = extra;
+    m->parts[m->n_parts - 1].dialect = b->dialect;
+    return LLMC_OK;
 }
 
 llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp)
@@ -315,31 +356,8 @@ llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp
     if (!m)
         return LLMC_E_NOMEM;
     for (size_t i = 0; i < resp->n_blocks; i++) {
-        const llmc_block *b = &resp->blocks[i];
-        char *text, *id, *name;
-        llmc_code rc = LLMC_OK;
-        switch (b->type) {
-        case LLMC_BLOCK_TEXT:
-            if (!b->text || !*b->text)
-                continue; /* providers refuse empty text blocks */
-            if (!copy3(b->text, NULL, NULL, &text, &id, &name))
-                return LLMC_E_NOMEM;
-            rc = add_part(m, LLMC_PART_TEXT, text, NULL, NULL, false);
-            break;
-        case LLMC_BLOCK_THINKING:
-            if (!copy3(b->text ? b->text : "", b->signature, NULL, &text, &id, &name))
-                return LLMC_E_NOMEM;
-            rc = add_part(m, LLMC_PART_THINKING, text, id, NULL, false);
-            break;
-        case LLMC_BLOCK_TOOL_USE:
-            if (!copy3(b->text && *b->text ? b->text : "{}", b->tool_id ? b->tool_id : "",
-                       b->tool_name ? b->tool_name : "", &text, &id, &name))
-                return LLMC_E_NOMEM;
-            rc = add_part(m, LLMC_PART_TOOL_USE, text, id, name, false);
-            break;
-        case LLMC_BLOCK_OTHER:
-            continue; /* server-side blocks cannot be replayed portably */
-        }
+        bool skip;
+        llmc_code rc = replay_block(m, &resp->blocks[i], &skip);
         if (rc != LLMC_OK)
             return rc;
     }
@@ -351,30 +369,53 @@ llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp
     return LLMC_OK;
 }
 
-llmc_code llmc_request_add_tool(llmc_request *req, const char *name, const char *description,
-                                const char *parameters_schema)
+json_t *llmc_parse_caller_json(const char *text, const char *what, llmc_error *err)
 {
+    json_error_t jerr;
+    json_t *v = llmc_json_loadb(text, strlen(text), JSON_DECODE_ANY, &jerr);
+    if (!v && json_error_code(&jerr) == json_error_out_of_memory)
+        llmc_error_set(err, LLMC_E_NOMEM, "out of memory while parsing %s", what);
+    else if (!v)
+        llmc_error_set(err, LLMC_E_INVALID_ARG, "%s: invalid JSON at line %d, column %d: %s", what, jerr.line,
+                       jerr.column, jerr.text);
+    return v;
+}
+
+llmc_code llmc_request_add_tool_v2(llmc_request *req, const char *name, const char *description,
+                                   const char *parameters_schema, unsigned flags, llmc_error *err)
+{
+    llmc_error_clear(err);
     if (!req || !name || !*name)
-        return LLMC_E_INVALID_ARG;
-    json_t *schema =
-        json_loads(parameters_schema ? parameters_schema : "{\"type\":\"object\",\"properties\":{}}", 0, NULL);
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a tool needs a name");
+    if (flags & ~LLMC_TOOL_STRICT)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "unknown tool flags 0x%x", flags & ~LLMC_TOOL_STRICT);
+    json_t *schema = parameters_schema ? llmc_parse_caller_json(parameters_schema, "tool schema", err)
+                                       : json_pack("{s:s, s:{}}", "type", "object", "properties");
+    if (!schema)
+        return err ? err->code : LLMC_E_INVALID_ARG;
     if (!json_is_object(schema)) {
         json_decref(schema);
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "tool schema: expected a JSON object");
     }
     llmc_tool *grown = realloc(req->tools, (req->n_tools + 1) * sizeof *grown);
     if (!grown) {
         json_decref(schema);
-        return LLMC_E_NOMEM;
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
     req->tools = grown;
     char *n, *d, *unused;
     if (!copy3(name, description, NULL, &n, &d, &unused)) {
         json_decref(schema);
-        return LLMC_E_NOMEM;
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
-    req->tools[req->n_tools++] = (llmc_tool){n, d, schema};
+    req->tools[req->n_tools++] = (llmc_tool){n, d, schema, (flags & LLMC_TOOL_STRICT) != 0, 0};
     return LLMC_OK;
+}
+
+llmc_code llmc_request_add_tool(llmc_request *req, const char *name, const char *description,
+                                const char *parameters_schema)
+{
+    return llmc_request_add_tool_v2(req, name, description, parameters_schema, 0, NULL);
 }
 
 llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name)

@@ -33,6 +33,12 @@ void llmc_response_free(llmc_response *r)
         free(r->blocks[i].tool_id);
         free(r->blocks[i].tool_name);
         free(r->blocks[i].signature);
+        free(r->blocks[i].kind);
+        free(r->blocks[i].raw);
+        for (size_t j = 0; j < json_array_size(r->blocks[i].citations); j++)
+            free(r->blocks[i].citation_json ? r->blocks[i].citation_json[j] : NULL);
+        free(r->blocks[i].citation_json);
+        json_decref(r->blocks[i].citations);
     }
     free(r->blocks);
     free(r->provider);
@@ -42,6 +48,8 @@ void llmc_response_free(llmc_response *r)
     free(r->stop_reason_raw);
     free(r->text);
     free(r->raw);
+    free(r->json);
+    free(r->json_err);
     free(r);
 }
 
@@ -55,7 +63,51 @@ int llmc_response_add_block(llmc_response *r, llmc_block_type type, char *text, 
         return -1;
     }
     r->blocks = grown;
-    r->blocks[r->n_blocks++] = (llmc_block){type, text, tool_id, tool_name, NULL};
+    r->blocks[r->n_blocks++] = (llmc_block){.type = type, .text = text, .tool_id = tool_id, .tool_name = tool_name};
+    return 0;
+}
+
+int llmc_response_set_raw(llmc_response *r, char *kind, char *raw)
+{
+    if (r->n_blocks == 0) {
+        free(kind);
+        free(raw);
+        return -1;
+    }
+    llmc_block *b = &r->blocks[r->n_blocks - 1];
+    if (kind) {
+        free(b->kind);
+        b->kind = kind;
+    }
+    if (raw) {
+        free(b->raw);
+        b->raw = raw;
+    }
+    return 0;
+}
+
+int llmc_response_set_citations(llmc_response *r, json_t *citations)
+{
+    if (r->n_blocks == 0 || !json_is_array(citations))
+        return -1;
+    llmc_block *b = &r->blocks[r->n_blocks - 1];
+    size_t n = json_array_size(citations);
+    char **texts = calloc(n ? n : 1, sizeof *texts);
+    if (!texts)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!(texts[i] = llmc_json_dump(json_array_get(citations, i), JSON_COMPACT | JSON_ENCODE_ANY))) {
+            while (i-- > 0)
+                free(texts[i]);
+            free(texts);
+            return -1;
+        }
+    for (size_t j = 0; j < json_array_size(b->citations); j++)
+        free(b->citation_json ? b->citation_json[j] : NULL);
+    free(b->citation_json);
+    json_decref(b->citations);
+    b->citations = json_incref(citations);
+    b->citation_json = texts;
     return 0;
 }
 
@@ -181,4 +233,86 @@ const char *llmc_response_provider(const llmc_response *r)
 const char *llmc_response_raw_json(const llmc_response *r)
 {
     return r ? r->raw : NULL;
+}
+
+const char *llmc_response_block_kind(const llmc_response *r, size_t i)
+{
+    if (!r || i >= r->n_blocks)
+        return "";
+    const llmc_block *b = &r->blocks[i];
+    if (b->kind)
+        return b->kind;
+    switch (b->type) {
+    case LLMC_BLOCK_TEXT:
+        return "text";
+    case LLMC_BLOCK_THINKING:
+        return "thinking";
+    case LLMC_BLOCK_TOOL_USE:
+        return "tool_use";
+    case LLMC_BLOCK_REDACTED_THINKING:
+        return "redacted_thinking";
+    case LLMC_BLOCK_OTHER:
+        break;
+    }
+    return "other";
+}
+
+const char *llmc_response_block_json(const llmc_response *r, size_t i)
+{
+    return r && i < r->n_blocks ? r->blocks[i].raw : NULL;
+}
+
+size_t llmc_response_block_citation_count(const llmc_response *r, size_t i)
+{
+    return r && i < r->n_blocks ? json_array_size(r->blocks[i].citations) : 0;
+}
+
+static const char *string_member(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : "";
+}
+
+/* The first of the keys present as a number, else -1. */
+static long index_member(json_t *obj, const char *k1, const char *k2, const char *k3)
+{
+    const char *keys[] = {k1, k2, k3};
+    for (size_t i = 0; i < 3; i++)
+        if (keys[i] && json_is_number(json_object_get(obj, keys[i])))
+            return llmc_json_long(obj, keys[i]);
+    return -1;
+}
+
+int llmc_response_block_citation(const llmc_response *r, size_t i, size_t n, llmc_citation *out)
+{
+    if (!r || i >= r->n_blocks || n >= json_array_size(r->blocks[i].citations) || !out)
+        return 0;
+    json_t *c = json_array_get(r->blocks[i].citations, n);
+    memset(out, 0, sizeof *out);
+    out->type = string_member(c, "type");
+    out->cited_text = string_member(c, "cited_text");
+    out->document_index = index_member(c, "document_index", NULL, NULL);
+    out->document_title = string_member(c, "document_title");
+    out->start = index_member(c, "start_char_index", "start_page_number", "start_block_index");
+    out->end = index_member(c, "end_char_index", "end_page_number", "end_block_index");
+    out->url = string_member(c, "url");
+    out->title = string_member(c, "title");
+    out->json = r->blocks[i].citation_json[n];
+    return 1;
+}
+
+void llmc_response_usage_details(const llmc_response *r, llmc_usage_details *out)
+{
+    if (!out)
+        return;
+    memset(out, 0, sizeof *out);
+    if (!r)
+        return;
+    out->input_tokens = r->usage.input_tokens;
+    out->output_tokens = r->usage.output_tokens;
+    out->cache_read_input_tokens = r->usage.cache_read_input_tokens;
+    out->cache_creation_input_tokens = r->usage.cache_creation_input_tokens;
+    out->cache_creation_5m_input_tokens = r->usage_more.cache_5m;
+    out->cache_creation_1h_input_tokens = r->usage_more.cache_1h;
+    out->reasoning_tokens = r->usage_more.reasoning;
 }

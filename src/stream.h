@@ -27,8 +27,13 @@ typedef struct llmc_sblock {
     long wire_index;          /* the provider's index (Anthropic block / OpenAI tool call) */
     unsigned char pending[4]; /* an incomplete UTF-8 sequence held back from the caller */
     unsigned n_pending;
-    bool args_seen; /* OpenAI tool call: an "arguments" member arrived */
-    bool stopped;   /* Anthropic content_block_stop seen */
+    bool args_seen;    /* OpenAI tool call: an "arguments" member arrived */
+    bool stopped;      /* Anthropic content_block_stop seen */
+    char *kind;        /* the provider's type name for a block llmc does not model */
+    json_t *whole;     /* such a block (or a tool call with extra members) as it started; its input
+                         or arguments are filled in from the deltas when it ends */
+    char *raw;         /* … printed once complete */
+    json_t *citations; /* Anthropic text: citations from citations_delta */
 } llmc_sblock;
 
 typedef enum llmc_sdec_state { LLMC_SDEC_RUNNING = 0, LLMC_SDEC_DONE = 1, LLMC_SDEC_FAILED = 2 } llmc_sdec_state;
@@ -51,9 +56,11 @@ typedef struct llmc_sdec {
     size_t n_blocks, cap_blocks;
     char *id, *model, *stop_raw;
     llmc_usage usage;
+    llmc_usage_more usage_more;
     bool started;                 /* Anthropic message_start seen */
     bool finished;                /* OpenAI: a finish_reason or usage arrived (a close is then clean) */
     bool content_seen;            /* OpenAI: delta.content was a string at least once */
+    bool refused;                 /* OpenAI: refusal text arrived (the stop reason is then a refusal) */
     long text_block, think_block; /* OpenAI: their block numbers, -1 before they appear */
 
     llmc_buf scratch, scratch2; /* unescaped strings on the fast path */

@@ -5,6 +5,7 @@
  * nearly every event of a reply, are read by a small scanner; everything else goes to jansson.
  */
 #include "stream.h"
+#include "anthropic_wire.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -103,21 +104,8 @@ static int fast_delta(llmc_sdec *d, const char *data, size_t len, llmc_code *rc)
 
 static void read_usage(llmc_sdec *d, json_t *u)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } fields[] = {
-        {"input_tokens", offsetof(llmc_usage, input_tokens)},
-        {"output_tokens", offsetof(llmc_usage, output_tokens)},
-        {"cache_read_input_tokens", offsetof(llmc_usage, cache_read_input_tokens)},
-        {"cache_creation_input_tokens", offsetof(llmc_usage, cache_creation_input_tokens)},
-    };
     /* message_delta's usage is cumulative and may omit members: keep what it does not say. */
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        json_t *v = json_object_get(u, fields[i].key);
-        if (json_is_integer(v))
-            *(long *)((char *)&d->usage + fields[i].off) = (long)json_integer_value(v);
-    }
+    llmc_anthropic_read_usage(u, &d->usage, &d->usage_more);
 }
 
 static long status_for_error_type(const char *type)
@@ -146,6 +134,33 @@ static int dup_str(char **dst, json_t *v)
 
 /* A block is over: release held-back bytes and, for a tool call, turn the concatenated input
  * into the same compact JSON the non-streamed decoder prints. */
+/* A block kept whole (one llmc does not model, or a tool call with members it does not read)
+ * is complete: its input, streamed as JSON pieces, goes into it, and it is printed as it will be
+ * sent back. */
+static llmc_code finish_whole(llmc_sdec *d, llmc_sblock *b)
+{
+    json_t *whole = b->whole;
+    if (b->text.len) {
+        llmc_error e;
+        llmc_error_clear(&e);
+        json_t *input = llmc_json_parse(b->text.data, b->text.len, "Anthropic stream: block input", &e);
+        if (!input)
+            return llmc_sdec_fail(d, &e);
+        if (json_object_set_new(whole, "input", input) != 0)
+            return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
+    }
+    if (b->citations && json_object_set(whole, "citations", b->citations) != 0)
+        return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
+    free(b->raw);
+    if (!(b->raw = llmc_json_dump(whole, JSON_COMPACT)))
+        return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
+    if (b->type != LLMC_BLOCK_TOOL_USE)
+        llmc_buf_reset(&b->text); /* its pieces were JSON, not text the reader sees */
+    return LLMC_OK;
+}
+
+/* A block is over: release held-back bytes and, for a tool call, turn the concatenated input
+ * into the same compact JSON the non-streamed decoder prints. */
 static llmc_code finish_block(llmc_sdec *d, size_t bi)
 {
     llmc_sblock *b = &d->blocks[bi];
@@ -153,12 +168,14 @@ static llmc_code finish_block(llmc_sdec *d, size_t bi)
         return LLMC_OK;
     b->stopped = true;
     llmc_code rc = llmc_sdec_block_flush(d, bi);
-    if (rc != LLMC_OK || b->type != LLMC_BLOCK_TOOL_USE)
+    if (rc != LLMC_OK)
         return rc;
+    if (b->type != LLMC_BLOCK_TOOL_USE)
+        return b->whole ? finish_whole(d, b) : LLMC_OK;
     char *dump = NULL;
     if (b->text.len == 0) {
         if (!b->start_input)
-            return LLMC_OK;
+            return b->whole ? finish_whole(d, b) : LLMC_OK;
         dump = b->start_input;
         b->start_input = NULL;
     } else {
@@ -169,6 +186,10 @@ static llmc_code finish_block(llmc_sdec *d, size_t bi)
             return llmc_sdec_fail(d, &e);
         dump = llmc_json_dump(input, JSON_COMPACT | JSON_ENCODE_ANY);
         json_decref(input);
+    }
+    if (b->whole && (rc = finish_whole(d, b)) != LLMC_OK) {
+        free(dump);
+        return rc;
     }
     llmc_buf_reset(&b->text);
     int bad = !dump || llmc_buf_append_str(&b->text, dump) < 0;
@@ -187,14 +208,24 @@ static llmc_code block_start(llmc_sdec *d, json_t *root)
     long wire = (long)json_integer_value(jindex);
     if (find_block(d, wire) >= 0)
         return llmc_sdec_error(d, LLMC_E_PROTOCOL, "Anthropic stream: content block %ld started twice", wire);
-    llmc_block_type type = strcmp(btype, "text") == 0       ? LLMC_BLOCK_TEXT
-                           : strcmp(btype, "thinking") == 0 ? LLMC_BLOCK_THINKING
-                           : strcmp(btype, "tool_use") == 0 ? LLMC_BLOCK_TOOL_USE
-                                                            : LLMC_BLOCK_OTHER;
+    llmc_block_type type = strcmp(btype, "text") == 0                ? LLMC_BLOCK_TEXT
+                           : strcmp(btype, "thinking") == 0          ? LLMC_BLOCK_THINKING
+                           : strcmp(btype, "tool_use") == 0          ? LLMC_BLOCK_TOOL_USE
+                           : strcmp(btype, "redacted_thinking") == 0 ? LLMC_BLOCK_REDACTED_THINKING
+                                                                     : LLMC_BLOCK_OTHER;
     long bi = llmc_sdec_add_block(d, type, wire);
     if (bi < 0)
         return d->failure.code;
     llmc_sblock *b = &d->blocks[bi];
+    if (type == LLMC_BLOCK_OTHER || type == LLMC_BLOCK_REDACTED_THINKING ||
+        (type == LLMC_BLOCK_TOOL_USE && llmc_anthropic_tool_has_extra(cb))) {
+        /* kept whole, to be sent back as it came (its input, if any, streams in pieces) */
+        b->whole = json_deep_copy(cb);
+        if (!b->whole || (type != LLMC_BLOCK_TOOL_USE && llmc_sdec_set_str(&b->kind, btype, strlen(btype)) < 0))
+            return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
+        if (type != LLMC_BLOCK_TOOL_USE)
+            return LLMC_OK;
+    }
     if (type == LLMC_BLOCK_TOOL_USE) {
         json_t *input = json_object_get(cb, "input");
         if (dup_str(&b->tool_id, json_object_get(cb, "id")) < 0 ||
@@ -242,8 +273,28 @@ static llmc_code block_delta(llmc_sdec *d, json_t *root)
             return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
         return LLMC_OK;
     }
-    if (dt == DT_NONE || b->type == LLMC_BLOCK_OTHER)
-        return LLMC_OK; /* citations, deltas of server-side blocks: not part of the reply */
+    json_t *citation = json_object_get(delta, "citation");
+    if (strcmp(dtype_s, "citations_delta") == 0 && b->type == LLMC_BLOCK_TEXT && json_is_object(citation)) {
+        char *text = llmc_json_dump(citation, JSON_COMPACT);
+        if (!text || (!b->citations && !(b->citations = json_array())) ||
+            json_array_append(b->citations, citation) != 0) {
+            free(text);
+            return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
+        }
+        llmc_event ev = {.type = LLMC_EVENT_CITATION, .index = (size_t)bi, .text = text, .text_len = strlen(text)};
+        llmc_code rc = llmc_sdec_emit(d, &ev);
+        free(text);
+        return rc;
+    }
+    if (dt == DT_JSON && b->type == LLMC_BLOCK_OTHER && b->whole) {
+        /* a server tool's input: part of the block sent back, not text the reader sees */
+        json_t *piece = json_object_get(delta, "partial_json");
+        if (json_is_string(piece) && llmc_buf_append(&b->text, json_string_value(piece), json_string_length(piece)) < 0)
+            return llmc_sdec_error(d, LLMC_E_NOMEM, "out of memory while decoding the stream");
+        return LLMC_OK;
+    }
+    if (dt == DT_NONE || b->type == LLMC_BLOCK_OTHER || b->type == LLMC_BLOCK_REDACTED_THINKING)
+        return LLMC_OK; /* deltas of blocks llmc keeps whole, and delta types added later */
     if (b->type != block_for(dt))
         return llmc_sdec_error(d, LLMC_E_PROTOCOL, "Anthropic stream: a %s for content block %ld of another type",
                                dtype_s, wire);

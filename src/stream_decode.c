@@ -39,6 +39,10 @@ static void free_blocks(llmc_sdec *d)
         free(d->blocks[i].tool_name);
         free(d->blocks[i].start_input);
         llmc_buf_free(&d->blocks[i].signature);
+        free(d->blocks[i].kind);
+        free(d->blocks[i].raw);
+        json_decref(d->blocks[i].whole);
+        json_decref(d->blocks[i].citations);
     }
     free(d->blocks);
     d->blocks = NULL;
@@ -259,19 +263,21 @@ llmc_code llmc_sdec_done(llmc_sdec *d)
     r->model = d->model;
     r->stop_reason_raw = d->stop_raw;
     d->id = d->model = d->stop_raw = NULL;
-    r->stop_reason = llmc_stop_reason_from(r->stop_reason_raw);
+    r->stop_reason = d->refused ? LLMC_STOP_REFUSAL : llmc_stop_reason_from(r->stop_reason_raw);
     r->usage = d->usage;
+    r->usage_more = d->usage_more;
     /* Blocks in the order the non-streamed decoder gives them (a stable pass per rank keeps
      * tool calls in arrival order). */
     int ranks = d->dialect->n_ranks;
     for (int rank = 0; rank < ranks && !oom; rank++)
         for (size_t i = 0; i < d->n_blocks && !oom; i++) {
             llmc_sblock *b = &d->blocks[i];
-            if (ranks > 1 && d->dialect->block_rank(b->type) != rank)
+            if (ranks > 1 && d->dialect->block_rank(b) != rank)
                 continue;
             int added;
-            if (b->type == LLMC_BLOCK_OTHER) {
-                added = llmc_response_add_block(r, LLMC_BLOCK_OTHER, NULL, NULL, NULL);
+            if (b->type == LLMC_BLOCK_OTHER || b->type == LLMC_BLOCK_REDACTED_THINKING) {
+                char *text = b->text.len ? take_text(b) : NULL;
+                added = llmc_response_add_block(r, b->type, text, NULL, NULL);
             } else {
                 char *text = take_text(b);
                 oom |= !text;
@@ -284,6 +290,14 @@ llmc_code llmc_sdec_done(llmc_sdec *d)
                     added = sig ? llmc_response_set_signature(r, sig) : -1;
                 }
             }
+            if (added == 0 && (b->kind || b->raw)) {
+                added = llmc_response_set_raw(r, b->kind, b->raw);
+                b->kind = b->raw = NULL;
+            }
+            if (added == 0 && b->citations)
+                added = llmc_response_set_citations(r, b->citations);
+            if (added == 0)
+                r->blocks[r->n_blocks - 1].dialect = (unsigned char)d->dialect->kind;
             oom |= added < 0;
         }
     if (oom || llmc_response_finish(r) < 0) {

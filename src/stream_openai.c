@@ -35,6 +35,24 @@ static llmc_code add_content(llmc_sdec *d, const char *s, size_t n)
     return llmc_sdec_block_text(d, (size_t)d->text_block, LLMC_EVENT_TEXT, s, n);
 }
 
+/* Refusal text (structured output the model declined): a block of its own, not the answer. */
+static llmc_code add_refusal(llmc_sdec *d, const char *s, size_t n)
+{
+    long bi = -1;
+    for (size_t i = 0; i < d->n_blocks; i++)
+        if (d->blocks[i].type == LLMC_BLOCK_OTHER && d->blocks[i].kind && strcmp(d->blocks[i].kind, "refusal") == 0)
+            bi = (long)i;
+    if (bi < 0) {
+        if ((bi = llmc_sdec_add_block(d, LLMC_BLOCK_OTHER, -1)) < 0)
+            return d->failure.code;
+        if (llmc_sdec_set_str(&d->blocks[bi].kind, "refusal", 7) < 0 ||
+            !(d->blocks[bi].whole = json_pack("{s:s}", "type", "refusal")))
+            return oom(d);
+    }
+    d->refused = true;
+    return llmc_buf_append(&d->blocks[bi].text, s, n) < 0 ? oom(d) : LLMC_OK;
+}
+
 /* The fast path: a chunk whose only news is delta.content and/or reasoning text, e.g.
  * {"id":…,"object":"chat.completion.chunk","created":…,"model":…,"choices":[{"index":0,
  * "delta":{"content":"…"},"finish_reason":null}],"usage":null}. Returns 1 when handled (*rc
@@ -103,6 +121,9 @@ static int fast_chunk(llmc_sdec *d, const char *data, size_t len, llmc_code *rc)
                                 }
                             } else if (llmc_j_eq(k, kn, "tool_calls")) {
                                 return 0;
+                            } else if (llmc_j_eq(k, kn, "refusal")) {
+                                if (!llmc_j_null(&c))
+                                    return 0; /* refusal text: jansson's path keeps it */
                             } else if (!llmc_j_skip(&c, 32)) {
                                 return 0;
                             }
@@ -123,6 +144,8 @@ static int fast_chunk(llmc_sdec *d, const char *data, size_t len, llmc_code *rc)
             *seen = true;
         } else if ((llmc_j_eq(k, kn, "id") && !d->id) || (llmc_j_eq(k, kn, "model") && !d->model)) {
             return 0; /* the first chunk: jansson records them */
+        } else if (llmc_j_eq(k, kn, "x_groq")) {
+            return 0; /* may carry the usage */
         } else if (!llmc_j_skip(&c, 32)) {
             return 0;
         }
@@ -139,24 +162,45 @@ static int fast_chunk(llmc_sdec *d, const char *data, size_t len, llmc_code *rc)
 
 /* ---- the general path (jansson) ---- */
 
+/* A tool call by its index on the wire: a function call, or a call of another type kept whole. */
 static long find_tool(const llmc_sdec *d, long wire)
 {
     for (size_t i = d->n_blocks; i-- > 0;)
-        if (d->blocks[i].type == LLMC_BLOCK_TOOL_USE && d->blocks[i].wire_index == wire)
+        if ((d->blocks[i].type == LLMC_BLOCK_TOOL_USE ||
+             (d->blocks[i].type == LLMC_BLOCK_OTHER && d->blocks[i].whole)) &&
+            d->blocks[i].wire_index == wire)
             return (long)i;
     return -1;
+}
+
+/* A call of a type llmc does not model (OpenAI's `custom`: {id, type, custom:{name, input}}):
+ * kept whole, its `input` pieces gathered, so the final response can send it back. */
+static llmc_code other_call(llmc_sdec *d, json_t *tc, long wire, long bi, const char *type)
+{
+    json_t *body = json_object_get(tc, type);
+    if (bi < 0) {
+        if ((bi = llmc_sdec_add_block(d, LLMC_BLOCK_OTHER, wire)) < 0)
+            return d->failure.code;
+        llmc_sblock *b = &d->blocks[bi];
+        b->whole = json_deep_copy(tc);
+        if (!b->whole || llmc_sdec_set_str(&b->kind, type, strlen(type)) < 0)
+            return oom(d);
+        json_object_del(b->whole, "index");
+    } else if (json_is_string(json_object_get(tc, "id")) &&
+               json_object_set(d->blocks[bi].whole, "id", json_object_get(tc, "id")) != 0) {
+        return oom(d);
+    }
+    json_t *input = json_object_get(body, "input");
+    if (json_is_string(input) &&
+        llmc_buf_append(&d->blocks[bi].text, json_string_value(input), json_string_length(input)) < 0)
+        return oom(d);
+    return LLMC_OK;
 }
 
 static int dup_str(char **dst, json_t *v)
 {
     const char *s = json_string_value(v);
     return llmc_sdec_set_str(dst, s ? s : "", s ? json_string_length(v) : 0);
-}
-
-static long member_long(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_integer(v) ? (long)json_integer_value(v) : 0;
 }
 
 static llmc_code tool_calls(llmc_sdec *d, json_t *calls)
@@ -171,6 +215,13 @@ static llmc_code tool_calls(llmc_sdec *d, json_t *calls)
         long wire = json_is_integer(jindex) ? (long)json_integer_value(jindex) : (long)i;
         json_t *fn = json_object_get(tc, "function");
         long bi = find_tool(d, wire);
+        const char *type = json_string_value(json_object_get(tc, "type"));
+        if ((type && strcmp(type, "function") != 0) || (bi >= 0 && d->blocks[bi].type == LLMC_BLOCK_OTHER)) {
+            llmc_code rc = other_call(d, tc, wire, bi, bi >= 0 ? d->blocks[bi].kind : type);
+            if (rc != LLMC_OK)
+                return rc;
+            continue;
+        }
         if (bi < 0) {
             if (!json_is_string(json_object_get(fn, "name")))
                 return llmc_sdec_error(d, LLMC_E_PROTOCOL, "chat completion chunk: tool call %ld has no function name",
@@ -221,6 +272,9 @@ static llmc_code choice(llmc_sdec *d, json_t *ch)
         json_t *calls = json_object_get(delta, "tool_calls");
         if (rc == LLMC_OK && json_is_array(calls))
             rc = tool_calls(d, calls);
+        json_t *refusal = json_object_get(delta, "refusal");
+        if (rc == LLMC_OK && json_is_string(refusal) && json_string_length(refusal) > 0)
+            rc = add_refusal(d, json_string_value(refusal), json_string_length(refusal));
     }
     json_t *finish = json_object_get(ch, "finish_reason");
     if (rc == LLMC_OK && json_is_string(finish)) {
@@ -244,6 +298,10 @@ static long error_status(json_t *root, json_t *error)
         sc = json_object_get(error, "status_code");
     if (json_is_integer(sc) && json_integer_value(sc) >= 400 && json_integer_value(sc) <= 599)
         return (long)json_integer_value(sc);
+    /* OpenRouter puts the HTTP status in error.code (a number; sometimes a string) */
+    json_t *code = json_object_get(error, "code");
+    if (json_is_integer(code) && json_integer_value(code) >= 400 && json_integer_value(code) <= 599)
+        return (long)json_integer_value(code);
     const char *type = json_string_value(json_object_get(error, "type"));
     if (type && (strstr(type, "rate_limit") || strstr(type, "too_many")))
         return 429;
@@ -281,12 +339,11 @@ static llmc_code chunk(llmc_sdec *d, json_t *root, bool error_event, const llmc_
             return rc;
     }
     json_t *usage = json_object_get(root, "usage");
+    if (!json_is_object(usage)) /* Groq: only in x_groq, on the last chunk */
+        usage = json_object_get(json_object_get(root, "x_groq"), "usage");
     if (json_is_object(usage)) {
         d->finished = true;
-        d->usage.input_tokens = member_long(usage, "prompt_tokens");
-        d->usage.output_tokens = member_long(usage, "completion_tokens");
-        d->usage.cache_read_input_tokens =
-            member_long(json_object_get(usage, "prompt_tokens_details"), "cached_tokens");
+        llmc_openai_read_usage(root, &d->usage, &d->usage_more);
         return llmc_sdec_emit_simple(d, LLMC_EVENT_USAGE);
     }
     return LLMC_OK;
@@ -301,6 +358,21 @@ llmc_code llmc_sdec_openai_finish(llmc_sdec *d)
         /* no arguments at all: the non-streamed decoder says "{}" too */
         if (b->type == LLMC_BLOCK_TOOL_USE && !b->args_seen && llmc_buf_append_str(&b->text, "{}") < 0)
             return oom(d);
+        if (b->type == LLMC_BLOCK_OTHER && b->whole) {
+            bool refusal = b->kind && strcmp(b->kind, "refusal") == 0;
+            json_t *body = refusal ? b->whole : json_object_get(b->whole, b->kind);
+            if (!json_is_object(body) && !(body = json_object()))
+                return oom(d);
+            if (!refusal && body != json_object_get(b->whole, b->kind) &&
+                json_object_set_new(b->whole, b->kind, body) != 0)
+                return oom(d);
+            if (json_object_set_new(body, refusal ? "refusal" : "input",
+                                    json_stringn(b->text.data ? b->text.data : "", b->text.len)) != 0 ||
+                !(b->raw = llmc_json_dump(b->whole, JSON_COMPACT)))
+                return oom(d);
+            if (!refusal)
+                llmc_buf_reset(&b->text); /* the input is in the block's JSON, not its text */
+        }
     }
     return llmc_sdec_done(d);
 }

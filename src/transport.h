@@ -100,7 +100,13 @@ struct llmc_client {
     llmc_kv *aliases;    /* model aliases from the config file: key → model */
     size_t n_aliases;
     llmc_logger log;
+    char *anthropic_version;       /* NULL: the default (LLMC_ANTHROPIC_VERSION) */
+    char *anthropic_headers[2][4]; /* with a version set: the plain and stream header lists */
 };
+/* The anthropic-version llmc sends unless told otherwise. */
+#define LLMC_ANTHROPIC_VERSION "2023-06-01"
+/* The version `c` sends (never NULL). */
+const char *llmc_client_version_of(const llmc_client *c);
 /* An endpoint by name (name_len bytes), or NULL. */
 llmc_endpoint *llmc_client_endpoint(llmc_client *c, const char *name, size_t name_len);
 
@@ -175,9 +181,19 @@ size_t llmc_call_scrub_bytes(const llmc_call *call, char *data, size_t len);
 /* Scrub the key's bytes from err, wipe the credential, free what prepare allocated. */
 void llmc_call_finish(llmc_call *call, llmc_error *err);
 
+/* Anthropic's count of a raw Messages params body (a batch line) through a prepared call's key
+ * and headers (count_tokens.c). */
+llmc_code llmc_count_tokens_raw(llmc_call *call, const char *params, size_t len, long *input_tokens, llmc_error *err);
+
+const char *llmc_endpoint_base_url(const llmc_endpoint *ep);
 char *llmc_join_url(const char *base, const char *path);
 void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc_transport_opts *o);
-const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream);
+/* The non-secret headers of a request in `dialect` from client `c` (its anthropic-version). */
+const char *const *llmc_dialect_headers(const llmc_client *c, llmc_dialect_kind dialect, bool stream);
+/* The encoder's context for a request of `req` to `ep` (model, provider, anthropic-version:
+ * the request's own header, else the client's). */
+void llmc_wire_ctx_for(const llmc_client *c, const llmc_endpoint *ep, const llmc_request *req, const char *wire_model,
+                       bool stream, llmc_wire_ctx *ctx);
 
 /* ---- the models list (models.c) and its cache (models_cache.c) ---- */
 /* Fetch ep's models (all pages; `quick`: one page, no retries, 5 s) and write the cache. */

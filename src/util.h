@@ -79,6 +79,9 @@ json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_err
 /* Whether s[0..len) is exactly one JSON text (RFC 8259 syntax; strings are not checked for
  * UTF-8), without building it; nesting deeper than 1024 counts as invalid (json_check.c). */
 bool llmc_json_valid(const char *s, size_t len);
+/* json_loadb, except that a document with an integer past 64 bits (a real `seed` of
+ * 14836394043272784000) is decoded again with every integer as a real instead of failing whole. */
+json_t *llmc_json_loadb(const char *text, size_t len, size_t flags, json_error_t *jerr);
 /* The JSON text of `value` (malloc'd), or NULL when it could not be made whole — unlike
  * json_dumps, never a text with a member silently missing. */
 char *llmc_json_dump(const json_t *value, size_t flags);

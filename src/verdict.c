@@ -277,20 +277,7 @@ static bool unsupported_parameter(const llmc_error *err, char *param, size_t siz
 static void parameter_verdict(llmc_call *call, llmc_error *err, const char *param)
 {
     llmc_endpoint *ep = call->endpoint;
-    llmc_diagnosis *d = &err->diagnosis;
-    diag_start(d, LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER, ep->name);
-    const char *model = call->wire_model ? call->wire_model : "this model";
-    snprintf(d->detail, sizeof d->detail, "%s refuses %s", model, param);
-    llmc_fix_ctx c = llmc_fix_ctx_of(d, &ep->info, ep->name);
-    c.extra = param;
-    c.extra2 = model;
-    if (strncmp(param, "max_tokens", 10) == 0)
-        c.variant = "max_tokens";
-    else if (strcmp(param, "temperature") == 0 || strcmp(param, "top_p") == 0 || strcmp(param, "top_k") == 0)
-        c.variant = "sampling";
-    else if (strstr(param, "thinking") || strstr(param, "budget_tokens"))
-        c.variant = "thinking";
-    llmc_diagnosis_set_fix(d, &c);
+    llmc_diagnose_parameter(&err->diagnosis, &ep->info, ep->name, call->wire_model, param, NULL, NULL);
 }
 
 /* ---- keys ---- */

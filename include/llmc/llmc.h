@@ -74,7 +74,10 @@ typedef enum llmc_code {
     LLMC_E_KEY = 4,         /* no usable key: found wrong before any request was sent */
     LLMC_E_AUTH = 5,        /* the provider rejected the key (HTTP 401) */
     LLMC_E_PERMISSION = 6,  /* the key is valid but not allowed (HTTP 403) */
-    LLMC_E_BAD_REQUEST = 7, /* the provider refused the request (400, 409, 413, 422, other 4xx) */
+    LLMC_E_BAD_REQUEST = 7, /* the provider refused the request (400, 409, 413, 422, other 4xx); with
+                             * http_status 0, llmc refused it before sending, knowing the provider
+                             * would (a parameter the model refuses: the same diagnosis, cause
+                             * request.unsupported_parameter, as the provider's 400 gets) */
     LLMC_E_NOT_FOUND = 8,   /* model or resource not found (404) */
     LLMC_E_RATE_LIMIT = 9,  /* 429: too many requests or tokens */
     LLMC_E_SERVER = 10,     /* 5xx from the provider */
@@ -85,7 +88,9 @@ typedef enum llmc_code {
     LLMC_E_INSECURE = 15,   /* refused: a key would travel unprotected, or a redirect */
     LLMC_E_ABORTED = 16,    /* the caller cancelled */
     LLMC_E_LIMIT = 17,      /* a size limit was hit: response body, line length, JSON depth */
-    LLMC_E_IO = 18          /* a local file or process failed */
+    LLMC_E_IO = 18,         /* a local file or process failed */
+    LLMC_E_FORMAT = 19,     /* the reply is not in the form asked for (llmc_response_json: not JSON) */
+    LLMC_E_UNSUPPORTED = 20 /* the provider offers no such thing (e.g. token counting on Cerebras) */
 } llmc_code;
 
 /* A short, static English description of a code. */
@@ -352,6 +357,19 @@ LLMC_API void llmc_client_set_max_response_bytes(llmc_client *client, size_t max
  * LLMC_E_TIMEOUT (milliseconds; whole seconds are used). 0 restores the default, 60 s. */
 LLMC_API void llmc_client_set_stream_idle_timeout(llmc_client *client, long idle_ms);
 
+/* The `anthropic-version` header sent on every Anthropic request of this client (messages,
+ * streams, token counts, batches, models). Default "2023-06-01": every feature of this header
+ * (adaptive thinking and effort, structured output, caching, documents, token counting) works
+ * with it, and it still accepts temperature, top_p and top_k. "2026-10-21", the version the
+ * official SDKs 1.x send, removes those three: with it llmc refuses a request that sets them
+ * before sending (LLMC_E_BAD_REQUEST), as the service would answer 400. `version` must look like
+ * a date, YYYY-MM-DD (LLMC_E_INVALID_ARG otherwise); the service itself refuses an unknown date
+ * with a 400. NULL restores the default. A request's own "anthropic-version" header
+ * (llmc_request_set_header) still wins for that request. */
+LLMC_API llmc_code llmc_client_set_anthropic_version(llmc_client *client, const char *version, llmc_error *err);
+/* The version this client sends (static or client-owned; never NULL). */
+LLMC_API const char *llmc_client_anthropic_version(const llmc_client *client);
+
 /* Logging. Every line is redacted before it reaches the callback: it never holds a key or the
  * value of an authorization or cookie header. Without a callback, lines go to stderr when the
  * variable LLMC_LOG is "debug", "info" or "warn" (that level and above), and nowhere otherwise. */
@@ -457,6 +475,9 @@ typedef struct llmc_model_info {
  * also written to the models cache (below). */
 LLMC_API llmc_code llmc_models_list(llmc_client *client, const char *provider, llmc_model_info **out, size_t *count,
                                     llmc_error *err);
+/* (Anthropic pages through the list with the last id of each page as the next `after_id`,
+ * URL-escaped; a page whose cursor does not move ends the listing with a warning in the log
+ * rather than asking for the same page again.) */
 
 /* The models cache: $XDG_CACHE_HOME/llmc/models/<provider>.txt (else ~/.cache/llmc/models/…),
  * one model id a line (the part after "provider/"), replaced atomically (a temporary file, then
@@ -623,8 +644,14 @@ typedef enum llmc_tool_choice {
 } llmc_tool_choice;
 LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name);
 
-/* Append a reply as the assistant's turn — its text, its tool calls and (for Anthropic) its
- * thinking blocks with their signatures — so a conversation continues without copying JSON. */
+/* Append a reply as the assistant's turn, whole, so a conversation continues without copying
+ * JSON: its text (with Anthropic citations), its tool calls, its thinking blocks with their
+ * signatures, and every block llmc does not model itself — redacted thinking, server tool calls
+ * and their results (web search, code execution, …), blocks added after this was written —
+ * exactly as the provider sent them (llmc_response_block_json). That is what Anthropic requires
+ * to continue a `pause_turn` or a thinking-plus-tools turn. Blocks that only the provider that
+ * produced them understands are left out when the request goes to a provider of the other
+ * dialect. */
 LLMC_API llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp);
 
 /* Answer a tool call: `tool_call_id` is llmc_response_block_tool_id() of the call; `content` the
@@ -638,14 +665,155 @@ LLMC_API llmc_code llmc_request_add_tool_result(llmc_request *req, const char *t
  * text; llmc_request_add_message(LLMC_ROLE_USER, …) then joins the same turn. */
 LLMC_API llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len);
 
-/* Extended thinking (Anthropic): let the model think with up to `budget_tokens` tokens before it
- * answers; 0 turns it off. The reply then starts with a thinking block (LLMC_BLOCK_THINKING,
- * streamed as LLMC_EVENT_THINKING), whose signature llmc keeps so that
- * llmc_request_add_response can send it back. max_tokens is raised above the budget when it is
- * not. OpenAI-compatible providers take no such setting (their reasoning models reason on their
- * own, and llmc returns their `reasoning` / `reasoning_content` as thinking blocks), so it is
- * not sent to them. */
+/* Documents in the current user turn (added, like images, before the turn's text):
+ *  - llmc_request_add_document: `media_type` "application/pdf" (the bytes, sent as base64) or
+ *    "text/plain" (UTF-8 text, sent as text);
+ *  - llmc_request_add_document_url: a PDF the provider fetches itself (Anthropic only).
+ * `title` may be NULL. `citations` nonzero asks Anthropic to cite the document: the reply's text
+ * blocks then carry citations (llmc_response_block_citation), and a stream delivers each as
+ * LLMC_EVENT_CITATION. Anthropic receives `document` blocks. OpenAI-compatible providers receive
+ * a PDF as a `file` content part (a data URL; OpenAI reads PDFs, some compatible servers refuse
+ * file parts with a 400) and a text document as a text part headed by its title; they do not
+ * cite, and a URL document is refused before sending (LLMC_E_UNSUPPORTED): Chat Completions
+ * take no file URLs. LLMC_E_INVALID_ARG for another media type, empty bytes, text that is not
+ * UTF-8, or a URL that is not http(s). */
+LLMC_API llmc_code llmc_request_add_document(llmc_request *req, const char *media_type, const void *bytes, size_t len,
+                                             const char *title, int citations, llmc_error *err);
+LLMC_API llmc_code llmc_request_add_document_url(llmc_request *req, const char *url, const char *title, int citations,
+                                                 llmc_error *err);
+/* The media type of a file from its first bytes — "image/png", "image/jpeg", "image/gif",
+ * "image/webp", "application/pdf", or "text/plain" for UTF-8 text without NUL bytes — or NULL
+ * when it is none of those (static string). */
+LLMC_API const char *llmc_media_type_sniff(const void *bytes, size_t len);
+/* Attach a file by its content: an image (llmc_request_add_image), a PDF or a text file
+ * (llmc_request_add_document, titled `name`, without citations). LLMC_E_INVALID_ARG, naming
+ * `name`, when the content is none of those. */
+LLMC_API llmc_code llmc_request_attach(llmc_request *req, const void *bytes, size_t len, const char *name,
+                                       llmc_error *err);
+
+/* ---- reasoning ----
+ * How hard a model thinks before it answers. Each provider names its own levels; when a request
+ * is sent llmc refuses, before anything leaves, a level or form the model is known not to take
+ * (the rules llmc knows, each with its source, are in src/model_rules.c and
+ * tests/server/README.md). */
+typedef enum llmc_effort {
+    LLMC_EFFORT_DEFAULT = 0, /* nothing is sent: the model's default */
+    LLMC_EFFORT_NONE = 1,    /* OpenAI-compatible only: no reasoning (gpt-5.1+, Qwen on Cerebras) */
+    LLMC_EFFORT_MINIMAL = 2, /* OpenAI-compatible only (the gpt-5 line) */
+    LLMC_EFFORT_LOW = 3,
+    LLMC_EFFORT_MEDIUM = 4,
+    LLMC_EFFORT_HIGH = 5,
+    LLMC_EFFORT_XHIGH = 6,
+    LLMC_EFFORT_MAX = 7
+} llmc_effort;
+/* "none", "minimal", "low", "medium", "high", "xhigh", "max" ("" for DEFAULT; static). */
+LLMC_API const char *llmc_effort_name(llmc_effort effort);
+/* The level named `name` (as above); LLMC_E_INVALID_ARG for any other text. */
+LLMC_API llmc_code llmc_effort_from_name(const char *name, llmc_effort *out);
+/* Anthropic `output_config.effort`; OpenAI-compatible `reasoning_effort`. Checked against the
+ * model when the request is sent: a level the dialect has no word for (NONE and MINIMAL on
+ * Anthropic) or that the model is known to refuse fails with LLMC_E_BAD_REQUEST and nothing is
+ * sent. LLMC_E_INVALID_ARG for a value outside the enum. */
+LLMC_API llmc_code llmc_request_set_effort(llmc_request *req, llmc_effort effort, llmc_error *err);
+
+typedef enum llmc_thinking {
+    LLMC_THINKING_DEFAULT = 0,  /* nothing is sent: the model's default */
+    LLMC_THINKING_OFF = 1,      /* {"type":"disabled"} */
+    LLMC_THINKING_ON = 2,       /* llmc picks what the model takes: adaptive, else a budget */
+    LLMC_THINKING_ADAPTIVE = 3, /* {"type":"adaptive"}: the model decides how much (with effort) */
+    LLMC_THINKING_BUDGET = 4    /* {"type":"enabled","budget_tokens":N} */
+} llmc_thinking;
+/* Anthropic thinking. With ON, llmc sends adaptive thinking to models that take it (Claude 4.6
+ * and later) and a budget to those that take only that (Claude 4.5 and earlier), using
+ * `budget_tokens` (0: 4096) there. BUDGET demands a budget (at least 1024) and ADAPTIVE the
+ * adaptive form: a model known to refuse that form, or OFF on a model whose thinking cannot be
+ * turned off, fails with LLMC_E_BAD_REQUEST before sending, naming the form it takes. With a
+ * budget, max_tokens is raised above it when it is not. The reply starts with thinking blocks
+ * (LLMC_BLOCK_THINKING, or LLMC_BLOCK_REDACTED_THINKING when the provider encrypted one),
+ * streamed as LLMC_EVENT_THINKING; llmc keeps their signatures so llmc_request_add_response
+ * sends them back. OpenAI-compatible providers take no such setting and are sent none: their
+ * reasoning models reason on their own (steer them with llmc_request_set_effort), and llmc
+ * returns their `reasoning_content` / `reasoning` text as thinking blocks. LLMC_E_INVALID_ARG
+ * for a mode outside the enum, a negative budget, or BUDGET with one under 1024. */
+LLMC_API llmc_code llmc_request_set_thinking_mode(llmc_request *req, llmc_thinking mode, long budget_tokens,
+                                                  llmc_error *err);
+/* The older call: budget_tokens > 0 is llmc_request_set_thinking_mode(ON, budget_tokens), so a
+ * model that takes only adaptive thinking gets that; 0 is DEFAULT (nothing sent). */
 LLMC_API llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens);
+/* Where an OpenAI-compatible server puts reasoning text (`reasoning_format`, Cerebras and Groq):
+ * "parsed" or "text_parsed" (a separate field, read back as a thinking block), "raw" (inside the
+ * content, e.g. between <think> tags), "hidden" (not returned; still counted), "none" (the
+ * model's default). NULL removes it. Not sent to Anthropic, whose thinking is always separate.
+ * LLMC_E_INVALID_ARG for another word. */
+LLMC_API llmc_code llmc_request_set_reasoning_format(llmc_request *req, const char *format, llmc_error *err);
+
+/* ---- structured output ---- */
+typedef enum llmc_format {
+    LLMC_FORMAT_TEXT = 0,        /* no constraint (the default) */
+    LLMC_FORMAT_JSON_OBJECT = 1, /* any one JSON object (OpenAI-compatible `json_object`) */
+    LLMC_FORMAT_JSON_SCHEMA = 2  /* JSON that follows `schema` */
+} llmc_format;
+/* The form the reply must take. JSON_SCHEMA goes to Anthropic as `output_config.format`
+ * ({"type":"json_schema","schema":…}) and to OpenAI-compatible providers as `response_format`
+ * {"type":"json_schema","json_schema":{"name","schema","strict":true}}; to the models llmc knows
+ * take only `json_object` (DeepSeek's API) it sends that, with the schema in an added system
+ * instruction. JSON_OBJECT is `json_object` (which some servers answer only when a message says
+ * "JSON": llmc then adds a system instruction saying so); Anthropic has no such form and the
+ * request is refused before sending (LLMC_E_UNSUPPORTED). `name` (a-z, A-Z, 0-9, _ and -, at most
+ * 64; NULL: "response") names the schema for OpenAI. `schema` is JSON text, parsed now: invalid
+ * JSON or not an object fails with LLMC_E_INVALID_ARG and err->message naming the line and
+ * column. Providers refuse schemas outside what they enforce (e.g. an object without
+ * "additionalProperties": false) with a 400. Read the reply with llmc_response_json. */
+LLMC_API llmc_code llmc_request_set_format(llmc_request *req, llmc_format format, const char *name, const char *schema,
+                                           llmc_error *err);
+
+/* A tool, as llmc_request_add_tool, with flags: LLMC_TOOL_STRICT asks the provider to hold the
+ * call's input to the schema (Anthropic `strict: true`, OpenAI `function.strict: true`). The
+ * schema's JSON errors name the line and column in err. */
+#define LLMC_TOOL_STRICT 1u
+LLMC_API llmc_code llmc_request_add_tool_v2(llmc_request *req, const char *name, const char *description,
+                                            const char *parameters_schema, unsigned flags, llmc_error *err);
+/* Whether the model may call several tools in one reply: 0 forbids it (Anthropic
+ * tool_choice.disable_parallel_tool_use, OpenAI parallel_tool_calls: false), 1 allows it
+ * explicitly, -1 (the default) sends nothing. Anthropic has no such flag with tool choice NONE:
+ * it is then not sent. */
+LLMC_API llmc_code llmc_request_set_parallel_tool_calls(llmc_request *req, int allow, llmc_error *err);
+
+/* ---- prompt caching (Anthropic `cache_control`; OpenAI-compatible providers cache on their
+ * own and report hits in usage, so nothing is sent to them) ---- */
+typedef enum llmc_cache_ttl {
+    LLMC_CACHE_OFF = 0,
+    LLMC_CACHE_5M = 1, /* {"type":"ephemeral"}: the default 5 minutes */
+    LLMC_CACHE_1H = 2  /* {"type":"ephemeral","ttl":"1h"} */
+} llmc_cache_ttl;
+/* Automatic caching: the top-level `cache_control`, which puts the breakpoint on the last block
+ * the service can cache, so each turn of a conversation reads what the one before wrote. OFF
+ * removes it. */
+LLMC_API llmc_code llmc_request_set_cache(llmc_request *req, llmc_cache_ttl ttl, llmc_error *err);
+typedef enum llmc_cache_point {
+    LLMC_CACHE_SYSTEM = 1,   /* the system prompt */
+    LLMC_CACHE_TOOLS = 2,    /* the tool definitions added so far (on the last one) */
+    LLMC_CACHE_LAST_PART = 3 /* everything up to the last part added so far (its last block) */
+} llmc_cache_point;
+/* An explicit breakpoint with its TTL (OFF removes the one at that point). The service allows
+ * four breakpoints and requires 1-hour ones to come before 5-minute ones in the order tools,
+ * system, messages: llmc refuses a request that breaks either rule before sending
+ * (LLMC_E_BAD_REQUEST). LLMC_E_INVALID_ARG for SYSTEM without a system prompt, TOOLS without
+ * tools, LAST_PART without messages. Usage then reports the writes (split 5 m / 1 h) and reads:
+ * llmc_response_usage_details. */
+LLMC_API llmc_code llmc_request_add_cache_breakpoint(llmc_request *req, llmc_cache_point point, llmc_cache_ttl ttl,
+                                                     llmc_error *err);
+
+/* ---- anything else: request-body passthrough ---- */
+/* Set the top-level field `name` of the request body to the JSON value `json` (e.g. "42",
+ * "\"priority\"", "{\"type\":\"content\",\"content\":\"…\"}"), for what this API has no call for:
+ * `service_tier`, `seed`, `logprobs`, `n`, `top_k`, `prediction`, a server's grammar mode, … It is
+ * applied after llmc has built the body, so it replaces a field llmc wrote itself. NULL `json`
+ * removes the setting. Refused with LLMC_E_INVALID_ARG: JSON that does not parse (err->message
+ * names the line and column), the fields llmc owns (`model`, `messages`, `stream`), and names
+ * that carry credentials (`api_key`, `authorization`, `token`, …: keys come from the credential
+ * chain only). */
+LLMC_API llmc_code llmc_request_set_body_field(llmc_request *req, const char *name, const char *json, llmc_error *err);
 
 /* Keep the response's raw JSON body (llmc_response_raw_json). Off by default. */
 LLMC_API void llmc_request_keep_raw(llmc_request *req, int keep);
@@ -669,7 +837,8 @@ typedef enum llmc_block_type {
     LLMC_BLOCK_OTHER = 0,
     LLMC_BLOCK_TEXT = 1,
     LLMC_BLOCK_THINKING = 2,
-    LLMC_BLOCK_TOOL_USE = 3
+    LLMC_BLOCK_TOOL_USE = 3,
+    LLMC_BLOCK_REDACTED_THINKING = 4 /* thinking the provider encrypted: no text, sent back as is */
 } llmc_block_type;
 
 typedef struct llmc_usage {
@@ -707,6 +876,57 @@ LLMC_API llmc_rate_limits llmc_response_rate_limits(const llmc_response *resp);
 /* The body as received, if llmc_request_keep_raw() was on; otherwise NULL. */
 LLMC_API const char *llmc_response_raw_json(const llmc_response *resp);
 
+/* The provider's own name for a block's type: "text", "thinking", "tool_use" (OpenAI tool calls
+ * too), "redacted_thinking", "server_tool_use", "web_search_tool_result", "custom" (an OpenAI
+ * custom tool call), … ("" past the end). */
+LLMC_API const char *llmc_response_block_kind(const llmc_response *resp, size_t index);
+/* A block llmc does not model itself (LLMC_BLOCK_OTHER, LLMC_BLOCK_REDACTED_THINKING, and tool
+ * calls with members llmc does not read, such as Anthropic's `caller`) as the JSON the provider
+ * sent; llmc_request_add_response sends exactly this back. NULL for blocks llmc models. Large
+ * numbers in it are spelled as sent. */
+LLMC_API const char *llmc_response_block_json(const llmc_response *resp, size_t index);
+
+/* A citation on a text block (Anthropic, from documents and web search). Every pointer is
+ * borrowed from the response; strings are "" when the citation has no such member. */
+typedef struct llmc_citation {
+    const char *type;           /* "char_location", "page_location", "content_block_location",
+                                   "web_search_result_location", "search_result_location", … */
+    const char *cited_text;     /* the text cited */
+    long document_index;        /* the document, in request order; -1 when not a document's */
+    const char *document_title; /* as given with the document */
+    long start, end;            /* char, page or block range (end exclusive); -1 when absent */
+    const char *url, *title;    /* web search results */
+    const char *json;           /* the whole citation as sent */
+    const void *reserved[6];
+} llmc_citation;
+/* How many citations text block `index` carries (0 for other blocks). */
+LLMC_API size_t llmc_response_block_citation_count(const llmc_response *resp, size_t index);
+/* Citation `n` of block `index` into *out; 0 past the end, 1 otherwise. */
+LLMC_API int llmc_response_block_citation(const llmc_response *resp, size_t index, size_t n, llmc_citation *out);
+
+/* Usage with every count the providers report. llmc_usage stays as it is (its size is part of
+ * the ABI); this is its superset. Counts a provider did not report are 0. */
+typedef struct llmc_usage_details {
+    long input_tokens; /* Anthropic: not cached; OpenAI: the whole prompt (cached tokens included) */
+    long output_tokens;
+    long cache_read_input_tokens;        /* read from the cache (OpenAI `cached_tokens`) */
+    long cache_creation_input_tokens;    /* written to the cache, both TTLs */
+    long cache_creation_5m_input_tokens; /* … of which with the 5-minute TTL */
+    long cache_creation_1h_input_tokens; /* … of which with the 1-hour TTL */
+    long reasoning_tokens; /* thinking (Anthropic `thinking_tokens`, OpenAI `reasoning_tokens`), part of output */
+    long reserved[9];
+} llmc_usage_details;
+LLMC_API void llmc_response_usage_details(const llmc_response *resp, llmc_usage_details *out);
+
+/* The reply as JSON, for requests with a JSON format (llmc_request_set_format), or any reply
+ * meant to be JSON: all text blocks joined and parsed (leading and trailing white space, and a
+ * ```json fence around the whole, are allowed). On LLMC_OK *json is the value re-printed compact
+ * (borrowed from the response; numbers too large for 64 bits are kept as reals). When the text
+ * does not parse: LLMC_E_FORMAT with the line, column and reason in err->message — and, when
+ * the reply was cut off by max_tokens or refused, that cause first — and *json NULL; the text is
+ * still there (llmc_response_text). */
+LLMC_API llmc_code llmc_response_json(const llmc_response *resp, const char **json, llmc_error *err);
+
 /* ---------------------------------------------------------------------------------------------
  * Calls.
  */
@@ -720,6 +940,14 @@ LLMC_API llmc_code llmc_messages_create(llmc_client *client, const llmc_request 
  * *text_out (owned by the caller; release with llmc_free). */
 LLMC_API llmc_code llmc_generate(llmc_client *client, const char *model, const char *prompt, char **text_out,
                                  llmc_error *err);
+
+/* How many input tokens `req` would cost, from the provider's own counter without generating
+ * anything: Anthropic's POST /v1/messages/count_tokens (the request's model, system, messages,
+ * tools, thinking, output format and cache settings; max_tokens and stop sequences do not
+ * count). Providers without such an endpoint (the OpenAI-compatible ones) give
+ * LLMC_E_UNSUPPORTED and send nothing. Errors as llmc_messages_create (key, 401 diagnosis, 404
+ * for an unknown model, …). *input_tokens is set on success only. */
+LLMC_API llmc_code llmc_count_tokens(llmc_client *client, const llmc_request *req, long *input_tokens, llmc_error *err);
 
 /* ---------------------------------------------------------------------------------------------
  * Streaming: the reply as it is generated, normalized across providers into events.
@@ -749,7 +977,8 @@ typedef enum llmc_event_type {
     LLMC_EVENT_USAGE = 5,            /* usage: token counts so far (cumulative, not a delta) */
     LLMC_EVENT_STOP = 6,             /* stop_reason, stop_reason_raw: why generation stopped */
     LLMC_EVENT_DONE = 7,             /* terminal: the reply is complete (usage, stop reason final) */
-    LLMC_EVENT_ERROR = 8             /* terminal: the stream failed; `error` says why */
+    LLMC_EVENT_ERROR = 8,            /* terminal: the stream failed; `error` says why */
+    LLMC_EVENT_CITATION = 9          /* text: a citation (JSON) added to text block `index` */
 } llmc_event_type;
 
 /* One event. The struct and every pointer in it are borrowed: valid only during the callback
@@ -947,10 +1176,13 @@ LLMC_API llmc_code llmc_multi_socket_action(llmc_multi *multi, int fd, int event
  * retry-after pauses that provider). A 401 re-resolves the key once (as llmc_messages_create
  * does), then stops the run with LLMC_E_AUTH and its diagnosis: no result is written for it.
  *
- * Remote runs hand the input to the provider's own batch engine: Anthropic Message Batches, or
+ * Remote runs hand the input to the provider's own batch engine: Anthropic Message Batches,
  * Fireworks batch inference jobs (account from FIREWORKS_ACCOUNT_ID; one model per job; the
- * control plane is the Fireworks base URL without "/inference"). All lines must go to one of
- * those two providers. Results are written in the same format as local runs.
+ * control plane is the Fireworks base URL without "/inference"), or the OpenAI Batch API
+ * (/files + /batches beside the endpoint's chat/completions: the "openai" provider, Cerebras,
+ * and endpoints added with llmc_client_add_endpoint that serve it, e.g. Groq; at most 50,000
+ * requests; the remote id is "PROVIDER/batch_…"). All lines must go to one provider. Results are
+ * written in the same format as local runs.
  *
  * A remote batch is submitted once per output. The moment the provider answers the create request
  * its id is recorded in "OUTPUT.remote" beside the output (with a fingerprint of the input's
@@ -997,9 +1229,11 @@ LLMC_API void llmc_batch_free(llmc_batch *batch);
 LLMC_API llmc_code llmc_batch_set_output(llmc_batch *batch, const char *path, llmc_error *err);
 /* Requests in flight at once, 1..4096 (default 16). */
 LLMC_API llmc_code llmc_batch_set_concurrency(llmc_batch *batch, int n, llmc_error *err);
-/* Requests and tokens per minute over the whole run; 0 means no limit (the default). Tokens
- * are estimated before sending (input bytes / 4 + max_tokens) and corrected from the usage the
- * provider reports. */
+/* Requests and tokens per minute over the whole run; 0 means no limit (the default). A request's
+ * tokens are estimated before it is sent — its input by the provider's own figures, tokens per
+ * byte of body as learned from the usage of the results so far and, with a token limit, from
+ * Anthropic's count_tokens for the first request before the run; bytes / 4 until a figure is
+ * known — plus its max_tokens, and corrected from the usage the provider reports. */
 LLMC_API llmc_code llmc_batch_set_rate_limits(llmc_batch *batch, double requests_per_minute, double tokens_per_minute,
                                               llmc_error *err);
 LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn fn, void *userdata, double interval_s);
@@ -1037,7 +1271,8 @@ LLMC_API llmc_code llmc_batch_resume_remote(llmc_batch *batch, const char *remot
 /* Ask the provider to cancel the remote batch `remote_id`. Its results (canceled ones included)
  * are then collected with llmc_batch_resume_remote. */
 LLMC_API llmc_code llmc_batch_cancel_remote(llmc_batch *batch, const char *remote_id, llmc_error *err);
-/* The id of the remote batch of the last remote call ("" when none); borrowed. */
+/* The id of the remote batch of the last remote call ("" when none): "msgbatch_…",
+ * "accounts/…/batchInferenceJobs/…" or "PROVIDER/batch_…"; borrowed. */
 LLMC_API const char *llmc_batch_remote_id(const llmc_batch *batch);
 
 /* Ask a running batch to stop: no new request starts, those in flight are abandoned (they run

@@ -53,3 +53,6 @@ export async function reset() {
 /** The reply the emulator gives for a prompt, and its word-count usage. */
 export const expected = (prompt) => `You said: ${prompt}`;
 export const words = (s) => s.split(/\s+/).filter(Boolean).length;
+/** The completion tokens of the answer itself: a reasoning model (gpt-oss, gpt-5.x) counts its
+ * reasoning in completion_tokens too, and says how much in completion_tokens_details. */
+export const answered = (usage) => usage.completion_tokens - (usage.completion_tokens_details?.reasoning_tokens ?? 0);

@@ -61,6 +61,12 @@ static llmc_code fuzz_record(void *userdata, const llmc_event *ev)
         if (ev->type != LLMC_EVENT_TOOL_INPUT_DELTA && ev->index < FUZZ_MAX_BLOCKS)
             FUZZ_CHECK(llmc_buf_append(&r->per_block[ev->index], ev->text, ev->text_len) == 0);
         break;
+    case LLMC_EVENT_CITATION:
+        /* a citation's JSON: whole, and on a block that exists */
+        FUZZ_CHECK(ev->text_len > 0 && ev->text[0] == '{');
+        fuzz_put(&r->log, &ev->index, sizeof ev->index);
+        fuzz_put(&r->log, ev->text, ev->text_len);
+        break;
     case LLMC_EVENT_TOOL_USE_START:
         fuzz_put(&r->log, &ev->index, sizeof ev->index);
         fuzz_put(&r->log, ev->tool_id, strlen(ev->tool_id));

@@ -18,6 +18,7 @@
 /* Models that refuse some parameters, as their providers do. */
 #define TEST_MODEL_OPENAI_REASONING "openai/gpt-5.4-mini"         /* max_tokens, temperature */
 #define TEST_MODEL_ANTHROPIC_ADAPTIVE "anthropic/claude-opus-5-5" /* a thinking budget, temperature */
+#define TEST_MODEL_ANTHROPIC_BUDGET "anthropic/claude-haiku-4-5"  /* adaptive thinking, temperature with top_p */
 
 /* Retired models, with the replacement the provider names where it names one. */
 #define TEST_MODEL_CEREBRAS_RETIRED "cerebras/llama-3.3-70b"              /* → gpt-oss-120b, 2026-02-16 */

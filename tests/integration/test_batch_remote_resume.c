@@ -4,6 +4,8 @@
  *  - `llmc batch --remote` killed with SIGKILL after submitting has already recorded the batch's
  *    id in OUT.remote (and printed it on stderr, a plain file here); the same command run again
  *    resumes that batch — no second create request — and collects every result once;
+ *  - the same for an OpenAI Batch API batch (the CLI killed after submitting, and the library
+ *    submitting without waiting, then another input refused on that output);
  *  - the same for a Fireworks job through the library, after a submit without waiting;
  *  - an output that belongs to a remote batch is refused to a local run and to another input;
  *    `--resume ID` and a finished run remove the record; a damaged record is an error that says
@@ -115,11 +117,24 @@ static pid_t spawn_logged(const char *const *args, const char *log_path)
     return pid;
 }
 
-static void test_killed_after_submit_resumes(void **state)
+/* N_REQUESTS lines in the OpenAI Batch API's own shape for `model` ("openai/gpt-4.1-mini"). */
+static void write_openai_input(const char *path, const char *model)
 {
-    (void)state;
-    const char *in = tmp("kill.in"), *out = tmp("kill.out"), *log = tmp("kill.err");
-    batch_write_input(in, N_REQUESTS, NULL);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < N_REQUESTS; i++)
+        fprintf(f,
+                "{\"custom_id\":\"r%d\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+                "\"%s\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"openai %d\"}]}}\n",
+                i, model, i);
+    fclose(f);
+}
+
+/* `llmc batch --remote` killed with SIGKILL once the batch exists; the same command again must
+ * resume it. `create_path` is where the engine creates a batch, `id_prefix` how its ids start. */
+static void killed_after_submit_resumes(const char *in, const char *out, const char *log, const char *create_path,
+                                        const char *id_prefix)
+{
     emulator_clear_requests(&emu);
     const char *args[] = {"batch", "--remote", in, "-o", out, "--poll", "0.1", "-H", "x-emulator-batch-delay-ms: 2500",
                           NULL};
@@ -132,7 +147,7 @@ static void test_killed_after_submit_resumes(void **state)
     assert_true(exists(record));
     char id[256];
     snprintf(id, sizeof id, "%s", recorded_id(out));
-    assert_true(strncmp(id, "msgbatch_", 9) == 0);
+    assert_true(strncmp(id, id_prefix, strlen(id_prefix)) == 0);
     /* printed on stderr though it is a plain file: wait until it is there, then kill */
     size_t len = 0;
     char *text = NULL;
@@ -150,18 +165,91 @@ static void test_killed_after_submit_resumes(void **state)
     int status = 0;
     waitpid(pid, &status, 0);
     assert_true(WIFSIGNALED(status));
-    assert_int_equal(count_requests("POST", "/anthropic/v1/messages/batches"), 1);
+    assert_int_equal(count_requests("POST", create_path), 1);
 
     /* the same command again: the recorded batch is resumed, not submitted twice */
     const char *again[] = {"batch", "--remote", in, "-o", out, "--poll", "0.1", NULL};
     cli_result r = run_cli(again, batch_env(&emu, dir), NULL);
+    if (r.status != 0)
+        fprintf(stderr, "%s\n", r.err);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.err, "resuming the remote batch"));
     assert_non_null(strstr(r.err, id));
     cli_result_free(&r);
-    assert_int_equal(count_requests("POST", "/anthropic/v1/messages/batches"), 1);
+    assert_int_equal(count_requests("POST", create_path), 1);
     assert_complete(out, N_REQUESTS);
     assert_false(exists(record)); /* done with */
+}
+
+static void test_killed_after_submit_resumes(void **state)
+{
+    (void)state;
+    const char *in = tmp("kill.in"), *out = tmp("kill.out"), *log = tmp("kill.err");
+    batch_write_input(in, N_REQUESTS, NULL);
+    killed_after_submit_resumes(in, out, log, "/anthropic/v1/messages/batches", "msgbatch_");
+}
+
+/* The OpenAI Batch API gets the same durability: the id ("openai/batch_…") is in OUT.remote the
+ * moment the batch exists, and a rerun neither uploads the input nor creates a batch again. */
+static void test_openai_killed_after_submit_resumes(void **state)
+{
+    (void)state;
+    const char *in = tmp("oai-kill.in"), *out = tmp("oai-kill.out"), *log = tmp("oai-kill.err");
+    write_openai_input(in, TEST_MODEL_OPENAI);
+    killed_after_submit_resumes(in, out, log, "/openai/v1/batches", "openai/batch_");
+    assert_int_equal(count_requests("POST", "/openai/v1/files"), 1);
+}
+
+/* Submitted without waiting through the library, then run again by a new handle: resumed, and an
+ * output of that batch refuses another input. */
+static void test_openai_submit_then_rerun(void **state)
+{
+    (void)state;
+    const char *in = tmp("oai.in"), *out = tmp("oai.out"), *other = tmp("oai-other.in");
+    write_openai_input(in, TEST_MODEL_OPENAI);
+    write_openai_input(other, "openai/gpt-5.4-mini");
+    FILE *f = fopen(other, "a");
+    assert_non_null(f);
+    fprintf(f,
+            "{\"custom_id\":\"extra\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{"
+            "\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}\n",
+            TEST_MODEL_OPENAI);
+    fclose(f);
+    set_provider_env(batch_env(&emu, dir));
+    emulator_clear_requests(&emu);
+    llmc_error err;
+    llmc_client *c = llmc_client_new();
+    llmc_batch *b = llmc_batch_new(c);
+    llmc_batch_set_output(b, out, &err);
+    llmc_batch_set_poll_interval(b, 0.05);
+    llmc_batch_add_header(b, "x-emulator-batch-delay-ms: 300", &err);
+    assert_int_equal(llmc_batch_run_remote(b, in, 0, &err), LLMC_OK);
+    char id[256];
+    snprintf(id, sizeof id, "%s", llmc_batch_remote_id(b));
+    assert_true(strncmp(id, "openai/batch_", 13) == 0);
+    assert_string_equal(recorded_id(out), id);
+    llmc_batch_free(b);
+
+    /* another input on that output would submit (and bill) a second batch: refused */
+    b = llmc_batch_new(c);
+    llmc_batch_set_output(b, out, &err);
+    assert_int_equal(llmc_batch_run_remote(b, other, 1, &err), LLMC_E_INVALID_ARG);
+    assert_non_null(strstr(err.message, "made from another input"));
+    assert_non_null(strstr(err.message, id));
+    llmc_batch_free(b);
+
+    /* a new handle, as a new process: it resumes the batch */
+    b = llmc_batch_new(c);
+    llmc_batch_set_output(b, out, &err);
+    llmc_batch_set_poll_interval(b, 0.05);
+    assert_int_equal(llmc_batch_run_remote(b, in, 1, &err), LLMC_OK);
+    assert_string_equal(llmc_batch_remote_id(b), id);
+    llmc_batch_free(b);
+    llmc_client_free(c);
+    assert_int_equal(count_requests("POST", "/openai/v1/batches"), 1);
+    assert_int_equal(count_requests("POST", "/openai/v1/files"), 1);
+    assert_complete(out, N_REQUESTS);
+    assert_string_equal(recorded_id(out), "");
 }
 
 static void test_fireworks_submit_then_rerun(void **state)
@@ -279,8 +367,8 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_killed_after_submit_resumes),
-        cmocka_unit_test(test_fireworks_submit_then_rerun),
+        cmocka_unit_test(test_killed_after_submit_resumes), cmocka_unit_test(test_openai_killed_after_submit_resumes),
+        cmocka_unit_test(test_openai_submit_then_rerun),    cmocka_unit_test(test_fireworks_submit_then_rerun),
         cmocka_unit_test(test_record_guards_the_output),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -328,7 +328,7 @@ static void test_batch_files(void **state)
     snprintf(fw_out, sizeof fw_out, "%s/fw.out", home.root);
     /* a success and an error result per run: both kinds of line are written */
     write_file(in,
-               "{\"custom_id\":\"ok\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{"
+               "{\"custom_id\":\"ok\",\"params\":{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":16,\"messages\":[{"
                "\"role\":\"user\",\"content\":\"canary batch\"}]}}\n"
                "{\"custom_id\":\"missing\",\"params\":{\"model\":\"missing-model\",\"max_tokens\":16,\"messages\":"
                "[{\"role\":\"user\",\"content\":\"no such model\"}]}}\n",

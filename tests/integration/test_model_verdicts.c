@@ -218,47 +218,102 @@ static void test_model_served_elsewhere(void **state)
     llmc_client_free(c);
 }
 
+/* The last request's body as sent (a new reference), NULL when none was. */
+static json_t *last_body(void)
+{
+    char *seen = emulator_requests(&emu, false);
+    json_t *all = json_loads(seen, 0, NULL);
+    free(seen);
+    json_t *last = json_array_get(all, json_array_size(all) - 1);
+    json_t *body = last ? json_loads(json_string_value(json_object_get(last, "body")), 0, NULL) : NULL;
+    json_decref(all);
+    return body;
+}
+
 static void test_unsupported_parameters(void **state)
 {
     (void)state;
     llmc_error err;
     llmc_response *resp = NULL;
-    /* OpenAI reasoning models: max_tokens (they take max_completion_tokens) and temperature */
+    /* OpenAI reasoning models: where the mapping is certain llmc sends the field the model takes
+     * (max_completion_tokens for --max-tokens) */
     env_for("openai", "OPENAI");
     llmc_client *c = llmc_client_new();
     llmc_request *req = llmc_request_new(TEST_MODEL_OPENAI_REASONING);
     llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
     llmc_request_set_max_tokens(req, 16);
+    assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
+    llmc_response_free(resp);
+    json_t *body = last_body();
+    assert_int_equal(json_integer_value(json_object_get(body, "max_completion_tokens")), 16);
+    assert_null(json_object_get(body, "max_tokens"));
+    json_decref(body);
+    /* the provider's own 400 when max_tokens goes anyway (a body field): the same cause */
+    llmc_request_set_max_tokens(req, 0);
+    assert_int_equal(llmc_request_set_body_field(req, "max_tokens", "16", &err), LLMC_OK);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
+    assert_int_equal(err.http_status, 400);
     assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER);
     assert_string_equal(err.provider_param, "max_tokens");
     assert_string_equal(err.provider_code, "unsupported_parameter");
     assert_string_equal(err.diagnosis.detail, "gpt-5.4-mini refuses max_tokens");
     assert_non_null(strstr(err.diagnosis.fix, "max_completion_tokens"));
-    llmc_request_set_max_tokens(req, 0);
+    assert_int_equal(llmc_request_set_body_field(req, "max_tokens", NULL, &err), LLMC_OK);
+    /* a temperature llmc knows the model refuses: refused before sending, diagnosed the same way */
     llmc_request_set_temperature(req, 0.2);
+    emulator_clear_requests(&emu);
+    assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
+    assert_int_equal(emulator_request_count(&emu), 0);
+    assert_int_equal(err.http_status, 0);
+    assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER);
+    assert_string_equal(err.diagnosis.detail, "gpt-5.4-mini refuses temperature");
+    assert_non_null(strstr(err.diagnosis.fix, "Drop temperature"));
+    assert_null(strstr(err.diagnosis.fix, "PROVIDER"));
+    assert_non_null(strstr(err.diagnosis.fix, "OpenAI"));
+    /* and as the provider says it when it arrives all the same */
+    llmc_request_set_temperature(req, -1);
+    assert_int_equal(llmc_request_set_body_field(req, "temperature", "0.2", &err), LLMC_OK);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
     assert_string_equal(err.provider_param, "temperature");
     assert_non_null(strstr(err.message, "'temperature' does not support 0.2 with this model"));
     assert_non_null(strstr(err.diagnosis.fix, "Drop temperature"));
     /* the same model with neither: fine */
-    llmc_request_set_temperature(req, -1);
+    assert_int_equal(llmc_request_set_body_field(req, "temperature", NULL, &err), LLMC_OK);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
     llmc_response_free(resp);
     llmc_request_free(req);
     llmc_client_free(c);
 
-    /* Anthropic's 4.7 generation and later: no thinking budget, only adaptive thinking */
+    /* Anthropic's 4.7 generation and later think adaptively only: the older budget call gets the
+     * adaptive form, a budget demanded is refused before sending, and one sent anyway gets the
+     * service's 400 — each the same cause */
     env_for("anthropic", "ANTHROPIC");
     c = llmc_client_new();
     req = llmc_request_new(TEST_MODEL_ANTHROPIC_ADAPTIVE);
     llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
     llmc_request_set_thinking(req, 2048);
+    assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
+    llmc_response_free(resp);
+    body = last_body();
+    assert_string_equal(json_string_value(json_object_get(json_object_get(body, "thinking"), "type")), "adaptive");
+    json_decref(body);
+    assert_int_equal(llmc_request_set_thinking_mode(req, LLMC_THINKING_BUDGET, 2048, &err), LLMC_OK);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
+    assert_int_equal(err.http_status, 0);
+    assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER);
+    assert_string_equal(err.diagnosis.detail, "claude-opus-5-5 refuses thinking.type.enabled");
+    assert_non_null(strstr(err.diagnosis.fix, "only thinks adaptively"));
+    assert_int_equal(llmc_request_set_thinking_mode(req, LLMC_THINKING_DEFAULT, 0, &err), LLMC_OK);
+    assert_int_equal(
+        llmc_request_set_body_field(req, "thinking", "{\"type\":\"enabled\",\"budget_tokens\":2048}", &err), LLMC_OK);
+    assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
+    assert_int_equal(err.http_status, 400);
     assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_REQUEST_UNSUPPORTED_PARAMETER);
     assert_string_equal(err.diagnosis.detail, "claude-opus-5-5 refuses thinking.type.enabled");
     assert_non_null(strstr(err.diagnosis.fix, "only thinks adaptively"));
     /* a model that takes a budget */
+    assert_int_equal(llmc_request_set_body_field(req, "thinking", NULL, &err), LLMC_OK);
+    assert_int_equal(llmc_request_set_thinking_mode(req, LLMC_THINKING_BUDGET, 2048, &err), LLMC_OK);
     llmc_request_set_model(req, TEST_MODEL_ANTHROPIC);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
     llmc_response_free(resp);

@@ -226,7 +226,7 @@ static void test_dangerous_headers_refused(void **state)
     snprintf(in, sizeof in, "%s/in.jsonl", dir);
     snprintf(out, sizeof out, "%s/out.jsonl", dir);
     write_file(in,
-               "{\"custom_id\":\"a\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":8,\"messages\":[{"
+               "{\"custom_id\":\"a\",\"params\":{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":8,\"messages\":[{"
                "\"role\":\"user\",\"content\":\"hi\"}]}}\n",
                0600);
     emulator_clear_requests(&emu);

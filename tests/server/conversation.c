@@ -4,6 +4,7 @@
  * last user message with tools offered makes a tool call; a trailing tool result is echoed. */
 #define _POSIX_C_SOURCE 200809L
 #include "conversation.h"
+#include "emu_rules.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -47,10 +48,11 @@ void convo_free(emu_convo *c)
 {
     free(c->last_user_text);
     free(c->tool_result);
+    free(c->cite_text);
     memset(c, 0, sizeof *c);
 }
 
-static int contains_word_ci(const char *hay, const char *needle)
+int convo_contains(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
     for (const char *p = hay; *p; p++) {
@@ -109,21 +111,57 @@ static void find_stop(const json_t *stop, const char *text, size_t *pos, const c
 void answer_make(const emu_convo *c, emu_answer *a, emu_provider p)
 {
     memset(a, 0, sizeof *a);
-    if (c->tool_name && !c->tool_result && contains_word_ci(c->last_user_text, "weather")) {
+    if (c->thinking || c->reasons || c->reasoning_model) {
+        size_t len = strlen(c->last_user_text) + 64;
+        if ((a->thinking = malloc(len))) {
+            if (c->effort)
+                snprintf(a->thinking, len, "Considering (effort %s): %s", c->effort, c->last_user_text);
+            else
+                snprintf(a->thinking, len, "Considering: %s", c->last_user_text);
+        }
+    }
+    if (c->tool_name && !c->tool_result && convo_contains(c->last_user_text, "weather")) {
         a->stop = EMU_STOP_TOOL;
         a->text = strdup("");
         a->tool_name = strdup(c->tool_name);
-        a->tool_input = strdup("{\"location\":\"Paris\"}");
-        if (p == EMU_ANTHROPIC)
-            emu_random_id(a->tool_id, sizeof a->tool_id, "toolu_01", 22);
-        else
-            emu_random_id(a->tool_id, sizeof a->tool_id, "call_", 24);
+        int custom = c->tool_type && strcmp(c->tool_type, "custom") == 0;
+        /* a custom tool takes free text, not JSON */
+        a->tool_input = strdup(custom ? "Paris" : "{\"location\":\"Paris\"}");
+        const char *prefix = p == EMU_ANTHROPIC ? "toolu_01" : "call_";
+        size_t idlen = p == EMU_ANTHROPIC ? 22 : 24;
+        emu_random_id(a->tool_id, sizeof a->tool_id, prefix, idlen);
+        /* "… and Rome": a second call in the same reply, unless parallel calls are off */
+        if (!custom && !c->parallel_off && convo_contains(c->last_user_text, "rome")) {
+            a->tool_input2 = strdup("{\"location\":\"Rome\"}");
+            emu_random_id(a->tool_id2, sizeof a->tool_id2, prefix, idlen);
+        }
         /* A tool call costs what its arguments' words would. */
-        a->output_tokens = 1 + emu_count_words(a->tool_input);
+        a->output_tokens =
+            1 + emu_count_words(a->tool_input) + (a->tool_input2 ? 1 + emu_count_words(a->tool_input2) : 0);
         return;
     }
     const char *prefix = c->tool_result ? "Tool said: " : "You said: ";
     const char *said = c->tool_result ? c->tool_result : c->last_user_text;
+    if (c->schema || c->json_object) {
+        /* structured output: JSON of the schema's shape, strings from what was said */
+        size_t len = strlen(prefix) + strlen(said) + 1;
+        char *sentence = malloc(len);
+        if (sentence)
+            snprintf(sentence, len, "%s%s", prefix, said);
+        json_t *v = c->schema ? emu_json_for_schema(c->schema, sentence ? sentence : "", 0)
+                              : json_pack("{s:s}", "reply", sentence ? sentence : "");
+        free(sentence);
+        a->text = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+        json_decref(v);
+        a->stop = EMU_STOP_END;
+        a->output_tokens = emu_count_words(a->text);
+        if (c->max_tokens >= 0 && a->output_tokens > (size_t)c->max_tokens) {
+            a->text[strlen(a->text) / 2] = '\0'; /* cut off mid-JSON, as a real limit would */
+            a->stop = EMU_STOP_MAX_TOKENS;
+            a->output_tokens = (size_t)c->max_tokens;
+        }
+        return;
+    }
     size_t n = strlen(prefix) + strlen(said);
     char *text = malloc(n + 1);
     if (!text)
@@ -156,6 +194,8 @@ void answer_make(const emu_convo *c, emu_answer *a, emu_provider p)
 
 void answer_free(emu_answer *a)
 {
+    free(a->tool_input2);
+    free(a->thinking);
     free(a->text);
     free(a->stop_sequence);
     free(a->tool_name);

@@ -120,8 +120,9 @@ void error_forbidden(emu_reply *r, const emu_request *rq);
 void error_model_not_found(emu_reply *r, const emu_request *rq, const char *model);
 /* A model the provider retired, answered as that provider does (README). */
 void error_model_retired(emu_reply *r, const emu_request *rq, const char *model);
-/* A parameter the model refuses: the provider's 400 envelope with message, param and code
- * (param/code may be NULL). */
+/* An error with its own param and code — a parameter the model refuses, a field missing: the
+ * provider's envelope with message, param and code (OpenAI `param`/`code`; Cerebras the flat
+ * body's; Fireworks the envelope's; Anthropic has neither); NULL sends null. */
 void error_param(emu_reply *r, const emu_request *rq, unsigned status, const char *message, const char *param,
                  const char *code);
 void error_invalid_json(emu_reply *r, const emu_request *rq);

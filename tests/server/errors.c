@@ -287,7 +287,7 @@ void error_param(emu_reply *r, const emu_request *rq, unsigned status, const cha
         anthropic_error(r, rq, status, "invalid_request_error", message);
         break;
     case EMU_CEREBRAS:
-        cerebras_error(r, status, message, code ? code : "wrong_api_format", param ? param : "validation_error");
+        cerebras_error(r, status, message, code, param);
         break;
     case EMU_FIREWORKS:
         fireworks_error(r, rq, status, message, code, param);

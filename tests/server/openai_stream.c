@@ -6,6 +6,7 @@
 #include "openai.h"
 #include "stream.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,42 +58,70 @@ void openai_stream(emu_reply *r, const emu_request *rq, const json_t *body, cons
     openai_id(rq, b.id, sizeof b.id);
     b.usage_null = rq->provider == EMU_FIREWORKS || (rq->provider == EMU_OPENAI && include_usage);
 
+    int custom = tool && c->tool_type && strcmp(c->tool_type, "custom") == 0;
+    json_t *calls = tool ? openai_tool_calls(c, a) : NULL;
+    size_t main_call = calls ? json_array_size(calls) - 1 : 0; /* the last call streams lazily */
     json_t *first = json_pack("{s:s}", "role", "assistant");
-    if (tool) {
-        json_object_set_new(first, "content", json_null());
-        json_object_set_new(first, "tool_calls",
-                            json_pack("[{s:i, s:s, s:s, s:{s:s, s:s}}]", "index", 0, "id", a->tool_id, "type",
-                                      "function", "function", "name", a->tool_name, "arguments", ""));
-    } else {
-        json_object_set_new(first, "content", json_string(""));
-    }
+    json_object_set_new(first, "content", tool ? json_null() : json_string(""));
     stream_prefix_json(s, NULL, chunk(&b, first, NULL));
 
-    json_t *delta =
-        tool ? json_pack("{s:[{s:i, s:{s:s}}]}", "tool_calls", "index", 0, "function", "arguments", STREAM_PIECE_MARKER)
-             : json_pack("{s:s}", "content", STREAM_PIECE_MARKER);
+    /* reasoning text first, a few words a chunk, in the field this server uses */
+    const char *field = openai_reasoning_field(rq, c);
+    if (field && a->thinking) {
+        const char *p = a->thinking;
+        while (*p) {
+            size_t n = strcspn(p, " ");
+            n += strspn(p + n, " ");
+            char *piece = strndup(p, n);
+            stream_prefix_json(s, NULL, chunk(&b, json_pack("{s:s}", field, piece ? piece : ""), NULL));
+            free(piece);
+            p += n;
+        }
+    }
+    /* every call but the last whole, then the last one's start */
+    for (size_t i = 0; calls && i <= main_call; i++) {
+        json_t *call = json_array_get(calls, i);
+        json_t *start = json_pack("{s:I, s:O, s:O}", "index", (json_int_t)i, "id", json_object_get(call, "id"), "type",
+                                  json_object_get(call, "type"));
+        const char *body_key = custom ? "custom" : "function";
+        const char *arg_key = custom ? "input" : "arguments";
+        json_t *fn = json_pack(
+            "{s:O, s:s}", "name", json_object_get(json_object_get(call, body_key), "name"), arg_key,
+            i < main_call ? json_string_value(json_object_get(json_object_get(call, body_key), arg_key)) : "");
+        json_object_set_new(start, body_key, fn);
+        stream_prefix_json(s, NULL, chunk(&b, json_pack("{s:[o]}", "tool_calls", start), NULL));
+    }
+
+    json_t *delta = tool
+                        ? json_pack("{s:[{s:I, s:{s:s}}]}", "tool_calls", "index", (json_int_t)main_call,
+                                    custom ? "custom" : "function", custom ? "input" : "arguments", STREAM_PIECE_MARKER)
+                        : json_pack("{s:s}", "content", STREAM_PIECE_MARKER);
     stream_set_delta_json(s, NULL, chunk(&b, delta, NULL), !tool);
     if (tool)
-        add_json_slices(s, a->tool_input);
+        add_json_slices(s, json_string_value(json_object_get(
+                               json_object_get(json_array_get(calls, main_call), custom ? "custom" : "function"),
+                               custom ? "input" : "arguments")));
     else
         stream_add_words(s, a->text);
+    json_decref(calls);
     size_t deltas = stream_apply_request(s, rq, !tool);
     size_t output = tool ? a->output_tokens : (deltas == stream_piece_count(s) ? a->output_tokens : deltas);
+    size_t reasoning = openai_reasoning_tokens(c, a);
 
     json_t *last = chunk(&b, json_object(), openai_finish_reason(a->stop));
     /* Where usage rides: Cerebras always on the finish chunk (with time_info), Fireworks there
    * unless include_usage moves it to an extra chunk, OpenAI only in that extra chunk. */
     if (rq->provider == EMU_CEREBRAS) {
-        json_object_set_new(last, "usage", openai_usage(rq, c->input_tokens, output));
+        json_object_set_new(last, "usage", openai_usage_with(rq, c->input_tokens, output, reasoning));
         json_object_set_new(last, "time_info", openai_time_info());
     } else if (rq->provider == EMU_FIREWORKS && !include_usage) {
-        json_object_set_new(last, "usage", openai_usage(rq, c->input_tokens, output));
+        json_object_set_new(last, "usage", openai_usage_with(rq, c->input_tokens, output, reasoning));
     }
     stream_suffix_json(s, NULL, last);
     if (include_usage && rq->provider != EMU_CEREBRAS) {
         json_t *u = chunk(&b, json_object(), NULL);
         json_object_set_new(u, "choices", json_array());
-        json_object_set_new(u, "usage", openai_usage(rq, c->input_tokens, output));
+        json_object_set_new(u, "usage", openai_usage_with(rq, c->input_tokens, output, reasoning));
         stream_suffix_json(s, NULL, u);
     }
     if (rq->provider != EMU_CEREBRAS)

@@ -201,10 +201,53 @@ static llmc_request *build_request(const char *model)
     return req;
 }
 
+/* A request with every newer feature: thinking, effort, a schema, a strict tool, cache
+ * breakpoints, documents, a passthrough field, and a reply sent back whole. */
+static llmc_request *build_feature_request(const char *model)
+{
+    static const char reply[] =
+        "{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"redacted_thinking\","
+        "\"data\":\"abc\"},{\"type\":\"text\",\"text\":\"t\",\"citations\":[{\"type\":\"char_location\"}]},"
+        "{\"type\":\"server_tool_use\",\"id\":\"s\",\"name\":\"web_search\",\"input\":{}}]}";
+    llmc_request *req = llmc_request_new(model);
+    llmc_response *r = llmc_response_alloc();
+    if (!req || !r) {
+        llmc_request_free(req);
+        llmc_response_free(r);
+        return NULL;
+    }
+    bool ok = llmc_request_set_system(req, "sys") == LLMC_OK &&
+              llmc_request_add_tool_v2(req, "t", "d", "{\"type\":\"object\",\"additionalProperties\":false}",
+                                       LLMC_TOOL_STRICT, NULL) == LLMC_OK &&
+              llmc_request_add_document(req, "application/pdf", "%PDF-1.4", 8, "p", 1, NULL) == LLMC_OK &&
+              llmc_request_add_document(req, "text/plain", "words", 5, "w", 1, NULL) == LLMC_OK &&
+              llmc_request_add_message(req, LLMC_ROLE_USER, "go") == LLMC_OK &&
+              llmc_anthropic_decode(reply, strlen(reply), r, NULL) == LLMC_OK &&
+              llmc_request_add_response(req, r) == LLMC_OK &&
+              llmc_request_add_message(req, LLMC_ROLE_USER, "more") == LLMC_OK &&
+              llmc_request_set_thinking_mode(req, LLMC_THINKING_ADAPTIVE, 0, NULL) == LLMC_OK &&
+              llmc_request_set_effort(req, LLMC_EFFORT_HIGH, NULL) == LLMC_OK &&
+              llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, "n",
+                                      "{\"type\":\"object\",\"additionalProperties\":false}", NULL) == LLMC_OK &&
+              llmc_request_set_cache(req, LLMC_CACHE_5M, NULL) == LLMC_OK &&
+              llmc_request_add_cache_breakpoint(req, LLMC_CACHE_TOOLS, LLMC_CACHE_1H, NULL) == LLMC_OK &&
+              llmc_request_add_cache_breakpoint(req, LLMC_CACHE_SYSTEM, LLMC_CACHE_1H, NULL) == LLMC_OK &&
+              llmc_request_add_cache_breakpoint(req, LLMC_CACHE_LAST_PART, LLMC_CACHE_5M, NULL) == LLMC_OK &&
+              llmc_request_set_parallel_tool_calls(req, 0, NULL) == LLMC_OK &&
+              llmc_request_set_reasoning_format(req, "parsed", NULL) == LLMC_OK &&
+              llmc_request_set_body_field(req, "service_tier", "\"auto\"", NULL) == LLMC_OK;
+    llmc_response_free(r);
+    if (!ok) {
+        llmc_request_free(req);
+        return NULL;
+    }
+    return req;
+}
+
 /* What the encoders produce with memory to spare: any output made while an allocation failed
  * must be exactly this, or nothing (a body with a field silently missing would change the
  * request's meaning). */
-static char *reference[4];
+static char *reference[8];
 
 static llmc_code check_encoded(char *text, int which, llmc_error *err)
 {
@@ -232,9 +275,23 @@ static llmc_code op_encode(void *ctx)
     for (int stream = 0; stream < 2 && rc == LLMC_OK; stream++) {
         llmc_error err;
         llmc_error_clear(&err);
-        rc = check_encoded(llmc_anthropic_encode(req, "claude", stream, &err), stream, &err);
+        llmc_wire_ctx actx = {.model = "claude", .provider = "anthropic", .stream = stream};
+        llmc_wire_ctx octx = {.model = "gpt", .provider = "openai", .stream = stream};
+        rc = check_encoded(llmc_anthropic_encode(req, &actx, &err), stream, &err);
         if (rc == LLMC_OK)
-            rc = check_encoded(llmc_openai_encode(req, "gpt", stream, &err), 2 + stream, &err);
+            rc = check_encoded(llmc_openai_encode(req, &octx, &err), 2 + stream, &err);
+    }
+    llmc_request_free(req);
+    if (rc != LLMC_OK || !(req = build_feature_request("x/model")))
+        return rc != LLMC_OK ? rc : LLMC_E_NOMEM;
+    for (int stream = 0; stream < 2 && rc == LLMC_OK; stream++) {
+        llmc_error err;
+        llmc_error_clear(&err);
+        llmc_wire_ctx actx = {.model = "claude-x", .provider = "anthropic", .stream = stream};
+        llmc_wire_ctx octx = {.model = "gpt-x", .provider = "openai", .stream = stream};
+        rc = check_encoded(llmc_anthropic_encode(req, &actx, &err), 4 + stream, &err);
+        if (rc == LLMC_OK)
+            rc = check_encoded(llmc_openai_encode(req, &octx, &err), 6 + stream, &err);
     }
     llmc_request_free(req);
     return rc;

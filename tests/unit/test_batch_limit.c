@@ -153,9 +153,27 @@ static void test_provider_headers(void **state)
     assert_int_equal(z.tok_remaining, -1);
 }
 
+static void test_estimate_learns_the_provider_ratio(void **state)
+{
+    (void)state;
+    /* before any figure: bytes / 4, plus the output asked for */
+    assert_true(fabs(bl_estimate_tokens(NULL, 400, 64) - 164) < 1e-9);
+    bl_estimate e = {0};
+    assert_true(fabs(bl_estimate_tokens(&e, 400, 0) - 100) < 1e-9);
+    /* a count or a result says 1000 bytes were 125 tokens: 1 token per 8 bytes from now on */
+    bl_estimate_learn(&e, 1000, 125);
+    assert_true(fabs(bl_estimate_tokens(&e, 800, 10) - 110) < 1e-9);
+    /* more figures average in; empty bodies and zero counts teach nothing */
+    bl_estimate_learn(&e, 1000, 375);
+    bl_estimate_learn(&e, 0, 50);
+    bl_estimate_learn(&e, 100, 0);
+    assert_true(fabs(bl_estimate_tokens(&e, 2000, 0) - 500) < 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_estimate_learns_the_provider_ratio),
         cmocka_unit_test(test_bucket_holds_rate),
         cmocka_unit_test(test_bucket_no_opening_burst_and_big_costs),
         cmocka_unit_test(test_parse_times),

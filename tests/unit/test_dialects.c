@@ -32,6 +32,19 @@ static llmc_request *full_request(void)
     return req;
 }
 
+/* The encoders with a plain context: model as given, no provider rules beyond the model's. */
+static char *enc_anthropic(const llmc_request *req, const char *model, bool stream, llmc_error *err)
+{
+    llmc_wire_ctx ctx = {.model = model, .provider = "anthropic", .stream = stream};
+    return llmc_anthropic_encode(req, &ctx, err);
+}
+
+static char *enc_openai(const llmc_request *req, const char *model, bool stream, llmc_error *err)
+{
+    llmc_wire_ctx ctx = {.model = model, .provider = "openai", .stream = stream};
+    return llmc_openai_encode(req, &ctx, err);
+}
+
 static json_t *encoded(char *text)
 {
     assert_non_null(text);
@@ -45,7 +58,7 @@ static void test_anthropic_encode(void **state)
 {
     (void)state;
     llmc_request *req = full_request();
-    json_t *root = encoded(llmc_anthropic_encode(req, "claude-sonnet-4-6", false, NULL));
+    json_t *root = encoded(enc_anthropic(req, "claude-sonnet-4-6", false, NULL));
     assert_string_equal(json_string_value(json_object_get(root, "model")), "claude-sonnet-4-6");
     assert_int_equal(json_integer_value(json_object_get(root, "max_tokens")), 77);
     assert_string_equal(json_string_value(json_object_get(root, "system")), "Be terse.");
@@ -64,7 +77,7 @@ static void test_anthropic_encode(void **state)
     /* defaults: max_tokens is required by Anthropic, so it is always sent; unset sampling is not */
     llmc_request *bare = llmc_request_new("m");
     llmc_request_add_message(bare, LLMC_ROLE_USER, "x");
-    root = encoded(llmc_anthropic_encode(bare, "m", true, NULL));
+    root = encoded(enc_anthropic(bare, "m", true, NULL));
     assert_int_equal(json_integer_value(json_object_get(root, "max_tokens")), 1024);
     assert_null(json_object_get(root, "temperature"));
     assert_null(json_object_get(root, "system"));
@@ -78,7 +91,7 @@ static void test_openai_encode(void **state)
 {
     (void)state;
     llmc_request *req = full_request();
-    json_t *root = encoded(llmc_openai_encode(req, "gpt-oss-120b", false, NULL));
+    json_t *root = encoded(enc_openai(req, "gpt-oss-120b", false, NULL));
     assert_string_equal(json_string_value(json_object_get(root, "model")), "gpt-oss-120b");
     json_t *msgs = json_object_get(root, "messages");
     assert_int_equal(json_array_size(msgs), 4);
@@ -94,7 +107,7 @@ static void test_openai_encode(void **state)
 
     llmc_request *bare = llmc_request_new("m");
     llmc_request_add_message(bare, LLMC_ROLE_USER, "x");
-    root = encoded(llmc_openai_encode(bare, "m", false, NULL));
+    root = encoded(enc_openai(bare, "m", false, NULL));
     assert_null(json_object_get(root, "max_tokens")); /* the server's default applies */
     assert_null(json_object_get(root, "metadata"));
     assert_null(json_object_get(root, "stop"));

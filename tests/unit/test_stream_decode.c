@@ -108,6 +108,10 @@ static llmc_code record(void *userdata, const llmc_event *ev)
         put_fmt(b, " name=");
         put_quoted(b, ev->tool_name, strlen(ev->tool_name));
         break;
+    case LLMC_EVENT_CITATION:
+        put_fmt(b, "citation %zu ", ev->index);
+        put_quoted(b, ev->text, ev->text_len);
+        break;
     case LLMC_EVENT_USAGE:
         put_fmt(b, "usage ");
         put_usage(b, ev->usage);
@@ -143,8 +147,17 @@ static void put_response(llmc_buf *b, const llmc_response *r)
     put_usage(b, llmc_response_usage(r));
     llmc_buf_append_str(b, "\n");
     for (size_t i = 0; i < llmc_response_block_count(r); i++) {
-        static const char *names[] = {"other", "text", "thinking", "tool_use"};
+        static const char *names[] = {"other", "text", "thinking", "tool_use", "redacted_thinking"};
         put_fmt(b, "block %zu %s ", i, names[llmc_response_block_type(r, i)]);
+        if (r->blocks[i].kind)
+            put_fmt(b, "kind=%s ", r->blocks[i].kind);
+        if (r->blocks[i].raw) {
+            put_fmt(b, "json=");
+            put_quoted(b, r->blocks[i].raw, strlen(r->blocks[i].raw));
+            put_fmt(b, " ");
+        }
+        if (llmc_response_block_citation_count(r, i))
+            put_fmt(b, "citations=%zu ", llmc_response_block_citation_count(r, i));
         if (llmc_response_block_type(r, i) == LLMC_BLOCK_TOOL_USE) {
             put_fmt(b, "id=");
             put_quoted(b, r->blocks[i].tool_id ? r->blocks[i].tool_id : "",

@@ -74,7 +74,18 @@ typedef struct cli_options {
     int stream;           /* 1 stream, 0 wait; decided from the terminal when not given */
     const char *stops[16];
     int n_stops;
-    int first_arg; /* argv index of the first non-option argument */
+    /* the providers' newer features (options_features.c parses their values) */
+    const char *effort;     /* --effort LEVEL */
+    const char *thinking;   /* --thinking[=BUDGET|off|adaptive]: "" for bare --thinking; NULL unset */
+    bool show_thinking;     /* --show-thinking */
+    const char *schema;     /* --schema FILE|JSON */
+    const char *cache;      /* --cache[=5m|1h]: "" for bare --cache; NULL unset */
+    const char *fields[32]; /* -o NAME=JSON */
+    int n_fields;
+    const char *attachments[16]; /* -a FILE */
+    int n_attachments;
+    const char *anthropic_version; /* --anthropic-version DATE */
+    int first_arg;                 /* argv index of the first non-option argument */
 } cli_options;
 
 void cli_usage(FILE *out);
@@ -82,6 +93,9 @@ void cli_usage(FILE *out);
 int cli_parse_options(int argc, char **argv, cli_options *o);
 /* A client (configuration file loaded) and a request (model, system, sampling) from options. */
 llmc_code cli_setup(const cli_options *o, llmc_client **client, llmc_request **req, llmc_error *err);
+/* Apply the newer features' options to a client and request (options_features.c); a bad value
+ * is LLMC_E_INVALID_ARG with the reason in err (the CLI exits 2). */
+llmc_code cli_setup_features(const cli_options *o, llmc_client *client, llmc_request *req, llmc_error *err);
 /* Put rc into err when nothing has described the failure yet; returns rc. */
 llmc_code cli_code(llmc_error *err, llmc_code rc);
 llmc_code cli_nomem(llmc_error *err);
@@ -99,7 +113,9 @@ void cli_option_error(const char *command, int argc, char **argv, int c, const s
 /* Output (render.c): send (streaming to the terminal when o->stream), then print the reply. */
 llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **out,
                    llmc_error *err);
-void cli_print_reply(const llmc_response *resp, const cli_options *o);
+/* Print a finished reply; EXIT_OK, or EXIT_PROTOCOL when a --schema reply is not JSON (its text and
+ * the reason are printed). */
+int cli_print_reply(const llmc_response *resp, const cli_options *o);
 void cli_print_json_response(const llmc_response *r);
 void cli_print_json_error(const llmc_error *err);
 
@@ -112,5 +128,6 @@ int cmd_explain(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_tokens(int argc, char **argv);
 
 #endif

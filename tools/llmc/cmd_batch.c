@@ -49,9 +49,10 @@ static void batch_usage(FILE *out)
             "  -H, --header 'N: V'  add a header to every request (never a key: those are refused)\n"
             "      --cacert FILE    trust the CA certificates in FILE (PEM)\n"
             "      --remote         use the provider's batch engine (Anthropic Message Batches, Fireworks\n"
-            "                       batch inference jobs; FIREWORKS_ACCOUNT_ID names the account). The batch's\n"
-            "                       id is printed on stderr and kept in OUT.jsonl.remote as soon as it exists:\n"
-            "                       the same command run again resumes it instead of submitting twice\n"
+            "                       batch inference jobs, FIREWORKS_ACCOUNT_ID naming the account; the OpenAI\n"
+            "                       Batch API of openai, cerebras and added endpoints, ids PROVIDER/batch_...).\n"
+            "                       The batch's id is printed on stderr and kept in OUT.jsonl.remote as soon as\n"
+            "                       it exists: the same command run again resumes it instead of submitting twice\n"
             "      --poll S         seconds between status checks of a remote batch (default 10)\n"
             "      --no-wait        submit the remote batch, print its id on stdout and exit\n"
             "      --resume ID      wait for the remote batch ID and write its results\n"
@@ -166,7 +167,9 @@ static bool number(const char *opt, const char *text, double lo, double hi, doub
     char *end;
     double v = strtod(text, &end);
     if (end == text || *end || !(v >= lo && v <= hi)) {
-        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not \"%s\"\n", opt, lo, hi, text);
+        char shown[96];
+        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not %s\n", opt, lo, hi,
+                cli_shown(text, shown, sizeof shown));
         return false;
     }
     *out = v;

@@ -156,9 +156,11 @@ int cmd_prompt(int argc, char **argv)
         rc = offer_new_key(client, req, &o, &resp, &err, &reported);
 
     exit_code = cli_exit_code(rc);
+    if (rc == LLMC_E_INVALID_ARG && !resp)
+        exit_code = EXIT_USAGE; /* a value on the command line the library refused (-o, --schema, -a) */
     if (rc == LLMC_OK) {
         cli_report_warning(&err);
-        cli_print_reply(resp, &o);
+        exit_code = cli_print_reply(resp, &o);
         if (fflush(stdout) != 0)
             exit_code = EXIT_OTHER;
     } else {

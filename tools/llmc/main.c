@@ -15,8 +15,9 @@ typedef struct subcommand {
 } subcommand;
 
 static const subcommand subcommands[] = {
-    {"prompt", cmd_prompt}, {"explain", cmd_explain}, {"doctor", cmd_doctor}, {"keys", cmd_keys},
-    {"chat", cmd_chat},     {"models", cmd_models},   {"batch", cmd_batch},   {"config", cmd_config},
+    {"prompt", cmd_prompt}, {"explain", cmd_explain}, {"doctor", cmd_doctor},
+    {"keys", cmd_keys},     {"chat", cmd_chat},       {"models", cmd_models},
+    {"batch", cmd_batch},   {"config", cmd_config},   {"tokens", cmd_tokens},
 };
 
 int main(int argc, char **argv)

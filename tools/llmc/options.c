@@ -21,6 +21,7 @@ void cli_usage(FILE *out)
             "       llmc chat [options]                  a conversation at the terminal (Ctrl-D ends it)\n"
             "       llmc models [PROVIDER]               the models a provider offers\n"
             "       llmc batch IN.jsonl -o OUT.jsonl     many requests, resumable (--remote: the provider's engine)\n"
+            "       llmc tokens [options] [PROMPT...]    count a prompt's input tokens (Anthropic)\n"
             "       llmc keys set|list|check|rm|path     the key store (fingerprints only)\n"
             "       llmc doctor [PROVIDER...]            every key check, static and live\n"
             "       llmc explain CAUSE-ID|STATUS         what a cause means and how to fix it (--provider P)\n"
@@ -40,6 +41,19 @@ void cli_usage(FILE *out)
             "      --temperature T    sampling temperature, 0..2\n"
             "      --top-p P          nucleus sampling, 0..1\n"
             "      --stop SEQ         stop sequence (repeatable)\n"
+            "      --effort LEVEL     how hard to think: none, minimal, low, medium, high, xhigh, max\n"
+            "                         (Anthropic output_config.effort, OpenAI-style reasoning_effort)\n"
+            "      --thinking[=BUDGET] let the model think first (Anthropic): adaptive where the model takes\n"
+            "                         it, else a budget; =N demands a budget of N tokens, =adaptive the\n"
+            "                         adaptive form, =off turns it off\n"
+            "      --show-thinking    print the model's thinking (hidden by default) on stderr, dimmed on\n"
+            "                         a terminal\n"
+            "      --schema FILE|JSON the reply must follow this JSON schema; prints the JSON it returns\n"
+            "      --cache[=5m|1h]    prompt caching (Anthropic): cache the prompt for 5 minutes or 1 hour\n"
+            "  -a, --attach FILE      attach an image, a PDF or a text file, told by its content (repeatable)\n"
+            "  -o, --option NAME=JSON set a request-body field llmc has no flag for, e.g. -o seed=42,\n"
+            "                         -o service_tier=priority (a bare word is a string; repeatable)\n"
+            "      --anthropic-version DATE  the API version sent to Anthropic (default 2023-06-01)\n"
             "      --json             print the whole normalized response as JSON\n"
             "      --stream           stream even when stdout is not a terminal\n"
             "      --no-stream        wait for the whole reply\n"
@@ -87,7 +101,9 @@ static bool parse_number(const char *opt, const char *text, double lo, double hi
     char *end;
     double v = strtod(text, &end);
     if (end == text || *end || v < lo || v > hi) {
-        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not \"%s\"\n", opt, lo, hi, text);
+        char shown[96];
+        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not %s\n", opt, lo, hi,
+                cli_shown(text, shown, sizeof shown));
         return false;
     }
     *out = v;
@@ -107,7 +123,13 @@ enum {
     OPT_KEY,
     OPT_STREAM,
     OPT_NO_STREAM,
-    OPT_KEY_NAME
+    OPT_KEY_NAME,
+    OPT_EFFORT,
+    OPT_THINKING,
+    OPT_SHOW_THINKING,
+    OPT_SCHEMA,
+    OPT_CACHE,
+    OPT_ANTHROPIC_VERSION
 };
 
 int cli_parse_options(int argc, char **argv, cli_options *o)
@@ -130,6 +152,14 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                                             {"key", required_argument, NULL, OPT_KEY},
                                             {"api-key", required_argument, NULL, OPT_KEY},
                                             {"key-name", required_argument, NULL, OPT_KEY_NAME},
+                                            {"effort", required_argument, NULL, OPT_EFFORT},
+                                            {"thinking", optional_argument, NULL, OPT_THINKING},
+                                            {"show-thinking", no_argument, NULL, OPT_SHOW_THINKING},
+                                            {"schema", required_argument, NULL, OPT_SCHEMA},
+                                            {"cache", optional_argument, NULL, OPT_CACHE},
+                                            {"attach", required_argument, NULL, 'a'},
+                                            {"option", required_argument, NULL, 'o'},
+                                            {"anthropic-version", required_argument, NULL, OPT_ANTHROPIC_VERSION},
                                             {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->model = getenv("LLMC_MODEL");
@@ -139,7 +169,7 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     int c;
     optind = 1;
     opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
-    while ((c = getopt_long(argc, argv, ":m:s:vh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:s:vha:o:", options, NULL)) != -1) {
         switch (c) {
         case 'm':
             o->model = optarg;
@@ -190,6 +220,57 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
         case OPT_KEY_NAME:
             o->key_name = optarg;
             break;
+        case OPT_EFFORT:
+            if (llmc_effort_from_name(optarg, NULL) != LLMC_OK) {
+                char shown[96];
+                fprintf(stderr,
+                        "llmc: error: --effort expects none, minimal, low, medium, high, xhigh or max, not %s\n",
+                        cli_shown(optarg, shown, sizeof shown));
+                return EXIT_USAGE;
+            }
+            o->effort = optarg;
+            break;
+        case OPT_THINKING:
+            o->thinking = optarg ? optarg : "";
+            break;
+        case OPT_SHOW_THINKING:
+            o->show_thinking = true;
+            break;
+        case OPT_SCHEMA:
+            o->schema = optarg;
+            break;
+        case OPT_CACHE:
+            if (optarg && strcmp(optarg, "5m") != 0 && strcmp(optarg, "1h") != 0) {
+                char shown[96];
+                fprintf(stderr, "llmc: error: --cache takes 5m or 1h, not %s\n",
+                        cli_shown(optarg, shown, sizeof shown));
+                return EXIT_USAGE;
+            }
+            o->cache = optarg ? optarg : "";
+            break;
+        case 'a':
+            if (o->n_attachments == 16) {
+                fprintf(stderr, "llmc: error: at most 16 attachments (-a)\n");
+                return EXIT_USAGE;
+            }
+            o->attachments[o->n_attachments++] = optarg;
+            break;
+        case 'o':
+            if (o->n_fields == 32) {
+                fprintf(stderr, "llmc: error: at most 32 -o options\n");
+                return EXIT_USAGE;
+            }
+            if (!strchr(optarg, '=') || optarg[0] == '=') {
+                char shown[96];
+                fprintf(stderr, "llmc: error: -o expects NAME=JSON (e.g. -o seed=42), not %s\n",
+                        cli_shown(optarg, shown, sizeof shown));
+                return EXIT_USAGE;
+            }
+            o->fields[o->n_fields++] = optarg;
+            break;
+        case OPT_ANTHROPIC_VERSION:
+            o->anthropic_version = optarg;
+            break;
         case 'v':
             o->verbose = true;
             break;
@@ -207,14 +288,16 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                     "       name of the provider you use)\n");
             return EXIT_USAGE;
         default:
-            cli_option_error(strcmp(argv[0], "chat") == 0 ? "chat" : NULL, argc, argv, c, options);
+            cli_option_error(strcmp(argv[0], "chat") == 0 || strcmp(argv[0], "tokens") == 0 ? argv[0] : NULL, argc,
+                             argv, c, options);
             return EXIT_USAGE;
         }
     }
     o->first_arg = optind;
-    /* stream by default only where a person watches the reply arrive */
+    /* stream by default only where a person watches the reply arrive (not a JSON reply, which is
+     * printed whole once parsed) */
     if (o->stream < 0)
-        o->stream = !o->json && isatty(STDOUT_FILENO);
+        o->stream = !o->json && !o->schema && isatty(STDOUT_FILENO);
     return -1;
 }
 
@@ -283,7 +366,7 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
     for (int i = 0; i < o->n_stops; i++)
         if ((rc = llmc_request_add_stop(req, o->stops[i])) != LLMC_OK)
             return cli_code(err, rc);
-    return LLMC_OK;
+    return cli_setup_features(o, client, req, err);
 }
 
 llmc_code cli_code(llmc_error *err, llmc_code rc)

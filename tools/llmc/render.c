@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * render.c — what the prompt and chat commands print: a reply streamed to the terminal as it
- * is written (text on stdout; tool calls and, with -v, thinking on stderr), a finished reply,
- * or the normalized response and errors as JSON for machines.
+ * is written (text on stdout; tool calls and, with --show-thinking, thinking on stderr, dimmed on
+ * a terminal), a finished reply (the JSON a --schema asked for), or the normalized response and
+ * errors as JSON for machines.
  */
 #include "cli.h"
 
@@ -19,6 +20,8 @@ static const char *block_type_name(llmc_block_type t)
         return "thinking";
     case LLMC_BLOCK_TOOL_USE:
         return "tool_use";
+    case LLMC_BLOCK_REDACTED_THINKING:
+        return "redacted_thinking";
     case LLMC_BLOCK_OTHER:
         return "other";
     }
@@ -46,24 +49,61 @@ static const char *stop_reason_name(llmc_stop_reason r)
     return "unknown";
 }
 
+/* JSON text llmc handed over (valid JSON, possibly with a number past 64 bits): as integers where
+ * they fit, else all as reals, as the library reads it. */
+static json_t *loads_any(const char *text)
+{
+    json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+    return v ? v : json_loads(text, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL);
+}
+
+/* One block for --json: its type, the provider's name for it, its text or input, and what else
+ * it carries (a thinking signature's presence, citations, the JSON of a block llmc keeps whole). */
+static json_t *json_block(const llmc_response *r, size_t i)
+{
+    llmc_block_type t = llmc_response_block_type(r, i);
+    json_t *b = json_pack("{s:s, s:s}", "type", block_type_name(t), "kind", llmc_response_block_kind(r, i));
+    json_object_set_new(b, t == LLMC_BLOCK_TOOL_USE ? "input_json" : "text",
+                        json_string(llmc_response_block_text(r, i)));
+    if (t == LLMC_BLOCK_TOOL_USE) {
+        json_object_set_new(b, "id", json_string(llmc_response_block_tool_id(r, i)));
+        json_object_set_new(b, "name", json_string(llmc_response_block_tool_name(r, i)));
+    }
+    size_t n = llmc_response_block_citation_count(r, i);
+    if (n) {
+        json_t *list = json_array();
+        llmc_citation c;
+        for (size_t k = 0; k < n && llmc_response_block_citation(r, i, k, &c); k++)
+            json_array_append_new(list, json_loads(c.json, 0, NULL));
+        json_object_set_new(b, "citations", list);
+    }
+    const char *raw = llmc_response_block_json(r, i);
+    if (raw)
+        json_object_set_new(b, "json", loads_any(raw));
+    return b;
+}
+
 void cli_print_json_response(const llmc_response *r)
 {
     json_t *blocks = json_array();
-    for (size_t i = 0; i < llmc_response_block_count(r); i++) {
-        llmc_block_type t = llmc_response_block_type(r, i);
-        json_array_append_new(blocks, json_pack("{s:s, s:s}", "type", block_type_name(t),
-                                                t == LLMC_BLOCK_TOOL_USE ? "input_json" : "text",
-                                                llmc_response_block_text(r, i)));
-    }
-    llmc_usage u = llmc_response_usage(r);
+    for (size_t i = 0; i < llmc_response_block_count(r); i++)
+        json_array_append_new(blocks, json_block(r, i));
+    llmc_usage_details u;
+    llmc_response_usage_details(r, &u);
     json_t *root =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "provider",
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "provider",
                   llmc_response_provider(r), "model", llmc_response_model(r), "id", llmc_response_id(r), "request_id",
                   llmc_response_request_id(r), "stop_reason", stop_reason_name(llmc_response_stop_reason(r)),
                   "stop_reason_raw", llmc_response_stop_reason_raw(r), "text", llmc_response_text(r), "content", blocks,
                   "usage", "input_tokens", (json_int_t)u.input_tokens, "output_tokens", (json_int_t)u.output_tokens,
                   "cache_read_input_tokens", (json_int_t)u.cache_read_input_tokens, "cache_creation_input_tokens",
-                  (json_int_t)u.cache_creation_input_tokens);
+                  (json_int_t)u.cache_creation_input_tokens, "cache_creation_5m_input_tokens",
+                  (json_int_t)u.cache_creation_5m_input_tokens, "cache_creation_1h_input_tokens",
+                  (json_int_t)u.cache_creation_1h_input_tokens, "reasoning_tokens", (json_int_t)u.reasoning_tokens);
+    /* the reply's own JSON, when it is JSON (a --schema reply) */
+    const char *parsed;
+    if (root && llmc_response_json(r, &parsed, NULL) == LLMC_OK)
+        json_object_set_new(root, "json", loads_any(parsed));
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
     if (text)
         printf("%s\n", text);
@@ -129,8 +169,9 @@ void cli_print_json_error(const llmc_error *err)
 }
 
 typedef struct stream_view {
-    bool show_text; /* false with --json: only the final response is printed */
+    bool show_text; /* false with --json and --schema: only the final response is printed */
     bool show_thinking;
+    bool thought;       /* some thinking was shown: end its line before the answer */
     bool ended_newline; /* whether the last text written ended a line */
     bool any_text;
     cli_style st; /* looked up once: not an isatty() per event */
@@ -147,6 +188,10 @@ static int on_event(void *userdata, const llmc_event *ev)
     const cli_style st = v->st;
     switch (ev->type) {
     case LLMC_EVENT_TEXT:
+        if (v->thought) {
+            fputc('\n', stderr);
+            v->thought = false;
+        }
         if (v->show_text && ev->text_len) {
             /* buffered: cli_send flushes once per network read, not once per piece */
             fwrite(ev->text, 1, ev->text_len, stdout);
@@ -159,6 +204,7 @@ static int on_event(void *userdata, const llmc_event *ev)
             fprintf(stderr, "%s", st.dim);
             fwrite(ev->text, 1, ev->text_len, stderr);
             fprintf(stderr, "%s", st.reset);
+            v->thought = true;
         }
         break;
     case LLMC_EVENT_TOOL_USE_START:
@@ -192,8 +238,8 @@ llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_optio
     /* One stream on a multi handle of its own, driven here: every perform hands over what one
      * read from the network brought, and stdout is flushed once after it. A terminal still sees
      * each piece as it arrives; a pipe gets one write per read instead of one per event. */
-    stream_view view = {.show_text = !o->json,
-                        .show_thinking = o->verbose,
+    stream_view view = {.show_text = !o->json && !o->schema,
+                        .show_thinking = o->show_thinking,
                         .ended_newline = true,
                         .st = cli_style_for(stderr),
                         .rc = LLMC_E_NOMEM,
@@ -222,18 +268,49 @@ llmc_code cli_send(llmc_client *client, const llmc_request *req, const cli_optio
     /* end the streamed text's line, so the prompt (or an error) starts on a fresh one */
     if (view.any_text && !view.ended_newline)
         fputc('\n', stdout);
+    if (view.thought)
+        fputc('\n', stderr);
     fflush(stdout);
     return rc;
 }
 
-void cli_print_reply(const llmc_response *resp, const cli_options *o)
+/* A finished reply's thinking, on stderr (dimmed on a terminal): what --show-thinking shows when
+ * the reply did not stream. */
+static void print_thinking(const llmc_response *resp)
 {
+    cli_style st = cli_style_for(stderr);
+    for (size_t i = 0; i < llmc_response_block_count(resp); i++) {
+        llmc_block_type t = llmc_response_block_type(resp, i);
+        if (t == LLMC_BLOCK_THINKING && *llmc_response_block_text(resp, i))
+            fprintf(stderr, "%s%s%s\n", st.dim, llmc_response_block_text(resp, i), st.reset);
+        else if (t == LLMC_BLOCK_REDACTED_THINKING)
+            fprintf(stderr, "%s[redacted thinking]%s\n", st.dim, st.reset);
+    }
+}
+
+int cli_print_reply(const llmc_response *resp, const cli_options *o)
+{
+    if (o->show_thinking && !o->stream && !o->json)
+        print_thinking(resp);
     if (o->json) {
         cli_print_json_response(resp);
+    } else if (o->schema) {
+        const char *json;
+        llmc_error err;
+        llmc_error_clear(&err);
+        if (llmc_response_json(resp, &json, &err) != LLMC_OK) {
+            /* nothing is lost: the text as it came, and why it is not the JSON asked for */
+            fputs(llmc_response_text(resp), stdout);
+            fputc('\n', stdout);
+            cli_report_error(NULL, &err);
+            return EXIT_PROTOCOL;
+        }
+        printf("%s\n", json);
     } else if (!o->stream) {
         const char *text = llmc_response_text(resp);
         fputs(text, stdout);
         if (!*text || text[strlen(text) - 1] != '\n')
             fputc('\n', stdout);
     }
+    return EXIT_OK;
 }

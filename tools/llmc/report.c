@@ -29,6 +29,7 @@ int cli_exit_code(llmc_code code)
     case LLMC_E_NOT_FOUND:
     case LLMC_E_CONFIG:
     case LLMC_E_INVALID_ARG:
+    case LLMC_E_UNSUPPORTED:
         return EXIT_REQUEST;
     case LLMC_E_RATE_LIMIT:
     case LLMC_E_SERVER:
@@ -39,6 +40,7 @@ int cli_exit_code(llmc_code code)
         return EXIT_NETWORK;
     case LLMC_E_PROTOCOL:
     case LLMC_E_LIMIT:
+    case LLMC_E_FORMAT:
         return EXIT_PROTOCOL;
     case LLMC_E_NOMEM:
     case LLMC_E_ABORTED:
@@ -212,6 +214,9 @@ static bool self_explaining(llmc_code code)
 static void headline(const llmc_error *err, char *out, size_t size)
 {
     const char *cls = llmc_strerror(err->code);
+    /* a refusal llmc made itself, knowing the provider would answer 400: nothing was sent */
+    if (err->code == LLMC_E_BAD_REQUEST && !err->http_status)
+        cls = "not sent";
     if (!err->message[0]) {
         snprintf(out, size, "%s", cls);
         return;
