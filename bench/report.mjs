@@ -75,6 +75,7 @@ const tputClients = [
   ['wrk', 'wrk (wire ceiling)'],
   ['curl_multi', 'bare libcurl multi loop (transport ceiling)'],
   ['llmc_batch', 'llmc, batch runner (libcurl multi, one thread)'],
+  ['llmc_multi', 'llmc, public multi API (llmc_multi, one thread)'],
   ['llmc_threads', 'llmc, one thread + client per request in flight'],
   ['sdk_anthropic', '@anthropic-ai/sdk, concurrent promises'],
   ['sdk_openai', 'openai SDK, concurrent promises'],
@@ -93,11 +94,13 @@ for (const [c, label] of tputClients) {
 const sdkNames = tputClients.map(([c]) => c).filter((c) => c.startsWith('sdk_'));
 const bestSdk = levels.map((_, i) => Math.max(...sdkNames.map((c) => tp[c][i]).filter(Number.isFinite)));
 const llmcMain = tp.llmc_batch ? 'llmc_batch' : 'llmc_threads';
-p('', `Ratios for llmc (${llmcMain === 'llmc_batch' ? 'batch runner' : 'threads driver'}):`, '');
+const driverName = { llmc_batch: 'llmc batch', llmc_multi: 'llmc multi', llmc_threads: 'llmc threads' };
+const drivers = ['llmc_batch', 'llmc_multi', 'llmc_threads'].filter((x) => tp[x]);
+p('', 'Ratios for llmc:', '');
 p(`| ratio | ${levels.map((l) => `${l}`).join(' | ')} |`);
 p(`|---|${levels.map(() => '---:').join('|')}|`);
-for (const c of ['llmc_batch', 'llmc_threads'].filter((x) => tp[x])) {
-  const name = c === 'llmc_batch' ? 'llmc batch' : 'llmc threads';
+for (const c of drivers) {
+  const name = driverName[c];
   p(`| ${name} / bare libcurl multi | ${levels.map((_, i) => rfmt(ratio(tp[c][i], tp.curl_multi[i]))).join(' | ')} |`);
   p(`| ${name} / wrk | ${levels.map((_, i) => rfmt(ratio(tp[c][i], tp.wrk[i]))).join(' | ')} |`);
   p(`| ${name} / best Node SDK | ${levels.map((_, i) => rfmt(ratio(tp[c][i], bestSdk[i]))).join(' | ')} |`);
@@ -121,9 +124,12 @@ if (nginxRows.length) {
 }
 p('', '![throughput](tput.png)', '');
 if (i64 >= 0) {
-  for (const c of ['llmc_batch', 'llmc_threads'].filter((x) => tp[x])) {
-    const l = tp[c][i64], who = c === 'llmc_batch' ? 'llmc (batch runner)' : 'llmc (threads driver)';
-    targets.push([`${who} at 64 in flight ≥ 0.8 × bare libcurl multi`, `${fmt(l)} vs ${fmt(tp.curl_multi[i64])} req/s = ${rfmt(ratio(l, tp.curl_multi[i64]))}`, ratio(l, tp.curl_multi[i64]) >= 0.8]);
+  for (const c of drivers) {
+    const l = tp[c][i64], who = { llmc_batch: 'llmc (batch runner)', llmc_multi: 'llmc (multi API)', llmc_threads: 'llmc (threads driver)' }[c];
+    // issue 14: the batch runner and the multi API at 0.9 of the bare loop; the threads driver (a
+    // client per thread, blocking calls) is reported against the older 0.8
+    const want = c === 'llmc_threads' ? 0.8 : 0.9;
+    targets.push([`${who} at 64 in flight ≥ ${want} × bare libcurl multi`, `${fmt(l)} vs ${fmt(tp.curl_multi[i64])} req/s = ${rfmt(ratio(l, tp.curl_multi[i64]))}`, ratio(l, tp.curl_multi[i64]) >= want]);
     targets.push([`${who} at 64 in flight ≥ 20 × the best Node SDK`, `${fmt(l)} vs ${fmt(bestSdk[i64])} req/s = ${rfmt(ratio(l, bestSdk[i64]))}`, ratio(l, bestSdk[i64]) >= 20]);
     targets.push([`(report) ${who} at 64 in flight / wrk`, `${rfmt(ratio(l, tp.wrk[i64]))} (bare libcurl / wrk: ${rfmt(ratio(tp.curl_multi[i64], tp.wrk[i64]))})`, undefined]);
   }
@@ -159,6 +165,25 @@ p('', '![streaming](stream.png)', '');
   targets.push(['(report) llmc stream / Anthropic SDK', `${rfmt(ratio(e.eps, st['emulator/sdk_anthropic'].eps))} events/s (emulator), ${rfmt(ratio(g.eps, st['nginx/sdk_anthropic'].eps))} (nginx)`, undefined]);
 }
 
+// ---------------------------------------------------------------- 3b. the CLI into a pipe
+const cs = {};
+if (n({ scenario: 'cli_stream' })) {
+  p('## 3b. The CLI streaming one 100,000-event reply into a pipe', '');
+  p(`\`llmc -m anthropic/${'claude-haiku-4-5'} "Hello there"\` (streaming, the default) with its stdout a pipe read by \`cat\`, ` +
+    `${fmt(meta.stream_events)} text deltas; process start to exit. The peer is \`curl -N\` fetching the same stream into ` +
+    'the same kind of pipe: the raw bytes, nothing decoded (the floor). Events per second of wall time:', '');
+  p('| server | llmc events/s | curl -N events/s | llmc / curl | llmc bytes out |');
+  p('|---|---:|---:|---:|---:|');
+  for (const srv of ['emulator', 'nginx']) {
+    const l = med({ scenario: 'cli_stream', client: 'llmc', server: srv }, 'events_per_s');
+    const c = med({ scenario: 'cli_stream', client: 'curl', server: srv }, 'events_per_s');
+    cs[srv] = l;
+    p(`| ${srv} | ${fmt(l)} | ${fmt(c)} | ${rfmt(ratio(l, c))} | ${fmt(med({ scenario: 'cli_stream', client: 'llmc', server: srv }, 'bytes'))} |`);
+  }
+  p('');
+  targets.push(['the CLI streaming 100,000 events into a pipe ≥ 3,000,000 events/s', `${fmt(cs.nginx)} events/s from nginx, ${fmt(cs.emulator)} from the emulator`, cs.nginx >= 3e6]);
+}
+
 // ---------------------------------------------------------------- 4. many streams
 p(`## 4. Peak RSS with ${fmt(meta.open_streams)} streams open`, '');
 p(`${fmt(meta.open_streams)} Anthropic streams of ${fmt(meta.open_events)} text deltas each, all opened first, then ` +
@@ -192,11 +217,11 @@ for (const k of ['llmc', 'curl', 'node']) {
   p(`| ${k} | ${cli[k].times.length} | ${fmt(cm(k), 2)} | ${fmt(cli[k].mean * 1e3, 2)} ± ${fmt(cli[k].stddev * 1e3, 2)} | ${fmt((rss[k] || NaN) / 1024, 1)} | ${k === 'llmc' ? '' : rfmt(ratio(cm('llmc'), cm(k)))} |`);
 }
 p('', '![cli](cli.png)', '');
-targets.push(['CLI within 2 × of curl', `${fmt(cm('llmc'), 2)} ms vs ${fmt(cm('curl'), 2)} ms = ${rfmt(ratio(cm('llmc'), cm('curl')))}`, ratio(cm('llmc'), cm('curl')) <= 2]);
+targets.push(['CLI round trip ≤ 1.5 × curl', `${fmt(cm('llmc'), 2)} ms vs ${fmt(cm('curl'), 2)} ms = ${rfmt(ratio(cm('llmc'), cm('curl')))}`, ratio(cm('llmc'), cm('curl')) <= 1.5]);
 targets.push(['CLI ≥ 20 × faster than the Node SDK script', `${fmt(cm('node'), 1)} ms / ${fmt(cm('llmc'), 2)} ms = ${fmt(ratio(cm('node'), cm('llmc')), 1)} × faster`, ratio(cm('node'), cm('llmc')) >= 20]);
 
 // ---------------------------------------------------------------- targets (placed after the header)
-const tmd = ['## Targets (issue 9), this run', '', '| target | measured | |', '|---|---|---|',
+const tmd = ['## Targets (issues 9 and 14), this run', '', '| target | measured | |', '|---|---|---|',
   ...targets.map(([t, m, ok]) => `| ${t} | ${m} | ${verdict(ok)} |`), ''];
 md.splice(md.indexOf('## 1. Sequential non-streamed requests'), 0, ...tmd);
 
@@ -223,7 +248,7 @@ const bars = 'set style data histograms\nset style histogram clustered gap 1\nse
 }
 {
   const f = dat('tput.dat', levels.map((l, i) => [l, ...tputClients.map(([c]) => tp[c][i])].join(' ')));
-  const short = { wrk: 'wrk', curl_multi: 'bare libcurl multi', llmc_batch: 'llmc batch (multi)', llmc_threads: 'llmc threads',
+  const short = { wrk: 'wrk', curl_multi: 'bare libcurl multi', llmc_batch: 'llmc batch (multi)', llmc_multi: 'llmc_multi', llmc_threads: 'llmc threads',
     sdk_anthropic: 'Anthropic SDK', sdk_openai: 'OpenAI SDK', sdk_cerebras: 'Cerebras SDK' };
   gp('tput', `set title "2. Throughput vs requests in flight (emulator; log scales)"\nset xlabel "requests in flight"\nset ylabel "requests per second"\nset logscale x 2\nset logscale y 10\nset key outside right\nset xrange [${levels[0] * 0.7}:${levels[levels.length - 1] * 1.4}]\nset xtics (${levels.join(',')})\n` +
     `plot ${tputClients.map(([c], i) => `${i ? "''" : q(f)} using 1:${i + 2} with linespoints lw 2 pt ${i + 4} title ${q(short[c])}`).join(', ')}`);

@@ -75,6 +75,21 @@ if grep -q 'llmc_batch_run' "$ROOT/include/llmc/llmc.h" && nm -D "$BUILD/src/lib
     -L"$BUILD/src" -lllmc -Wl,-rpath,"$BUILD/src" -lpthread
   HAVE_BATCH=1
 fi
+HAVE_MULTI=0 # the public multi API (llmc_multi_*)
+if nm -D "$BUILD/src/libllmc.so" | grep -E ' T llmc_multi_perform(@|$)' >/dev/null; then HAVE_MULTI=1; fi
+# one command's stdout into a pipe (read by cat): wall time, bytes and events per second as one JSON line
+cat >"$OUT/bin/pipe_time" <<'EOF'
+#!/usr/bin/env bash
+# usage: pipe_time EVENTS COMMAND...
+set -o pipefail
+events=$1; shift
+t0=$(date +%s%N)
+bytes=$("$@" | cat | wc -c) || exit 1
+t1=$(date +%s%N)
+awk -v e="$events" -v b="$bytes" -v ns=$((t1 - t0)) \
+  'BEGIN { printf "{\"events\":%d,\"bytes\":%d,\"wall_s\":%.6f,\"events_per_s\":%.1f}\n", e, b, ns / 1e9, e / (ns / 1e9) }'
+EOF
+chmod +x "$OUT/bin/pipe_time"
 
 # ---- servers ----
 pids=()
@@ -190,6 +205,7 @@ for r in $(seq "$TPUT_ROUNDS"); do
     record tput curl_multi emulator "$r" "$CM" tput "$EMU/anthropic/v1/messages" "$n" 10000000 "$SECS"
     record tput llmc_threads emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" "$LB" tput "anthropic/$MODEL" "$n" 10000000 "$SECS"
     if [ "$HAVE_BATCH" = 1 ]; then record tput llmc_batch emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" "$LB" batch "$MODEL" "$n" "$BATCH_N" "$SECS" "$OUT/work"; fi
+    if [ "$HAVE_MULTI" = 1 ]; then record tput llmc_multi emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" "$LB" multi "anthropic/$MODEL" "$n" 10000000 "$SECS"; fi
     record tput sdk_anthropic emulator "$r" env ANTHROPIC_BASE_URL="$EMU/anthropic" $SDK tput anthropic "$n" 1000000 "$SECS"
     record tput sdk_openai emulator "$r" $SDK tput openai "$n" 1000000 "$SECS"
     record tput sdk_cerebras emulator "$r" $SDK tput cerebras "$n" 1000000 "$SECS"
@@ -200,6 +216,7 @@ for r in $(seq "$TPUT_ROUNDS"); do
     record tput curl_multi nginx "$r" "$CM" tput "$NGX/json/anthropic/v1/messages" "$n" 10000000 "$SECS"
     record tput llmc_threads nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" "$LB" tput "anthropic/$MODEL" "$n" 10000000 "$SECS"
     if [ "$HAVE_BATCH" = 1 ]; then record tput llmc_batch nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" "$LB" batch "$MODEL" "$n" "$BATCH_N" "$SECS" "$OUT/work"; fi
+    if [ "$HAVE_MULTI" = 1 ]; then record tput llmc_multi nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" "$LB" multi "anthropic/$MODEL" "$n" 10000000 "$SECS"; fi
     record tput sdk_anthropic nginx "$r" env ANTHROPIC_BASE_URL="$NGX/json/anthropic" $SDK tput anthropic "$n" 1000000 "$SECS"
   done
 done
@@ -213,6 +230,18 @@ for r in $(seq $((ROUNDS + 2))); do
     record stream llmc "$srv" "$r" env ANTHROPIC_BASE_URL="$base" "$LB" stream "anthropic/$MODEL" "$STREAM_EVENTS"
     record stream llmc_pull "$srv" "$r" env ANTHROPIC_BASE_URL="$base" "$LB" pull "anthropic/$MODEL" "$STREAM_EVENTS"
     record stream sdk_anthropic "$srv" "$r" env ANTHROPIC_BASE_URL="$base" $SDK stream "$STREAM_EVENTS"
+  done
+done
+
+# ---- 3b. the CLI streaming one 100,000-event reply into a pipe (curl -N: the same bytes, undecoded) ----
+log "3b. CLI stream into a pipe: $STREAM_EVENTS events"
+for r in $(seq "$ROUNDS"); do
+  for srv in emulator nginx; do
+    if [ $srv = emulator ]; then base=$EMU/anthropic; extra="x-emulator-stream-events: $STREAM_EVENTS"; else base=$NGX/sse/anthropic; extra="x-bench: 1"; fi
+    record cli_stream llmc "$srv" "$r" env ANTHROPIC_BASE_URL="$base" ANTHROPIC_CUSTOM_HEADERS="$extra" \
+      "$OUT/bin/pipe_time" "$STREAM_EVENTS" "$LLMC_CLI" -m "anthropic/$MODEL" --max-tokens 64 "Hello there"
+    record cli_stream curl "$srv" "$r" "$OUT/bin/pipe_time" "$STREAM_EVENTS" \
+      curl -sfN -X POST "$base/v1/messages" -H @"$HDRS" -H "$extra" -d "$SBODY"
   done
 done
 
@@ -253,7 +282,7 @@ cat >"$OUT/meta.json" <<EOF
  "load_before":"$LOAD_BEFORE","load_after":"$LOAD_AFTER","cpus":$(nproc),"cpu":"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')",
  "kernel":"$(uname -r)","curl":"$(curl --version | head -n1 | cut -d' ' -f2)","node":"$(node --version)",
  "nginx":"$("$NGINX" -v 2>&1 | sed 's/.*\///')","wrk":"$(wrk -v 2>&1 | head -n1 | cut -d' ' -f2)",
- "have_batch":$HAVE_BATCH,"quick":${BENCH_QUICK:-0},"commit":"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"}
+ "have_batch":$HAVE_BATCH,"have_multi":$HAVE_MULTI,"quick":${BENCH_QUICK:-0},"commit":"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"}
 EOF
 log "report"
 node "$ROOT/bench/report.mjs" "$OUT" "$ROOT/bench"

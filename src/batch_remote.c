@@ -859,11 +859,15 @@ static void resume_hint(llmc_code rc, const char *id, const char *out, llmc_erro
                    msg, id, out);
 }
 
-llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, int wait, llmc_error *err)
+llmc_code llmc_batch_run_remote(llmc_batch *b, const char *input_path, unsigned flags, llmc_error *err)
 {
     llmc_error_clear(err);
     if (!b || !input_path)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "batch and input path must be given");
+    if (flags & ~(unsigned)LLMC_REMOTE_WAIT)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "unknown flags 0x%x for llmc_batch_run_remote",
+                              flags & ~(unsigned)LLMC_REMOTE_WAIT);
+    bool wait = flags & LLMC_REMOTE_WAIT;
     if (!b->output)
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "no output file: call llmc_batch_set_output first");
     reset(b);

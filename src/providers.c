@@ -133,6 +133,18 @@ static const llmc_retired_model openai_retired[] = {
 
 /* Base URLs carry the official SDK's meaning of its *_BASE_URL variable, so that a value which
  * works there works here: the messages path is appended to it. */
+#ifdef LLMC_TEST_EXTRA_PROVIDER
+static const llmc_key_shape acme_shapes[] = {
+    {"acme-", LLMC_KEY_KIND_API, "an Acme Inference API key", 40, 40, LLMC_CHARS_B64URL, NULL},
+    {NULL, 0, NULL, 0, 0, NULL, NULL},
+};
+static const char *const acme_variants[] = {"ACME_KEY", "ACME_TOKEN", NULL};
+static const llmc_retired_model acme_retired[] = {
+    {"acme-old-1", "2026-01-31", "llama3.2"},
+    {NULL, NULL, NULL},
+};
+#endif
+
 static const llmc_provider_info providers[] = {
     {
         .name = "anthropic",
@@ -220,6 +232,33 @@ static const llmc_provider_info providers[] = {
         .key_env_variants = openai_variants,
         .retired = openai_retired,
     },
+#ifdef LLMC_TEST_EXTRA_PROVIDER
+    /* "Adding a provider is one row": a made-up OpenAI-compatible service, compiled only into the
+     * test build of tests/onerow, which checks that routing, the key chain, the static checks,
+     * every diagnosis and the CLI take it up with nothing else changed. */
+    {
+        .name = "acme",
+        .display_name = "Acme Inference",
+        .dialect = LLMC_DIALECT_OPENAI,
+        .auth = LLMC_AUTH_BEARER,
+        .default_base_url = "https://api.acme.invalid/v1",
+        .base_url_env = "ACME_BASE_URL",
+        .messages_path = "/chat/completions",
+        .models_path = "/models",
+        .key_env = "ACME_API_KEY",
+        .custom_headers_env = "ACME_CUSTOM_HEADERS",
+        .batch_engine = LLMC_BATCH_NONE,
+        .default_timeout_ms = 60000,
+        .console = "https://console.acme.invalid/keys",
+        .key_family = "acme-",
+        .key_family_required = true,
+        .foreign_keys_refused = true,
+        .key_chars = LLMC_CHARS_B64URL,
+        .shapes = acme_shapes,
+        .key_env_variants = acme_variants,
+        .retired = acme_retired,
+    },
+#endif
 };
 
 #define N_PROVIDERS (sizeof providers / sizeof providers[0])

@@ -846,6 +846,7 @@ typedef struct llmc_usage {
     long output_tokens;
     long cache_read_input_tokens; /* 0 when the provider does not report it */
     long cache_creation_input_tokens;
+    long reserved[4]; /* room to grow: zero today (llmc_response_usage_details has the rest) */
 } llmc_usage;
 
 LLMC_API void llmc_response_free(llmc_response *resp);
@@ -1258,11 +1259,19 @@ LLMC_API void llmc_batch_set_lock_wait(llmc_batch *batch, int wait);
  * key, the output file, llmc_batch_stop). Finished results are on disk whatever happens. */
 LLMC_API llmc_code llmc_batch_run(llmc_batch *batch, const char *input_path, llmc_error *err);
 
+/* Flags of llmc_batch_run_remote (bits; more may come, and a bit this version does not know is
+ * LLMC_E_INVALID_ARG rather than ignored). */
+enum {
+    LLMC_REMOTE_SUBMIT = 0,     /* return once the batch is submitted */
+    LLMC_REMOTE_WAIT = 1u << 0, /* poll until it ends, then write the results */
+};
+
 /* Submit `input_path` to the provider's batch engine — or resume the batch OUTPUT.remote records
- * for this input (see above). With `wait` nonzero, poll until it ends and write the results; with
- * 0, return once submitted (llmc_batch_remote_id says what to pass to llmc_batch_resume_remote
- * later; calling this again with the same input and output does the same). */
-LLMC_API llmc_code llmc_batch_run_remote(llmc_batch *batch, const char *input_path, int wait, llmc_error *err);
+ * for this input (see above). With LLMC_REMOTE_WAIT, poll until it ends and write the results;
+ * with LLMC_REMOTE_SUBMIT, return once submitted (llmc_batch_remote_id says what to pass to
+ * llmc_batch_resume_remote later; calling this again with the same input and output does the
+ * same). */
+LLMC_API llmc_code llmc_batch_run_remote(llmc_batch *batch, const char *input_path, unsigned flags, llmc_error *err);
 /* Wait for the remote batch `remote_id` and write its results. `input_path` may be NULL; when
  * given, input ids the provider did not answer are written as errored ("not_returned") and
  * results for ids not in it are left out. */

@@ -570,7 +570,7 @@ static void test_remote_fireworks(void **state)
     llmc_batch_set_output(b, out, &err);
     llmc_batch_set_poll_interval(b, 0.05);
     llmc_batch_add_header(b, "x-emulator-batch-delay-ms: 400", &err);
-    assert_int_equal(llmc_batch_run_remote(b, in, 1, &err), LLMC_OK);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_WAIT, &err), LLMC_OK);
     assert_true(strncmp(llmc_batch_remote_id(b), "accounts/test-account/batchInferenceJobs/", 41) == 0);
     llmc_batch_progress st;
     llmc_batch_stats(b, &st);
@@ -611,7 +611,7 @@ static void test_remote_fireworks(void **state)
     b = llmc_batch_new(c);
     llmc_batch_set_output(b, out2, &err);
     llmc_batch_add_header(b, "x-emulator-batch-delay-ms: 60000", &err);
-    assert_int_equal(llmc_batch_run_remote(b, in, 0, &err), LLMC_OK);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_SUBMIT, &err), LLMC_OK);
     char id[256];
     snprintf(id, sizeof id, "%s", llmc_batch_remote_id(b));
     assert_int_equal(llmc_batch_cancel_remote(b, id, &err), LLMC_OK);

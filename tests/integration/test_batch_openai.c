@@ -184,7 +184,7 @@ static void test_expired_and_library(void **state)
     assert_int_equal(llmc_batch_set_output(b, out, &err), LLMC_OK);
     llmc_batch_set_poll_interval(b, 0.05);
     assert_int_equal(llmc_batch_add_header(b, "x-emulator-batch-expire: c", &err), LLMC_OK);
-    assert_int_equal(llmc_batch_run_remote(b, in, 1, &err), LLMC_OK);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_WAIT, &err), LLMC_OK);
     llmc_batch_progress st;
     llmc_batch_stats(b, &st);
     assert_string_equal(st.remote_status, "expired");

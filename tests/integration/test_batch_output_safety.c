@@ -172,7 +172,7 @@ static void test_library_lock(void **state)
     char expect[64];
     snprintf(expect, sizeof expect, "(pid %ld)", (long)getpid());
     assert_non_null(strstr(err.message, expect));
-    assert_int_equal(llmc_batch_run_remote(b, in, 1, &err), LLMC_E_IO);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_WAIT, &err), LLMC_E_IO);
     assert_int_equal(llmc_batch_resume_remote(b, "msgbatch_0123456789abcdef", in, &err), LLMC_E_IO);
     assert_int_equal(emulator_request_count(&emu) <= 1, 1); /* nothing but perhaps no request at all */
 

@@ -223,17 +223,25 @@ static void test_openai_submit_then_rerun(void **state)
     llmc_batch_set_output(b, out, &err);
     llmc_batch_set_poll_interval(b, 0.05);
     llmc_batch_add_header(b, "x-emulator-batch-delay-ms: 300", &err);
-    assert_int_equal(llmc_batch_run_remote(b, in, 0, &err), LLMC_OK);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_SUBMIT, &err), LLMC_OK);
     char id[256];
     snprintf(id, sizeof id, "%s", llmc_batch_remote_id(b));
     assert_true(strncmp(id, "openai/batch_", 13) == 0);
     assert_string_equal(recorded_id(out), id);
     llmc_batch_free(b);
 
+    /* a flag this version does not know is refused before anything is read or sent */
+    b = llmc_batch_new(c);
+    llmc_batch_set_output(b, out, &err);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_WAIT | 1u << 7, &err), LLMC_E_INVALID_ARG);
+    assert_non_null(strstr(err.message, "unknown flags 0x80"));
+    assert_string_equal(recorded_id(out), id); /* the record is untouched */
+    llmc_batch_free(b);
+
     /* another input on that output would submit (and bill) a second batch: refused */
     b = llmc_batch_new(c);
     llmc_batch_set_output(b, out, &err);
-    assert_int_equal(llmc_batch_run_remote(b, other, 1, &err), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_batch_run_remote(b, other, LLMC_REMOTE_WAIT, &err), LLMC_E_INVALID_ARG);
     assert_non_null(strstr(err.message, "made from another input"));
     assert_non_null(strstr(err.message, id));
     llmc_batch_free(b);
@@ -242,7 +250,7 @@ static void test_openai_submit_then_rerun(void **state)
     b = llmc_batch_new(c);
     llmc_batch_set_output(b, out, &err);
     llmc_batch_set_poll_interval(b, 0.05);
-    assert_int_equal(llmc_batch_run_remote(b, in, 1, &err), LLMC_OK);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_WAIT, &err), LLMC_OK);
     assert_string_equal(llmc_batch_remote_id(b), id);
     llmc_batch_free(b);
     llmc_client_free(c);
@@ -273,7 +281,7 @@ static void test_fireworks_submit_then_rerun(void **state)
     llmc_batch_set_output(b, out, &err);
     llmc_batch_set_poll_interval(b, 0.05);
     llmc_batch_add_header(b, "x-emulator-batch-delay-ms: 300", &err);
-    assert_int_equal(llmc_batch_run_remote(b, in, 0, &err), LLMC_OK);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_SUBMIT, &err), LLMC_OK);
     char id[256];
     snprintf(id, sizeof id, "%s", llmc_batch_remote_id(b));
     assert_string_equal(recorded_id(out), id);
@@ -283,7 +291,7 @@ static void test_fireworks_submit_then_rerun(void **state)
     b = llmc_batch_new(c);
     llmc_batch_set_output(b, out, &err);
     llmc_batch_set_poll_interval(b, 0.05);
-    assert_int_equal(llmc_batch_run_remote(b, in, 1, &err), LLMC_OK);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_WAIT, &err), LLMC_OK);
     assert_string_equal(llmc_batch_remote_id(b), id);
     llmc_batch_free(b);
     llmc_client_free(c);

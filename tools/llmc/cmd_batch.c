@@ -366,7 +366,7 @@ int cmd_batch(int argc, char **argv)
     } else if (resume) {
         rc = llmc_batch_resume_remote(batch, resume, in_path, &err);
     } else if (remote) {
-        rc = llmc_batch_run_remote(batch, in_path, !no_wait, &err);
+        rc = llmc_batch_run_remote(batch, in_path, no_wait ? LLMC_REMOTE_SUBMIT : LLMC_REMOTE_WAIT, &err);
         if (llmc_batch_remote_id(batch)[0] && no_wait && rc == LLMC_OK)
             printf("%s\n", llmc_batch_remote_id(batch));
     } else {
