@@ -79,6 +79,7 @@ void llmc_client_free(llmc_client *c)
         free(c->aliases[i].value);
     }
     free(c->aliases);
+    llmc_settings_free(c->settings);
     free(c);
 }
 

@@ -275,10 +275,31 @@ LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *
  *     key_env = GROQ_API_KEY
  *     [alias fast]
  *     model = cerebras/llama-3.3-70b        # "fast" as a model string means this
+ *     system = Answer in one line.          # kept for the application (below)
+ *
+ * Settings the library checks but does not act on itself are kept for the application and
+ * read with llmc_client_config_value (the llmc CLI uses them; llmc.conf(5) documents each):
+ *
+ *     log = off                             # top of the file: on or off
+ *     [template review]                     # model, system, prompt, max_tokens, temperature,
+ *     system = You review C code.           #   top_p, stop (numbers are range-checked here)
+ *     prompt = Review this: $input
+ *     [price cerebras/llama-3.3-70b]        # input, output, cache_write, cache_read:
+ *     input = 0.85                          #   US dollars per million tokens, numbers >= 0
  *
  * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message. Keys
- * themselves never belong in this file: `llmc keys set` keeps them in the key store. */
+ * themselves never belong in this file: `llmc keys set` keeps them in the key store. Loading a
+ * second file adds to (and where a setting repeats, overrides) what the first one set. */
 LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path, llmc_error *err);
+/* A setting kept for the application: the value of `key` in the section [kind name] — kind
+ * "template", "price" or "alias" — or, with kind and name NULL (or ""), at the top of the file.
+ * NULL when the file did not set it. When a line repeats, the last one counts. Borrowed from the
+ * client: valid until it is freed or loads another file. */
+LLMC_API const char *llmc_client_config_value(const llmc_client *client, const char *kind, const char *name,
+                                              const char *key);
+/* The names of the sections of `kind` ("template", "price", "alias") that hold settings kept for
+ * the application, in file order: index 0 .. n-1, NULL past the end. Borrowed as above. */
+LLMC_API const char *llmc_client_config_section_at(const llmc_client *client, const char *kind, size_t index);
 /* The default model from the configuration, or NULL. Borrowed from the client. */
 LLMC_API const char *llmc_client_default_model(const llmc_client *client);
 /* Model alias number `index` from the configuration: its name and the model it stands for
@@ -538,6 +559,21 @@ LLMC_API const char *llmc_response_request_id(const llmc_response *resp);
 LLMC_API const char *llmc_response_provider(const llmc_response *resp);
 /* The body as received, if llmc_request_keep_raw() was on; otherwise NULL. */
 LLMC_API const char *llmc_response_raw_json(const llmc_response *resp);
+/* The signature of a thinking block, as the provider sent it (Anthropic signs thinking so that
+ * it can be sent back); "" for other blocks and when none came. Borrowed from the response. */
+LLMC_API const char *llmc_response_block_signature(const llmc_response *resp, size_t index);
+
+/* A reply built by the caller, to continue a conversation saved earlier (e.g. in a log):
+ * llmc_response_new gives an empty response (NULL when out of memory; free with
+ * llmc_response_free), llmc_response_append_block adds a block after the others — a text, a
+ * thinking block with its signature (NULL or "" when it has none), or a tool call with its id,
+ * tool name and input JSON as `text` — copying every string. Then llmc_request_add_response
+ * sends it back as the assistant's turn exactly as if it had just arrived. LLMC_E_INVALID_ARG
+ * for another block type or a tool call without id or name; LLMC_E_NOMEM leaves the response as
+ * it was. Ids, model, usage and stop reason stay empty. */
+LLMC_API llmc_response *llmc_response_new(void);
+LLMC_API llmc_code llmc_response_append_block(llmc_response *resp, llmc_block_type type, const char *text,
+                                              const char *tool_id, const char *tool_name, const char *signature);
 
 /* ---------------------------------------------------------------------------------------------
  * Calls.

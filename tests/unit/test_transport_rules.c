@@ -170,7 +170,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retry_statuses), cmocka_unit_test(test_retry_delays),
         cmocka_unit_test(test_url_policy),     cmocka_unit_test(test_fingerprints),
-        cmocka_unit_test(test_redaction),      cmocka_unit_test(test_secret_round_trip), cmocka_unit_test(test_secret_scrub),
+        cmocka_unit_test(test_redaction),      cmocka_unit_test(test_secret_round_trip),
+        cmocka_unit_test(test_secret_scrub),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
