@@ -43,8 +43,10 @@ size_t emulator_request_count(const emulator *emu);
 const char *test_key(const char *provider_upper, const char *state_upper);
 
 /* Run the CLI. `env` holds "NAME=value" entries added to a minimal environment (PATH, HOME,
- * TMPDIR only: no provider variables leak in from the caller's shell). `stdin_text` is fed to
- * stdin (NULL: /dev/null). Output is captured; the exit status is returned. */
+ * TMPDIR only: no provider variables leak in from the caller's shell; XDG_DATA_HOME,
+ * XDG_STATE_HOME and XDG_CACHE_HOME point into a private directory of this test program unless
+ * `env` names them, so the CLI's log, history and caches never touch the real user's). `stdin_text`
+ * is fed to stdin (NULL: /dev/null). Output is captured; the exit status is returned. */
 typedef struct cli_result {
     int status;
     char *out;

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,7 +81,7 @@ static bool parse_number(const char *opt, const char *text, double lo, double hi
     char *end;
     double v = strtod(text, &end);
     if (end == text || *end || v < lo || v > hi) {
-        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not \"%s\"\n", opt, lo, hi, text);
+        cli_usage_error(NULL, "%s expects a number from %g to %g, not \"%s\"", opt, lo, hi, text);
         return false;
     }
     *out = v;
@@ -100,8 +101,23 @@ enum {
     OPT_KEY,
     OPT_STREAM,
     OPT_NO_STREAM,
-    OPT_KEY_NAME
+    OPT_KEY_NAME,
+    OPT_CID,
+    OPT_NO_LOG
 };
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    cli_style st = cli_style_for(stderr);
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%sllmc: error:%s %s (see `llmc %s%s--help`)\n", st.red, st.reset, msg, command ? command : "",
+            command ? " " : "");
+    return EXIT_USAGE;
+}
 
 int cli_parse_options(int argc, char **argv, cli_options *o)
 {
@@ -123,6 +139,10 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                                             {"key", required_argument, NULL, OPT_KEY},
                                             {"api-key", required_argument, NULL, OPT_KEY},
                                             {"key-name", required_argument, NULL, OPT_KEY_NAME},
+                                            {"template", required_argument, NULL, 't'},
+                                            {"continue", no_argument, NULL, 'c'},
+                                            {"cid", required_argument, NULL, OPT_CID},
+                                            {"no-log", no_argument, NULL, OPT_NO_LOG},
                                             {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->model = getenv("LLMC_MODEL");
@@ -131,10 +151,25 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     o->stream = -1;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:s:vh", options, NULL)) != -1) {
+    opterr = 0; /* one line of our own instead of getopt's, then where help is */
+    const char *command = strcmp(argv[0], "chat") == 0 ? "chat" : NULL;
+    while ((c = getopt_long(argc, argv, ":m:s:t:cvh", options, NULL)) != -1) {
         switch (c) {
         case 'm':
             o->model = optarg;
+            o->model_from_flag = true;
+            break;
+        case 't':
+            o->template_name = optarg;
+            break;
+        case 'c':
+            o->continue_last = true;
+            break;
+        case OPT_CID:
+            o->cid = optarg;
+            break;
+        case OPT_NO_LOG:
+            o->no_log = true;
             break;
         case 's':
             o->system = optarg;
@@ -152,10 +187,8 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                 return EXIT_USAGE;
             break;
         case OPT_STOP:
-            if (o->n_stops == 16) {
-                fprintf(stderr, "llmc: error: at most 16 --stop sequences\n");
-                return EXIT_USAGE;
-            }
+            if (o->n_stops == 16)
+                return cli_usage_error(command, "at most 16 --stop sequences");
             o->stops[o->n_stops++] = optarg;
             break;
         case OPT_JSON:
@@ -196,11 +229,16 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                     "  fix: export the provider's variable (e.g. ANTHROPIC_API_KEY), point <VAR>_FILE at a\n"
                     "       file that holds it (chmod 600), or store it with `llmc keys set PROVIDER`\n");
             return EXIT_USAGE;
+        case ':':
+            return cli_usage_error(command, "%s needs a value", argv[optind - 1]);
         default:
-            cli_usage(stderr);
-            return EXIT_USAGE;
+            if (optopt)
+                return cli_usage_error(command, "unknown option -%c", optopt);
+            return cli_usage_error(command, "unknown option %s", argv[optind - 1]);
         }
     }
+    if (o->continue_last && o->cid)
+        return cli_usage_error(command, "-c continues the last conversation, --cid ID a named one: give one of them");
     o->first_arg = optind;
     /* stream by default only where a person watches the reply arrive */
     if (o->stream < 0)
@@ -216,8 +254,6 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
     *req_out = req;
     if (!client || !req)
         return cli_nomem(err);
-    if (o->verbose)
-        llmc_client_set_log(client, verbose_log, NULL, LLMC_LOG_DEBUG);
     /* The configuration file (key commands, base URLs, endpoints, default model): a bad one stops
      * here with its file and line (exit 4) rather than half-applying. */
     llmc_code rc = llmc_client_load_config(client, NULL, err);
@@ -226,17 +262,19 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
     const char *model = o->model && *o->model ? o->model : llmc_client_default_model(client);
     if (model && (rc = llmc_request_set_model(req, model)) != LLMC_OK)
         return cli_code(err, rc);
+    return cli_apply_options(o, model, client, req, err);
+}
+
+llmc_code cli_apply_options(const cli_options *o, const char *model, llmc_client *client, llmc_request *req,
+                            llmc_error *err)
+{
+    llmc_code rc;
+    if (o->verbose)
+        llmc_client_set_log(client, verbose_log, NULL, LLMC_LOG_DEBUG);
     if (o->key_name) {
-        /* the stored key belongs to the model's provider: the model string's prefix when it
-         * names a provider, else the default provider */
-        const char *m = model ? model : DEFAULT_MODEL;
-        char provider[64] = "anthropic";
-        const char *slash = strchr(m, '/');
-        for (size_t i = 0; slash && llmc_client_provider_at(client, i); i++) {
-            const char *name = llmc_client_provider_at(client, i);
-            if (strlen(name) == (size_t)(slash - m) && strncmp(name, m, (size_t)(slash - m)) == 0)
-                snprintf(provider, sizeof provider, "%s", name);
-        }
+        /* the stored key belongs to the model's provider (after its alias, if it is one) */
+        char provider[64];
+        cli_provider_of(client, model ? model : DEFAULT_MODEL, provider, sizeof provider, NULL, 0);
         rc = llmc_client_use_stored_key(client, provider, o->key_name, err);
         if (rc == LLMC_E_NOT_FOUND && err)
             err->code = rc = LLMC_E_KEY; /* a missing named key is a key problem: exit 3 */
