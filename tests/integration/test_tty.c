@@ -4,7 +4,7 @@
  * (forkpty): `llmc keys set` reading a key with echo off, the offer to type a new key after a 401,
  * echo restored after Ctrl-C — and no prompt at all when stdin is not a terminal.
  */
-#include "auth_fixture.h"
+#include "pty_harness.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -35,78 +35,13 @@ static temp_home home;
             fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                                \
     } while (0)
 
-typedef struct pty_result {
-    int status;      /* exit status, or 128 + signal */
-    char out[65536]; /* everything the terminal showed: stdout and stderr together */
-    bool echo_after; /* ECHO was on again on the terminal once the command had ended */
-} pty_result;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Run the CLI on a new pseudo-terminal. When `expect` shows up on the screen, type `answer`
  * (as a person would: only after the prompt appeared). */
 static void run_pty(pty_result *res, const char *const *args, const char *const *extra_env, const char *expect,
                     const char *answer)
 {
-    memset(res, 0, sizeof *res);
-    const char *argv[32] = {LLMC_CLI_PATH};
-    size_t n = 1;
-    for (size_t i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    const char *envp[32] = {envf("PATH=%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"),
-                            envf("HOME=%s", home.root),
-                            home.xdg_env,
-                            "NO_COLOR=1",
-                            "TERM=dumb",
-                            envf("ANTHROPIC_BASE_URL=%s", emulator_base_url(&emu, "anthropic"))};
-    size_t m = 6;
-    for (size_t i = 0; extra_env && extra_env[i] && m < 31; i++)
-        envp[m++] = extra_env[i];
-    envp[m] = NULL;
-
-    int master = -1;
-    pid_t pid = forkpty(&master, NULL, NULL, NULL);
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        execve(LLMC_CLI_PATH, (char *const *)argv, (char *const *)envp);
-        _exit(127);
-    }
-    size_t len = 0;
-    bool answered = expect == NULL;
-    double deadline = now_s() + 20;
-    struct termios tio;
-    while (now_s() < deadline) {
-        struct pollfd p = {master, POLLIN, 0};
-        int pr = poll(&p, 1, 100);
-        if (pr < 0 && errno == EINTR)
-            continue;
-        if (pr > 0) {
-            ssize_t got = read(master, res->out + len, sizeof res->out - 1 - len);
-            if (got <= 0)
-                break; /* EIO: the last process holding the terminal has exited */
-            len += (size_t)got;
-            res->out[len] = '\0';
-        }
-        if (!answered && strstr(res->out, expect)) {
-            ssize_t w = write(master, answer, strlen(answer));
-            assert_int_equal(w, (ssize_t)strlen(answer));
-            answered = true;
-        }
-    }
-    /* the terminal's settings are shared by both ends: read them before closing ours */
-    res->echo_after = tcgetattr(master, &tio) == 0 && (tio.c_lflag & ECHO);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    close(master);
-    res->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (!answered)
-        fail_msg("the prompt \"%s\" never appeared; the terminal showed:\n%s", expect, res->out);
+    const pty_step steps[] = {{expect, expect ? answer : NULL, false}, {NULL, NULL, false}};
+    run_pty_steps(res, &home, emulator_base_url(&emu, "anthropic"), args, extra_env, steps);
 }
 
 static bool store_holds(const char *provider, const char *fingerprint_tail)

@@ -179,7 +179,9 @@ static void turn(chat *c, const char *msg)
     bool reported = false;
     if (rc == LLMC_E_AUTH && c->interactive && cli_can_prompt())
         rc = cli_offer_new_key(s->client, s->req, &s->o, &resp, &err, &reported);
-    c->exit_code = cli_exit_code(rc);
+    /* a cancelled reply is as if the message had not been sent: the status stays */
+    if (rc != LLMC_E_ABORTED)
+        c->exit_code = cli_exit_code(rc);
     if (rc == LLMC_OK) {
         cli_report_warning(&err);
         cli_print_reply(resp, &s->o);
@@ -194,7 +196,7 @@ static void turn(chat *c, const char *msg)
     } else {
         cli_style st = cli_style_for(stderr);
         if (rc == LLMC_E_ABORTED)
-            fprintf(stderr, "%s(reply cancelled: the conversation is as it was before this message)%s\n", st.dim,
+            fprintf(stderr, "\r%s(reply cancelled: the conversation is as it was before this message)%s\n", st.dim,
                     st.reset);
         else if (!reported)
             cli_report_error(NULL, &err);

@@ -284,7 +284,8 @@ int cmd_logs(int argc, char **argv)
     }
     int exit_code = EXIT_OK;
     if (rc != SQLITE_DONE && rc != SQLITE_OK) {
-        fprintf(stderr, "llmc: error: cannot read the log %s: %s\n", cli_log_file(log), sqlite3_errmsg(cli_log_db(log)));
+        fprintf(stderr, "llmc: error: cannot read the log %s: %s\n", cli_log_file(log),
+                sqlite3_errmsg(cli_log_db(log)));
         exit_code = EXIT_OTHER;
     } else if (json) {
         char *text = json_dumps(all, JSON_INDENT(2) | JSON_ENSURE_ASCII);

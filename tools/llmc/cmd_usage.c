@@ -56,7 +56,8 @@ static bool since_sql(const char *text, char *expr, size_t esize, char *param, s
     static const char shape[] = "dddd-dd-dd dd:dd";
     bool ok = n == 10 || n == 16;
     for (size_t i = 0; ok && i < n; i++)
-        ok = shape[i] == 'd' ? isdigit((unsigned char)text[i]) != 0 : text[i] == shape[i] || (i == 10 && text[i] == 'T');
+        ok =
+            shape[i] == 'd' ? isdigit((unsigned char)text[i]) != 0 : text[i] == shape[i] || (i == 10 && text[i] == 'T');
     if (!ok)
         return false;
     snprintf(param, psize, "%.10s%s%s", text, n == 16 ? " " : "", n == 16 ? text + 11 : "");
@@ -112,9 +113,10 @@ int cmd_usage(int argc, char **argv)
         char path[1024];
         if (cli_log_path(path, sizeof path) && access(path, F_OK) != 0) {
             if (json)
-                printf("{\"groups\":[],\"total\":{\"exchanges\":0,\"input_tokens\":0,\"output_tokens\":0,"
-                       "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0,\"cost_usd\":0,"
-                       "\"unpriced\":0}}\n");
+                printf(
+                    "{\"groups\":[],\"total\":{\"exchanges\":0,\"input_tokens\":0,\"output_tokens\":0,"
+                    "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0,\"cost_usd\":0,"
+                    "\"unpriced\":0}}\n");
             else
                 fprintf(stderr, "llmc: nothing logged yet (%s)\n", path);
             return EXIT_OK;
@@ -160,12 +162,12 @@ int cmd_usage(int argc, char **argv)
         char cs[32];
         cli_format_cost(cs, sizeof cs, v[5] == v[0] ? -1 : cost);
         if (json) {
-            json_array_append_new(
-                groups, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:I}", strcmp(by, "day") == 0 ? "day" : "model",
-                                  key ? key : "", "exchanges", (json_int_t)v[0], "input_tokens", (json_int_t)v[1],
-                                  "output_tokens", (json_int_t)v[2], "cache_read_input_tokens", (json_int_t)v[3],
-                                  "cache_creation_input_tokens", (json_int_t)v[4], "cost_usd", cost, "unpriced",
-                                  (json_int_t)v[5]));
+            json_array_append_new(groups, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
+                                                    strcmp(by, "day") == 0 ? "day" : "model", key ? key : "",
+                                                    "exchanges", (json_int_t)v[0], "input_tokens", (json_int_t)v[1],
+                                                    "output_tokens", (json_int_t)v[2], "cache_read_input_tokens",
+                                                    (json_int_t)v[3], "cache_creation_input_tokens", (json_int_t)v[4],
+                                                    "cost_usd", cost, "unpriced", (json_int_t)v[5]));
             continue;
         }
         if (!header) {
@@ -178,14 +180,15 @@ int cmd_usage(int argc, char **argv)
     }
     int exit_code = EXIT_OK;
     if (rc != SQLITE_DONE && rc != SQLITE_OK) {
-        fprintf(stderr, "llmc: error: cannot read the log %s: %s\n", cli_log_file(log), sqlite3_errmsg(cli_log_db(log)));
+        fprintf(stderr, "llmc: error: cannot read the log %s: %s\n", cli_log_file(log),
+                sqlite3_errmsg(cli_log_db(log)));
         exit_code = EXIT_OTHER;
     } else if (json) {
-        json_t *root = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:f, s:I}}", "groups", groups, "total",
-                                 "exchanges", (json_int_t)tot[0], "input_tokens", (json_int_t)tot[1], "output_tokens",
-                                 (json_int_t)tot[2], "cache_read_input_tokens", (json_int_t)tot[3],
-                                 "cache_creation_input_tokens", (json_int_t)tot[4], "cost_usd", total_cost,
-                                 "unpriced", (json_int_t)tot[5]);
+        json_t *root =
+            json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:f, s:I}}", "groups", groups, "total", "exchanges",
+                      (json_int_t)tot[0], "input_tokens", (json_int_t)tot[1], "output_tokens", (json_int_t)tot[2],
+                      "cache_read_input_tokens", (json_int_t)tot[3], "cache_creation_input_tokens", (json_int_t)tot[4],
+                      "cost_usd", total_cost, "unpriced", (json_int_t)tot[5]);
         groups = NULL;
         char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
         if (text)
@@ -200,9 +203,10 @@ int cmd_usage(int argc, char **argv)
         printf("%s%-44s %9lld %12lld %12lld %12lld %12lld  %s%s\n", s.bold, "total", tot[0], tot[1], tot[2], tot[3],
                tot[4], cs, s.reset);
         if (tot[5])
-            printf("(%lld exchange%s of models without a price are not in the cost: add a [price MODEL] section to "
-                   "the config)\n",
-                   tot[5], tot[5] == 1 ? "" : "s");
+            printf(
+                "(%lld exchange%s of models without a price are not in the cost: add a [price MODEL] section to "
+                "the config)\n",
+                tot[5], tot[5] == 1 ? "" : "s");
     }
     json_decref(groups);
     sqlite3_finalize(st);

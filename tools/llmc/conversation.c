@@ -33,8 +33,8 @@ char *cli_assistant_turn_json(const llmc_response *resp)
                           llmc_response_block_signature(resp, i));
             break;
         case LLMC_BLOCK_TOOL_USE:
-            b = json_pack("{s:s, s:s, s:s, s:s}", "type", "tool_use", "id", llmc_response_block_tool_id(resp, i), "name",
-                          llmc_response_block_tool_name(resp, i), "input", text);
+            b = json_pack("{s:s, s:s, s:s, s:s}", "type", "tool_use", "id", llmc_response_block_tool_id(resp, i),
+                          "name", llmc_response_block_tool_name(resp, i), "input", text);
             break;
         case LLMC_BLOCK_OTHER:
             break; /* server-side blocks cannot be sent back */
@@ -113,8 +113,8 @@ static llmc_response *response_from_json(const char *text)
 bool cli_conversation_exists(cli_log *log, const char *cid)
 {
     sqlite3_stmt *st = NULL;
-    bool found = sqlite3_prepare_v2(cli_log_db(log), "SELECT 1 FROM conversations WHERE id = ?", -1, &st, NULL) ==
-                 SQLITE_OK;
+    bool found =
+        sqlite3_prepare_v2(cli_log_db(log), "SELECT 1 FROM conversations WHERE id = ?", -1, &st, NULL) == SQLITE_OK;
     if (found) {
         sqlite3_bind_text(st, 1, cid, -1, SQLITE_TRANSIENT);
         found = sqlite3_step(st) == SQLITE_ROW;

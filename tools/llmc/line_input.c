@@ -23,9 +23,9 @@ struct cli_reader {
     HistEvent ev;
     char history_path[1024];
     const char *prompt;
-    bool cleared;  /* Ctrl-C at the prompt: drop what was typed */
-    char *pasted;  /* a multi-line bracketed paste waiting to be sent */
-    char *line;    /* getline's buffer (piped input) */
+    bool cleared; /* Ctrl-C at the prompt: drop what was typed */
+    char *pasted; /* a multi-line bracketed paste waiting to be sent */
+    char *line;   /* getline's buffer (piped input) */
     size_t cap;
 };
 
@@ -220,6 +220,7 @@ static const char *read_line(cli_reader *r, const char *prompt, bool *cleared)
     fputs(PASTE_OFF, stdout);
     fflush(stdout);
     if (r->cleared) {
+        fputc('\n', stdout); /* libedit leaves the cursor after the ^C */
         *cleared = true;
         free(r->pasted);
         r->pasted = NULL;

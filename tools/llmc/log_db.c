@@ -38,27 +38,27 @@ static const char *const migrations[] = {
     "CREATE TABLE exchanges ("
     "  id INTEGER PRIMARY KEY,"
     "  conversation_id TEXT NOT NULL REFERENCES conversations(id),"
-    "  at TEXT NOT NULL,"          /* UTC, 2026-12-01T16:40:12.345Z */
-    "  command TEXT NOT NULL,"     /* prompt | chat */
+    "  at TEXT NOT NULL,"      /* UTC, 2026-12-01T16:40:12.345Z */
+    "  command TEXT NOT NULL," /* prompt | chat */
     "  provider TEXT NOT NULL,"
-    "  model TEXT NOT NULL,"       /* the model string sent, provider/model */
-    "  served_model TEXT,"         /* what the provider said answered */
+    "  model TEXT NOT NULL," /* the model string sent, provider/model */
+    "  served_model TEXT,"   /* what the provider said answered */
     "  template TEXT,"
     "  system TEXT,"
     "  prompt TEXT NOT NULL,"
     "  reply TEXT,"
     "  thinking TEXT,"
-    "  tool_calls TEXT,"           /* JSON array of {id,name,input} */
-    "  assistant_turn TEXT,"       /* JSON blocks to send back: thinking with signature, text, tool calls */
+    "  tool_calls TEXT,"     /* JSON array of {id,name,input} */
+    "  assistant_turn TEXT," /* JSON blocks to send back: thinking with signature, text, tool calls */
     "  input_tokens INTEGER,"
     "  output_tokens INTEGER,"
     "  cache_read_tokens INTEGER,"
     "  cache_write_tokens INTEGER,"
-    "  cost_usd REAL,"             /* NULL: no price known */
+    "  cost_usd REAL," /* NULL: no price known */
     "  duration_ms INTEGER,"
     "  request_id TEXT,"
-    "  error_class TEXT,"          /* NULL on success; else auth, request, unavailable, network, protocol, other, cancelled */
-    "  error_cause TEXT"           /* the cause id or the provider's error type, when there was one */
+    "  error_class TEXT," /* NULL on success; else auth, request, unavailable, network, protocol, other, cancelled */
+    "  error_cause TEXT"  /* the cause id or the provider's error type, when there was one */
     ");"
     "CREATE INDEX exchanges_by_conversation ON exchanges(conversation_id, id);"
     "CREATE INDEX exchanges_by_time ON exchanges(at);"

@@ -94,8 +94,8 @@ double cli_cost(const cli_price *p, const cli_tokens *u)
         plain_input -= (double)(u->cache_read_tokens + u->cache_write_tokens);
     if (plain_input < 0)
         plain_input = 0;
-    return (plain_input * p->input + (double)u->output_tokens * p->output + (double)u->cache_write_tokens * p->cache_write +
-            (double)u->cache_read_tokens * p->cache_read) /
+    return (plain_input * p->input + (double)u->output_tokens * p->output +
+            (double)u->cache_write_tokens * p->cache_write + (double)u->cache_read_tokens * p->cache_read) /
            1e6;
 }
 
@@ -103,7 +103,7 @@ cli_tokens cli_usage_of(const llmc_response *resp)
 {
     llmc_usage u = llmc_response_usage(resp);
     cli_tokens out = {u.input_tokens, u.output_tokens, u.cache_read_input_tokens, u.cache_creation_input_tokens,
-                     strcmp(llmc_response_provider(resp), "anthropic") != 0};
+                      strcmp(llmc_response_provider(resp), "anthropic") != 0};
     return out;
 }
 

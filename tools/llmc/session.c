@@ -74,11 +74,13 @@ static llmc_code no_template(cli_session *s, llmc_error *err)
     char known[512] = "";
     for (size_t i = 0; llmc_client_config_section_at(s->client, "template", i); i++) {
         size_t len = strlen(known);
-        snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "", llmc_client_config_section_at(s->client, "template", i));
+        snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "",
+                 llmc_client_config_section_at(s->client, "template", i));
     }
     err->code = LLMC_E_CONFIG;
-    snprintf(err->message, sizeof err->message, "no template \"%s\" in the config file (%s); add a [template %s] section",
-             s->o.template_name, known[0] ? known : "it has none", s->o.template_name);
+    snprintf(err->message, sizeof err->message,
+             "no template \"%s\" in the config file (%s); add a [template %s] section", s->o.template_name,
+             known[0] ? known : "it has none", s->o.template_name);
     return LLMC_E_CONFIG;
 }
 
@@ -186,8 +188,8 @@ llmc_code cli_session_start(cli_session *s, const cli_options *o, const char *co
         bool alias = false;
         for (size_t i = 0; llmc_client_alias_at(s->client, i, &name, &aliased) && !alias; i++)
             alias = strcmp(name, s->model) == 0;
-        fprintf(stderr, "%s* model %s (from %s%s%s%s)%s\n", st.dim, s->target, s->model_from,
-                alias ? "; alias " : "", alias ? s->model : "", alias ? " in the config file" : "", st.reset);
+        fprintf(stderr, "%s* model %s (from %s%s%s%s)%s\n", st.dim, s->target, s->model_from, alias ? "; alias " : "",
+                alias ? s->model : "", alias ? " in the config file" : "", st.reset);
         if (t)
             fprintf(stderr, "%s* template %s%s\n", st.dim, t, st.reset);
     }
