@@ -216,6 +216,10 @@ long cli_now_ms(void);
 llmc_code cli_offer_new_key(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **resp,
                             llmc_error *err, bool *reported);
 
+/* config set / unset (config_edit.c): exit codes. */
+int cli_config_set(const char *path, const char *key, const char *value);
+int cli_config_unset(const char *path, const char *key);
+
 /* Subcommands: argv[0] is the subcommand's name. Each returns an exit code. */
 int cmd_prompt(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
