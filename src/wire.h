@@ -97,6 +97,9 @@ int llmc_response_set_signature(llmc_response *r, char *signature);
 /* Build r->text from the text blocks. -1 on out of memory. */
 int llmc_response_finish(llmc_response *r);
 
+/* The normalized JSON of a reply (response_json.c): a new reference, NULL when out of memory. */
+json_t *llmc_response_json_tree(const llmc_response *r);
+
 /* Whether a header name may be set by callers: a token, and not one that carries credentials. */
 bool llmc_header_name_allowed(const char *name);
 

@@ -559,6 +559,15 @@ LLMC_API const char *llmc_response_request_id(const llmc_response *resp);
 LLMC_API const char *llmc_response_provider(const llmc_response *resp);
 /* The body as received, if llmc_request_keep_raw() was on; otherwise NULL. */
 LLMC_API const char *llmc_response_raw_json(const llmc_response *resp);
+/* The reply as one JSON shape for every provider (what `llmc --json` prints): {"provider",
+ * "model", "id", "request_id", "stop_reason" (normalized: end_turn, max_tokens, stop_sequence,
+ * tool_use, refusal, pause_turn, unknown), "stop_reason_raw", "text", "content": [{"type":
+ * "text"|"thinking", "text"} or {"type": "tool_use", "id", "name", "input_json"}], "usage":
+ * {"input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"}}.
+ * Indented, ASCII-only. A new string owned by the caller (release with llmc_free); NULL when
+ * out of memory or resp is NULL. */
+LLMC_API char *llmc_response_to_json(const llmc_response *resp);
+
 /* The signature of a thinking block, as the provider sent it (Anthropic signs thinking so that
  * it can be sent back); "" for other blocks and when none came. Borrowed from the response. */
 LLMC_API const char *llmc_response_block_signature(const llmc_response *resp, size_t index);
@@ -766,6 +775,12 @@ LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn 
  * routing header). Headers that carry credentials (authorization, x-api-key, api-key, cookie)
  * are refused with LLMC_E_INVALID_ARG: keys come from the credential chain only. */
 LLMC_API llmc_code llmc_batch_add_header(llmc_batch *batch, const char *header, llmc_error *err);
+/* How succeeded results are written: LLMC_BATCH_FORMAT_PROVIDER (the default) keeps the
+ * provider's body as "message"; LLMC_BATCH_FORMAT_NORMALIZED writes llmc_response_to_json's
+ * shape there instead, the same for every provider (a body llmc cannot read is kept as it came).
+ * Errored lines are the same in both. LLMC_E_INVALID_ARG for another value. */
+typedef enum llmc_batch_format { LLMC_BATCH_FORMAT_PROVIDER = 0, LLMC_BATCH_FORMAT_NORMALIZED = 1 } llmc_batch_format;
+LLMC_API llmc_code llmc_batch_set_format(llmc_batch *batch, llmc_batch_format format, llmc_error *err);
 /* Remote runs: seconds between status polls (default 10). */
 LLMC_API void llmc_batch_set_poll_interval(llmc_batch *batch, double seconds);
 

@@ -56,8 +56,8 @@ static inline double pty_now_s(void)
  * Anthropic base URL on `base_url`, and `extra_env` (which wins over the defaults: TERM=dumb,
  * NO_COLOR=1), following `steps` (ended by a step with both members NULL). Returns when the
  * program has exited (or after 30 s). A step whose text never shows fails the test. */
-static inline void run_pty_steps(pty_result *res, const temp_home *home, const char *base_url,
-                                 const char *const *args, const char *const *extra_env, const pty_step *steps)
+static inline void run_pty_steps(pty_result *res, const temp_home *home, const char *base_url, const char *const *args,
+                                 const char *const *extra_env, const pty_step *steps)
 {
     memset(res, 0, sizeof *res);
     const char *argv[32] = {LLMC_CLI_PATH};

@@ -130,14 +130,18 @@ static void test_history_across_two_sessions(void **state)
     (void)state;
     static pty_result res;
     const char *env[] = {valid_anthropic(), NULL};
-    const pty_step first[] = {{"> ", "remember this line\r", true}, {"You said:", NULL}, {"> ", "\004", true}, {NULL, NULL}};
+    const pty_step first[] = {
+        {"> ", "remember this line\r", true}, {"You said:", NULL}, {"> ", "\004", true}, {NULL, NULL}};
     chat(&res, NULL, env, first);
     assert_int_equal(res.status, 0);
     assert_int_equal(file_mode(history), 0600);
     /* a new session: Up brings the earlier line back, Enter sends it */
     emulator_clear_requests(&emu);
-    const pty_step second[] = {
-        {"> ", "\033[A", true}, {"remember this line", "\r"}, {"You said: remember this line", NULL}, {"> ", "\004", true}, {NULL, NULL}};
+    const pty_step second[] = {{"> ", "\033[A", true},
+                               {"remember this line", "\r"},
+                               {"You said: remember this line", NULL},
+                               {"> ", "\004", true},
+                               {NULL, NULL}};
     chat(&res, NULL, env, second);
     assert_int_equal(res.status, 0);
     json_t *bodies = message_bodies();
@@ -171,8 +175,12 @@ static void test_triple_quote_block_is_one_message(void **state)
     (void)state;
     static pty_result res;
     const char *env[] = {valid_anthropic(), NULL};
-    const pty_step steps[] = {{"> ", "\"\"\"\r", true},  {"... ", "line a\r", true},    {"... ", "line b\r", true},
-                              {"... ", "\"\"\"\r", true}, {"You said:", NULL}, {"> ", "\004", true},
+    const pty_step steps[] = {{"> ", "\"\"\"\r", true},
+                              {"... ", "line a\r", true},
+                              {"... ", "line b\r", true},
+                              {"... ", "\"\"\"\r", true},
+                              {"You said:", NULL},
+                              {"> ", "\004", true},
                               {NULL, NULL}};
     chat(&res, NULL, env, steps);
     assert_int_equal(res.status, 0);
@@ -187,7 +195,10 @@ static void test_ctrl_c_clears_the_line(void **state)
     (void)state;
     static pty_result res;
     const char *env[] = {valid_anthropic(), NULL};
-    const pty_step steps[] = {{"> ", "never sent\003", true}, {"> ", "sent\r", true}, {"You said: sent", NULL}, {"> ", "\004", true},
+    const pty_step steps[] = {{"> ", "never sent\003", true},
+                              {"> ", "sent\r", true},
+                              {"You said: sent", NULL},
+                              {"> ", "\004", true},
                               {NULL, NULL}};
     chat(&res, NULL, env, steps);
     assert_int_equal(res.status, 0);
@@ -202,8 +213,9 @@ static void test_ctrl_c_cancels_a_streamed_reply_and_the_next_turn_works(void **
     (void)state;
     static pty_result res;
     /* a slow stream: 200 words, 100 ms apart (the emulator reads these headers) */
-    const char *env[] = {valid_anthropic(), "ANTHROPIC_CUSTOM_HEADERS=x-emulator-stream-delay-ms: 100\n"
-                                            "x-emulator-stream-events: 200",
+    const char *env[] = {valid_anthropic(),
+                         "ANTHROPIC_CUSTOM_HEADERS=x-emulator-stream-delay-ms: 100\n"
+                         "x-emulator-stream-events: 200",
                          NULL};
     double started = pty_now_s();
     const pty_step steps[] = {{"> ", "a long story\r", true},
@@ -220,26 +232,16 @@ static void test_ctrl_c_cancels_a_streamed_reply_and_the_next_turn_works(void **
     /* and the next turn works, without the cancelled one in its history */
     emulator_clear_requests(&emu);
     const char *fast_env[] = {valid_anthropic(), NULL};
-    const pty_step again[] = {{"> ", "first\r", true},
-                              {"You said: first", NULL},
-                              {"> ", "second\r", true},
-                              {"You said: second", NULL},
-                              {"> ", "\004", true},
-                              {NULL, NULL}};
+    const pty_step again[] = {{"> ", "first\r", true},    {"You said: first", NULL}, {"> ", "second\r", true},
+                              {"You said: second", NULL}, {"> ", "\004", true},      {NULL, NULL}};
     chat(&res, NULL, fast_env, again);
     assert_int_equal(res.status, 0);
 
     /* within one session: cancel, then a turn whose history lacks the cancelled message */
     emulator_clear_requests(&emu);
-    const pty_step one_session[] = {{"> ", "ok one\r", true},
-                                    {"You said: ok one", NULL},
-                                    {"> ", "slow two\r", true},
-                                    {"You said:", "\003"},
-                                    {"reply cancelled", NULL},
-                                    {"> ", "three\r", true},
-                                    {"You said: three", NULL},
-                                    {"> ", "\004", true},
-                                    {NULL, NULL}};
+    const pty_step one_session[] = {{"> ", "ok one\r", true},  {"You said: ok one", NULL}, {"> ", "slow two\r", true},
+                                    {"You said:", "\003"},     {"reply cancelled", NULL},  {"> ", "three\r", true},
+                                    {"You said: three", NULL}, {"> ", "\004", true},       {NULL, NULL}};
     const char *slowish[] = {valid_anthropic(), "ANTHROPIC_CUSTOM_HEADERS=x-emulator-stream-delay-ms: 100", NULL};
     chat(&res, NULL, slowish, one_session);
     assert_int_equal(res.status, 0);
@@ -332,9 +334,10 @@ static void test_success_after_a_failed_turn_keeps_the_session(void **state)
     static pty_result res;
     emulator_fault(&emu, "{\"path\":\"/anthropic/v1/messages\",\"status\":500,\"count\":1}");
     const char *env[] = {valid_anthropic(), NULL};
-    const pty_step steps[] = {{"> ", "fails\r", true},        {"HTTP 500", NULL},         {"> ", "works\r", true},
-                              {"You said: works", NULL}, {"> ", "works too\r", true},    {"You said: works too", NULL},
-                              {"> ", "\004", true},           {NULL, NULL}};
+    const pty_step steps[] = {{"> ", "fails\r", true},     {"HTTP 500", NULL},
+                              {"> ", "works\r", true},     {"You said: works", NULL},
+                              {"> ", "works too\r", true}, {"You said: works too", NULL},
+                              {"> ", "\004", true},        {NULL, NULL}};
     const char *args[] = {"--retries", "0", NULL};
     chat(&res, args, env, steps);
     /* the session went on after the failure, and its status is that of the last turn */
@@ -436,9 +439,9 @@ static void test_chat_help_is_complete(void **state)
     const char *args[] = {"--help", NULL};
     cli_result r = chat_piped(args, NULL, NULL);
     assert_int_equal(r.status, 0);
-    static const char *const needed[] = {"/help", "/model", "/system", "/clear", "/retry", "/save", "/exit",
-                                         "Ctrl-C", "Ctrl-D", "\"\"\"", "history", "-c", "--cid", "--no-log",
-                                         "-t", "--key-name", "exit status"};
+    static const char *const needed[] = {"/help", "/model",   "/system", "/clear",     "/retry",     "/save",
+                                         "/exit", "Ctrl-C",   "Ctrl-D",  "\"\"\"",     "history",    "-c",
+                                         "--cid", "--no-log", "-t",      "--key-name", "exit status"};
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
         assert_has(r.out, needed[i]);
     cli_result_free(&r);

@@ -46,6 +46,9 @@ void cli_report_warning(const llmc_error *err);
  * line of stdin. The line end is dropped. Returns a new buffer to release with
  * cli_secret_free (which wipes it), or NULL on end of input or error. */
 bool cli_can_prompt(void);
+/* Ask a yes/no question on the terminal (stderr, one line from stdin); true for an answer
+ * starting with y. */
+bool cli_confirm(const char *question);
 char *cli_read_secret(const char *prompt);
 void cli_secret_free(char *secret);
 
@@ -215,6 +218,17 @@ long cli_now_ms(void);
  * *reported is set when `err` has already been printed. */
 llmc_code cli_offer_new_key(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **resp,
                             llmc_error *err, bool *reported);
+
+/* The cost of a batch run (batch_cost.c): the succeeded lines appended to `out_path` past
+ * offset `from` (its size before the run), priced by the model their input line named; remote
+ * runs (remote_id not "") at half price, as the providers bill their batch engines. */
+typedef struct cli_batch_cost_total {
+    double cost;
+    size_t priced, unpriced;
+} cli_batch_cost_total;
+long cli_file_size(const char *path);
+void cli_batch_cost(llmc_client *client, const char *out_path, long from, const char *in_path,
+                    const char *default_provider, const char *remote_id, cli_batch_cost_total *out);
 
 /* config set / unset (config_edit.c): exit codes. */
 int cli_config_set(const char *path, const char *key, const char *value);

@@ -374,8 +374,7 @@ int cmd_doctor(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         } else if (argv[i][0] == '-' || n_named == 64) {
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_usage_error("doctor", "unexpected \"%s\"", argv[i]);
         } else
             named[n_named++] = argv[i];
     }

@@ -140,10 +140,8 @@ int cmd_explain(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         }
-        if (argv[i][0] == '-' || id) {
-            usage(stderr);
-            return EXIT_USAGE;
-        }
+        if (argv[i][0] == '-' || id)
+            return cli_usage_error("explain", "unexpected \"%s\" (one cause id)", argv[i]);
         id = argv[i];
     }
     if (!id) {

@@ -30,8 +30,7 @@ int cmd_models(int argc, char **argv)
                 "strings (provider/id).\nWithout PROVIDER: every provider that has a key.\n");
             return EXIT_OK;
         } else if (argv[i][0] == '-' || n_named == 16) {
-            fprintf(stderr, "llmc: error: unknown option %s (see llmc models --help)\n", argv[i]);
-            return EXIT_USAGE;
+            return cli_usage_error("models", "unknown option %s", argv[i]);
         } else
             named[n_named++] = argv[i];
     }

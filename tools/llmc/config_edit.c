@@ -227,8 +227,9 @@ int cli_config_set(const char *path, const char *full_key, const char *value)
 {
     char kind[32], name[200], key[64];
     if (!split_key(full_key, kind, sizeof kind, name, sizeof name, key, sizeof key))
-        return cli_usage_error("config", "\"%s\" is no setting: name (top of the file) or kind.name.key, e.g. "
-                                         "model or alias.fast.model",
+        return cli_usage_error("config",
+                               "\"%s\" is no setting: name (top of the file) or kind.name.key, e.g. "
+                               "model or alias.fast.model",
                                full_key);
     if (!*value || strpbrk(value, "\r\n"))
         return cli_usage_error("config", "a value is one non-empty line");

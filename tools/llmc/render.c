@@ -10,65 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *block_type_name(llmc_block_type t)
-{
-    switch (t) {
-    case LLMC_BLOCK_TEXT:
-        return "text";
-    case LLMC_BLOCK_THINKING:
-        return "thinking";
-    case LLMC_BLOCK_TOOL_USE:
-        return "tool_use";
-    case LLMC_BLOCK_OTHER:
-        return "other";
-    }
-    return "other";
-}
-
-static const char *stop_reason_name(llmc_stop_reason r)
-{
-    switch (r) {
-    case LLMC_STOP_END_TURN:
-        return "end_turn";
-    case LLMC_STOP_MAX_TOKENS:
-        return "max_tokens";
-    case LLMC_STOP_STOP_SEQUENCE:
-        return "stop_sequence";
-    case LLMC_STOP_TOOL_USE:
-        return "tool_use";
-    case LLMC_STOP_REFUSAL:
-        return "refusal";
-    case LLMC_STOP_PAUSE:
-        return "pause_turn";
-    case LLMC_STOP_UNKNOWN:
-        return "unknown";
-    }
-    return "unknown";
-}
-
 void cli_print_json_response(const llmc_response *r)
 {
-    json_t *blocks = json_array();
-    for (size_t i = 0; i < llmc_response_block_count(r); i++) {
-        llmc_block_type t = llmc_response_block_type(r, i);
-        json_array_append_new(blocks, json_pack("{s:s, s:s}", "type", block_type_name(t),
-                                                t == LLMC_BLOCK_TOOL_USE ? "input_json" : "text",
-                                                llmc_response_block_text(r, i)));
-    }
-    llmc_usage u = llmc_response_usage(r);
-    json_t *root =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I}}", "provider",
-                  llmc_response_provider(r), "model", llmc_response_model(r), "id", llmc_response_id(r), "request_id",
-                  llmc_response_request_id(r), "stop_reason", stop_reason_name(llmc_response_stop_reason(r)),
-                  "stop_reason_raw", llmc_response_stop_reason_raw(r), "text", llmc_response_text(r), "content", blocks,
-                  "usage", "input_tokens", (json_int_t)u.input_tokens, "output_tokens", (json_int_t)u.output_tokens,
-                  "cache_read_input_tokens", (json_int_t)u.cache_read_input_tokens, "cache_creation_input_tokens",
-                  (json_int_t)u.cache_creation_input_tokens);
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    /* the library's one normalized shape, shared with batches in --format normalized */
+    char *text = llmc_response_to_json(r);
     if (text)
         printf("%s\n", text);
-    free(text);
-    json_decref(root);
+    llmc_free(text);
 }
 
 void cli_print_json_error(const llmc_error *err)
