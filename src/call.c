@@ -82,15 +82,8 @@ void llmc_transport_opts_for(const llmc_client *c, const llmc_endpoint *ep, llmc
 
 const char *const *llmc_dialect_headers(llmc_dialect_kind dialect, bool stream)
 {
-    static const char *const anthropic[] = {"content-type: application/json", "accept: application/json",
-                                            "anthropic-version: 2023-06-01", NULL};
-    static const char *const anthropic_stream[] = {"content-type: application/json", "accept: text/event-stream",
-                                                   "anthropic-version: 2023-06-01", NULL};
-    static const char *const openai[] = {"content-type: application/json", "accept: application/json", NULL};
-    static const char *const openai_stream[] = {"content-type: application/json", "accept: text/event-stream", NULL};
-    if (dialect == LLMC_DIALECT_ANTHROPIC)
-        return stream ? anthropic_stream : anthropic;
-    return stream ? openai_stream : openai;
+    const llmc_dialect *d = llmc_dialect_get(dialect);
+    return stream ? d->stream_headers : d->headers;
 }
 
 bool llmc_header_name_allowed(const char *name)
@@ -204,8 +197,7 @@ llmc_code llmc_call_prepare(llmc_client *c, const llmc_request *req, bool stream
         llmc_logf(&c->log, LLMC_LOG_WARN, "%s key from %s %s: %s", ep->name, llmc_key_source_name(call->cred.source),
                   call->cred.source_name, err->diagnosis.detail);
     call->anthropic = ep->info.dialect == LLMC_DIALECT_ANTHROPIC;
-    call->body = call->anthropic ? llmc_anthropic_encode(req, call->wire_model, stream, err)
-                                 : llmc_openai_encode(req, call->wire_model, stream, err);
+    call->body = llmc_dialect_get(ep->info.dialect)->encode(req, call->wire_model, stream, err);
     if (!call->body)
         return err ? err->code : LLMC_E_NOMEM;
     if ((rc = build_headers(call, req, stream, err)) != LLMC_OK)
@@ -389,8 +381,7 @@ llmc_code llmc_messages_create(llmc_client *c, const llmc_request *req, llmc_res
         rc = err ? err->code : LLMC_E_PROTOCOL;
         goto done;
     }
-    rc = call.anthropic ? llmc_anthropic_decode(resp.body.data, resp.body.len, r, err)
-                        : llmc_openai_decode(resp.body.data, resp.body.len, r, err);
+    rc = llmc_dialect_get(call.endpoint->info.dialect)->decode(resp.body.data, resp.body.len, r, err);
     if (rc == LLMC_OK) {
         r->provider = strdup(call.endpoint->name);
         r->request_id = strdup(resp.request_id);

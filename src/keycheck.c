@@ -6,6 +6,7 @@
  * reach a detail, so a diagnosis can be printed, logged or sent in a bug report safely.
  */
 #include "diagnose.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -551,34 +552,6 @@ static int placeholder_reason(const char *s, size_t n, const char **why)
 /* ------------------------------------------------------------------------------------------ */
 /* Malformed characters                                                                        */
 
-/* Decode one UTF-8 sequence at s[0..n); returns its length, or 0 if invalid. */
-static size_t utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
-{
-    size_t len;
-    unsigned long c;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        len = 2;
-        c = s[0] & 0x1F;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        len = 3;
-        c = s[0] & 0x0F;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        len = 4;
-        c = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return len;
-}
-
 /* Names for the characters that editors, word processors and web pages slip into keys. */
 static const char *unicode_name(unsigned long cp)
 {
@@ -656,7 +629,7 @@ static int check_malformed(const char *s, size_t n, llmc_key_verdict *v)
         }
         if (c >= 0x80) {
             unsigned long cp = 0;
-            if (utf8_decode(u + i, n - i, &cp) > 0)
+            if (llmc_utf8_decode(u + i, n - i, &cp) > 0)
                 add_finding(v, LLMC_CAUSE_KEY_MALFORMED, LLMC_SEVERITY_ERROR,
                             "contains %s (U+%04lX) at position %zu; keys are plain ASCII", unicode_name(cp), cp, pos);
             else

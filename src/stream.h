@@ -9,6 +9,8 @@
 
 #include "wire.h"
 #include "sse.h"
+#include "jread.h"
+#include "utf8.h"
 
 /* Receives each normalized event. Returning anything but LLMC_OK aborts the stream (the
  * decoder then emits the terminal LLMC_EVENT_ERROR with LLMC_E_ABORTED). */
@@ -32,7 +34,7 @@ typedef struct llmc_sblock {
 typedef enum llmc_sdec_state { LLMC_SDEC_RUNNING = 0, LLMC_SDEC_DONE = 1, LLMC_SDEC_FAILED = 2 } llmc_sdec_state;
 
 typedef struct llmc_sdec {
-    llmc_dialect_kind dialect;
+    const llmc_dialect *dialect;
     llmc_sse_parser sse;
     llmc_sdec_emit_fn emit;
     void *userdata;
@@ -72,6 +74,8 @@ llmc_code llmc_sdec_close(llmc_sdec *d, llmc_error *err);
 /* Fail from outside (transport error, abort): emits the ERROR event with `why`'s content unless
  * a terminal event was already emitted. Returns the code of the terminal state (LLMC_OK if DONE). */
 llmc_code llmc_sdec_fail(llmc_sdec *d, const llmc_error *why);
+/* LLMC_OK unless the decoder failed; then the failure's code, with a copy in err if given. */
+llmc_code llmc_sdec_result(llmc_sdec *d, llmc_error *err);
 /* The final response once DONE (ownership passes to the caller), else NULL. */
 llmc_response *llmc_sdec_take_response(llmc_sdec *d);
 
@@ -107,38 +111,5 @@ llmc_code llmc_sdec_flush_all(llmc_sdec *d);
 llmc_code llmc_sdec_emit_simple(llmc_sdec *d, llmc_event_type type);
 /* Replace *dst with a copy of s (n bytes); -1 when out of memory. */
 int llmc_sdec_set_str(char **dst, const char *s, size_t n);
-
-/* ---- a small JSON reader for the fast path: it accepts only what is valid JSON, and a caller
- * that meets anything it does not expect gives up and lets jansson decide. ---- */
-typedef struct llmc_jcur {
-    const char *p, *end;
-} llmc_jcur;
-
-void llmc_j_ws(llmc_jcur *c);
-/* Consume the character `ch` (after whitespace); false if it is not there. */
-bool llmc_j_char(llmc_jcur *c, char ch);
-/* A string: unescaped into out (reset first) when out is not NULL. `raw_utf8`: leave raw
- * non-ASCII bytes unchecked (the caller validates them, with hold-back); otherwise they must be
- * valid UTF-8. Escapes are always checked, surrogate pairs joined, lone surrogates refused. */
-bool llmc_j_string(llmc_jcur *c, llmc_buf *out, bool raw_utf8);
-/* A string without escapes, returned in place (*s, *n): keys and type names. False when it has
- * escapes (the caller then lets jansson read it) or is not valid. */
-bool llmc_j_rawstr(llmc_jcur *c, const char **s, size_t *n);
-/* A key: llmc_j_rawstr then the ':' after it. */
-bool llmc_j_key(llmc_jcur *c, const char **s, size_t *n);
-/* Whether (s, n) is exactly the NUL-terminated `lit`. */
-bool llmc_j_eq(const char *s, size_t n, const char *lit);
-/* A non-negative integer written as plain digits (no sign, fraction or exponent). */
-bool llmc_j_uint(llmc_jcur *c, long *out);
-/* Skip any JSON value, checking it, nested at most `depth` levels. */
-bool llmc_j_skip(llmc_jcur *c, int depth);
-/* The literal null. */
-bool llmc_j_null(llmc_jcur *c);
-/* Whether only whitespace is left. */
-bool llmc_j_at_end(llmc_jcur *c);
-
-/* How many leading bytes of s form complete, valid UTF-8; *tail gets the number of trailing
- * bytes that are a valid but incomplete sequence. -1 when s is not valid UTF-8 otherwise. */
-long llmc_utf8_complete(const unsigned char *s, size_t n, size_t *tail);
 
 #endif

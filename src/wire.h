@@ -103,6 +103,32 @@ json_t *llmc_response_json_tree(const llmc_response *r);
 /* Whether a header name may be set by callers: a token, and not one that carries credentials. */
 bool llmc_header_name_allowed(const char *name);
 
+/* ---- the two dialects as one table of functions (dialects.c), as curl's struct Curl_ssl does
+ * for TLS backends: code that works for both asks the table instead of testing the kind ---- */
+struct llmc_sdec;
+struct llmc_sse_event;
+typedef struct llmc_dialect {
+    llmc_dialect_kind kind;
+    /* The request body (malloc'd JSON text) for `model` as sent on the wire; NULL with err set. */
+    char *(*encode)(const llmc_request *req, const char *model, bool stream, llmc_error *err);
+    /* A whole (non-streamed) reply into out. */
+    llmc_code (*decode)(const char *body, size_t len, llmc_response *out, llmc_error *err);
+    /* One server-sent event of a stream. */
+    llmc_code (*stream_event)(struct llmc_sdec *d, const struct llmc_sse_event *ev);
+    /* The connection closed cleanly: complete the stream if the dialect allows it to end there,
+     * else fail it as cut. */
+    llmc_code (*stream_close)(struct llmc_sdec *d);
+    /* The rank of a block type in the final response (blocks of rank 0 first, then 1, …; arrival
+     * order within a rank), and how many ranks there are; 1 keeps the wire order. */
+    int (*block_rank)(llmc_block_type type);
+    int n_ranks;
+    const char *const *headers;        /* the non-secret headers of a plain request */
+    const char *const *stream_headers; /* … and of a streamed one */
+} llmc_dialect;
+
+/* The table of `kind`. */
+const llmc_dialect *llmc_dialect_get(llmc_dialect_kind kind);
+
 /* ---- dialects (anthropic.c, openai.c, errors in errbody.c) ---- */
 /* The model name sent on the wire (the part after "provider/"). */
 char *llmc_anthropic_encode(const llmc_request *req, const char *model, bool stream, llmc_error *err);
