@@ -3,13 +3,15 @@
  * cmd_complete.c — `llmc __complete KIND`: the words the shell completions offer, one a line,
  * read from what llmc knows: model strings (each provider's prefix, the config's aliases and
  * endpoints, and the models cache that `llmc models` keeps), template names, stored key labels,
- * cause ids and providers. Never prints a key; prints nothing on any error (a completion must
+ * cause ids, providers and the latest conversation ids of the log. Never prints a key; prints nothing on any error (a completion must
  * not spill messages into the user's command line).
  */
 #include "cli.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* $XDG_CACHE_HOME/llmc/models/<provider>.txt (else ~/.cache/…): one model id a line, written by
  * `llmc models`. */
@@ -48,6 +50,21 @@ int cmd_complete(int argc, char **argv)
     if (strcmp(kind, "causes") == 0) {
         for (size_t i = 0; llmc_cause_info_at(i); i++)
             printf("%s\n", llmc_cause_info_at(i)->id);
+        return EXIT_OK;
+    }
+    if (strcmp(kind, "conversations") == 0) {
+        cli_log_problem p;
+        char path[1024];
+        cli_log *log = cli_log_path(path, sizeof path) && access(path, F_OK) == 0 ? cli_log_open(false, &p) : NULL;
+        sqlite3_stmt *st = NULL;
+        if (log && sqlite3_prepare_v2(cli_log_db(log),
+                                      "SELECT conversation_id FROM exchanges GROUP BY conversation_id "
+                                      "ORDER BY max(id) DESC LIMIT 20",
+                                      -1, &st, NULL) == SQLITE_OK)
+            while (sqlite3_step(st) == SQLITE_ROW)
+                printf("%s\n", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        cli_log_close(log);
         return EXIT_OK;
     }
     if (strcmp(kind, "labels") == 0) {
