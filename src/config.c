@@ -281,7 +281,7 @@ static llmc_code price_setting(parse_state *st, const char *key, const char *val
     if (strcmp(key, "input") != 0 && strcmp(key, "output") != 0 && strcmp(key, "cache_write") != 0 &&
         strcmp(key, "cache_read") != 0)
         return bad(st, "unknown setting \"%s\" in a [price] (expected input, output, cache_write or cache_read)", key);
-    if (!is_number(value, 0, 1e6))
+    if (!is_number(value, 0, 1e9))
         return bad(st, "a price is US dollars per million tokens, a number from 0, not \"%s\"", value);
     return keep(st, "price", key, value);
 }

@@ -50,8 +50,8 @@ json_t *llmc_response_json_tree(const llmc_response *r)
     json_t *blocks = json_array();
     for (size_t i = 0; blocks && i < llmc_response_block_count(r); i++) {
         llmc_block_type t = llmc_response_block_type(r, i);
-        json_t *b = json_pack("{s:s, s:s}", "type", block_type_name(t), t == LLMC_BLOCK_TOOL_USE ? "input_json" : "text",
-                              llmc_response_block_text(r, i));
+        json_t *b = json_pack("{s:s, s:s}", "type", block_type_name(t),
+                              t == LLMC_BLOCK_TOOL_USE ? "input_json" : "text", llmc_response_block_text(r, i));
         if (b && t == LLMC_BLOCK_TOOL_USE) {
             json_object_set_new(b, "id", json_string(llmc_response_block_tool_id(r, i)));
             json_object_set_new(b, "name", json_string(llmc_response_block_tool_name(r, i)));

@@ -32,7 +32,8 @@ static json_t *input_models(llmc_client *client, const char *in_path, const char
         const char *id = json_string_value(json_object_get(o, "custom_id"));
         json_t *params = json_object_get(o, "params");
         bool anthropic_shape = params != NULL;
-        const char *model = json_string_value(json_object_get(anthropic_shape ? params : json_object_get(o, "body"), "model"));
+        const char *model =
+            json_string_value(json_object_get(anthropic_shape ? params : json_object_get(o, "body"), "model"));
         if (id && model) {
             char provider[64], target[320];
             cli_provider_of(client, model, provider, sizeof provider, target, sizeof target);
@@ -65,7 +66,8 @@ void cli_batch_cost(llmc_client *client, const char *out_path, long from, const 
     }
     fseek(f, start, SEEK_SET);
     json_t *models = input_models(client, in_path, default_provider);
-    const char *remote_provider = remote_id && *remote_id ? (strncmp(remote_id, "msgbatch_", 9) == 0 ? "anthropic" : "fireworks") : NULL;
+    const char *remote_provider =
+        remote_id && *remote_id ? (strncmp(remote_id, "msgbatch_", 9) == 0 ? "anthropic" : "fireworks") : NULL;
     char *line = NULL;
     size_t cap = 0;
     while (getline(&line, &cap, f) >= 0) {
