@@ -391,26 +391,27 @@ static void test_continue_sends_thinking_signatures_and_tool_calls_back(void **s
     assert_string_equal(json_string_value(json_object_get(json_array_get(content, 0), "type")), "thinking");
     assert_string_equal(json_string_value(json_object_get(json_array_get(content, 0), "signature")), "sig-abc");
     assert_string_equal(json_string_value(json_object_get(json_array_get(content, 2), "id")), "toolu_9");
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(content, 2), "input"), "q")),
-                     1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(content, 2), "input"), "q")), 1);
     json_decref(bodies);
 }
 
 static void test_templates_and_alias_system(void **state)
 {
     (void)state;
-    write_config("# templates for the test\n"
-                 "[alias terse]\n"
-                 "model = " TEST_MODEL_CEREBRAS "\n"
-                 "system = Answer in one line.\n"
-                 "[template review]\n"
-                 "model = terse\n"
-                 "system = You review C code.\n"
-                 "prompt = Review this:\\n$input\n"
-                 "max_tokens = 77\n"
-                 "temperature = 0.25\n"
-                 "[template wrap]\n"
-                 "prompt = Summarize\n");
+    write_config(
+        "# templates for the test\n"
+        "[alias terse]\n"
+        "model = " TEST_MODEL_CEREBRAS
+        "\n"
+        "system = Answer in one line.\n"
+        "[template review]\n"
+        "model = terse\n"
+        "system = You review C code.\n"
+        "prompt = Review this:\\n$input\n"
+        "max_tokens = 77\n"
+        "temperature = 0.25\n"
+        "[template wrap]\n"
+        "prompt = Summarize\n");
     const char *a[] = {"-t", "review", "-v", "int main(void)", NULL};
     cli_result r = llmc(a, NULL);
     assert_int_equal(r.status, 0);
@@ -433,8 +434,8 @@ static void test_templates_and_alias_system(void **state)
     cli_result_free(&r);
     bodies = message_bodies();
     body = json_array_get(bodies, 0);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content")),
-                        "mine");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content")), "mine");
     assert_int_equal(json_integer_value(json_object_get(body, "max_tokens")), 9);
     json_decref(bodies);
 
@@ -452,8 +453,9 @@ static void test_templates_and_alias_system(void **state)
     cli_result_free(&r);
     bodies = message_bodies();
     body = json_array_get(bodies, 0);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content")),
-                        "Answer in one line.");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content")),
+        "Answer in one line.");
     json_decref(bodies);
 
     /* an unknown template names the ones there are (exit 4) */
@@ -472,11 +474,13 @@ static void test_templates_and_alias_system(void **state)
 static void test_config_set_keeps_the_file_and_takes_effect(void **state)
 {
     (void)state;
-    write_config("# my settings\n"
-                 "model = " TEST_MODEL_ANTHROPIC "   # the usual one\n"
-                 "\n"
-                 "[alias fast]\n"
-                 "model = " TEST_MODEL_CEREBRAS "\n");
+    write_config(
+        "# my settings\n"
+        "model = " TEST_MODEL_ANTHROPIC
+        "   # the usual one\n"
+        "\n"
+        "[alias fast]\n"
+        "model = " TEST_MODEL_CEREBRAS "\n");
     const char *set[] = {"config", "set", "model", "fast", NULL};
     cli_result r = llmc(set, NULL);
     assert_int_equal(r.status, 0);
@@ -487,20 +491,23 @@ static void test_config_set_keeps_the_file_and_takes_effect(void **state)
     cli_result_free(&r);
     size_t len;
     char *text = read_all(home.config, &len);
-    assert_string_equal(text, "# my settings\n"
-                              "model = fast  # the usual one\n"
-                              "\n"
-                              "[alias fast]\n"
-                              "model = " TEST_MODEL_CEREBRAS "\n"
-                              "\n"
-                              "[template short]\n"
-                              "system = Be short.\n");
+    assert_string_equal(text,
+                        "# my settings\n"
+                        "model = fast  # the usual one\n"
+                        "\n"
+                        "[alias fast]\n"
+                        "model = " TEST_MODEL_CEREBRAS
+                        "\n"
+                        "\n"
+                        "[template short]\n"
+                        "system = Be short.\n");
     free(text);
     /* the next run uses it */
     const char *v[] = {"-v", "hi", NULL};
     r = llmc(v, NULL);
     assert_int_equal(r.status, 0);
-    assert_has(r.err, "* model " TEST_MODEL_CEREBRAS " (from model = in the config file; alias fast in the config file)");
+    assert_has(r.err,
+               "* model " TEST_MODEL_CEREBRAS " (from model = in the config file; alias fast in the config file)");
     cli_result_free(&r);
     /* a bad value leaves the file as it was (exit 4), and unset removes a line */
     const char *bad[] = {"config", "set", "template.short.temperature", "9", NULL};
@@ -529,8 +536,10 @@ static void test_usage_totals_and_cost(void **state)
     (void)state;
     /* prices from the config for one model (easy sums), the built-in table for another, none for
      * a third */
-    write_config("[price " TEST_MODEL_CEREBRAS "]\ninput = 1000000\noutput = 2000000\n"
-                 "[endpoint local]\nbase_url = " "http://127.0.0.1:1/v1\nkey_env = OPENAI_API_KEY\n");
+    write_config("[price " TEST_MODEL_CEREBRAS
+                 "]\ninput = 1000000\noutput = 2000000\n"
+                 "[endpoint local]\nbase_url = "
+                 "http://127.0.0.1:1/v1\nkey_env = OPENAI_API_KEY\n");
     const char *a[] = {"-m", TEST_MODEL_CEREBRAS, "-v", "one two", NULL};
     cli_result r = llmc(a, NULL);
     assert_int_equal(r.status, 0);
@@ -586,8 +595,8 @@ static void test_usage_totals_and_cost(void **state)
     assert_int_equal(json_integer_value(json_object_get(total, "input_tokens")), in);
     assert_int_equal(json_integer_value(json_object_get(total, "output_tokens")), out);
     assert_int_equal(json_integer_value(json_object_get(total, "unpriced")), 1);
-    assert_true(fabs(json_real_value(json_object_get(total, "cost_usd")) - ((double)(cin + 2 * cout) + anthropic_cost)) <
-                1e-9);
+    assert_true(
+        fabs(json_real_value(json_object_get(total, "cost_usd")) - ((double)(cin + 2 * cout) + anthropic_cost)) < 1e-9);
     assert_int_equal(json_array_size(json_object_get(u, "groups")), 3);
     json_decref(u);
 

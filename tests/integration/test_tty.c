@@ -177,6 +177,31 @@ static void test_no_prompt_without_a_terminal(void **state)
     cli_result_free(&r);
 }
 
+static void test_replacing_a_stored_key_asks_first(void **state)
+{
+    (void)state;
+    static pty_result res;
+    const char *first = test_key("ANTHROPIC", "VALID"), *second = test_key("ANTHROPIC", "REVOKED");
+    llmc_error err;
+    assert_int_equal(llmc_key_store_set("anthropic", NULL, first, &err), LLMC_OK);
+    const char *args[] = {"keys", "set", "anthropic", NULL};
+    /* no: nothing changes, and the key is not even asked for */
+    run_pty(&res, args, NULL, "[y/N] ", "n\n");
+    assert_int_equal(res.status, 2);
+    assert_has(res.out, "Replace the stored anthropic key \"default\"");
+    assert_has(res.out, "kept the stored key");
+    assert_lacks(res.out, "input hidden");
+    assert_true(store_holds("anthropic", first + strlen(first) - 4));
+    /* yes: then the new key, hidden */
+    const pty_step steps[] = {
+        {"[y/N] ", "y\n", false}, {"(input hidden): ", envf("%s\n", second), false}, {NULL, NULL, false}};
+    run_pty_steps(&res, &home, emulator_base_url(&emu, "anthropic"), args, NULL, steps);
+    assert_int_equal(res.status, 0);
+    assert_lacks(res.out, second);
+    assert_true(store_holds("anthropic", second + strlen(second) - 4));
+    assert_false(store_holds("anthropic", first + strlen(first) - 4));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -198,7 +223,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_keys_set_reads_a_hidden_key),      T(test_ctrl_c_at_the_prompt_restores_echo),
         T(test_rejected_key_offer_on_a_terminal), T(test_rejected_key_offer_declined),
-        T(test_no_prompt_without_a_terminal),
+        T(test_no_prompt_without_a_terminal),     T(test_replacing_a_stored_key_asks_first),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
