@@ -108,7 +108,7 @@ if command -v zsh >/dev/null 2>&1; then
         done
     done
     specs=$(zsh -f -c 'source "$1" 2>/dev/null; print -rl -- $_llmc_prompt_opts' zsh "$src/completions/_llmc")
-    for f in $(flags_of ""); do
+    for f in $(flags_of); do
         case $f in --key|--api-key) continue ;; esac
         grep -qE -- "(^|[}'(),*])$f([[:space:]]|\\[|'|\$)" <<<"$specs" || fail "zsh: $f of 'llmc' is not completed"
     done
