@@ -229,8 +229,12 @@ cli_log *cli_log_open(bool create, cli_log_problem *problem)
         sqlite3_busy_timeout(log->db, 1500);
         rc = user_version(log->db, &version);
     }
+    /* WAL with synchronous=NORMAL: no fsync per exchange (a prompt stays quick); a power cut may
+     * lose the last entries but never damages the file */
     if (rc == SQLITE_OK && create)
         rc = exec(log->db, "PRAGMA journal_mode = WAL");
+    if (rc == SQLITE_OK && create)
+        rc = exec(log->db, "PRAGMA synchronous = NORMAL");
     if (rc == SQLITE_OK && version > SCHEMA_VERSION) {
         char what[1200], fix[200];
         snprintf(what, sizeof what, "the log %s was written by a newer llmc (schema %d; this one knows up to %d)",
