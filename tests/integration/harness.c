@@ -306,6 +306,22 @@ static bool env_names(const char *const *env, const char *var)
     return false;
 }
 
+size_t harness_sanitizer_env(const char **out, size_t room)
+{
+    /* the sanitizer job's settings (suppressions of library bugs, abort on error) reach the CLI */
+    static const char *const names[] = {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"};
+    static char bufs[3][2048];
+    size_t n = 0;
+    for (size_t i = 0; i < 3 && n < room; i++) {
+        const char *v = getenv(names[i]);
+        if (!v)
+            continue;
+        snprintf(bufs[i], sizeof bufs[i], "%s=%s", names[i], v);
+        out[n++] = bufs[i];
+    }
+    return n;
+}
+
 cli_result run_cli(const char *const *args, const char *const *env, const char *stdin_text)
 {
     int out_pipe[2], err_pipe[2], in_pipe[2];
@@ -325,12 +341,13 @@ cli_result run_cli(const char *const *args, const char *const *env, const char *
     envp[m++] = path_var;
     envp[m++] = home_var;
     envp[m++] = tmp_var;
-    for (size_t i = 0; env && env[i] && m < 60; i++)
+    for (size_t i = 0; env && env[i] && m < 56; i++) /* room for 3 XDG and 3 sanitizer settings */
         envp[m++] = env[i];
     static const char *const xdg[] = {"XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"};
     for (size_t i = 0; i < 3; i++)
         if (!env_names(env, xdg[i]))
             envp[m++] = private_dir(xdg[i]);
+    m += harness_sanitizer_env(envp + m, 63 - m);
     envp[m] = NULL;
     pid_t pid = fork();
     if (pid < 0)

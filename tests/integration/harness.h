@@ -53,6 +53,9 @@ typedef struct cli_result {
     char *err;
 } cli_result;
 cli_result run_cli(const char *const *args, const char *const *env, const char *stdin_text);
+/* "ASAN_OPTIONS=…", "LSAN_OPTIONS=…", "UBSAN_OPTIONS=…" as this process has them (at most
+ * `room`), for a child's environment; returns how many. Static storage. */
+size_t harness_sanitizer_env(const char **out, size_t room);
 void cli_result_free(cli_result *r);
 
 /* Set exactly these provider variables in this process (unsetting every other provider

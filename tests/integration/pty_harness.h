@@ -76,6 +76,7 @@ static inline void run_pty_steps(pty_result *res, const temp_home *home, const c
     envp[m++] = "NO_COLOR=1";
     envp[m++] = "TERM=dumb";
     envp[m++] = envf("ANTHROPIC_BASE_URL=%s", base_url);
+    m += harness_sanitizer_env(envp + m, 39 - m);
     envp[m] = NULL;
 
     int master = -1;

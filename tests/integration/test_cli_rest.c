@@ -140,7 +140,8 @@ static void test_verbose_says_where_the_model_came_from(void **state)
     cli_result_free(&r);
     put_file(home.config, "model = quick\n[alias quick]\nmodel = " TEST_MODEL_CEREBRAS "\n");
     r = llmc(plain, NULL);
-    assert_has(r.err, "* model " TEST_MODEL_CEREBRAS " (from model = in the config file; alias quick in the config file)");
+    assert_has(r.err,
+               "* model " TEST_MODEL_CEREBRAS " (from model = in the config file; alias quick in the config file)");
     cli_result_free(&r);
     /* -m beats $LLMC_MODEL, and an alias given with -m says both */
     static const char *const alias_flag[] = {"-v", "-m", "quick", "x", NULL};
@@ -245,10 +246,11 @@ static void test_batch_summary_names_the_cost(void **state)
     put_file(home.config, "[price " TEST_MODEL_ANTHROPIC "]\ninput = 1000000\noutput = 2000000\n");
     char *in = strdup(envf("%s/in.jsonl", home.root));
     char *out = strdup(envf("%s/out.jsonl", home.root));
-    put_file(in, "{\"custom_id\":\"1\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":32,\"messages\":"
-                   "[{\"role\":\"user\",\"content\":\"one two three\"}]}}\n"
-                   "{\"custom_id\":\"2\",\"params\":{\"model\":\"" TEST_MODEL_ANTHROPIC
-                   "\",\"max_tokens\":32,\"messages\":[{\"role\":\"user\",\"content\":\"four\"}]}}\n");
+    put_file(in,
+             "{\"custom_id\":\"1\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":32,\"messages\":"
+             "[{\"role\":\"user\",\"content\":\"one two three\"}]}}\n"
+             "{\"custom_id\":\"2\",\"params\":{\"model\":\"" TEST_MODEL_ANTHROPIC
+             "\",\"max_tokens\":32,\"messages\":[{\"role\":\"user\",\"content\":\"four\"}]}}\n");
     const char *run[] = {"batch", in, "-o", out, NULL};
     cli_result r = llmc(run, NULL);
     assert_int_equal(r.status, 0);
@@ -274,8 +276,9 @@ static void test_batch_summary_names_the_cost(void **state)
     cli_result_free(&r);
 
     /* a model without a price is counted, not priced */
-    put_file(in, "{\"custom_id\":\"x\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
-                   "\"openai/unpriced-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}\n");
+    put_file(in,
+             "{\"custom_id\":\"x\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":"
+             "\"openai/unpriced-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}}\n");
     char *out2 = strdup(envf("%s/out2.jsonl", home.root));
     const char *unpriced[] = {"batch", in, "-o", out2, NULL};
     r = llmc(unpriced, NULL);
@@ -294,8 +297,9 @@ static void test_resume_without_input_says_what_it_resumed(void **state)
     (void)state;
     char *in = strdup(envf("%s/in.jsonl", home.root));
     char *out = strdup(envf("%s/out.jsonl", home.root));
-    put_file(in, "{\"custom_id\":\"r1\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":"
-                   "[{\"role\":\"user\",\"content\":\"later\"}]}}\n");
+    put_file(in,
+             "{\"custom_id\":\"r1\",\"params\":{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":"
+             "[{\"role\":\"user\",\"content\":\"later\"}]}}\n");
     const char *submit[] = {"batch", "--remote", in, "-o", out, "--no-wait", NULL};
     cli_result r = llmc(submit, NULL);
     assert_int_equal(r.status, 0);

@@ -276,6 +276,10 @@ static void test_search_and_filters(void **state)
     assert_int_equal(r.status, 2);
     assert_has(r.err, "see `llmc logs --help`");
     cli_result_free(&r);
+    const char *blank[] = {"logs", "-q", "  ", NULL};
+    r = llmc(blank, NULL);
+    assert_int_equal(r.status, 2);
+    cli_result_free(&r);
 }
 
 static void test_log_off(void **state)

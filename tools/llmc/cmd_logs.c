@@ -221,6 +221,8 @@ int cmd_logs(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("logs", "unexpected \"%s\" (the search text goes after -q)", argv[optind]);
+    if (query && !query[strspn(query, " \t\n")])
+        return cli_usage_error("logs", "-q needs at least one word to look for");
 
     /* an alias names its model, as it does on the command line */
     char target[256] = "";
