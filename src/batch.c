@@ -424,7 +424,11 @@ static void finish(run *r, xfer *x, CURLcode cc)
         if (used > 0)
             bl_bucket_adjust(&r->tpm, used - it->est_tokens);
         bl_estimate_learn(&p->est, it->body_len, llmc_batch_input_tokens(body));
-        emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
+        emit(r, item,
+             llmc_batch_success_line(r->b, it->custom_id, p->call.endpoint->name,
+                                     p->call.endpoint->info.dialect == LLMC_DIALECT_ANTHROPIC, body, x->resp.body.data,
+                                     x->resp.body.len, x->resp.request_id),
+             true);
         json_decref(body);
         return;
     }
