@@ -108,7 +108,8 @@ for _ in $(seq 100); do [ -s "$OUT/work/port" ] && break; sleep 0.05; done
 EPORT=$(cat "$OUT/work/port")
 EMU=http://127.0.0.1:$EPORT
 
-export XDG_CONFIG_HOME=$OUT/work/xdg # never the user's configuration or key store
+export XDG_CONFIG_HOME=$OUT/work/xdg # never the user's configuration, key store or log
+export XDG_DATA_HOME=$OUT/work/xdg-data XDG_STATE_HOME=$OUT/work/xdg-state
 mkdir -p "$XDG_CONFIG_HOME"
 unset ANTHROPIC_AUTH_TOKEN ANTHROPIC_CUSTOM_HEADERS CEREBRAS_CUSTOM_HEADERS OPENAI_ORG_ID OPENAI_PROJECT_ID LLMC_LOG || true
 export ANTHROPIC_API_KEY=$EMU_ANTHROPIC_VALID OPENAI_API_KEY=$EMU_OPENAI_VALID CEREBRAS_API_KEY=$EMU_CEREBRAS_VALID

@@ -354,6 +354,14 @@ static bool fast_usage(const char *body, size_t len, long *in, long *out, long *
     return llmc_j_char(&c, '}') && llmc_j_at_end(&c);
 }
 
+/* The result line of a 2xx body, in the batch's output format (as sent, or normalized). */
+static char *success_line(run *r, const bi_item *it, const llmc_xfer *x)
+{
+    const llmc_endpoint *ep = r->provs[it->prov].call.endpoint;
+    return llmc_batch_success_line(r->b, it->custom_id, ep->name, ep->info.dialect == LLMC_DIALECT_ANTHROPIC, NULL,
+                                   x->resp.body.data, x->resp.body.len, x->resp.request_id);
+}
+
 /* A 2xx body: it must be one JSON object; its usage corrects the tokens-per-minute charge. */
 static void succeed_item(run *r, size_t item, llmc_xfer *x)
 {
@@ -367,7 +375,7 @@ static void succeed_item(run *r, size_t item, llmc_xfer *x)
             llmc_engine_adjust_tokens(r->eng, (double)(in + out) - it->est_tokens);
         /* OpenAI's prompt_tokens hold the cached ones already; Anthropic counts them apart */
         bl_estimate_learn(&p->est, it->body_len, (double)(in + cached));
-        emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
+        emit(r, item, success_line(r, it, x), true);
         return;
     }
     llmc_error e;
@@ -387,7 +395,7 @@ static void succeed_item(run *r, size_t item, llmc_xfer *x)
     if (used > 0)
         llmc_engine_adjust_tokens(r->eng, used - it->est_tokens);
     bl_estimate_learn(&p->est, it->body_len, llmc_batch_input_tokens(body));
-    emit(r, item, bo_line_succeeded_raw(it->custom_id, x->resp.body.data, x->resp.body.len), true);
+    emit(r, item, success_line(r, it, x), true);
     json_decref(body);
 }
 

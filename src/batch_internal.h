@@ -157,7 +157,13 @@ struct llmc_batch {
     char remote_id[256];
     char remote_status[64];
     bi_input input; /* the last run's input: its issues stay readable */
+    llmc_batch_format format;
 };
+
+/* A succeeded result's line in the batch's format (batch_format.c): from `raw` (raw_len bytes)
+ * when given, else from `body`; `anthropic` says which dialect the body is in. */
+char *llmc_batch_success_line(const llmc_batch *b, const char *custom_id, const char *provider, bool anthropic,
+                              json_t *body, const char *raw, size_t raw_len, const char *request_id);
 
 /* Extra headers + `base` (a NULL-terminated list) as one NULL-terminated array (malloc'd; the
  * strings are borrowed). */

@@ -201,7 +201,7 @@ static llmc_code line_of(remote *rm, const char *text, size_t len, llmc_error *e
     }
     if (json_is_object(body) && status >= 200 && status < 300 && (!error || json_is_null(error))) {
         llmc_batch_count_usage(rm->b, body, NULL);
-        rc = br_put(rm, item, bo_line_succeeded(id, body), true, err);
+        rc = br_put(rm, item, llmc_batch_success_line(rm->b, id, provider, false, body, NULL, 0, NULL), true, err);
     } else {
         /* the body the endpoint would have answered, or the line's own error object */
         llmc_error e;

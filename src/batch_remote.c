@@ -393,7 +393,8 @@ static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_e
     if (strcmp(type, "succeeded") == 0) {
         json_t *message = json_object_get(result, "message");
         llmc_batch_count_usage(rm->b, message, NULL);
-        rc = br_put(rm, item, bo_line_succeeded(id, message), true, err);
+        rc = br_put(rm, item, llmc_batch_success_line(rm->b, id, rm->call.endpoint->name, true, message, NULL, 0, NULL),
+                    true, err);
     } else if (strcmp(type, "errored") == 0) {
         /* the error as /v1/messages would have sent it: {"type":"error","error":{type,message}} */
         json_t *body = json_object_get(result, "error");
@@ -656,7 +657,9 @@ static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *e
     }
     if (json_is_object(response) && !error) {
         llmc_batch_count_usage(rm->b, response, NULL);
-        rc = br_put(rm, item, bo_line_succeeded(id, response), true, err);
+        rc = br_put(rm, item,
+                    llmc_batch_success_line(rm->b, id, rm->call.endpoint->name, false, response, NULL, 0, NULL), true,
+                    err);
     } else {
         llmc_error e;
         llmc_error_clear(&e);

@@ -85,6 +85,7 @@ void llmc_client_free(llmc_client *c)
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < 4; i++)
             free(c->anthropic_headers[k][i]);
+    llmc_settings_free(c->settings);
     free(c);
 }
 

@@ -14,14 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { SECTION_TOP, SECTION_PROVIDER, SECTION_ENDPOINT, SECTION_ALIAS } section_kind;
+typedef enum {
+    SECTION_TOP,
+    SECTION_PROVIDER,
+    SECTION_ENDPOINT,
+    SECTION_ALIAS,
+    SECTION_TEMPLATE,
+    SECTION_PRICE
+} section_kind;
 
 typedef struct parse_state {
     llmc_client *client;
     const char *path;
     int line;
     section_kind kind;
-    char name[64];
+    char name[160]; /* a [price] section is named by a whole model string */
     /* an [endpoint] is created when its section ends, once base_url and key_env are known */
     char ep_base[512];
     char ep_key_env[64];
@@ -263,7 +270,10 @@ static llmc_code open_section(parse_state *st, char *header)
         *name++ = '\0';
     name = trim(name);
     char word[96];
-    if (!*name || strlen(name) >= sizeof st->name || strchr(name, ' ') || strchr(name, '/'))
+    /* a price is for a model string, which has a '/'; other names become model prefixes */
+    bool slash_ok = strcmp(kind, "price") == 0;
+    if (!*name || strlen(name) >= (slash_ok ? sizeof st->name : 64) || strchr(name, ' ') ||
+        (!slash_ok && strchr(name, '/')))
         return bad(st, "section [%s …] needs one name without spaces or '/'", shown(kind, word, sizeof word));
     if (strcmp(kind, "provider") == 0) {
         if (!llmc_client_endpoint(st->client, name, strlen(name))) {
@@ -277,8 +287,12 @@ static llmc_code open_section(parse_state *st, char *header)
         st->kind = SECTION_ENDPOINT;
     } else if (strcmp(kind, "alias") == 0) {
         st->kind = SECTION_ALIAS;
+    } else if (strcmp(kind, "template") == 0) {
+        st->kind = SECTION_TEMPLATE;
+    } else if (strcmp(kind, "price") == 0) {
+        st->kind = SECTION_PRICE;
     } else {
-        return bad(st, "unknown section kind %s (expected provider, endpoint or alias)",
+        return bad(st, "unknown section kind %s (expected provider, endpoint, alias, template or price)",
                    shown(kind, word, sizeof word));
     }
     llmc_strlcpy(st->name, name, sizeof st->name);
@@ -311,6 +325,58 @@ static llmc_code add_alias(parse_state *st, const char *model)
     return LLMC_OK;
 }
 
+/* Keep a setting for the application under the current section. */
+static llmc_code keep(parse_state *st, const char *kind, const char *key, const char *value)
+{
+    if (llmc_settings_put(st->client, kind, kind[0] ? st->name : "", key, value) != LLMC_OK)
+        return llmc_error_set(st->err, LLMC_E_NOMEM, "out of memory");
+    return LLMC_OK;
+}
+
+static bool is_number(const char *value, double lo, double hi)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(value, &end);
+    return end != value && !*end && !errno && v >= lo && v <= hi;
+}
+
+/* A [template NAME] line: what `llmc -t NAME` applies (checked here, used by the CLI). */
+static llmc_code template_setting(parse_state *st, const char *key, const char *value)
+{
+    static const char *const text_keys[] = {"model", "system", "prompt", "stop", NULL};
+    for (size_t i = 0; text_keys[i]; i++)
+        if (strcmp(key, text_keys[i]) == 0)
+            return keep(st, "template", key, value);
+    char word[96];
+    if (strcmp(key, "max_tokens") == 0 && !is_number(value, 1, 1e9))
+        return bad(st, "max_tokens expects a whole number of tokens, not %s", shown(value, word, sizeof word));
+    if (strcmp(key, "temperature") == 0 && !is_number(value, 0, 2))
+        return bad(st, "temperature expects a number from 0 to 2, not %s", shown(value, word, sizeof word));
+    if (strcmp(key, "top_p") == 0 && !is_number(value, 0, 1))
+        return bad(st, "top_p expects a number from 0 to 1, not %s", shown(value, word, sizeof word));
+    if (strcmp(key, "max_tokens") == 0 || strcmp(key, "temperature") == 0 || strcmp(key, "top_p") == 0)
+        return keep(st, "template", key, value);
+    return bad(st,
+               "unknown setting %s in a [template] (expected model, system, prompt, max_tokens, temperature, top_p "
+               "or stop)",
+               shown(key, word, sizeof word));
+}
+
+/* A [price MODEL] line: US dollars per million tokens. */
+static llmc_code price_setting(parse_state *st, const char *key, const char *value)
+{
+    char word[96];
+    if (strcmp(key, "input") != 0 && strcmp(key, "output") != 0 && strcmp(key, "cache_write") != 0 &&
+        strcmp(key, "cache_read") != 0)
+        return bad(st, "unknown setting %s in a [price] (expected input, output, cache_write or cache_read)",
+                   shown(key, word, sizeof word));
+    if (!is_number(value, 0, 1e9))
+        return bad(st, "a price is US dollars per million tokens, a number from 0, not %s",
+                   shown(value, word, sizeof word));
+    return keep(st, "price", key, value);
+}
+
 static llmc_code setting(parse_state *st, const char *key, const char *value)
 {
     long seconds;
@@ -330,11 +396,23 @@ static llmc_code setting(parse_state *st, const char *key, const char *value)
             st->client->default_model = copy;
             return LLMC_OK;
         }
-        return bad(st, "unknown setting %s at the top (expected model, or a [section])", shown(key, word, sizeof word));
+        if (strcmp(key, "log") == 0) {
+            if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+                return bad(st, "log expects on or off, not %s", shown(value, word, sizeof word));
+            return keep(st, "", key, value);
+        }
+        return bad(st, "unknown setting %s at the top (expected model or log, or a [section])",
+                   shown(key, word, sizeof word));
     case SECTION_ALIAS:
         if (strcmp(key, "model") == 0)
             return add_alias(st, value);
-        return bad(st, "unknown setting %s in an [alias] (expected model)", shown(key, word, sizeof word));
+        if (strcmp(key, "system") == 0)
+            return keep(st, "alias", key, value);
+        return bad(st, "unknown setting %s in an [alias] (expected model or system)", shown(key, word, sizeof word));
+    case SECTION_TEMPLATE:
+        return template_setting(st, key, value);
+    case SECTION_PRICE:
+        return price_setting(st, key, value);
     case SECTION_PROVIDER:
         if (strcmp(key, "base_url") == 0) {
             /* applied when the section ends, once allow_http (which may follow) is known */

@@ -316,3 +316,55 @@ void llmc_response_usage_details(const llmc_response *r, llmc_usage_details *out
     out->cache_creation_1h_input_tokens = r->usage_more.cache_1h;
     out->reasoning_tokens = r->usage_more.reasoning;
 }
+
+const char *llmc_response_block_signature(const llmc_response *r, size_t i)
+{
+    return r && i < r->n_blocks ? or_empty(r->blocks[i].signature) : "";
+}
+
+/* A reply rebuilt by the caller (e.g. from a saved conversation): blocks only, no ids. */
+llmc_response *llmc_response_new(void)
+{
+    llmc_response *r = llmc_response_alloc();
+    if (r && llmc_response_finish(r) < 0) {
+        llmc_response_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+llmc_code llmc_response_append_block(llmc_response *r, llmc_block_type type, const char *text, const char *tool_id,
+                                     const char *tool_name, const char *signature)
+{
+    if (!r || (type != LLMC_BLOCK_TEXT && type != LLMC_BLOCK_THINKING && type != LLMC_BLOCK_TOOL_USE))
+        return LLMC_E_INVALID_ARG;
+    if (type == LLMC_BLOCK_TOOL_USE && (!tool_id || !*tool_id || !tool_name || !*tool_name))
+        return LLMC_E_INVALID_ARG;
+    char *t = strdup(text ? text : "");
+    char *id = type == LLMC_BLOCK_TOOL_USE ? strdup(tool_id) : NULL;
+    char *name = type == LLMC_BLOCK_TOOL_USE ? strdup(tool_name) : NULL;
+    char *sig = type == LLMC_BLOCK_THINKING && signature && *signature ? strdup(signature) : NULL;
+    if (!t || (type == LLMC_BLOCK_TOOL_USE && (!id || !name)) ||
+        (type == LLMC_BLOCK_THINKING && signature && *signature && !sig)) {
+        free(t);
+        free(id);
+        free(name);
+        free(sig);
+        return LLMC_E_NOMEM;
+    }
+    if (llmc_response_add_block(r, type, t, id, name) < 0) {
+        free(sig);
+        return LLMC_E_NOMEM;
+    }
+    llmc_response_set_signature(r, sig); /* cannot fail: the block was just added */
+    if (llmc_response_finish(r) < 0) {
+        /* the joined text could not follow: take the block back out, so nothing changed */
+        llmc_block *b = &r->blocks[--r->n_blocks];
+        free(b->text);
+        free(b->tool_id);
+        free(b->tool_name);
+        free(b->signature);
+        return LLMC_E_NOMEM;
+    }
+    return LLMC_OK;
+}

@@ -82,6 +82,11 @@ bool llmc_transport_retriable(CURLcode cc);
 bool llmc_retry_wanted(long status, int should_retry);
 
 /* ---- the client (client.c) ---- */
+/* Settings kept for the application (config_values.c): (kind, name, key) → value. */
+typedef struct llmc_settings llmc_settings;
+llmc_code llmc_settings_put(llmc_client *c, const char *kind, const char *name, const char *key, const char *value);
+void llmc_settings_free(llmc_settings *s);
+
 struct llmc_client {
     llmc_endpoint *endpoints;
     size_t n_endpoints;
@@ -99,6 +104,7 @@ struct llmc_client {
     char *default_model; /* from the config file */
     llmc_kv *aliases;    /* model aliases from the config file: key → model */
     size_t n_aliases;
+    llmc_settings *settings; /* from the config file, for the application; NULL when none */
     llmc_logger log;
     char *anthropic_version;       /* NULL: the default (LLMC_ANTHROPIC_VERSION) */
     char *anthropic_headers[2][4]; /* with a version set: the plain and stream header lists */

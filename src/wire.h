@@ -151,6 +151,9 @@ int llmc_response_finish(llmc_response *r);
  * name (header_rules.c). The one rule for every way a header gets in. */
 bool llmc_header_check(const char *name, size_t name_len, const char *value, char *why, size_t why_size);
 
+/* The normalized JSON of a reply (response_json.c): a new reference, NULL when out of memory. */
+json_t *llmc_response_json_tree(const llmc_response *r);
+
 /* ---- the two dialects as one table of functions (dialects.c), as curl's struct Curl_ssl does
  * for TLS backends: code that works for both asks the table instead of testing the kind ---- */
 struct llmc_sdec;

@@ -414,14 +414,36 @@ LLMC_API llmc_code llmc_client_set_key_command(llmc_client *client, const char *
  *     allow_http = true                     # plain http to this host only (llmc_client_allow_insecure_http_for)
  *     [alias fast]
  *     model = cerebras/gpt-oss-120b         # "fast" as a model string means this
+ *     system = Answer in one line.          # kept for the application (below)
  *
  * `auth = none` and `allow_http = true` are accepted in [provider] sections too. An [endpoint]
  * needs base_url, and key_env unless `auth = none`.
+ *
+ * Settings the library checks but does not act on itself are kept for the application and
+ * read with llmc_client_config_value (the llmc CLI uses them; llmc.conf(5) documents each):
+ *
+ *     log = off                             # top of the file: on or off
+ *     [template review]                     # model, system, prompt, max_tokens, temperature,
+ *     system = You review C code.           #   top_p, stop (numbers are range-checked here)
+ *     prompt = Review this: $input
+ *     [price cerebras/gpt-oss-120b]         # input, output, cache_write, cache_read:
+ *     input = 0.35                          #   US dollars per million tokens, numbers >= 0
+ *
  * A bad file is LLMC_E_CONFIG with the file, line and what was expected in err->message; a word
  * of the file is quoted only when it is short and shaped like a name (a key pasted on a line of
  * its own, or where a name or URL goes, is reported by its length only). Keys themselves never
- * belong in this file: `llmc keys set` keeps them in the key store. */
+ * belong in this file: `llmc keys set` keeps them in the key store. Loading a second file adds to
+ * (and where a setting repeats, overrides) what the first one set. */
 LLMC_API llmc_code llmc_client_load_config(llmc_client *client, const char *path, llmc_error *err);
+/* A setting kept for the application: the value of `key` in the section [kind name] — kind
+ * "template", "price" or "alias" — or, with kind and name NULL (or ""), at the top of the file.
+ * NULL when the file did not set it. When a line repeats, the last one counts. Borrowed from the
+ * client: valid until it is freed or loads another file. */
+LLMC_API const char *llmc_client_config_value(const llmc_client *client, const char *kind, const char *name,
+                                              const char *key);
+/* The names of the sections of `kind` ("template", "price", "alias") that hold settings kept for
+ * the application, in file order: index 0 .. n-1, NULL past the end. Borrowed as above. */
+LLMC_API const char *llmc_client_config_section_at(const llmc_client *client, const char *kind, size_t index);
 /* The default model from the configuration, or NULL. Borrowed from the client. */
 LLMC_API const char *llmc_client_default_model(const llmc_client *client);
 /* Model alias number `index` from the configuration: its name and the model it stands for
@@ -876,6 +898,33 @@ LLMC_API const char *llmc_response_provider(const llmc_response *resp);
 LLMC_API llmc_rate_limits llmc_response_rate_limits(const llmc_response *resp);
 /* The body as received, if llmc_request_keep_raw() was on; otherwise NULL. */
 LLMC_API const char *llmc_response_raw_json(const llmc_response *resp);
+/* The reply as one JSON shape for every provider (what `llmc --json` prints): {"provider",
+ * "model", "id", "request_id", "stop_reason" (normalized: end_turn, max_tokens, stop_sequence,
+ * tool_use, refusal, pause_turn, unknown), "stop_reason_raw", "text", "content": [{"type":
+ * "text"|"thinking"|"redacted_thinking"|"other", "kind" (llmc_response_block_kind), "text"} or
+ * {"type": "tool_use", "kind", "id", "name", "input_json"}, with "citations" (their JSON) where
+ * a block has some and "json" (llmc_response_block_json) for a block kept whole], "usage":
+ * {"input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens",
+ * "cache_creation_5m_input_tokens", "cache_creation_1h_input_tokens", "reasoning_tokens"}, and
+ * "json" (the parsed reply) when llmc_response_json succeeds}. Indented, ASCII-only. A new string
+ * owned by the caller (release with llmc_free); NULL when out of memory or resp is NULL. */
+LLMC_API char *llmc_response_to_json(const llmc_response *resp);
+
+/* The signature of a thinking block, as the provider sent it (Anthropic signs thinking so that
+ * it can be sent back); "" for other blocks and when none came. Borrowed from the response. */
+LLMC_API const char *llmc_response_block_signature(const llmc_response *resp, size_t index);
+
+/* A reply built by the caller, to continue a conversation saved earlier (e.g. in a log):
+ * llmc_response_new gives an empty response (NULL when out of memory; free with
+ * llmc_response_free), llmc_response_append_block adds a block after the others — a text, a
+ * thinking block with its signature (NULL or "" when it has none), or a tool call with its id,
+ * tool name and input JSON as `text` — copying every string. Then llmc_request_add_response
+ * sends it back as the assistant's turn exactly as if it had just arrived. LLMC_E_INVALID_ARG
+ * for another block type or a tool call without id or name; LLMC_E_NOMEM leaves the response as
+ * it was. Ids, model, usage and stop reason stay empty. */
+LLMC_API llmc_response *llmc_response_new(void);
+LLMC_API llmc_code llmc_response_append_block(llmc_response *resp, llmc_block_type type, const char *text,
+                                              const char *tool_id, const char *tool_name, const char *signature);
 
 /* The provider's own name for a block's type: "text", "thinking", "tool_use" (OpenAI tool calls
  * too), "redacted_thinking", "server_tool_use", "web_search_tool_result", "custom" (an OpenAI
@@ -1244,6 +1293,12 @@ LLMC_API void llmc_batch_set_progress(llmc_batch *batch, llmc_batch_progress_fn 
  * content-length, transfer-encoding, the hop-by-hop set), and values with control bytes are
  * refused with LLMC_E_INVALID_ARG; the message never quotes the value. */
 LLMC_API llmc_code llmc_batch_add_header(llmc_batch *batch, const char *header, llmc_error *err);
+/* How succeeded results are written: LLMC_BATCH_FORMAT_PROVIDER (the default) keeps the
+ * provider's body as "message"; LLMC_BATCH_FORMAT_NORMALIZED writes llmc_response_to_json's
+ * shape there instead, the same for every provider (a body llmc cannot read is kept as it came).
+ * Errored lines are the same in both. LLMC_E_INVALID_ARG for another value. */
+typedef enum llmc_batch_format { LLMC_BATCH_FORMAT_PROVIDER = 0, LLMC_BATCH_FORMAT_NORMALIZED = 1 } llmc_batch_format;
+LLMC_API llmc_code llmc_batch_set_format(llmc_batch *batch, llmc_batch_format format, llmc_error *err);
 /* Remote runs: seconds between status polls (default 10). */
 LLMC_API void llmc_batch_set_poll_interval(llmc_batch *batch, double seconds);
 /* One run at a time per output file: every run (local or remote, resume included) takes an

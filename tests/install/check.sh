@@ -17,7 +17,8 @@ libdir=$(dirname "$(find "$prefix" -name 'libllmc.so.*.*.*' | head -n 1)")
 for f in "$libdir/libllmc.a" "$libdir/libllmc.so" "$prefix/include/llmc/llmc.h" "$libdir/pkgconfig/llmc.pc" \
          "$libdir/cmake/llmc/llmcConfig.cmake" "$prefix/bin/llmc" "$prefix/share/man/man1/llmc.1" \
          "$prefix/share/man/man3/llmc.3" "$prefix/share/bash-completion/completions/llmc" \
-         "$prefix/share/zsh/site-functions/_llmc"; do
+         "$prefix/share/zsh/site-functions/_llmc" "$prefix/share/fish/vendor_completions.d/llmc.fish" \
+         "$prefix/share/man/man5/llmc.conf.5"; do
   [ -e "$f" ] || fail "missing $f"
 done
 soname=$(readelf -d "$libdir/libllmc.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
@@ -27,6 +28,11 @@ exported=$(nm -D --defined-only "$libdir/libllmc.so" | awk '{print $3}' | grep -
 strays=$(echo "$exported" | grep -v '^llmc_' || true)
 [ -z "$strays" ] || fail "symbols other than llmc_* are exported: $strays"
 echo "install check: $(echo "$exported" | wc -l) symbols exported, all llmc_*"
+
+# the installed llmc runs as it is, without LD_LIBRARY_PATH or ldconfig (its RPATH is $ORIGIN/../lib)
+env -u LD_LIBRARY_PATH "$prefix/bin/llmc" --version | grep -q '^llmc ' || fail "the installed llmc does not run"
+loaded=$(ldd "$prefix/bin/llmc" | awk '/libllmc\.so/ {print $3}')
+[ "$(realpath "$loaded")" = "$(realpath "$libdir/libllmc.so.0")" ] || fail "the installed llmc loads $loaded, not the installed libllmc"
 
 cc -std=c11 -Wall -Wextra -Werror -pedantic -fsyntax-only -I"$prefix/include" -x c "$prefix/include/llmc/llmc.h"
 c++ -std=c++11 -Wall -Wextra -Werror -I"$prefix/include" "$src/tests/install/consumer/cxx.cpp" \

@@ -296,6 +296,64 @@ static void drain(int out_fd, int err_fd, body_buf *out, body_buf *err)
     }
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static char private_dirs[128];
+
+static void remove_private_dirs(void)
+{
+    if (private_dirs[0])
+        nftw(private_dirs, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The CLI writes a log, a history and a cache under XDG_DATA_HOME, XDG_STATE_HOME and
+ * XDG_CACHE_HOME: unless a test names its own, each test program gets private ones (removed at
+ * exit), so no test writes into the real user's files. */
+static const char *private_dir(const char *var)
+{
+    if (!private_dirs[0]) {
+        snprintf(private_dirs, sizeof private_dirs, "/tmp/llmc-xdg-XXXXXX");
+        if (!mkdtemp(private_dirs))
+            die("mkdtemp");
+        atexit(remove_private_dirs);
+    }
+    static char bufs[3][256];
+    int i = strcmp(var, "XDG_DATA_HOME") == 0 ? 0 : strcmp(var, "XDG_STATE_HOME") == 0 ? 1 : 2;
+    snprintf(bufs[i], sizeof bufs[i], "%s=%s/%s", var, private_dirs, var);
+    return bufs[i];
+}
+
+static bool env_names(const char *const *env, const char *var)
+{
+    size_t n = strlen(var);
+    for (size_t i = 0; env && env[i]; i++)
+        if (strncmp(env[i], var, n) == 0 && env[i][n] == '=')
+            return true;
+    return false;
+}
+
+size_t harness_sanitizer_env(const char **out, size_t room)
+{
+    /* the sanitizer job's settings (suppressions of library bugs, abort on error) reach the CLI */
+    static const char *const names[] = {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"};
+    static char bufs[3][2048];
+    size_t n = 0;
+    for (size_t i = 0; i < 3 && n < room; i++) {
+        const char *v = getenv(names[i]);
+        if (!v)
+            continue;
+        snprintf(bufs[i], sizeof bufs[i], "%s=%s", names[i], v);
+        out[n++] = bufs[i];
+    }
+    return n;
+}
+
 cli_result run_cli(const char *const *args, const char *const *env, const char *stdin_text)
 {
     int out_pipe[2], err_pipe[2], in_pipe[2];
@@ -316,13 +374,14 @@ cli_result run_cli(const char *const *args, const char *const *env, const char *
     envp[m++] = path_var;
     envp[m++] = home_var;
     envp[m++] = tmp_var;
-    bool own_cache = false;
-    for (size_t i = 0; env && env[i]; i++)
-        own_cache |= strncmp(env[i], "XDG_CACHE_HOME=", 15) == 0;
-    if (!own_cache)
-        envp[m++] = cache_var;
-    for (size_t i = 0; env && env[i] && m < 63; i++)
+    for (size_t i = 0; env && env[i] && m < 56; i++) /* room for 3 XDG and 3 sanitizer settings */
         envp[m++] = env[i];
+    /* the cache is the one this test program's library calls use too (test_cache_dir) */
+    static const char *const xdg[] = {"XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"};
+    for (size_t i = 0; i < 3; i++)
+        if (!env_names(env, xdg[i]))
+            envp[m++] = i == 2 ? cache_var : private_dir(xdg[i]);
+    m += harness_sanitizer_env(envp + m, 63 - m);
     envp[m] = NULL;
     pid_t pid = fork();
     if (pid < 0)

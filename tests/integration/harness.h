@@ -47,15 +47,20 @@ size_t emulator_request_count(const emulator *emu);
 const char *test_key(const char *provider_upper, const char *state_upper);
 
 /* Run the CLI. `env` holds "NAME=value" entries added to a minimal environment (PATH, HOME,
- * TMPDIR and the private XDG_CACHE_HOME only: no provider variables leak in from the caller's
- * shell). `stdin_text` is fed to
- * stdin (NULL: /dev/null). Output is captured; the exit status is returned. */
+ * TMPDIR only: no provider variables leak in from the caller's shell; XDG_DATA_HOME and
+ * XDG_STATE_HOME point into a private directory of this test program, and XDG_CACHE_HOME to
+ * test_cache_dir(), unless `env` names them, so the CLI's log, history and caches never touch the
+ * real user's). `stdin_text` is fed to stdin (NULL: /dev/null). Output is captured; the exit
+ * status is returned. */
 typedef struct cli_result {
     int status;
     char *out;
     char *err;
 } cli_result;
 cli_result run_cli(const char *const *args, const char *const *env, const char *stdin_text);
+/* "ASAN_OPTIONS=…", "LSAN_OPTIONS=…", "UBSAN_OPTIONS=…" as this process has them (at most
+ * `room`), for a child's environment; returns how many. Static storage. */
+size_t harness_sanitizer_env(const char **out, size_t room);
 void cli_result_free(cli_result *r);
 
 /* Set exactly these provider variables in this process (unsetting every other provider

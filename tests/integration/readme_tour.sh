@@ -38,7 +38,9 @@ while IFS= read -r line <&3; do
     *)
       input=""
       case $cmd in *"keys set cerebras"*) input=$EMU_CEREBRAS_VALID ;; esac
+      # one shell's worth of state across the lines: the key stored, the log that -c continues
       out=$(printf '%s' "$input" | env -i PATH="$build/tools/llmc:$PATH" HOME="$home" XDG_CACHE_HOME="$home/cache" \
+        LLMC_EMULATOR_HOME="$home/emulator-shell" \
         "$src/scripts/with-emulator" "$build/tests/server/llmc-emulator" bash -c "$cmd" 2>&1) ||
         { echo "$out"; echo "readme_tour: \"$cmd\" failed" >&2; exit 1; }
       echo "$out" | sed 's/^/tour:   /'
@@ -47,6 +49,9 @@ while IFS= read -r line <&3; do
           { echo "readme_tour: the typo line did not say what it promises" >&2; exit 1; } ;;
         *"llmc -m "*) grep -q "^You said: " <<<"$out" || { echo "readme_tour: no reply" >&2; exit 1; } ;;
         *"keys set"*) grep -q "checked: cerebras accepted it" <<<"$out" || exit 1 ;;
+        *"llmc -c "*) grep -q "^You said: and in one sentence?" <<<"$out" || { echo "readme_tour: -c gave no reply" >&2; exit 1; } ;;
+        *"logs -q"*) grep -q "C libraries" <<<"$out" || { echo "readme_tour: the log search found nothing" >&2; exit 1; } ;;
+        *"usage"*) grep -q "^total " <<<"$out" || { echo "readme_tour: usage printed no totals" >&2; exit 1; } ;;
         *"doctor"*) grep -q "configured providers work" <<<"$out" || exit 1 ;;
         *"explain"*) grep -q "key.whitespace" <<<"$out" || exit 1 ;;
       esac

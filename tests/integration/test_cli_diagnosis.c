@@ -184,7 +184,8 @@ static void test_shadowing_is_said(void **state)
     cli_result_free(&r);
     /* the same when the exported value is unusable: requests fail on it */
     const char *env_bad[] = {home.xdg_env, base("cerebras"), "CEREBRAS_API_KEY=your_api_key_here", NULL};
-    r = run_cli(set, env_bad, good);
+    const char *set_again[] = {"keys", "set", "cerebras", "--force", NULL}; /* the label is stored already */
+    r = run_cli(set_again, env_bad, good);
     assert_int_equal(r.status, 0);
     assert_has(r.err, "requests fail on it, not the stored key \"default\"");
     cli_result_free(&r);

@@ -126,6 +126,30 @@ static void test_other_subcommands(void **state)
     check(NULL, "doctor", "--apikey=" SECRET, NULL);
 }
 
+/* The values of the newer options and commands (issue-api's and issue-cli's) are never repeated
+ * either: a key given as a number, a level, a format, a date, a template, a setting or a field. */
+static void test_newer_options_and_commands(void **state)
+{
+    (void)state;
+    check("--max-tokens expects a number", "--max-tokens", SECRET, "hi", NULL);
+    check("--effort expects", "--effort", SECRET, "hi", NULL);
+    check("--cache takes 5m or 1h", "--cache=" SECRET, "hi", NULL);
+    check("-o expects NAME=JSON", "-o", SECRET, "hi", NULL);
+    check("unknown option --apikey", "tokens", "--apikey=" SECRET, "hi", NULL);
+    check("see `llmc tokens --help`", "tokens", "--token=" SECRET, "hi", NULL);
+    check("chat takes no prompt argument", "chat", SECRET, NULL);
+    check("--format takes provider or normalized", "batch", "in.jsonl", "-o", "out.jsonl", "--format", SECRET, NULL);
+    check("--poll expects a number", "batch", "--remote", "in.jsonl", "-o", "out.jsonl", "--poll", SECRET, NULL);
+    check("unknown option --apikey", "logs", "--apikey=" SECRET, NULL);
+    check("-n expects a count", "logs", "-n", SECRET, NULL);
+    check("unexpected", "logs", SECRET, NULL);
+    check("unknown option --token", "usage", "--token=" SECRET, NULL);
+    check("--since takes", "usage", "--since", SECRET, NULL);
+    check("--by takes model or day", "usage", "--by", SECRET, NULL);
+    check("unknown config command", "config", SECRET, NULL);
+    check_refused("no template", "-t", SECRET, "hi", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_chat_options),
         cmocka_unit_test(test_batch_options),
         cmocka_unit_test(test_other_subcommands),
+        cmocka_unit_test(test_newer_options_and_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,7 @@
  * (forkpty): `llmc keys set` reading a key with echo off, the offer to type a new key after a 401,
  * echo restored after Ctrl-C — and no prompt at all when stdin is not a terminal.
  */
-#include "auth_fixture.h"
+#include "pty_harness.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -35,78 +35,13 @@ static temp_home home;
             fail_msg("did not expect \"%s\" in:\n%s", (needle), (hay));                                                \
     } while (0)
 
-typedef struct pty_result {
-    int status;      /* exit status, or 128 + signal */
-    char out[65536]; /* everything the terminal showed: stdout and stderr together */
-    bool echo_after; /* ECHO was on again on the terminal once the command had ended */
-} pty_result;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Run the CLI on a new pseudo-terminal. When `expect` shows up on the screen, type `answer`
  * (as a person would: only after the prompt appeared). */
 static void run_pty(pty_result *res, const char *const *args, const char *const *extra_env, const char *expect,
                     const char *answer)
 {
-    memset(res, 0, sizeof *res);
-    const char *argv[32] = {LLMC_CLI_PATH};
-    size_t n = 1;
-    for (size_t i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    const char *envp[32] = {envf("PATH=%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"),
-                            envf("HOME=%s", home.root),
-                            home.xdg_env,
-                            "NO_COLOR=1",
-                            "TERM=dumb",
-                            envf("ANTHROPIC_BASE_URL=%s", emulator_base_url(&emu, "anthropic"))};
-    size_t m = 6;
-    for (size_t i = 0; extra_env && extra_env[i] && m < 31; i++)
-        envp[m++] = extra_env[i];
-    envp[m] = NULL;
-
-    int master = -1;
-    pid_t pid = forkpty(&master, NULL, NULL, NULL);
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        execve(LLMC_CLI_PATH, (char *const *)argv, (char *const *)envp);
-        _exit(127);
-    }
-    size_t len = 0;
-    bool answered = expect == NULL;
-    double deadline = now_s() + 20;
-    struct termios tio;
-    while (now_s() < deadline) {
-        struct pollfd p = {master, POLLIN, 0};
-        int pr = poll(&p, 1, 100);
-        if (pr < 0 && errno == EINTR)
-            continue;
-        if (pr > 0) {
-            ssize_t got = read(master, res->out + len, sizeof res->out - 1 - len);
-            if (got <= 0)
-                break; /* EIO: the last process holding the terminal has exited */
-            len += (size_t)got;
-            res->out[len] = '\0';
-        }
-        if (!answered && strstr(res->out, expect)) {
-            ssize_t w = write(master, answer, strlen(answer));
-            assert_int_equal(w, (ssize_t)strlen(answer));
-            answered = true;
-        }
-    }
-    /* the terminal's settings are shared by both ends: read them before closing ours */
-    res->echo_after = tcgetattr(master, &tio) == 0 && (tio.c_lflag & ECHO);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    close(master);
-    res->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (!answered)
-        fail_msg("the prompt \"%s\" never appeared; the terminal showed:\n%s", expect, res->out);
+    const pty_step steps[] = {{expect, expect ? answer : NULL, false}, {NULL, NULL, false}};
+    run_pty_steps(res, &home, emulator_base_url(&emu, "anthropic"), args, extra_env, steps);
 }
 
 static bool store_holds(const char *provider, const char *fingerprint_tail)
@@ -242,6 +177,31 @@ static void test_no_prompt_without_a_terminal(void **state)
     cli_result_free(&r);
 }
 
+static void test_replacing_a_stored_key_asks_first(void **state)
+{
+    (void)state;
+    static pty_result res;
+    const char *first = test_key("ANTHROPIC", "VALID"), *second = test_key("ANTHROPIC", "REVOKED");
+    llmc_error err;
+    assert_int_equal(llmc_key_store_set("anthropic", NULL, first, &err), LLMC_OK);
+    const char *args[] = {"keys", "set", "anthropic", NULL};
+    /* no: nothing changes, and the key is not even asked for */
+    run_pty(&res, args, NULL, "[y/N] ", "n\n");
+    assert_int_equal(res.status, 2);
+    assert_has(res.out, "Replace the stored anthropic key \"default\"");
+    assert_has(res.out, "kept the stored key");
+    assert_lacks(res.out, "input hidden");
+    assert_true(store_holds("anthropic", first + strlen(first) - 4));
+    /* yes: then the new key, hidden */
+    const pty_step steps[] = {
+        {"[y/N] ", "y\n", false}, {"(input hidden): ", envf("%s\n", second), false}, {NULL, NULL, false}};
+    run_pty_steps(&res, &home, emulator_base_url(&emu, "anthropic"), args, NULL, steps);
+    assert_int_equal(res.status, 0);
+    assert_lacks(res.out, second);
+    assert_true(store_holds("anthropic", second + strlen(second) - 4));
+    assert_false(store_holds("anthropic", first + strlen(first) - 4));
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -263,7 +223,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_keys_set_reads_a_hidden_key),      T(test_ctrl_c_at_the_prompt_restores_echo),
         T(test_rejected_key_offer_on_a_terminal), T(test_rejected_key_offer_declined),
-        T(test_no_prompt_without_a_terminal),
+        T(test_no_prompt_without_a_terminal),     T(test_replacing_a_stored_key_asks_first),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

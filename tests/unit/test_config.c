@@ -80,6 +80,11 @@ static void test_mistakes_name_file_and_line(void **state)
         {"bad_ttl.conf", 2, "whole number of seconds"},
         {"unknown_section.conf", 1, "unknown section kind \"widget\""},
         {"insecure_base.conf", 2, "plain http"},
+        {"bad_log.conf", 1, "log expects on or off"},
+        {"bad_template_number.conf", 3, "temperature expects a number from 0 to 2"},
+        {"unknown_template_key.conf", 2, "unknown setting \"sytem\" in a [template]"},
+        {"bad_price.conf", 2, "US dollars per million tokens"},
+        {"unknown_price_key.conf", 2, "unknown setting \"free\" in a [price]"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         llmc_client *c = llmc_client_new();
@@ -97,6 +102,41 @@ static void test_mistakes_name_file_and_line(void **state)
         assert_non_null(strstr(err.message, cases[i].says));
         llmc_client_free(c);
     }
+}
+
+static void test_settings_kept_for_the_application(void **state)
+{
+    (void)state;
+    llmc_client *c = llmc_client_new();
+    llmc_error err;
+    assert_int_equal(llmc_client_load_config(c, CONF("app_settings.conf"), &err), LLMC_OK);
+    assert_string_equal(llmc_client_config_value(c, NULL, NULL, "log"), "off");
+    assert_string_equal(llmc_client_config_value(c, "", "", "log"), "off");
+    assert_string_equal(llmc_client_config_value(c, "alias", "fast", "system"), "Answer in one line.");
+    assert_int_equal(c->n_aliases, 1); /* the alias still works as one */
+    assert_string_equal(llmc_client_config_value(c, "template", "review", "prompt"), "Review this: $input");
+    assert_string_equal(llmc_client_config_value(c, "template", "review", "max_tokens"), "300");
+    /* a repeated section adds to the first, and the later line wins */
+    assert_string_equal(llmc_client_config_value(c, "template", "review", "temperature"), "0.3");
+    assert_string_equal(llmc_client_config_value(c, "template", "review", "stop"), "END");
+    assert_null(llmc_client_config_value(c, "template", "haiku", "system"));
+    assert_null(llmc_client_config_value(c, "template", "nosuch", "prompt"));
+    assert_null(llmc_client_config_value(c, NULL, NULL, "nosuch"));
+    /* sections in file order, each name once */
+    assert_string_equal(llmc_client_config_section_at(c, "template", 0), "review");
+    assert_string_equal(llmc_client_config_section_at(c, "template", 1), "haiku");
+    assert_null(llmc_client_config_section_at(c, "template", 2));
+    const char *fw = "fireworks/accounts/fireworks/models/llama-v3p1-8b-instruct";
+    assert_string_equal(llmc_client_config_section_at(c, "price", 0), fw);
+    assert_string_equal(llmc_client_config_value(c, "price", fw, "cache_read"), "0.1");
+    assert_null(llmc_client_config_section_at(c, "price", 1));
+    assert_null(llmc_client_config_section_at(c, NULL, 0));
+    llmc_client_free(c);
+    /* a client that read no file has none of them */
+    c = llmc_client_new();
+    assert_null(llmc_client_config_value(c, NULL, NULL, "log"));
+    assert_null(llmc_client_config_section_at(c, "template", 0));
+    llmc_client_free(c);
 }
 
 static void test_missing_files(void **state)
@@ -119,6 +159,7 @@ int main(void)
         cmocka_unit_test(test_good_file_applies_everything),
         cmocka_unit_test(test_mistakes_name_file_and_line),
         cmocka_unit_test(test_missing_files),
+        cmocka_unit_test(test_settings_kept_for_the_application),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,9 @@ static void test_anthropic_decode_message(void **state)
     assert_int_equal(llmc_response_block_count(r), 5);
     assert_int_equal(llmc_response_block_type(r, 0), LLMC_BLOCK_THINKING);
     assert_string_equal(llmc_response_block_text(r, 0), "Let me think");
+    assert_string_equal(llmc_response_block_signature(r, 0), "sig");
+    assert_string_equal(llmc_response_block_signature(r, 1), "");
+    assert_string_equal(llmc_response_block_signature(r, 99), "");
     assert_int_equal(llmc_response_block_type(r, 3), LLMC_BLOCK_TOOL_USE);
     assert_string_equal(llmc_response_block_text(r, 3), "{\"city\":\"Paris\"}");
     assert_int_equal(llmc_response_block_type(r, 4), LLMC_BLOCK_OTHER);
@@ -156,6 +159,48 @@ static void test_anthropic_decode_message(void **state)
     assert_int_equal(u.output_tokens, 34);
     assert_int_equal(u.cache_read_input_tokens, 5);
     assert_int_equal(u.cache_creation_input_tokens, 6);
+    llmc_response_free(r);
+}
+
+/* A reply rebuilt from saved blocks goes back exactly as the one that arrived would have. */
+static void test_built_response_goes_back_as_the_assistant_turn(void **state)
+{
+    (void)state;
+    llmc_response *r = llmc_response_new();
+    assert_non_null(r);
+    assert_string_equal(llmc_response_text(r), "");
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_THINKING, "hmm", NULL, NULL, "sig-1"), LLMC_OK);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TEXT, "Hello", NULL, NULL, NULL), LLMC_OK);
+    assert_int_equal(
+        llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{\"city\":\"Paris\"}", "toolu_1", "weather", NULL),
+        LLMC_OK);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{}", "", "weather", NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_OTHER, "x", NULL, NULL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_append_block(NULL, LLMC_BLOCK_TEXT, "x", NULL, NULL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_block_count(r), 3);
+    assert_string_equal(llmc_response_text(r), "Hello");
+    assert_string_equal(llmc_response_block_signature(r, 0), "sig-1");
+    assert_string_equal(llmc_response_block_tool_id(r, 2), "toolu_1");
+
+    llmc_request *req = llmc_request_new("anthropic/claude-sonnet-4-6");
+    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, "hi"), LLMC_OK);
+    assert_int_equal(llmc_request_add_response(req, r), LLMC_OK);
+    llmc_error err;
+    char *body = enc_anthropic(req, "claude-sonnet-4-6", false, &err);
+    assert_non_null(body);
+    json_t *root = json_loads(body, 0, NULL);
+    json_t *content = json_object_get(json_array_get(json_object_get(root, "messages"), 1), "content");
+    assert_int_equal(json_array_size(content), 3);
+    json_t *thinking = json_array_get(content, 0);
+    assert_string_equal(json_string_value(json_object_get(thinking, "type")), "thinking");
+    assert_string_equal(json_string_value(json_object_get(thinking, "signature")), "sig-1");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(content, 1), "text")), "Hello");
+    json_t *tool = json_array_get(content, 2);
+    assert_string_equal(json_string_value(json_object_get(tool, "id")), "toolu_1");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(tool, "input"), "city")), "Paris");
+    json_decref(root);
+    free(body);
+    llmc_request_free(req);
     llmc_response_free(r);
 }
 
@@ -287,6 +332,7 @@ int main(void)
         cmocka_unit_test(test_openai_decode_tool_calls_and_null_content),
         cmocka_unit_test(test_malformed_bodies),
         cmocka_unit_test(test_json_depth_limit),
+        cmocka_unit_test(test_built_response_goes_back_as_the_assistant_turn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

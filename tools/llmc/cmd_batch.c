@@ -39,7 +39,10 @@ static void batch_usage(FILE *out)
             "writes OUT.jsonl (a lock; its pid in OUT.jsonl.lock): a second one is refused, or waits (--wait).\n"
             "\n"
             "options:\n"
-            "  -o, --output FILE    where results go (required)\n"
+            "  -o, --output FILE    where results go (required; a file, never stdout: a rerun resumes from it)\n"
+            "      --format F       provider (default): each provider's reply body as it came;\n"
+            "                       normalized: every provider's reply in one shape (the JSON a single\n"
+            "                       prompt prints), so one jq filter reads a file of mixed providers\n"
             "  -j, --jobs N         requests in flight at once (default 16)\n"
             "      --rpm R          at most R requests per minute (default: no limit of our own)\n"
             "      --tpm T          at most T tokens per minute (estimated, corrected from usage)\n"
@@ -61,6 +64,9 @@ static void batch_usage(FILE *out)
             "                       naming its pid); unrelated to --no-wait, which is about remote batches\n"
             "  -v, --verbose        log each step (endpoints, key source and fingerprint, retries)\n"
             "  -h, --help           this help\n"
+            "\n"
+            "The summary names the run's cost at the built-in prices or the config's [price] sections (half\n"
+            "price for --remote, as the providers bill their batch engines); see llmc usage for the log.\n"
             "\n"
             "exit status: 0 every request has a result line (errored ones included: see the summary);\n"
             "2 bad command line or bad input (every problem listed with its line number, nothing sent);\n"
@@ -134,17 +140,27 @@ static void on_progress(void *userdata, const llmc_batch_progress *p)
     fflush(stderr);
 }
 
-static void summary(const llmc_batch *batch, const char *out_path)
+static void summary(const llmc_batch *batch, const char *out_path, const cli_batch_cost_total *cost)
 {
     llmc_batch_progress p;
     llmc_batch_stats(batch, &p);
-    char el[32];
+    char el[32], money[64] = "";
     fmt_time(el, sizeof el, p.elapsed_s);
+    if (cost->priced || cost->unpriced) {
+        char c[32];
+        cli_format_cost(c, sizeof c, cost->priced ? cost->cost : -1);
+        snprintf(money, sizeof money, "; cost %s%s", c, cost->unpriced && cost->priced ? " + ?" : "");
+    }
     fprintf(stderr,
             "llmc: batch: %zu succeeded, %zu errored, %zu skipped (already in %s) of %zu; %lld tokens in, "
-            "%lld out; %.1f s (%s), %.1f requests/s%s%s\n",
+            "%lld out%s; %.1f s (%s), %.1f requests/s%s%s\n",
             p.succeeded, p.errored, p.skipped, out_path ? out_path : "the output", p.total, p.input_tokens,
-            p.output_tokens, p.elapsed_s, el, p.rate, p.remote_id[0] ? "; remote " : "", p.remote_id);
+            p.output_tokens, money, p.elapsed_s, el, p.rate, p.remote_id[0] ? "; remote " : "", p.remote_id);
+    if (cost->unpriced)
+        fprintf(stderr,
+                "llmc: batch: %zu result%s of models without a price are not in the cost (add a [price MODEL] "
+                "section to the config)\n",
+                cost->unpriced, cost->unpriced == 1 ? "" : "s");
 }
 
 enum {
@@ -159,7 +175,8 @@ enum {
     OPT_NO_WAIT,
     OPT_RESUME,
     OPT_CANCEL,
-    OPT_WAIT
+    OPT_WAIT,
+    OPT_FORMAT
 };
 
 static bool number(const char *opt, const char *text, double lo, double hi, double *out)
@@ -168,8 +185,8 @@ static bool number(const char *opt, const char *text, double lo, double hi, doub
     double v = strtod(text, &end);
     if (end == text || *end || !(v >= lo && v <= hi)) {
         char shown[96];
-        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not %s\n", opt, lo, hi,
-                cli_shown(text, shown, sizeof shown));
+        cli_usage_error("batch", "%s expects a number from %g to %g, not %s", opt, lo, hi,
+                        cli_shown(text, shown, sizeof shown));
         return false;
     }
     *out = v;
@@ -208,6 +225,7 @@ int cmd_batch(int argc, char **argv)
                                             {"resume", required_argument, NULL, OPT_RESUME},
                                             {"cancel", required_argument, NULL, OPT_CANCEL},
                                             {"wait", no_argument, NULL, OPT_WAIT},
+                                            {"format", required_argument, NULL, OPT_FORMAT},
                                             {"verbose", no_argument, NULL, 'v'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
@@ -216,6 +234,7 @@ int cmd_batch(int argc, char **argv)
     int n_headers = 0;
     double jobs = 16, rpm = 0, tpm = 0, retries = 2, timeout = 0, poll = 10;
     bool remote = false, no_wait = false, verbose = false, lock_wait = false;
+    llmc_batch_format format = LLMC_BATCH_FORMAT_PROVIDER;
     int c;
     optind = 1;
     opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
@@ -276,6 +295,17 @@ int cmd_batch(int argc, char **argv)
         case OPT_WAIT:
             lock_wait = true;
             break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "provider") == 0) {
+                format = LLMC_BATCH_FORMAT_PROVIDER;
+            } else if (strcmp(optarg, "normalized") == 0) {
+                format = LLMC_BATCH_FORMAT_NORMALIZED;
+            } else {
+                char shown[96];
+                return cli_usage_error("batch", "--format takes provider or normalized, not %s",
+                                       cli_shown(optarg, shown, sizeof shown));
+            }
+            break;
         case 'v':
             verbose = true;
             break;
@@ -287,6 +317,11 @@ int cmd_batch(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    /* results are appended, fsynced and read back on a rerun: that needs a file */
+    if (out_path && strcmp(out_path, "-") == 0)
+        return cli_usage_error("batch",
+                               "-o - is refused: results go to a file so that a rerun resumes where this one "
+                               "stopped; follow it with `tail -f OUT.jsonl`");
     const char *in_path = optind < argc ? argv[optind] : NULL;
     if (optind + 1 < argc) {
         fprintf(stderr, "llmc: error: one input file only (got %d file arguments)\n", argc - optind);
@@ -330,7 +365,8 @@ int cmd_batch(int argc, char **argv)
         (cacert && (rc = llmc_client_set_ca_file(client, cacert, &err)) != LLMC_OK) ||
         (out_path && (rc = llmc_batch_set_output(batch, out_path, &err)) != LLMC_OK) ||
         (rc = llmc_batch_set_concurrency(batch, (int)jobs, &err)) != LLMC_OK ||
-        (rc = llmc_batch_set_rate_limits(batch, rpm, tpm, &err)) != LLMC_OK) {
+        (rc = llmc_batch_set_rate_limits(batch, rpm, tpm, &err)) != LLMC_OK ||
+        (rc = llmc_batch_set_format(batch, format, &err)) != LLMC_OK) {
         cli_report_error("batch", &err);
         exit_code = cli_exit_code(rc);
         goto done;
@@ -347,6 +383,7 @@ int cmd_batch(int argc, char **argv)
     bar b = {isatty(STDERR_FILENO) != 0, false, cli_style_for(stderr), remote ? out_path : NULL, ""};
     llmc_batch_set_progress(batch, on_progress, &b, 0.1);
 
+    long out_size_before = cli_file_size(out_path);
     running = batch;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -394,8 +431,21 @@ int cmd_batch(int argc, char **argv)
         exit_code = EXIT_USAGE;
         goto done;
     }
-    if (!cancel && !(remote && no_wait))
-        summary(batch, out_path);
+    if (!cancel && !(remote && no_wait)) {
+        cli_batch_cost_total cost;
+        cli_batch_cost(client, out_path, out_size_before, in_path, provider, llmc_batch_remote_id(batch), &cost);
+        summary(batch, out_path, &cost);
+    }
+    if (resume && rc == LLMC_OK) {
+        llmc_batch_progress p;
+        llmc_batch_stats(batch, &p);
+        fprintf(stderr, "llmc: batch: resumed remote batch %s (%s): %zu result%s written to %s%s\n", resume,
+                p.remote_status[0] ? p.remote_status : "ended", p.succeeded + p.errored,
+                p.succeeded + p.errored == 1 ? "" : "s", out_path,
+                in_path ? ""
+                        : "; without IN.jsonl every result the provider returned was written (give it to "
+                          "also record the ids it did not answer)");
+    }
     if (rc == LLMC_E_ABORTED) {
         fprintf(stderr, "llmc: %s\n", err.message);
         exit_code = 130;

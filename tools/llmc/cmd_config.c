@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_config.c — `llmc config path|show`: where the configuration file is, and what llmc makes
- * of it together with the environment — default model, aliases, and per provider the base URL
- * and where its key would come from. Keys are never shown: only sources and fingerprints.
+ * of it together with the environment — default model, aliases, templates, and per provider the
+ * base URL and where its key would come from; `set` and `unset` change one setting in place
+ * (config_edit.c). Keys are never shown: only sources and fingerprints.
  */
 #include "cli.h"
 
@@ -50,8 +51,15 @@ int cmd_config(int argc, char **argv)
     char path[1024];
     if (strcmp(what, "-h") == 0 || strcmp(what, "--help") == 0) {
         printf(
-            "usage: llmc config path    where the configuration file is\n"
-            "       llmc config show    what llmc makes of it (keys are never shown)\n");
+            "usage: llmc config path               where the configuration file is\n"
+            "       llmc config show               what llmc makes of it (keys are never shown)\n"
+            "       llmc config set KEY VALUE      set one setting, keeping the rest of the file as it is\n"
+            "       llmc config unset KEY          remove one setting\n"
+            "\n"
+            "KEY is a name at the top of the file (model, log) or kind.name.key for a section:\n"
+            "alias.fast.model, template.review.system, provider.anthropic.base_url,\n"
+            "endpoint.groq.key_env, price.cerebras/gpt-oss-120b.input. The file is checked before it is\n"
+            "replaced: a bad value leaves it unchanged (exit 4). Every key is listed in llmc.conf(5).\n");
         return EXIT_OK;
     }
     if (config_path(path, sizeof path) != 0) {
@@ -62,11 +70,20 @@ int cmd_config(int argc, char **argv)
         printf("%s\n", path);
         return EXIT_OK;
     }
+    if (strcmp(what, "set") == 0) {
+        if (argc != 4)
+            return cli_usage_error("config", "config set takes KEY and VALUE (quote a value with spaces)");
+        return cli_config_set(path, argv[2], argv[3]);
+    }
+    if (strcmp(what, "unset") == 0) {
+        if (argc != 3)
+            return cli_usage_error("config", "config unset takes one KEY");
+        return cli_config_unset(path, argv[2]);
+    }
     if (strcmp(what, "show") != 0) {
         char shown[96];
-        fprintf(stderr, "llmc: error: unknown config command %s (path or show)\n",
-                cli_shown(what, shown, sizeof shown));
-        return EXIT_USAGE;
+        return cli_usage_error("config", "unknown config command %s (path, show, set or unset)",
+                               cli_shown(what, shown, sizeof shown));
     }
     llmc_client *client = llmc_client_new();
     if (!client)
@@ -95,6 +112,16 @@ int cmd_config(int argc, char **argv)
     const char *name, *target;
     for (size_t i = 0; llmc_client_alias_at(client, i, &name, &target); i++)
         printf("%salias%s       %s = %s\n", st.bold, st.reset, name, target);
+    for (size_t i = 0; llmc_client_config_section_at(client, "template", i); i++) {
+        const char *t = llmc_client_config_section_at(client, "template", i);
+        const char *tm = llmc_client_config_value(client, "template", t, "model");
+        printf("%stemplate%s    %s%s%s%s\n", st.bold, st.reset, t, tm ? " (model " : "", tm ? tm : "", tm ? ")" : "");
+    }
+    const char *log = llmc_client_config_value(client, NULL, NULL, "log");
+    char log_path[1024] = "";
+    cli_log_path(log_path, sizeof log_path);
+    printf("%slog%s         %s%s%s\n", st.bold, st.reset, log && strcmp(log, "off") == 0 ? "off" : "on",
+           log && strcmp(log, "off") == 0 ? "" : ": ", log && strcmp(log, "off") == 0 ? "" : log_path);
     for (size_t i = 0; llmc_client_provider_at(client, i); i++) {
         putchar('\n');
         show_provider(client, llmc_client_provider_at(client, i), &st);

@@ -385,8 +385,10 @@ int cmd_doctor(int argc, char **argv)
             usage(stdout);
             return EXIT_OK;
         } else if (argv[i][0] == '-' || n_named == 64) {
-            usage(stderr);
-            return EXIT_USAGE;
+            {
+                char shown_[96];
+                return cli_usage_error("doctor", "unexpected %s", cli_shown(argv[i], shown_, sizeof shown_));
+            }
         } else
             named[n_named++] = argv[i];
     }

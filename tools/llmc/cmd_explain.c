@@ -193,8 +193,8 @@ int cmd_explain(int argc, char **argv)
             continue;
         }
         if (argv[i][0] == '-' || id) {
-            usage(stderr);
-            return EXIT_USAGE;
+            char shown[96];
+            return cli_usage_error("explain", "unexpected %s (one cause id)", cli_shown(argv[i], shown, sizeof shown));
         }
         id = argv[i];
     }

@@ -15,10 +15,11 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: llmc keys set PROVIDER [--label LABEL] [--check]\n"
+            "usage: llmc keys set PROVIDER [--label LABEL] [--check] [--force]\n"
             "                             store a key, read with echo off (or the first line of stdin\n"
-            "                             when piped); --check asks the provider first and stores the\n"
-            "                             key only if it is accepted\n"
+            "                             when piped); --check asks the provider first, stores the key\n"
+            "                             only if it is accepted and marks it verified; replacing a\n"
+            "                             stored label asks first on a terminal and needs --force otherwise\n"
             "       llmc keys list [PROVIDER] [--json]\n"
             "                             stored keys by fingerprint, label and verified/rejected times\n"
             "       llmc keys check [PROVIDER...]\n"
@@ -182,7 +183,7 @@ static void note_shadowing(llmc_client *client, const char *provider, const char
 static int keys_set(int argc, char **argv)
 {
     const char *provider = NULL, *label = NULL;
-    bool check = false;
+    bool check = false, force = false;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--label") == 0 && i + 1 < argc)
             label = argv[++i];
@@ -190,17 +191,17 @@ static int keys_set(int argc, char **argv)
             label = argv[i] + 8;
         else if (strcmp(argv[i], "--check") == 0)
             check = true;
+        else if (strcmp(argv[i], "--force") == 0)
+            force = true;
         else if (argv[i][0] != '-' && !provider)
             provider = argv[i];
         else {
-            usage(stderr);
-            return EXIT_USAGE;
+            char shown_[96];
+            return cli_usage_error("keys", "unexpected %s for keys set", cli_shown(argv[i], shown_, sizeof shown_));
         }
     }
-    if (!provider) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (!provider)
+        return cli_usage_error("keys", "keys set needs a PROVIDER");
     if (!label)
         label = "default";
     int exit_code = EXIT_OK;
@@ -211,9 +212,28 @@ static int keys_set(int argc, char **argv)
         llmc_client_free(client);
         return EXIT_REQUEST;
     }
+    /* replacing a key loses the old one: ask at a terminal, insist on --force in a script */
+    llmc_stored_key existing;
+    bool tty = isatty(STDIN_FILENO);
+    if (!force && find_stored(provider, label, &existing)) {
+        char question[256];
+        snprintf(question, sizeof question, "Replace the stored %s key \"%s\" (%s)? [y/N] ", provider, label,
+                 existing.fingerprint);
+        if (!cli_can_prompt()) {
+            llmc_client_free(client);
+            return cli_usage_error("keys",
+                                   "a %s key labelled \"%s\" (%s) is already stored: add --force to replace it, or "
+                                   "--label NAME to keep both",
+                                   provider, label, existing.fingerprint);
+        }
+        if (!cli_confirm(question)) {
+            fprintf(stderr, "llmc: kept the stored key; nothing changed\n");
+            llmc_client_free(client);
+            return EXIT_USAGE;
+        }
+    }
     char prompt[128];
     snprintf(prompt, sizeof prompt, "Key for %s (input hidden): ", provider);
-    bool tty = isatty(STDIN_FILENO);
     char *key = cli_read_secret(prompt);
     if (!key || !*key) {
         fprintf(stderr,
@@ -261,8 +281,16 @@ static int keys_set(int argc, char **argv)
         printf("stored the %s key \"%s\" (%s) in %s\n", provider, label, sk.fingerprint, path);
     else
         printf("stored the %s key \"%s\" in %s\n", provider, label, path);
-    if (check)
-        printf("checked: %s accepted it\n", provider);
+    if (check) {
+        /* validated as typed before it was stored; once more from the store, which marks it verified */
+        llmc_error_clear(&err);
+        if (llmc_client_use_stored_key(client, provider, label, &err) == LLMC_OK &&
+            llmc_client_validate(client, provider, &err) == LLMC_OK)
+            printf("checked: %s accepted it (marked verified)\n", provider);
+        else
+            printf("checked: %s accepted it\n", provider);
+        llmc_client_use_stored_key(client, provider, NULL, NULL);
+    }
     note_shadowing(client, provider, label);
     llmc_client_free(client);
     return EXIT_OK;
@@ -278,8 +306,8 @@ static int keys_list(int argc, char **argv)
         else if (argv[i][0] != '-' && !provider)
             provider = argv[i];
         else {
-            usage(stderr);
-            return EXIT_USAGE;
+            char shown_[96];
+            return cli_usage_error("keys", "unexpected %s for keys list", cli_shown(argv[i], shown_, sizeof shown_));
         }
     }
     llmc_error err;
@@ -348,9 +376,12 @@ static int keys_check(int argc, char **argv)
     size_t n = 0;
     for (int i = 1; i < argc; i++) {
         if (argv[i][0] == '-' || n == 64) {
-            usage(stderr);
             llmc_client_free(client);
-            return EXIT_USAGE;
+            {
+                char shown_[96];
+                return cli_usage_error("keys", "unexpected %s for keys check",
+                                       cli_shown(argv[i], shown_, sizeof shown_));
+            }
         }
         if (!cli_check_provider(client, argv[i])) {
             llmc_client_free(client);
@@ -421,14 +452,14 @@ static int keys_rm(int argc, char **argv)
         else if (argv[i][0] != '-' && !provider)
             provider = argv[i];
         else {
-            usage(stderr);
-            return EXIT_USAGE;
+            char shown_[96];
+            return cli_usage_error("keys", "unexpected %s for keys rm", cli_shown(argv[i], shown_, sizeof shown_));
         }
     }
-    if (!provider || (all && label)) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (!provider)
+        return cli_usage_error("keys", "keys rm needs a PROVIDER");
+    if (all && label)
+        return cli_usage_error("keys", "--label and --all do not go together");
     if (!all && !label)
         label = "default";
     llmc_error err;
@@ -450,7 +481,7 @@ static int keys_rm(int argc, char **argv)
         if (!all)
             fputc('\n', stderr);
         free(keys);
-        return EXIT_OTHER;
+        return EXIT_USAGE; /* naming a key that is not there is the command line's mistake */
     }
     free(keys);
     if (rc != LLMC_OK) {
@@ -466,10 +497,8 @@ static int keys_rm(int argc, char **argv)
 static int keys_path(int argc, char **argv)
 {
     (void)argv;
-    if (argc > 1) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (argc > 1)
+        return cli_usage_error("keys", "keys path takes nothing more");
     char path[1024];
     llmc_error err;
     llmc_error_clear(&err);
@@ -483,10 +512,8 @@ static int keys_path(int argc, char **argv)
 
 int cmd_keys(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (argc < 2)
+        return cli_usage_error("keys", "keys needs a command: set, list, check, rm or path");
     const char *sub = argv[1];
     if (strcmp(sub, "set") == 0 || strcmp(sub, "add") == 0)
         return keys_set(argc - 1, argv + 1);
@@ -503,7 +530,6 @@ int cmd_keys(int argc, char **argv)
         return EXIT_OK;
     }
     char shown[96];
-    fprintf(stderr, "llmc: error: unknown keys command %s\n", cli_shown(sub, shown, sizeof shown));
-    usage(stderr);
-    return EXIT_USAGE;
+    return cli_usage_error("keys", "unknown keys command %s (set, list, check, rm or path)",
+                           cli_shown(sub, shown, sizeof shown));
 }

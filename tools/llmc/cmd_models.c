@@ -32,11 +32,8 @@ int cmd_models(int argc, char **argv)
         } else if (argv[i][0] == '-' || n_named == 16) {
             char shown[96];
             if (n_named == 16)
-                fprintf(stderr, "llmc: error: at most 16 providers at once\n");
-            else
-                fprintf(stderr, "llmc: error: unknown option %s (see llmc models --help)\n",
-                        cli_shown(argv[i], shown, sizeof shown));
-            return EXIT_USAGE;
+                return cli_usage_error("models", "at most 16 providers at once");
+            return cli_usage_error("models", "unknown option %s", cli_shown(argv[i], shown, sizeof shown));
         } else
             named[n_named++] = argv[i];
     }

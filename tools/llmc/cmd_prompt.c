@@ -2,7 +2,8 @@
 /*
  * cmd_prompt.c — the default command: send one prompt, print the reply. The prompt comes from
  * the arguments, from stdin when it is piped, or both (arguments first). Text goes to stdout,
- * everything else to stderr; --json prints the normalized response for machines.
+ * everything else to stderr; --json prints the normalized response for machines. A template (-t)
+ * wraps the prompt; -c / --cid continue a logged conversation; the exchange goes to the log.
  */
 #include "cli.h"
 
@@ -67,10 +68,10 @@ static char *gather_prompt(int argc, char **argv)
 
 /* A rejected key need not end a session at a terminal: show why, ask for a new key (hidden),
  * retry once with it, and keep it in the store only after the provider accepted it. Never called
- * when stdin is not a terminal: a script must fail at once, not wait on a prompt. *reported is set
- * when the error in `err` has already been printed. */
-static llmc_code offer_new_key(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **resp,
-                               llmc_error *err, bool *reported)
+ * when stdin is not a terminal: a script must fail at once, not wait on a prompt. Shared with `llmc chat`
+ * (cli.h). *reported is set when the error in `err` has already been printed. */
+llmc_code cli_offer_new_key(llmc_client *client, const llmc_request *req, const cli_options *o, llmc_response **resp,
+                            llmc_error *err, bool *reported)
 {
     char provider[32], prompt[200];
     snprintf(provider, sizeof provider, "%s", err->diagnosis.provider[0] ? err->diagnosis.provider : err->provider);
@@ -126,41 +127,47 @@ int cmd_prompt(int argc, char **argv)
     int exit_code = cli_parse_options(argc, argv, &o);
     if (exit_code >= 0)
         return exit_code;
-    if (o.first_arg >= argc && isatty(STDIN_FILENO)) {
-        cli_usage(stderr);
-        return EXIT_USAGE;
-    }
-    char *prompt = gather_prompt(argc - o.first_arg, argv + o.first_arg);
-    if (!prompt) {
+    if (o.first_arg >= argc && isatty(STDIN_FILENO))
+        return cli_usage_error(NULL, "no prompt: give it as arguments or pipe it in");
+    char *input = gather_prompt(argc - o.first_arg, argv + o.first_arg);
+    if (!input) {
         fprintf(stderr, "llmc: error: could not read the prompt from stdin\n");
         return EXIT_OTHER;
     }
-    if (!*prompt) {
-        free(prompt);
-        fprintf(stderr, "llmc: error: the prompt is empty\n");
-        return EXIT_USAGE;
+    if (!*input) {
+        free(input);
+        return cli_usage_error(NULL, "the prompt is empty");
     }
 
-    llmc_client *client = NULL;
-    llmc_request *req = NULL;
+    cli_session s;
     llmc_response *resp = NULL;
     llmc_error err;
     llmc_error_clear(&err);
-    llmc_code rc = cli_setup(&o, &client, &req, &err);
-    if (rc == LLMC_OK && (rc = llmc_request_add_message(req, LLMC_ROLE_USER, prompt)) != LLMC_OK)
+    char *prompt = NULL;
+    llmc_code rc = cli_session_start(&s, &o, "prompt", &err);
+    if (rc == LLMC_OK) {
+        const char *tmpl =
+            o.template_name ? llmc_client_config_value(s.client, "template", o.template_name, "prompt") : NULL;
+        prompt = tmpl ? cli_template_apply(tmpl, input) : strdup(input);
+        if (!prompt)
+            rc = cli_nomem(&err);
+    }
+    if (rc == LLMC_OK && (rc = llmc_request_add_message(s.req, LLMC_ROLE_USER, prompt)) != LLMC_OK)
         cli_code(&err, rc);
+    long started = cli_now_ms();
+    bool sent = rc == LLMC_OK;
     if (rc == LLMC_OK)
-        rc = cli_send(client, req, &o, &resp, &err);
+        rc = cli_send(s.client, s.req, &s.o, &resp, &err);
     bool reported = false;
     if (rc == LLMC_E_AUTH && cli_can_prompt())
-        rc = offer_new_key(client, req, &o, &resp, &err, &reported);
+        rc = cli_offer_new_key(s.client, s.req, &s.o, &resp, &err, &reported);
 
-    exit_code = cli_exit_code(rc);
-    if (rc == LLMC_E_INVALID_ARG && !resp)
-        exit_code = EXIT_USAGE; /* a value on the command line the library refused (-o, --schema, -a) */
+    /* a value on the command line the library refused (-o, --schema, -a), --cid naming no
+     * conversation, or -c with nothing to continue: the command line's fault */
+    exit_code = rc == LLMC_E_INVALID_ARG && !resp ? EXIT_USAGE : cli_exit_code(rc);
     if (rc == LLMC_OK) {
         cli_report_warning(&err);
-        exit_code = cli_print_reply(resp, &o);
+        exit_code = cli_print_reply(resp, &s.o);
         if (fflush(stdout) != 0)
             exit_code = EXIT_OTHER;
     } else {
@@ -169,9 +176,12 @@ int cmd_prompt(int argc, char **argv)
         if (!reported)
             cli_report_error(NULL, &err);
     }
+    /* the reply is out before the log is written: a log that fails costs only its entry */
+    if (sent)
+        cli_session_record(&s, prompt, rc == LLMC_OK ? resp : NULL, &err, cli_now_ms() - started);
     llmc_response_free(resp);
-    llmc_request_free(req);
-    llmc_client_free(client);
+    cli_session_end(&s);
     free(prompt);
+    free(input);
     return exit_code;
 }

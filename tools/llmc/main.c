@@ -15,9 +15,9 @@ typedef struct subcommand {
 } subcommand;
 
 static const subcommand subcommands[] = {
-    {"prompt", cmd_prompt}, {"explain", cmd_explain}, {"doctor", cmd_doctor},
-    {"keys", cmd_keys},     {"chat", cmd_chat},       {"models", cmd_models},
-    {"batch", cmd_batch},   {"config", cmd_config},   {"tokens", cmd_tokens},
+    {"prompt", cmd_prompt}, {"explain", cmd_explain}, {"doctor", cmd_doctor}, {"keys", cmd_keys},
+    {"chat", cmd_chat},     {"models", cmd_models},   {"batch", cmd_batch},   {"config", cmd_config},
+    {"tokens", cmd_tokens}, {"logs", cmd_logs},       {"usage", cmd_usage},   {"__complete", cmd_complete},
 };
 
 int main(int argc, char **argv)

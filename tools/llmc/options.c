@@ -7,36 +7,46 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_MODEL "anthropic/claude-sonnet-4-6"
+#define DEFAULT_MODEL CLI_DEFAULT_MODEL
 
 void cli_usage(FILE *out)
 {
     fprintf(out,
-            "usage: llmc [-m PROVIDER/MODEL] [-s SYSTEM] [--max-tokens N] [--temperature T] [--json]\n"
-            "            [--stream|--no-stream] [PROMPT...]\n"
-            "       llmc chat [options]                  a conversation at the terminal (Ctrl-D ends it)\n"
+            "usage: llmc [-m PROVIDER/MODEL] [-s SYSTEM] [-t TEMPLATE] [-c | --cid ID] [--json]\n"
+            "            [--stream|--no-stream] [options] [PROMPT...]\n"
+            "       llmc chat [options]                  a conversation at the terminal (llmc chat --help)\n"
+            "       llmc logs [-n N] [-q TEXT] [--json]  the log of every exchange (llmc logs --help)\n"
+            "       llmc usage [--since DATE] [--by model|day]   tokens and cost from the log\n"
             "       llmc models [PROVIDER]               the models a provider offers\n"
             "       llmc batch IN.jsonl -o OUT.jsonl     many requests, resumable (--remote: the provider's engine)\n"
             "       llmc tokens [options] [PROMPT...]    count a prompt's input tokens (Anthropic)\n"
             "       llmc keys set|list|check|rm|path     the key store (fingerprints only)\n"
             "       llmc doctor [PROVIDER...]            every key check, static and live\n"
             "       llmc explain CAUSE-ID|STATUS         what a cause means and how to fix it (--provider P)\n"
-            "       llmc config path|show                the configuration file, and what llmc makes of it\n"
+            "       llmc config path|show|set|unset      the configuration file (llmc.conf(5))\n"
             "\n"
             "Send PROMPT to a hosted model and print the reply. Without PROMPT, or with stdin piped,\n"
-            "the prompt is read from stdin. On a terminal the reply streams as it is written.\n"
+            "the prompt is read from stdin. On a terminal the reply streams as it is written. Every\n"
+            "exchange is logged (see llmc logs) unless --no-log or `log = off` in the config.\n"
             "\n"
             "options:\n"
             "  -m, --model P/M        provider/model, e.g. anthropic/claude-sonnet-4-6, cerebras/gpt-oss-120b,\n"
             "                         fireworks/accounts/fireworks/models/gpt-oss-120b, openai/gpt-5.4-mini,\n"
             "                         an [endpoint] of the config file (ollama/llama3.2) or an [alias]\n"
-            "                         (default: $LLMC_MODEL, else model = in the config, else " DEFAULT_MODEL
+            "                         (default: the template's, the continued conversation's, $LLMC_MODEL,\n"
+            "                         the config's `model`, else " DEFAULT_MODEL
             ")\n"
             "  -s, --system TEXT      system prompt\n"
+            "  -t, --template NAME    a [template NAME] of the config: its model, system prompt, options, and\n"
+            "                         its prompt with $input replaced by the prompt given\n"
+            "  -c, --continue         continue the last logged conversation (its turns are sent again)\n"
+            "      --cid ID           continue the logged conversation ID (llmc logs shows ids)\n"
+            "      --no-log           do not log this exchange\n"
             "      --max-tokens N     most tokens to generate (default 1024)\n"
             "      --temperature T    sampling temperature, 0..2\n"
             "      --top-p P          nucleus sampling, 0..1\n"
@@ -61,18 +71,21 @@ void cli_usage(FILE *out)
             "      --timeout SECONDS  bound the whole call, retries and streams included (as curl --max-time)\n"
             "      --cacert FILE      trust the CA certificates in FILE (PEM)\n"
             "      --key-name LABEL   use the stored key with this label (see llmc keys list)\n"
-            "  -v, --verbose          show endpoint, key source and fingerprint, request id, retries, timing\n"
+            "  -v, --verbose          show where the model came from, endpoint, key source and fingerprint,\n"
+            "                         request id, retries, timing, usage and cost\n"
             "  -h, --help             this help\n"
             "      --version          print the version\n"
             "\n"
             "keys: read from the provider's variable (ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN,\n"
-            "CEREBRAS_API_KEY, FIREWORKS_API_KEY, OPENAI_API_KEY) or a file named by <VAR>_FILE.\n"
-            "A key is never accepted on the command line: it would show in `ps` and shell history;\n"
-            "nor is one repeated: a mistyped option is named without its value. A crash of llmc\n"
-            "writes no core file (it makes itself non-dumpable), so no key lands in one.\n"
+            "CEREBRAS_API_KEY, FIREWORKS_API_KEY, OPENAI_API_KEY) or a file named by <VAR>_FILE, a\n"
+            "key_command of the config, or the key store. A key is never accepted on the command line\n"
+            "(--key and --api-key are refused): it would show in `ps` and shell history; nor is one\n"
+            "repeated: a mistyped option is named without its value. A crash of llmc writes no core\n"
+            "file (it makes itself non-dumpable), so no key lands in one.\n"
             "base URLs: ANTHROPIC_BASE_URL, CEREBRAS_BASE_URL, FIREWORKS_BASE_URL, OPENAI_BASE_URL.\n"
+            "Extra headers: ANTHROPIC_CUSTOM_HEADERS (and CEREBRAS_, FIREWORKS_; one `Name: value` a line).\n"
             "A server that takes no key (Ollama, llama.cpp, vLLM) is an [endpoint] with auth = none, and\n"
-            "allow_http = true lets one on another machine use plain http (see `llmc config path`).\n"
+            "allow_http = true lets one on another machine use plain http (see llmc.conf(5)).\n"
             "\n"
             "exit status:\n"
             "  0  success\n"
@@ -96,14 +109,14 @@ static void verbose_log(void *userdata, llmc_log_level level, const char *line)
 }
 
 /* Parse a number option; false (with a message) when it is not one. */
-static bool parse_number(const char *opt, const char *text, double lo, double hi, double *out)
+static bool parse_number(const char *command, const char *opt, const char *text, double lo, double hi, double *out)
 {
     char *end;
     double v = strtod(text, &end);
     if (end == text || *end || v < lo || v > hi) {
         char shown[96];
-        fprintf(stderr, "llmc: error: %s expects a number from %g to %g, not %s\n", opt, lo, hi,
-                cli_shown(text, shown, sizeof shown));
+        cli_usage_error(command, "%s expects a number from %g to %g, not %s", opt, lo, hi,
+                        cli_shown(text, shown, sizeof shown));
         return false;
     }
     *out = v;
@@ -129,8 +142,23 @@ enum {
     OPT_SHOW_THINKING,
     OPT_SCHEMA,
     OPT_CACHE,
-    OPT_ANTHROPIC_VERSION
+    OPT_ANTHROPIC_VERSION,
+    OPT_CID,
+    OPT_NO_LOG
 };
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    cli_style st = cli_style_for(stderr);
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%sllmc: error:%s %s (see `llmc %s%s--help`)\n", st.red, st.reset, msg, command ? command : "",
+            command ? " " : "");
+    return EXIT_USAGE;
+}
 
 int cli_parse_options(int argc, char **argv, cli_options *o)
 {
@@ -160,6 +188,10 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                                             {"attach", required_argument, NULL, 'a'},
                                             {"option", required_argument, NULL, 'o'},
                                             {"anthropic-version", required_argument, NULL, OPT_ANTHROPIC_VERSION},
+                                            {"template", required_argument, NULL, 't'},
+                                            {"continue", no_argument, NULL, 'c'},
+                                            {"cid", required_argument, NULL, OPT_CID},
+                                            {"no-log", no_argument, NULL, OPT_NO_LOG},
                                             {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->model = getenv("LLMC_MODEL");
@@ -169,32 +201,43 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
     int c;
     optind = 1;
     opterr = 0; /* getopt's messages repeat the whole argument, which may be a key */
-    while ((c = getopt_long(argc, argv, ":m:s:vha:o:", options, NULL)) != -1) {
+    const char *command = strcmp(argv[0], "chat") == 0 || strcmp(argv[0], "tokens") == 0 ? argv[0] : NULL;
+    while ((c = getopt_long(argc, argv, ":m:s:t:cvha:o:", options, NULL)) != -1) {
         switch (c) {
         case 'm':
             o->model = optarg;
             o->model_from_flag = true;
             break;
+        case 't':
+            o->template_name = optarg;
+            break;
+        case 'c':
+            o->continue_last = true;
+            break;
+        case OPT_CID:
+            o->cid = optarg;
+            break;
+        case OPT_NO_LOG:
+            o->no_log = true;
+            break;
         case 's':
             o->system = optarg;
             break;
         case OPT_MAX_TOKENS:
-            if (!parse_number("--max-tokens", optarg, 1, 1e9, &o->max_tokens))
+            if (!parse_number(command, "--max-tokens", optarg, 1, 1e9, &o->max_tokens))
                 return EXIT_USAGE;
             break;
         case OPT_TEMPERATURE:
-            if (!parse_number("--temperature", optarg, 0, 2, &o->temperature))
+            if (!parse_number(command, "--temperature", optarg, 0, 2, &o->temperature))
                 return EXIT_USAGE;
             break;
         case OPT_TOP_P:
-            if (!parse_number("--top-p", optarg, 0, 1, &o->top_p))
+            if (!parse_number(command, "--top-p", optarg, 0, 1, &o->top_p))
                 return EXIT_USAGE;
             break;
         case OPT_STOP:
-            if (o->n_stops == 16) {
-                fprintf(stderr, "llmc: error: at most 16 --stop sequences\n");
-                return EXIT_USAGE;
-            }
+            if (o->n_stops == 16)
+                return cli_usage_error(command, "at most 16 --stop sequences");
             o->stops[o->n_stops++] = optarg;
             break;
         case OPT_JSON:
@@ -207,11 +250,11 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
             o->stream = 0;
             break;
         case OPT_RETRIES:
-            if (!parse_number("--retries", optarg, 0, 100, &o->retries))
+            if (!parse_number(command, "--retries", optarg, 0, 100, &o->retries))
                 return EXIT_USAGE;
             break;
         case OPT_TIMEOUT:
-            if (!parse_number("--timeout", optarg, 0.001, 86400, &o->timeout))
+            if (!parse_number(command, "--timeout", optarg, 0.001, 86400, &o->timeout))
                 return EXIT_USAGE;
             break;
         case OPT_CACERT:
@@ -223,10 +266,9 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
         case OPT_EFFORT:
             if (llmc_effort_from_name(optarg, NULL) != LLMC_OK) {
                 char shown[96];
-                fprintf(stderr,
-                        "llmc: error: --effort expects none, minimal, low, medium, high, xhigh or max, not %s\n",
-                        cli_shown(optarg, shown, sizeof shown));
-                return EXIT_USAGE;
+                return cli_usage_error(command,
+                                       "--effort expects none, minimal, low, medium, high, xhigh or max, not %s",
+                                       cli_shown(optarg, shown, sizeof shown));
             }
             o->effort = optarg;
             break;
@@ -242,29 +284,23 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
         case OPT_CACHE:
             if (optarg && strcmp(optarg, "5m") != 0 && strcmp(optarg, "1h") != 0) {
                 char shown[96];
-                fprintf(stderr, "llmc: error: --cache takes 5m or 1h, not %s\n",
-                        cli_shown(optarg, shown, sizeof shown));
-                return EXIT_USAGE;
+                return cli_usage_error(command, "--cache takes 5m or 1h, not %s",
+                                       cli_shown(optarg, shown, sizeof shown));
             }
             o->cache = optarg ? optarg : "";
             break;
         case 'a':
-            if (o->n_attachments == 16) {
-                fprintf(stderr, "llmc: error: at most 16 attachments (-a)\n");
-                return EXIT_USAGE;
-            }
+            if (o->n_attachments == 16)
+                return cli_usage_error(command, "at most 16 attachments (-a)");
             o->attachments[o->n_attachments++] = optarg;
             break;
         case 'o':
-            if (o->n_fields == 32) {
-                fprintf(stderr, "llmc: error: at most 32 -o options\n");
-                return EXIT_USAGE;
-            }
+            if (o->n_fields == 32)
+                return cli_usage_error(command, "at most 32 -o options");
             if (!strchr(optarg, '=') || optarg[0] == '=') {
                 char shown[96];
-                fprintf(stderr, "llmc: error: -o expects NAME=JSON (e.g. -o seed=42), not %s\n",
-                        cli_shown(optarg, shown, sizeof shown));
-                return EXIT_USAGE;
+                return cli_usage_error(command, "-o expects NAME=JSON (e.g. -o seed=42), not %s",
+                                       cli_shown(optarg, shown, sizeof shown));
             }
             o->fields[o->n_fields++] = optarg;
             break;
@@ -288,11 +324,12 @@ int cli_parse_options(int argc, char **argv, cli_options *o)
                     "       name of the provider you use)\n");
             return EXIT_USAGE;
         default:
-            cli_option_error(strcmp(argv[0], "chat") == 0 || strcmp(argv[0], "tokens") == 0 ? argv[0] : NULL, argc,
-                             argv, c, options);
+            cli_option_error(command, argc, argv, c, options);
             return EXIT_USAGE;
         }
     }
+    if (o->continue_last && o->cid)
+        return cli_usage_error(command, "-c continues the last conversation, --cid ID a named one: give one of them");
     o->first_arg = optind;
     /* stream by default only where a person watches the reply arrive (not a JSON reply, which is
      * printed whole once parsed) */
@@ -333,15 +370,41 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
     if ((rc = llmc_request_set_model(req, model)) != LLMC_OK)
         return cli_code(err, rc);
     /* An unknown provider is refused here, before a key is looked for or anything is sent. */
-    char provider[64];
-    if ((rc = llmc_client_route(client, model, provider, sizeof provider, NULL, 0, err)) != LLMC_OK) {
-        if (strcmp(origin, "-m") != 0)
+    if ((rc = cli_provider_of(client, model, origin, NULL, 0, NULL, 0, err)) != LLMC_OK)
+        return rc;
+    return cli_apply_options(o, model, client, req, err);
+}
+
+llmc_code cli_provider_of(llmc_client *client, const char *model, const char *origin, char *provider, size_t size,
+                          char *target, size_t target_size, llmc_error *err)
+{
+    char name[64], wire[256];
+    llmc_code rc = llmc_client_route(client, model, name, sizeof name, wire, sizeof wire, err);
+    if (rc != LLMC_OK) {
+        if (err && origin && strcmp(origin, "-m") != 0)
             snprintf(err->diagnosis.detail, sizeof err->diagnosis.detail, "the model \"%.200s\" comes from %s", model,
                      origin);
         return rc;
     }
+    if (provider)
+        snprintf(provider, size, "%s", name);
+    if (target)
+        snprintf(target, target_size, "%s/%s", name, wire);
+    return LLMC_OK;
+}
+
+llmc_code cli_apply_options(const cli_options *o, const char *model, llmc_client *client, llmc_request *req,
+                            llmc_error *err)
+{
+    llmc_code rc;
+    if (o->verbose)
+        llmc_client_set_log(client, verbose_log, NULL, LLMC_LOG_DEBUG);
     if (o->key_name) {
-        /* the stored key belongs to the provider the model goes to */
+        /* the stored key belongs to the provider the model goes to (after its alias) */
+        char provider[64];
+        if ((rc = cli_provider_of(client, model ? model : DEFAULT_MODEL, NULL, provider, sizeof provider, NULL, 0,
+                                  err)) != LLMC_OK)
+            return rc;
         rc = llmc_client_use_stored_key(client, provider, o->key_name, err);
         if (rc == LLMC_E_NOT_FOUND && err)
             err->code = rc = LLMC_E_KEY; /* a missing named key is a key problem: exit 3 */

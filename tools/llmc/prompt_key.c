@@ -29,6 +29,27 @@ static void restore_on_signal(int sig)
     raise(sig);
 }
 
+bool cli_confirm(const char *question)
+{
+    fputs(question, stderr);
+    fflush(stderr);
+    /* one byte at a time: nothing typed after the answer (a key, say) may be swallowed */
+    char answer[16];
+    size_t len = 0;
+    for (;;) {
+        char c;
+        ssize_t n = read(STDIN_FILENO, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || c == '\n')
+            break;
+        if (len < sizeof answer - 1)
+            answer[len++] = c;
+    }
+    answer[len] = '\0';
+    return answer[0] == 'y' || answer[0] == 'Y';
+}
+
 bool cli_can_prompt(void)
 {
     return isatty(STDIN_FILENO) && isatty(STDERR_FILENO);

@@ -11,104 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *block_type_name(llmc_block_type t)
-{
-    switch (t) {
-    case LLMC_BLOCK_TEXT:
-        return "text";
-    case LLMC_BLOCK_THINKING:
-        return "thinking";
-    case LLMC_BLOCK_TOOL_USE:
-        return "tool_use";
-    case LLMC_BLOCK_REDACTED_THINKING:
-        return "redacted_thinking";
-    case LLMC_BLOCK_OTHER:
-        return "other";
-    }
-    return "other";
-}
-
-static const char *stop_reason_name(llmc_stop_reason r)
-{
-    switch (r) {
-    case LLMC_STOP_END_TURN:
-        return "end_turn";
-    case LLMC_STOP_MAX_TOKENS:
-        return "max_tokens";
-    case LLMC_STOP_STOP_SEQUENCE:
-        return "stop_sequence";
-    case LLMC_STOP_TOOL_USE:
-        return "tool_use";
-    case LLMC_STOP_REFUSAL:
-        return "refusal";
-    case LLMC_STOP_PAUSE:
-        return "pause_turn";
-    case LLMC_STOP_UNKNOWN:
-        return "unknown";
-    }
-    return "unknown";
-}
-
-/* JSON text llmc handed over (valid JSON, possibly with a number past 64 bits): as integers where
- * they fit, else all as reals, as the library reads it. */
-static json_t *loads_any(const char *text)
-{
-    json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-    return v ? v : json_loads(text, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, NULL);
-}
-
-/* One block for --json: its type, the provider's name for it, its text or input, and what else
- * it carries (a thinking signature's presence, citations, the JSON of a block llmc keeps whole). */
-static json_t *json_block(const llmc_response *r, size_t i)
-{
-    llmc_block_type t = llmc_response_block_type(r, i);
-    json_t *b = json_pack("{s:s, s:s}", "type", block_type_name(t), "kind", llmc_response_block_kind(r, i));
-    json_object_set_new(b, t == LLMC_BLOCK_TOOL_USE ? "input_json" : "text",
-                        json_string(llmc_response_block_text(r, i)));
-    if (t == LLMC_BLOCK_TOOL_USE) {
-        json_object_set_new(b, "id", json_string(llmc_response_block_tool_id(r, i)));
-        json_object_set_new(b, "name", json_string(llmc_response_block_tool_name(r, i)));
-    }
-    size_t n = llmc_response_block_citation_count(r, i);
-    if (n) {
-        json_t *list = json_array();
-        llmc_citation c;
-        for (size_t k = 0; k < n && llmc_response_block_citation(r, i, k, &c); k++)
-            json_array_append_new(list, json_loads(c.json, 0, NULL));
-        json_object_set_new(b, "citations", list);
-    }
-    const char *raw = llmc_response_block_json(r, i);
-    if (raw)
-        json_object_set_new(b, "json", loads_any(raw));
-    return b;
-}
-
 void cli_print_json_response(const llmc_response *r)
 {
-    json_t *blocks = json_array();
-    for (size_t i = 0; i < llmc_response_block_count(r); i++)
-        json_array_append_new(blocks, json_block(r, i));
-    llmc_usage_details u;
-    llmc_response_usage_details(r, &u);
-    json_t *root =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "provider",
-                  llmc_response_provider(r), "model", llmc_response_model(r), "id", llmc_response_id(r), "request_id",
-                  llmc_response_request_id(r), "stop_reason", stop_reason_name(llmc_response_stop_reason(r)),
-                  "stop_reason_raw", llmc_response_stop_reason_raw(r), "text", llmc_response_text(r), "content", blocks,
-                  "usage", "input_tokens", (json_int_t)u.input_tokens, "output_tokens", (json_int_t)u.output_tokens,
-                  "cache_read_input_tokens", (json_int_t)u.cache_read_input_tokens, "cache_creation_input_tokens",
-                  (json_int_t)u.cache_creation_input_tokens, "cache_creation_5m_input_tokens",
-                  (json_int_t)u.cache_creation_5m_input_tokens, "cache_creation_1h_input_tokens",
-                  (json_int_t)u.cache_creation_1h_input_tokens, "reasoning_tokens", (json_int_t)u.reasoning_tokens);
-    /* the reply's own JSON, when it is JSON (a --schema reply) */
-    const char *parsed;
-    if (root && llmc_response_json(r, &parsed, NULL) == LLMC_OK)
-        json_object_set_new(root, "json", loads_any(parsed));
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII) : NULL;
+    /* the library's one normalized shape, shared with batches in --format normalized */
+    char *text = llmc_response_to_json(r);
     if (text)
         printf("%s\n", text);
-    free(text);
-    json_decref(root);
+    llmc_free(text);
 }
 
 /* A string member: null when empty, and escaped when it is not valid UTF-8 (JSON text must be). */

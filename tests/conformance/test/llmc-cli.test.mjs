@@ -69,10 +69,13 @@ for (const name of Object.keys(providers)) {
 
   test(`llmc ${name}: model missing-model → exit 4 with the provider's 404`, { skip }, () => {
     const pp = { ...p };
+    // a private HOME: llmc logs every exchange under it
+    const home = mkdtempSync(join(tmpdir(), 'llmc-home-'));
     const r = spawnSync(LLMC, ['-m', `${name}/missing-model`, 'hi'], {
-      env: { PATH: process.env.PATH, HOME: tmpdir(), XDG_CONFIG_HOME: '/nonexistent',
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: '/nonexistent',
              [`${pp.env}_BASE_URL`]: pp.base, [`${pp.env}_API_KEY`]: pp.key },
       encoding: 'utf8', timeout: 30000 });
+    rmSync(home, { recursive: true, force: true });
     assert.equal(r.status, 4, r.stderr);
     assert.match(r.stderr, /HTTP 404/);
   });
