@@ -31,9 +31,15 @@ while IFS= read -r line <&3; do
   case $cmd in
     "make demo"*)
       rel=$(realpath --relative-to="$src" "$build")
-      out=$(cd "$src" && env -i PATH="$PATH" HOME="$home" XDG_CACHE_HOME="$home/cache" scripts/demo "$rel" </dev/null 2>&1) ||
+      out=$(cd "$src" && env -i PATH="$PATH" HOME="$home" scripts/demo "$rel" </dev/null 2>&1) ||
         { echo "$out"; echo "readme_tour: make demo failed" >&2; exit 1; }
       grep -q "You said: Hello from llmc to Cerebras" <<<"$out" || { echo "$out"; exit 1; }
+      # the demo talks to the emulator: nothing of it may land in the user's own files (a cached
+      # emulator models list would become a real provider's suggestions)
+      if [ -e "$home/.cache/llmc" ] || [ -e "$home/.config/llmc" ] || [ -e "$home/.local/share/llmc" ]; then
+        find "$home" -path "$home/emulator-shell" -prune -o -print >&2
+        echo "readme_tour: make demo wrote into HOME" >&2; exit 1
+      fi
       ;;
     *)
       input=""
