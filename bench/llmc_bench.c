@@ -70,13 +70,13 @@ static void die(const char *what, const llmc_error *err)
 static llmc_request *make_request(const char *model, long events)
 {
     llmc_request *req = llmc_request_new(model);
-    if (!req || llmc_request_add_message(req, LLMC_ROLE_USER, PROMPT) != LLMC_OK ||
-        llmc_request_set_max_tokens(req, 64) != LLMC_OK)
+    if (!req || llmc_request_add_message(req, LLMC_ROLE_USER, PROMPT, NULL) != LLMC_OK ||
+        llmc_request_set_max_tokens(req, 64, NULL) != LLMC_OK)
         exit(2);
     if (events > 0) {
         char n[32];
         snprintf(n, sizeof n, "%ld", events);
-        if (llmc_request_set_header(req, "x-emulator-stream-events", n) != LLMC_OK)
+        if (llmc_request_set_header(req, "x-emulator-stream-events", n, NULL) != LLMC_OK)
             exit(2);
     }
     return req;

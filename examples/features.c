@@ -22,7 +22,7 @@ static int thinking(llmc_client *client, const char *model)
 {
     llmc_error err;
     llmc_request *req = llmc_request_new(model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "plan a day in Rome");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "plan a day in Rome", &err);
     llmc_request_set_thinking_mode(req, LLMC_THINKING_ON, 0, &err); /* adaptive where the model takes it */
     llmc_request_set_effort(req, LLMC_EFFORT_HIGH, &err);
     llmc_response *resp = NULL;
@@ -50,7 +50,7 @@ static int structured(llmc_client *client, const char *model)
         "\"required\":[\"city\"],\"additionalProperties\":false}";
     llmc_error err;
     llmc_request *req = llmc_request_new(model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "the capital of Italy");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "the capital of Italy", &err);
     int rc = 0;
     llmc_response *resp = NULL;
     const char *json = NULL;
@@ -74,7 +74,7 @@ static int cited(llmc_client *client, const char *model)
     llmc_error err;
     llmc_request *req = llmc_request_new(model);
     llmc_request_add_document(req, "text/plain", notes, strlen(notes), "Notes", 1, &err);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "what colour is the grass");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "what colour is the grass", &err);
     llmc_response *resp = NULL;
     int rc = 0;
     if (llmc_messages_create(client, req, &resp, &err) != LLMC_OK) {
@@ -104,8 +104,8 @@ static int cached(llmc_client *client, const char *model)
     longtext[len - 1] = '\0';
     llmc_error err;
     llmc_request *req = llmc_request_new(model);
-    llmc_request_set_system(req, longtext);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "summarize");
+    llmc_request_set_system(req, longtext, &err);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "summarize", &err);
     llmc_request_set_cache(req, LLMC_CACHE_5M, &err);
     long tokens = 0;
     int rc = 0;

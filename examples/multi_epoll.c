@@ -103,9 +103,9 @@ int main(int argc, char **argv)
         char prompt[64];
         snprintf(prompt, sizeof prompt, "request %d", i);
         llmc_request *req = llmc_request_new(model);
-        llmc_request_add_message(req, LLMC_ROLE_USER, prompt);
+        llmc_request_add_message(req, LLMC_ROLE_USER, prompt, &err);
         if (delay) /* the emulator's pacing, so that every stream is open at once */
-            llmc_request_set_header(req, "x-emulator-stream-delay-ms", delay);
+            llmc_request_set_header(req, "x-emulator-stream-delay-ms", delay, &err);
         if (llmc_multi_add(a.multi, req, on_event, on_done, &a, NULL, &err) != LLMC_OK) {
             fprintf(stderr, "cannot add: %s\n", err.message);
             return 1;

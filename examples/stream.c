@@ -23,7 +23,7 @@ int main(int argc, char **argv)
     llmc_global_init();
     llmc_client *client = llmc_client_new();
     llmc_request *req = llmc_request_new(argc > 1 ? argv[1] : "anthropic/claude-sonnet-4-6");
-    llmc_request_add_message(req, LLMC_ROLE_USER, argc > 2 ? argv[2] : "Tell me about streams.");
+    llmc_request_add_message(req, LLMC_ROLE_USER, argc > 2 ? argv[2] : "Tell me about streams.", NULL);
     llmc_response *final = NULL;
     llmc_error err;
     int status = 0;

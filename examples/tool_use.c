@@ -23,8 +23,8 @@ int main(int argc, char **argv)
     llmc_request *req = llmc_request_new(argc > 1 ? argv[1] : "anthropic/claude-sonnet-4-6");
     llmc_request_add_tool(req, "get_weather", "The current weather at a place",
                           "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},"
-                          "\"required\":[\"location\"]}");
-    llmc_request_add_message(req, LLMC_ROLE_USER, "What is the weather in Paris?");
+                          "\"required\":[\"location\"]}", NULL);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "What is the weather in Paris?", NULL);
     llmc_error err;
     int status = 1;
     for (int step = 0; step < 4; step++) {
@@ -40,14 +40,14 @@ int main(int argc, char **argv)
             break;
         }
         /* keep the model's turn in the conversation, then answer each of its tool calls */
-        llmc_request_add_response(req, resp);
+        llmc_request_add_response(req, resp, &err);
         for (size_t i = 0; i < llmc_response_block_count(resp); i++) {
             if (llmc_response_block_type(resp, i) != LLMC_BLOCK_TOOL_USE)
                 continue;
             printf("[the model calls %s %s]\n", llmc_response_block_tool_name(resp, i),
                    llmc_response_block_text(resp, i));
             llmc_request_add_tool_result(req, llmc_response_block_tool_id(resp, i),
-                                         get_weather(llmc_response_block_text(resp, i)), 0);
+                                         get_weather(llmc_response_block_text(resp, i)), 0, &err);
         }
         llmc_response_free(resp);
     }

@@ -448,7 +448,7 @@ llmc_code llmc_generate(llmc_client *c, const char *model, const char *prompt, c
     if (!req)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     llmc_response *resp = NULL;
-    llmc_code rc = llmc_request_add_message(req, LLMC_ROLE_USER, prompt);
+    llmc_code rc = llmc_request_add_message(req, LLMC_ROLE_USER, prompt, err);
     if (rc == LLMC_OK)
         rc = llmc_messages_create(c, req, &resp, err);
     else

@@ -641,9 +641,9 @@ static const llmc_cause_info catalogue[] = {
                         "error: not sent: gpt-5.4-mini refuses a temperature other than 1 (source: …) "
                         "(request.unsupported_parameter)",
         .fixed_shell = "$ llmc -m openai/gpt-5.4-mini 'Hello'",
-        .broken_c = "llmc_request_set_temperature(req, 0.2);   /* refused by reasoning models */\n"
+        .broken_c = "llmc_request_set_temperature(req, 0.2, NULL);   /* refused by reasoning models */\n"
                     "rc = llmc_messages_create(c, req, &resp, &err);  /* LLMC_E_BAD_REQUEST */",
-        .fixed_c = "llmc_request_set_temperature(req, -1);    /* not sent: the model's default */\n"
+        .fixed_c = "llmc_request_set_temperature(req, -1, NULL);    /* not sent: the model's default */\n"
                    "rc = llmc_messages_create(c, req, &resp, &err);",
     },
     {

@@ -158,7 +158,7 @@ llmc_code llmc_request_attach(llmc_request *req, const void *bytes, size_t len, 
         return llmc_error_set(err, LLMC_E_INVALID_ARG, "%s: not an image (PNG, JPEG, GIF, WebP), a PDF or UTF-8 text%s",
                               name && *name ? name : "the attachment", len == 0 ? " (it is empty)" : "");
     if (strncmp(type, "image/", 6) == 0) {
-        llmc_code rc = llmc_request_add_image(req, type, bytes, len);
+        llmc_code rc = llmc_request_add_image(req, type, bytes, len, err);
         return rc == LLMC_OK ? rc : llmc_error_set(err, rc, "%s: %s", name ? name : "image", llmc_strerror(rc));
     }
     return llmc_request_add_document(req, type, bytes, len, name, 0, err);

@@ -91,18 +91,26 @@ static llmc_code replace_string(char **slot, const char *value)
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_model(llmc_request *req, const char *model)
+/* `rc` as the setters return it: out of memory is said in err too. */
+static llmc_code nomem(llmc_error *err, llmc_code rc)
 {
-    if (!req || !model || !*model)
-        return LLMC_E_INVALID_ARG;
-    return replace_string(&req->model, model);
+    return rc == LLMC_E_NOMEM ? llmc_error_set(err, LLMC_E_NOMEM, "out of memory") : rc;
 }
 
-llmc_code llmc_request_set_system(llmc_request *req, const char *system)
+llmc_code llmc_request_set_model(llmc_request *req, const char *model, llmc_error *err)
 {
+    llmc_error_clear(err);
+    if (!req || !model || !*model)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a request needs a model (\"provider/model\")");
+    return nomem(err, replace_string(&req->model, model));
+}
+
+llmc_code llmc_request_set_system(llmc_request *req, const char *system, llmc_error *err)
+{
+    llmc_error_clear(err);
     if (!req)
-        return LLMC_E_INVALID_ARG;
-    return replace_string(&req->system, system);
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "request must not be NULL");
+    return nomem(err, replace_string(&req->system, system));
 }
 
 /* A new, empty turn at the end. */
@@ -169,67 +177,82 @@ static bool copy3(const char *a, const char *b, const char *c, char **pa, char *
     return true;
 }
 
-llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char *text)
+llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char *text, llmc_error *err)
 {
-    if (!req || !text || (role != LLMC_ROLE_USER && role != LLMC_ROLE_ASSISTANT))
-        return LLMC_E_INVALID_ARG;
+    llmc_error_clear(err);
+    if (!req || !text)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "request and text must not be NULL");
+    if (role != LLMC_ROLE_USER && role != LLMC_ROLE_ASSISTANT)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a message's role is LLMC_ROLE_USER or LLMC_ROLE_ASSISTANT (%d)",
+                              (int)role);
     char *copy = strdup(text);
     if (!copy)
-        return LLMC_E_NOMEM;
-    return add_part(turn_for(req, role, role == LLMC_ROLE_USER), LLMC_PART_TEXT, copy, NULL, NULL, false);
+        return nomem(err, LLMC_E_NOMEM);
+    return nomem(err, add_part(turn_for(req, role, role == LLMC_ROLE_USER), LLMC_PART_TEXT, copy, NULL, NULL, false));
 }
 
-llmc_code llmc_request_set_key(llmc_request *req, const char *key)
+llmc_code llmc_request_set_key(llmc_request *req, const char *key, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "request must not be NULL");
     llmc_secret *copy = NULL;
     if (key && !(copy = llmc_secret_new(key, strlen(key))))
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     llmc_secret_free(req->key);
     req->key = copy;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_cancel(llmc_request *req, llmc_cancel *cancel)
+llmc_code llmc_request_set_cancel(llmc_request *req, llmc_cancel *cancel, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "request must not be NULL");
     req->cancel = cancel;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url)
+llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req)
-        return LLMC_E_INVALID_ARG;
-    return replace_string(&req->base_url, base_url);
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "request must not be NULL");
+    return nomem(err, replace_string(&req->base_url, base_url));
 }
 
-llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms)
+llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || timeout_ms < 0)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a timeout is 0 (the default) or more milliseconds (%ld)",
+                              timeout_ms);
     req->timeout_ms = timeout_ms;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_total_timeout(llmc_request *req, long total_ms)
+llmc_code llmc_request_set_total_timeout(llmc_request *req, long total_ms, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || total_ms < 0)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a total timeout is 0 (none) or more milliseconds (%ld)",
+                              total_ms);
     req->total_ms = total_ms;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value)
+llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value, llmc_error *err)
 {
-    if (!req || !name || !llmc_header_check(name, strlen(name), value, NULL, 0))
-        return LLMC_E_INVALID_ARG;
+    llmc_error_clear(err);
+    if (!req || !name)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "request and header name must not be NULL");
+    char why[256] = "";
+    if (!llmc_header_check(name, strlen(name), value, why, sizeof why))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "header not set: %s", why[0] ? why : "not a valid header");
     for (size_t i = 0; i < req->n_headers; i++)
         if (strcasecmp(req->headers[i].key, name) == 0) {
             if (value)
-                return replace_string(&req->headers[i].value, value);
+                return nomem(err, replace_string(&req->headers[i].value, value));
             free(req->headers[i].key);
             free(req->headers[i].value);
             req->headers[i] = req->headers[--req->n_headers];
@@ -239,45 +262,54 @@ llmc_code llmc_request_set_header(llmc_request *req, const char *name, const cha
         return LLMC_OK;
     llmc_kv *grown = realloc(req->headers, (req->n_headers + 1) * sizeof *grown);
     if (!grown)
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     req->headers = grown;
     char *n, *v, *unused;
     if (!copy3(name, value, NULL, &n, &v, &unused))
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     req->headers[req->n_headers++] = (llmc_kv){n, v};
     return LLMC_OK;
 }
 
-llmc_code llmc_request_drop_last_turn(llmc_request *req)
+llmc_code llmc_request_drop_last_turn(llmc_request *req, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || req->n_messages == 0)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "the request has no turn to drop");
     free_turn(&req->messages[--req->n_messages]);
     return LLMC_OK;
 }
 
-llmc_code llmc_request_add_tool_result(llmc_request *req, const char *tool_call_id, const char *content, int is_error)
+llmc_code llmc_request_add_tool_result(llmc_request *req, const char *tool_call_id, const char *content, int is_error,
+                                       llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || !tool_call_id || !*tool_call_id || !content)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a tool result needs the call's id and a content");
     char *text, *id, *unused;
     if (!copy3(content, tool_call_id, NULL, &text, &id, &unused))
-        return LLMC_E_NOMEM;
-    return add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_TOOL_RESULT, text, id, NULL, is_error != 0);
+        return nomem(err, LLMC_E_NOMEM);
+    return nomem(err,
+                 add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_TOOL_RESULT, text, id, NULL, is_error != 0));
 }
 
-llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len)
+llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len,
+                                 llmc_error *err)
 {
-    if (!req || !media_type || strncmp(media_type, "image/", 6) != 0 || !bytes || len == 0)
-        return LLMC_E_INVALID_ARG;
+    llmc_error_clear(err);
+    if (!req || !bytes || len == 0)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "an image needs its bytes");
+    if (!media_type || strncmp(media_type, "image/", 6) != 0)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "an image's media type is image/… (\"%.60s\")",
+                              media_type ? media_type : "");
     char *data = llmc_base64(bytes, len);
     char *type = strdup(media_type);
     if (!data || !type) {
         free(data);
         free(type);
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     }
-    return add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_IMAGE, data, NULL, type, false);
+    return nomem(err, add_part(turn_for(req, LLMC_ROLE_USER, true), LLMC_PART_IMAGE, data, NULL, type, false));
 }
 
 /* A copy of `s`, or NULL for NULL; *oom is set when the copy failed. */
@@ -348,23 +380,24 @@ static llmc_code replay_block(llmc_message *m, const llmc_block *b, bool *skip)
     return LLMC_OK;
 }
 
-llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp)
+llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || !resp)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "request and response must not be NULL");
     llmc_message *m = new_turn(req, LLMC_ROLE_ASSISTANT);
     if (!m)
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     for (size_t i = 0; i < resp->n_blocks; i++) {
         bool skip;
         llmc_code rc = replay_block(m, &resp->blocks[i], &skip);
         if (rc != LLMC_OK)
-            return rc;
+            return nomem(err, rc);
     }
     if (m->n_parts == 0) {
         /* nothing replayable (e.g. an empty reply): keep the turn, as an empty text */
         char *empty = strdup("");
-        return empty ? add_part(m, LLMC_PART_TEXT, empty, NULL, NULL, false) : LLMC_E_NOMEM;
+        return nomem(err, empty ? add_part(m, LLMC_PART_TEXT, empty, NULL, NULL, false) : LLMC_E_NOMEM);
     }
     return LLMC_OK;
 }
@@ -413,76 +446,84 @@ llmc_code llmc_request_add_tool_v2(llmc_request *req, const char *name, const ch
 }
 
 llmc_code llmc_request_add_tool(llmc_request *req, const char *name, const char *description,
-                                const char *parameters_schema)
+                                const char *parameters_schema, llmc_error *err)
 {
-    return llmc_request_add_tool_v2(req, name, description, parameters_schema, 0, NULL);
+    return llmc_request_add_tool_v2(req, name, description, parameters_schema, 0, err);
 }
 
-llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name)
+llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name, llmc_error *err)
 {
-    if (!req || choice < LLMC_TOOL_CHOICE_AUTO || choice > LLMC_TOOL_CHOICE_TOOL ||
-        (choice == LLMC_TOOL_CHOICE_TOOL && (!name || !*name)))
-        return LLMC_E_INVALID_ARG;
+    llmc_error_clear(err);
+    if (!req || choice < LLMC_TOOL_CHOICE_AUTO || choice > LLMC_TOOL_CHOICE_TOOL)
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "no such tool choice (%d)", (int)choice);
+    if (choice == LLMC_TOOL_CHOICE_TOOL && (!name || !*name))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "LLMC_TOOL_CHOICE_TOOL needs the tool's name");
     llmc_code rc = replace_string(&req->tool_choice_name, choice == LLMC_TOOL_CHOICE_TOOL ? name : NULL);
     if (rc == LLMC_OK)
         req->tool_choice = choice;
-    return rc;
+    return nomem(err, rc);
 }
 
-llmc_code llmc_request_set_max_tokens(llmc_request *req, long max_tokens)
+llmc_code llmc_request_set_max_tokens(llmc_request *req, long max_tokens, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || max_tokens < 0)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "max_tokens is 0 (the default) or more (%ld)", max_tokens);
     req->max_tokens = max_tokens;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_temperature(llmc_request *req, double temperature)
+llmc_code llmc_request_set_temperature(llmc_request *req, double temperature, llmc_error *err)
 {
-    if (!req || temperature > 2.0)
-        return LLMC_E_INVALID_ARG;
+    llmc_error_clear(err);
+    if (!req || !(temperature <= 2.0))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "temperature is between 0 and 2, or negative to unset (%g)",
+                              temperature);
     req->temperature = temperature;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_top_p(llmc_request *req, double top_p)
+llmc_code llmc_request_set_top_p(llmc_request *req, double top_p, llmc_error *err)
 {
-    if (!req || top_p > 1.0)
-        return LLMC_E_INVALID_ARG;
+    llmc_error_clear(err);
+    if (!req || !(top_p <= 1.0))
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "top_p is between 0 and 1, or negative to unset (%g)", top_p);
     req->top_p = top_p;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_add_stop(llmc_request *req, const char *stop)
+llmc_code llmc_request_add_stop(llmc_request *req, const char *stop, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || !stop || !*stop)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a stop sequence is a non-empty string");
     char **grown = realloc(req->stops, (req->n_stops + 1) * sizeof *grown);
     if (!grown)
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     req->stops = grown;
     if (!(req->stops[req->n_stops] = strdup(stop)))
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     req->n_stops++;
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_metadata(llmc_request *req, const char *key, const char *value)
+llmc_code llmc_request_set_metadata(llmc_request *req, const char *key, const char *value, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || !key || !*key || !value)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "metadata needs a non-empty key and a value");
     for (size_t i = 0; i < req->n_metadata; i++)
         if (strcmp(req->metadata[i].key, key) == 0)
-            return replace_string(&req->metadata[i].value, value);
+            return nomem(err, replace_string(&req->metadata[i].value, value));
     llmc_kv *grown = realloc(req->metadata, (req->n_metadata + 1) * sizeof *grown);
     if (!grown)
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     req->metadata = grown;
     char *k = strdup(key), *v = strdup(value);
     if (!k || !v) {
         free(k);
         free(v);
-        return LLMC_E_NOMEM;
+        return nomem(err, LLMC_E_NOMEM);
     }
     req->metadata[req->n_metadata].key = k;
     req->metadata[req->n_metadata].value = v;

@@ -57,12 +57,14 @@ llmc_code llmc_request_set_thinking_mode(llmc_request *req, llmc_thinking mode, 
     return LLMC_OK;
 }
 
-llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens)
+llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!req || budget_tokens < 0)
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a thinking budget is 0 (off) or more tokens (%ld)",
+                              budget_tokens);
     return llmc_request_set_thinking_mode(req, budget_tokens > 0 ? LLMC_THINKING_ON : LLMC_THINKING_DEFAULT,
-                                          budget_tokens, NULL);
+                                          budget_tokens, err);
 }
 
 llmc_code llmc_request_set_reasoning_format(llmc_request *req, const char *format, llmc_error *err)

@@ -334,12 +334,14 @@ llmc_response *llmc_response_new(void)
 }
 
 llmc_code llmc_response_append_block(llmc_response *r, llmc_block_type type, const char *text, const char *tool_id,
-                                     const char *tool_name, const char *signature)
+                                     const char *tool_name, const char *signature, llmc_error *err)
 {
+    llmc_error_clear(err);
     if (!r || (type != LLMC_BLOCK_TEXT && type != LLMC_BLOCK_THINKING && type != LLMC_BLOCK_TOOL_USE))
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a block appended is a text, thinking or tool-use block (%d)",
+                              (int)type);
     if (type == LLMC_BLOCK_TOOL_USE && (!tool_id || !*tool_id || !tool_name || !*tool_name))
-        return LLMC_E_INVALID_ARG;
+        return llmc_error_set(err, LLMC_E_INVALID_ARG, "a tool-use block needs the call's id and the tool's name");
     char *t = strdup(text ? text : "");
     char *id = type == LLMC_BLOCK_TOOL_USE ? strdup(tool_id) : NULL;
     char *name = type == LLMC_BLOCK_TOOL_USE ? strdup(tool_name) : NULL;
@@ -350,11 +352,11 @@ llmc_code llmc_response_append_block(llmc_response *r, llmc_block_type type, con
         free(id);
         free(name);
         free(sig);
-        return LLMC_E_NOMEM;
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
     if (llmc_response_add_block(r, type, t, id, name) < 0) {
         free(sig);
-        return LLMC_E_NOMEM;
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
     llmc_response_set_signature(r, sig); /* cannot fail: the block was just added */
     if (llmc_response_finish(r) < 0) {
@@ -364,7 +366,7 @@ llmc_code llmc_response_append_block(llmc_response *r, llmc_block_type type, con
         free(b->tool_id);
         free(b->tool_name);
         free(b->signature);
-        return LLMC_E_NOMEM;
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
     }
     return LLMC_OK;
 }

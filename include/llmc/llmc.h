@@ -6,8 +6,10 @@
  *
  * Conventions
  *  - Handles are opaque. `_new` returns NULL only when memory runs out; every `_free` accepts NULL.
- *  - Every fallible call returns an llmc_code and, when `err` is not NULL, fills the caller-owned
- *    llmc_error with the detail. `err` is cleared at the start of each call. A call that
+ *  - Every fallible call — setters and adders included — returns an llmc_code and takes an
+ *    `llmc_error *err` last: when not NULL, it gets the detail (what was wrong, and for JSON the
+ *    line and column). `err` is cleared at the start of each call. Calls that cannot fail return
+ *    void (a number out of range there means the default, as each says). A call that
  *    succeeds may still leave a warning in `err` (code LLMC_OK): a repaired key
  *    (err->diagnosis.severity LLMC_SEVERITY_WARNING), or a message such as an incomplete models
  *    list (err->message not empty). Check the return value, not err->code, for success.
@@ -595,22 +597,22 @@ typedef enum llmc_role { LLMC_ROLE_USER = 0, LLMC_ROLE_ASSISTANT = 1 } llmc_role
 LLMC_API LLMC_NODISCARD llmc_request *llmc_request_new(const char *model);
 LLMC_API void llmc_request_free(llmc_request *req);
 
-LLMC_API llmc_code llmc_request_set_model(llmc_request *req, const char *model);
+LLMC_API llmc_code llmc_request_set_model(llmc_request *req, const char *model, llmc_error *err);
 /* The system prompt (Anthropic `system`; OpenAI a leading "system" message). NULL clears it. */
-LLMC_API llmc_code llmc_request_set_system(llmc_request *req, const char *system);
+LLMC_API llmc_code llmc_request_set_system(llmc_request *req, const char *system, llmc_error *err);
 /* Append a text turn. Turns are sent in the order added. */
-LLMC_API llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char *text);
+LLMC_API llmc_code llmc_request_add_message(llmc_request *req, llmc_role role, const char *text, llmc_error *err);
 /* The most tokens to generate; 0 means the default (1024). */
-LLMC_API llmc_code llmc_request_set_max_tokens(llmc_request *req, long max_tokens);
+LLMC_API llmc_code llmc_request_set_max_tokens(llmc_request *req, long max_tokens, llmc_error *err);
 /* Sampling; a negative value leaves the provider's default (nothing is sent). */
-LLMC_API llmc_code llmc_request_set_temperature(llmc_request *req, double temperature);
-LLMC_API llmc_code llmc_request_set_top_p(llmc_request *req, double top_p);
+LLMC_API llmc_code llmc_request_set_temperature(llmc_request *req, double temperature, llmc_error *err);
+LLMC_API llmc_code llmc_request_set_top_p(llmc_request *req, double top_p, llmc_error *err);
 /* Add a stop sequence (Anthropic `stop_sequences`; OpenAI `stop`). */
-LLMC_API llmc_code llmc_request_add_stop(llmc_request *req, const char *stop);
+LLMC_API llmc_code llmc_request_add_stop(llmc_request *req, const char *stop, llmc_error *err);
 /* Set a metadata entry. Anthropic receives `metadata` as an object (the service accepts
  * `user_id`); OpenAI-compatible providers receive `user` for the key "user_id" and the other
  * entries in `metadata`. */
-LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key, const char *value);
+LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key, const char *value, llmc_error *err);
 /* Per-request overrides, for servers that act for many tenants. Each wins over the client's
  * setting for this request only; NULL (or 0) removes the override.
  *  - llmc_request_set_key: the key to send (copied into wiped storage), ahead of every source;
@@ -627,12 +629,12 @@ LLMC_API llmc_code llmc_request_set_metadata(llmc_request *req, const char *key,
  * Anthropic requests also carry the headers listed in ANTHROPIC_CUSTOM_HEADERS (one
  * "Name: value" a line), as the official SDK does; a request's own header wins. A line there that
  * breaks the rule above is skipped, with a warning in the log naming its line number. */
-LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key);
-LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url);
-LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms);
+LLMC_API llmc_code llmc_request_set_key(llmc_request *req, const char *key, llmc_error *err);
+LLMC_API llmc_code llmc_request_set_base_url(llmc_request *req, const char *base_url, llmc_error *err);
+LLMC_API llmc_code llmc_request_set_timeout(llmc_request *req, long timeout_ms, llmc_error *err);
 /* This request's total timeout (see llmc_client_set_total_timeout); 0 removes the override. */
-LLMC_API llmc_code llmc_request_set_total_timeout(llmc_request *req, long total_ms);
-LLMC_API llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value);
+LLMC_API llmc_code llmc_request_set_total_timeout(llmc_request *req, long total_ms, llmc_error *err);
+LLMC_API llmc_code llmc_request_set_header(llmc_request *req, const char *name, const char *value, llmc_error *err);
 
 /* Cancellation from another thread (or a signal handler): give a request a token, and
  * llmc_cancel_trigger() ends any call using it — plain, streamed, during a retry's wait — with
@@ -645,18 +647,18 @@ LLMC_API int llmc_cancel_triggered(const llmc_cancel *cancel);
 LLMC_API void llmc_cancel_reset(llmc_cancel *cancel);
 LLMC_API void llmc_cancel_free(llmc_cancel *cancel);
 /* NULL removes the token. */
-LLMC_API llmc_code llmc_request_set_cancel(llmc_request *req, llmc_cancel *cancel);
+LLMC_API llmc_code llmc_request_set_cancel(llmc_request *req, llmc_cancel *cancel, llmc_error *err);
 
 /* Remove the last turn (e.g. a user turn whose call failed, before trying another). Returns
  * LLMC_E_INVALID_ARG when there is none. */
-LLMC_API llmc_code llmc_request_drop_last_turn(llmc_request *req);
+LLMC_API llmc_code llmc_request_drop_last_turn(llmc_request *req, llmc_error *err);
 
 /* Tools the model may call. `parameters_schema` is a JSON-schema object as text (e.g.
  * "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}"); it is
  * parsed now, so a malformed schema fails here with LLMC_E_INVALID_ARG, not at the provider.
  * Sent as Anthropic `tools[].input_schema` or OpenAI `tools[].function.parameters`. */
 LLMC_API llmc_code llmc_request_add_tool(llmc_request *req, const char *name, const char *description,
-                                         const char *parameters_schema);
+                                         const char *parameters_schema, llmc_error *err);
 
 typedef enum llmc_tool_choice {
     LLMC_TOOL_CHOICE_AUTO = 0, /* the model decides (the default) */
@@ -664,7 +666,7 @@ typedef enum llmc_tool_choice {
     LLMC_TOOL_CHOICE_NONE = 2, /* it must not call tools */
     LLMC_TOOL_CHOICE_TOOL = 3  /* it must call the tool named `name` */
 } llmc_tool_choice;
-LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name);
+LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name, llmc_error *err);
 
 /* Append a reply as the assistant's turn, whole, so a conversation continues without copying
  * JSON: its text (with Anthropic citations), its tool calls, its thinking blocks with their
@@ -674,18 +676,18 @@ LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_cho
  * to continue a `pause_turn` or a thinking-plus-tools turn. Blocks that only the provider that
  * produced them understands are left out when the request goes to a provider of the other
  * dialect. */
-LLMC_API llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp);
+LLMC_API llmc_code llmc_request_add_response(llmc_request *req, const llmc_response *resp, llmc_error *err);
 
 /* Answer a tool call: `tool_call_id` is llmc_response_block_tool_id() of the call; `content` the
  * result as text; `is_error` says the tool failed. Results after the assistant's turn are
  * gathered into one user turn, as Anthropic requires (OpenAI receives one "tool" message each). */
 LLMC_API llmc_code llmc_request_add_tool_result(llmc_request *req, const char *tool_call_id, const char *content,
-                                                int is_error);
+                                                int is_error, llmc_error *err);
 
 /* Attach an image (bytes of `media_type`, e.g. "image/png") to the current user turn, sent as
  * base64: Anthropic `image` blocks, OpenAI `image_url` data URLs. Add images before the turn's
  * text; llmc_request_add_message(LLMC_ROLE_USER, …) then joins the same turn. */
-LLMC_API llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len);
+LLMC_API llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len, llmc_error *err);
 
 /* Documents in the current user turn (added, like images, before the turn's text):
  *  - llmc_request_add_document: `media_type` "application/pdf" (the bytes, sent as base64) or
@@ -761,7 +763,7 @@ LLMC_API llmc_code llmc_request_set_thinking_mode(llmc_request *req, llmc_thinki
                                                   llmc_error *err);
 /* The older call: budget_tokens > 0 is llmc_request_set_thinking_mode(ON, budget_tokens), so a
  * model that takes only adaptive thinking gets that; 0 is DEFAULT (nothing sent). */
-LLMC_API llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens);
+LLMC_API llmc_code llmc_request_set_thinking(llmc_request *req, long budget_tokens, llmc_error *err);
 /* Where an OpenAI-compatible server puts reasoning text (`reasoning_format`, Cerebras and Groq):
  * "parsed" or "text_parsed" (a separate field, read back as a thinking block), "raw" (inside the
  * content, e.g. between <think> tags), "hidden" (not returned; still counted), "none" (the
@@ -924,7 +926,7 @@ LLMC_API const char *llmc_response_block_signature(const llmc_response *resp, si
  * it was. Ids, model, usage and stop reason stay empty. */
 LLMC_API llmc_response *llmc_response_new(void);
 LLMC_API llmc_code llmc_response_append_block(llmc_response *resp, llmc_block_type type, const char *text,
-                                              const char *tool_id, const char *tool_name, const char *signature);
+                                              const char *tool_id, const char *tool_name, const char *signature, llmc_error *err);
 
 /* The provider's own name for a block's type: "text", "thinking", "tool_use" (OpenAI tool calls
  * too), "redacted_thinking", "server_tool_use", "web_search_tool_result", "custom" (an OpenAI

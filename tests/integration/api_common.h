@@ -81,7 +81,7 @@ static __attribute__((unused)) llmc_request *ask(const char *model, const char *
 {
     llmc_request *req = llmc_request_new(model);
     assert_non_null(req);
-    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, prompt), LLMC_OK);
+    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, prompt, NULL), LLMC_OK);
     return req;
 }
 

@@ -50,8 +50,8 @@ static void test_automatic_caching(void **state)
     assert_int_equal(llmc_response_usage(first).cache_creation_input_tokens, 1500);
 
     /* the same conversation one turn later reads what the first call wrote */
-    llmc_request_add_response(req, first);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "and now a short question");
+    llmc_request_add_response(req, first, NULL);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "and now a short question", NULL);
     llmc_response *second = send_ok(c, req);
     u = usage_of(second);
     assert_int_equal(u.cache_read_input_tokens, 1500);
@@ -75,8 +75,8 @@ static void test_breakpoints_and_ttls(void **state)
     llmc_client *c = llmc_client_new();
     char *system = words(1200, "instructions");
     llmc_request *req = ask(TEST_MODEL_ANTHROPIC, "a question");
-    llmc_request_set_system(req, system);
-    llmc_request_add_tool(req, "lookup", "Look a thing up", NULL);
+    llmc_request_set_system(req, system, NULL);
+    llmc_request_add_tool(req, "lookup", "Look a thing up", NULL, NULL);
     llmc_error err;
     assert_int_equal(llmc_request_add_cache_breakpoint(req, LLMC_CACHE_TOOLS, LLMC_CACHE_1H, &err), LLMC_OK);
     assert_int_equal(llmc_request_add_cache_breakpoint(req, LLMC_CACHE_SYSTEM, LLMC_CACHE_1H, &err), LLMC_OK);
@@ -140,8 +140,8 @@ static void test_cache_rules(void **state)
 
     /* 1 hour after 5 minutes, in the order the service reads them: refused before sending */
     req = ask(TEST_MODEL_ANTHROPIC, "x");
-    llmc_request_set_system(req, "sys");
-    llmc_request_add_tool(req, "t", NULL, NULL);
+    llmc_request_set_system(req, "sys", &err);
+    llmc_request_add_tool(req, "t", NULL, NULL, &err);
     llmc_request_add_cache_breakpoint(req, LLMC_CACHE_TOOLS, LLMC_CACHE_5M, NULL);
     llmc_request_add_cache_breakpoint(req, LLMC_CACHE_SYSTEM, LLMC_CACHE_1H, NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
@@ -149,7 +149,7 @@ static void test_cache_rules(void **state)
     llmc_request_free(req);
     /* … and what the service says when it gets one (a system block passed through) */
     req = ask(TEST_MODEL_ANTHROPIC, "x");
-    llmc_request_add_tool(req, "t", NULL, NULL);
+    llmc_request_add_tool(req, "t", NULL, NULL, &err);
     llmc_request_add_cache_breakpoint(req, LLMC_CACHE_TOOLS, LLMC_CACHE_5M, NULL);
     llmc_request_set_body_field(
         req, "system",
@@ -164,7 +164,7 @@ static void test_cache_rules(void **state)
     /* five breakpoints */
     req = llmc_request_new(TEST_MODEL_ANTHROPIC);
     for (int i = 0; i < 5; i++) {
-        llmc_request_add_message(req, i % 2 ? LLMC_ROLE_ASSISTANT : LLMC_ROLE_USER, "turn");
+        llmc_request_add_message(req, i % 2 ? LLMC_ROLE_ASSISTANT : LLMC_ROLE_USER, "turn", &err);
         llmc_request_add_cache_breakpoint(req, LLMC_CACHE_LAST_PART, LLMC_CACHE_5M, NULL);
     }
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
@@ -181,7 +181,7 @@ static void test_openai_compatible_cache_nothing_sent(void **state)
     llmc_client *c = llmc_client_new();
     for (size_t i = 0; i < 3; i++) {
         llmc_request *req = ask(models[i], "cache me");
-        llmc_request_set_system(req, "sys");
+        llmc_request_set_system(req, "sys", NULL);
         llmc_request_set_cache(req, LLMC_CACHE_1H, NULL);
         llmc_request_add_cache_breakpoint(req, LLMC_CACHE_SYSTEM, LLMC_CACHE_5M, NULL);
         llmc_response *r = send_ok(c, req);

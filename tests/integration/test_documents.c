@@ -19,7 +19,7 @@ static void test_anthropic_documents(void **state)
     llmc_request *req = llmc_request_new(TEST_MODEL_ANTHROPIC);
     llmc_error err;
     assert_int_equal(llmc_request_add_document(req, "text/plain", DOC, strlen(DOC), "Nature notes", 1, &err), LLMC_OK);
-    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, "what colour is the grass"), LLMC_OK);
+    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, "what colour is the grass", &err), LLMC_OK);
     llmc_response *r = send_ok(c, req);
     json_t *body = last_body();
     json_t *content = json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content");
@@ -59,7 +59,7 @@ static void test_anthropic_documents(void **state)
     assert_int_equal(llmc_request_add_document(req, "application/pdf", MINI_PDF, strlen(MINI_PDF), NULL, 0, &err),
                      LLMC_OK);
     assert_int_equal(llmc_request_add_document_url(req, "https://example.com/paper.pdf", "Paper", 0, &err), LLMC_OK);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "summarise");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "summarise", &err);
     r = send_ok(c, req);
     body = last_body();
     content = json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content");
@@ -79,7 +79,7 @@ static void test_anthropic_documents(void **state)
     req = llmc_request_new(TEST_MODEL_ANTHROPIC);
     llmc_request_add_document(req, "text/plain", "a", 1, NULL, 1, NULL);
     llmc_request_add_document(req, "text/plain", "b", 1, NULL, 0, NULL);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "x");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "x", &err);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
     assert_non_null(strstr(err.message, "citations must be enabled on all"));
     llmc_request_free(req);
@@ -96,7 +96,7 @@ static void test_openai_compatible_documents(void **state)
     llmc_request *req = llmc_request_new(TEST_MODEL_OPENAI);
     llmc_request_add_document(req, "application/pdf", MINI_PDF, strlen(MINI_PDF), "paper.pdf", 0, NULL);
     llmc_request_add_document(req, "text/plain", DOC, strlen(DOC), "Notes", 0, NULL);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "read these");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "read these", &err);
     llmc_response *r = send_ok(c, req);
     json_t *body = last_body();
     json_t *content = json_object_get(json_array_get(json_object_get(body, "messages"), 0), "content");
@@ -110,7 +110,7 @@ static void test_openai_compatible_documents(void **state)
     llmc_response_free(r);
     /* Cerebras and Fireworks refuse file parts */
     for (int i = 0; i < 2; i++) {
-        llmc_request_set_model(req, i == 0 ? TEST_MODEL_CEREBRAS : TEST_MODEL_FIREWORKS);
+        llmc_request_set_model(req, i == 0 ? TEST_MODEL_CEREBRAS : TEST_MODEL_FIREWORKS, &err);
         send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
         assert_int_equal(err.http_status, 400);
     }
@@ -118,7 +118,7 @@ static void test_openai_compatible_documents(void **state)
     /* no URL documents in chat completions */
     req = llmc_request_new(TEST_MODEL_OPENAI);
     llmc_request_add_document_url(req, "https://example.com/a.pdf", NULL, 0, NULL);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "x");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "x", &err);
     send_fails(c, req, LLMC_E_UNSUPPORTED, true, &err);
     assert_non_null(strstr(err.message, "take no document URLs"));
     llmc_request_free(req);
@@ -149,7 +149,7 @@ static void test_attach_by_content(void **state)
     assert_int_equal(llmc_request_add_document(req, "application/msword", "x", 1, NULL, 0, &err), LLMC_E_INVALID_ARG);
     assert_int_equal(llmc_request_add_document(req, "text/plain", "\xff\xfe", 2, NULL, 0, &err), LLMC_E_INVALID_ARG);
     assert_int_equal(llmc_request_add_document_url(req, "ftp://x/y.pdf", NULL, 0, &err), LLMC_E_INVALID_ARG);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "what are these");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "what are these", &err);
     llmc_client *c = llmc_client_new();
     llmc_response *r = send_ok(c, req);
     json_t *body = last_body();
@@ -179,7 +179,7 @@ static void test_pause_turn_continued(void **state)
         assert_non_null(strstr(llmc_response_block_json(r, 0), "\"query\":\"search the web and pause\""));
         assert_non_null(strstr(llmc_response_block_json(r, 1), "\"encrypted_content\":\"EmuEnc"));
         /* continue: the paused turn goes back unchanged, and the service finishes it */
-        assert_int_equal(llmc_request_add_response(req, r), LLMC_OK);
+        assert_int_equal(llmc_request_add_response(req, r, NULL), LLMC_OK);
         llmc_response *next = send_ok(c, req);
         json_t *body = last_body();
         json_t *assistant = json_object_get(json_array_get(json_object_get(body, "messages"), 1), "content");
@@ -221,8 +221,8 @@ static void test_redacted_thinking_sent_back(void **state)
     assert_string_equal(llmc_response_block_json(s, 0), llmc_response_block_json(r, 0));
     assert_int_equal(counts[LLMC_EVENT_THINKING], 0);
     /* the next turn: sent back as it came, which the service checks */
-    llmc_request_add_response(req, s);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "and then");
+    llmc_request_add_response(req, s, NULL);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "and then", NULL);
     llmc_response *next = send_ok(c, req);
     json_t *body = last_body();
     json_t *block = json_array_get(json_object_get(json_array_get(json_object_get(body, "messages"), 1), "content"), 0);

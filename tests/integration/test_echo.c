@@ -191,7 +191,7 @@ static void test_library_errors_and_streams(void **state)
         const char *key = key_of(t);
         llmc_client *c = client_for(t);
         llmc_request *req = llmc_request_new(t->model);
-        llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
+        llmc_request_add_message(req, LLMC_ROLE_USER, "hi", NULL);
         llmc_response *resp = NULL;
         llmc_error err;
         int statuses[] = {401, 403, 400, 500};

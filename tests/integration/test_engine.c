@@ -75,7 +75,7 @@ static llmc_request *request_for(const char *model, const char *prompt)
 {
     llmc_request *req = llmc_request_new(model);
     assert_non_null(req);
-    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, prompt), LLMC_OK);
+    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, prompt, NULL), LLMC_OK);
     return req;
 }
 
@@ -131,7 +131,7 @@ static void test_multi_200_streams_one_cancelled(void **state)
         snprintf(prompt, sizeof prompt, "stream %d", i);
         llmc_request *req = request_for(TEST_MODEL_ANTHROPIC, prompt);
         /* paced, so that all 200 are open at once */
-        assert_int_equal(llmc_request_set_header(req, "x-emulator-stream-delay-ms", "40"), LLMC_OK);
+        assert_int_equal(llmc_request_set_header(req, "x-emulator-stream-delay-ms", "40", NULL), LLMC_OK);
         streams[i].m = m;
         streams[i].index = i;
         llmc_error err;
@@ -261,7 +261,7 @@ static void test_multi_plain_limit_and_remove(void **state)
 static llmc_code plain_call(llmc_client *c, const char *model, llmc_cancel *cancel, llmc_error *err)
 {
     llmc_request *req = request_for(model, "schedule");
-    llmc_request_set_cancel(req, cancel);
+    llmc_request_set_cancel(req, cancel, err);
     llmc_response *resp = NULL;
     llmc_code rc = llmc_messages_create(c, req, &resp, err);
     llmc_response_free(resp);
@@ -279,7 +279,7 @@ static int count_events(void *userdata, const llmc_event *ev)
 static llmc_code stream_call(llmc_client *c, const char *model, llmc_cancel *cancel, llmc_error *err)
 {
     llmc_request *req = request_for(model, "schedule");
-    llmc_request_set_cancel(req, cancel);
+    llmc_request_set_cancel(req, cancel, err);
     int events = 0;
     llmc_response *resp = NULL;
     llmc_code rc = llmc_messages_stream(c, req, count_events, &events, &resp, err);
@@ -455,8 +455,8 @@ static void test_total_timeout_bounds_stream(void **state)
     llmc_client_set_total_timeout(c, 800);
     llmc_request *req = request_for(TEST_MODEL_ANTHROPIC, "slow");
     /* an event every 200 ms, 40 of them: never idle, but 8 s in all */
-    llmc_request_set_header(req, "x-emulator-stream-events", "40");
-    llmc_request_set_header(req, "x-emulator-stream-delay-ms", "200");
+    llmc_request_set_header(req, "x-emulator-stream-events", "40", NULL);
+    llmc_request_set_header(req, "x-emulator-stream-delay-ms", "200", NULL);
     int events = 0;
     llmc_error err;
     double t0 = now_s();
@@ -478,7 +478,7 @@ static void test_stream_size_limit(void **state)
     llmc_client *c = client_for("cerebras", "CEREBRAS", "VALID");
     llmc_client_set_max_response_bytes(c, 256 * 1024);
     llmc_request *req = request_for(TEST_MODEL_CEREBRAS, "long");
-    llmc_request_set_header(req, "x-emulator-stream-events", "100000"); /* about 12 MB */
+    llmc_request_set_header(req, "x-emulator-stream-events", "100000", NULL); /* about 12 MB */
     int events = 0;
     llmc_error err;
     llmc_code rc = llmc_messages_stream(c, req, count_events, &events, NULL, &err);

@@ -94,7 +94,7 @@ static outcome call(llmc_client *c, const char *model)
     outcome o;
     memset(&o, 0, sizeof o);
     llmc_request *req = llmc_request_new(model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "fault test");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "fault test", NULL);
     llmc_response *resp = NULL;
     double t0 = now_s();
     o.rc = llmc_messages_create(c, req, &resp, &o.err);

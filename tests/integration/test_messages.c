@@ -73,12 +73,12 @@ static void test_reply_each_provider(void **state)
         use_provider(p, "VALID");
         llmc_client *c = llmc_client_new();
         llmc_request *req = llmc_request_new(p->model);
-        llmc_request_set_system(req, "Be brief.");
-        llmc_request_add_message(req, LLMC_ROLE_USER, "first question");
-        llmc_request_add_message(req, LLMC_ROLE_ASSISTANT, "first answer");
-        llmc_request_add_message(req, LLMC_ROLE_USER, "hello emulator friend");
-        llmc_request_set_temperature(req, 0.5);
-        llmc_request_set_metadata(req, "user_id", "u-42");
+        llmc_request_set_system(req, "Be brief.", NULL);
+        llmc_request_add_message(req, LLMC_ROLE_USER, "first question", NULL);
+        llmc_request_add_message(req, LLMC_ROLE_ASSISTANT, "first answer", NULL);
+        llmc_request_add_message(req, LLMC_ROLE_USER, "hello emulator friend", NULL);
+        llmc_request_set_temperature(req, 0.5, NULL);
+        llmc_request_set_metadata(req, "user_id", "u-42", NULL);
         llmc_response *resp = NULL;
         llmc_error err;
         llmc_code rc = llmc_messages_create(c, req, &resp, &err);
@@ -145,8 +145,8 @@ static void test_max_tokens_and_stop_sequence(void **state)
         use_provider(p, "VALID");
         llmc_client *c = llmc_client_new();
         llmc_request *req = llmc_request_new(p->model);
-        llmc_request_add_message(req, LLMC_ROLE_USER, "one two three four five");
-        llmc_request_set_max_tokens(req, 3);
+        llmc_request_add_message(req, LLMC_ROLE_USER, "one two three four five", NULL);
+        llmc_request_set_max_tokens(req, 3, NULL);
         llmc_response *resp = NULL;
         llmc_error err;
         assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
@@ -158,8 +158,8 @@ static void test_max_tokens_and_stop_sequence(void **state)
         llmc_request_free(req);
 
         req = llmc_request_new(p->model);
-        llmc_request_add_message(req, LLMC_ROLE_USER, "alpha beta STOP gamma");
-        llmc_request_add_stop(req, "STOP");
+        llmc_request_add_message(req, LLMC_ROLE_USER, "alpha beta STOP gamma", &err);
+        llmc_request_add_stop(req, "STOP", &err);
         assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
         assert_string_equal(llmc_response_text(resp), "You said: alpha beta ");
         /* Anthropic names the reason; OpenAI-compatible servers report a plain "stop" */
@@ -341,7 +341,7 @@ static void test_raw_json_kept_on_request(void **state)
     use_provider(&providers[0], "VALID");
     llmc_client *c = llmc_client_new();
     llmc_request *req = llmc_request_new(providers[0].model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "raw please");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "raw please", NULL);
     llmc_response *resp = NULL;
     llmc_error err;
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
@@ -364,17 +364,17 @@ static void test_per_request_overrides(void **state)
     setenv("CEREBRAS_API_KEY", test_key("CEREBRAS", "REVOKED"), 1);
     llmc_client *c = llmc_client_new();
     llmc_request *req = llmc_request_new(TEST_MODEL_CEREBRAS);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "tenant call");
-    assert_int_equal(llmc_request_set_key(req, test_key("CEREBRAS", "VALID")), LLMC_OK);
-    assert_int_equal(llmc_request_set_base_url(req, emulator_base_url(&emu, "cerebras")), LLMC_OK);
-    assert_int_equal(llmc_request_set_timeout(req, 5000), LLMC_OK);
-    assert_int_equal(llmc_request_set_header(req, "X-Tenant", "acme"), LLMC_OK);
-    assert_int_equal(llmc_request_set_header(req, "x-tenant", "acme-2"), LLMC_OK); /* replaces */
+    llmc_request_add_message(req, LLMC_ROLE_USER, "tenant call", NULL);
+    assert_int_equal(llmc_request_set_key(req, test_key("CEREBRAS", "VALID"), NULL), LLMC_OK);
+    assert_int_equal(llmc_request_set_base_url(req, emulator_base_url(&emu, "cerebras"), NULL), LLMC_OK);
+    assert_int_equal(llmc_request_set_timeout(req, 5000, NULL), LLMC_OK);
+    assert_int_equal(llmc_request_set_header(req, "X-Tenant", "acme", NULL), LLMC_OK);
+    assert_int_equal(llmc_request_set_header(req, "x-tenant", "acme-2", NULL), LLMC_OK); /* replaces */
     /* credentials never ride in extra headers, and nothing may split a header */
-    assert_int_equal(llmc_request_set_header(req, "Authorization", "Bearer x"), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_request_set_header(req, "X-API-KEY", "x"), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_request_set_header(req, "X-Evil", "a\r\nX-Injected: 1"), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_request_set_header(req, "Bad Name", "v"), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "Authorization", "Bearer x", NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "X-API-KEY", "x", NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "X-Evil", "a\r\nX-Injected: 1", NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "Bad Name", "v", NULL), LLMC_E_INVALID_ARG);
     llmc_response *resp = NULL;
     llmc_error err;
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
@@ -399,8 +399,8 @@ static void test_anthropic_custom_headers_variable(void **state)
            1);
     llmc_client *c = llmc_client_new();
     llmc_request *req = llmc_request_new(providers[0].model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "with custom headers");
-    llmc_request_set_header(req, "X-Team", "request-wins");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "with custom headers", NULL);
+    llmc_request_set_header(req, "X-Team", "request-wins", NULL);
     llmc_response *resp = NULL;
     llmc_error err;
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
@@ -446,8 +446,8 @@ static void test_cancel_from_another_thread(void **state)
     llmc_client *c = llmc_client_new();
     llmc_cancel *token = llmc_cancel_new();
     llmc_request *req = llmc_request_new(providers[1].model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "slow");
-    llmc_request_set_cancel(req, token);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "slow", NULL);
+    llmc_request_set_cancel(req, token, NULL);
     llmc_error err;
     for (int streamed = 0; streamed < 2; streamed++) {
         /* the server waits 5 s before answering; the other thread cancels after 0.15 s */

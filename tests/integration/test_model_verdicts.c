@@ -240,8 +240,8 @@ static void test_unsupported_parameters(void **state)
     env_for("openai", "OPENAI");
     llmc_client *c = llmc_client_new();
     llmc_request *req = llmc_request_new(TEST_MODEL_OPENAI_REASONING);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
-    llmc_request_set_max_tokens(req, 16);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "hi", &err);
+    llmc_request_set_max_tokens(req, 16, &err);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
     llmc_response_free(resp);
     json_t *body = last_body();
@@ -249,7 +249,7 @@ static void test_unsupported_parameters(void **state)
     assert_null(json_object_get(body, "max_tokens"));
     json_decref(body);
     /* the provider's own 400 when max_tokens goes anyway (a body field): the same cause */
-    llmc_request_set_max_tokens(req, 0);
+    llmc_request_set_max_tokens(req, 0, &err);
     assert_int_equal(llmc_request_set_body_field(req, "max_tokens", "16", &err), LLMC_OK);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
     assert_int_equal(err.http_status, 400);
@@ -260,7 +260,7 @@ static void test_unsupported_parameters(void **state)
     assert_non_null(strstr(err.diagnosis.fix, "max_completion_tokens"));
     assert_int_equal(llmc_request_set_body_field(req, "max_tokens", NULL, &err), LLMC_OK);
     /* a temperature llmc knows the model refuses: refused before sending, diagnosed the same way */
-    llmc_request_set_temperature(req, 0.2);
+    llmc_request_set_temperature(req, 0.2, &err);
     emulator_clear_requests(&emu);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
     assert_int_equal(emulator_request_count(&emu), 0);
@@ -271,7 +271,7 @@ static void test_unsupported_parameters(void **state)
     assert_null(strstr(err.diagnosis.fix, "PROVIDER"));
     assert_non_null(strstr(err.diagnosis.fix, "OpenAI"));
     /* and as the provider says it when it arrives all the same */
-    llmc_request_set_temperature(req, -1);
+    llmc_request_set_temperature(req, -1, &err);
     assert_int_equal(llmc_request_set_body_field(req, "temperature", "0.2", &err), LLMC_OK);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_BAD_REQUEST);
     assert_string_equal(err.provider_param, "temperature");
@@ -290,8 +290,8 @@ static void test_unsupported_parameters(void **state)
     env_for("anthropic", "ANTHROPIC");
     c = llmc_client_new();
     req = llmc_request_new(TEST_MODEL_ANTHROPIC_ADAPTIVE);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
-    llmc_request_set_thinking(req, 2048);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "hi", &err);
+    llmc_request_set_thinking(req, 2048, &err);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
     llmc_response_free(resp);
     body = last_body();
@@ -314,7 +314,7 @@ static void test_unsupported_parameters(void **state)
     /* a model that takes a budget */
     assert_int_equal(llmc_request_set_body_field(req, "thinking", NULL, &err), LLMC_OK);
     assert_int_equal(llmc_request_set_thinking_mode(req, LLMC_THINKING_BUDGET, 2048, &err), LLMC_OK);
-    llmc_request_set_model(req, TEST_MODEL_ANTHROPIC);
+    llmc_request_set_model(req, TEST_MODEL_ANTHROPIC, &err);
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
     llmc_response_free(resp);
     llmc_request_free(req);
@@ -406,7 +406,7 @@ static void test_unknown_provider_in_the_library(void **state)
     llmc_client *c = llmc_client_new();
     llmc_error err;
     llmc_request *req = llmc_request_new("nosuch/m");
-    llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "hi", &err);
     llmc_response *resp = NULL;
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_CONFIG);
     assert_int_equal(err.diagnosis.cause, LLMC_CAUSE_MODEL_UNKNOWN_PROVIDER);

@@ -25,7 +25,7 @@ static void test_fields_reach_the_body(void **state)
             assert_int_equal(llmc_request_set_body_field(req, "top_k", "40", &err), LLMC_OK);
         }
         /* a field llmc writes itself is replaced by the caller's value */
-        llmc_request_set_max_tokens(req, 10);
+        llmc_request_set_max_tokens(req, 10, &err);
         assert_int_equal(llmc_request_set_body_field(req, "max_tokens", "64", &err), LLMC_OK);
         if (i == 3) /* OpenAI's own limit field for this model */
             llmc_request_set_body_field(req, "max_tokens", NULL, NULL);
@@ -104,24 +104,24 @@ static void test_parameters_by_model(void **state)
     llmc_error err;
     /* Claude 4.7 and later refuse sampling settings */
     llmc_request *req = ask("anthropic/claude-opus-4-8", "x");
-    llmc_request_set_temperature(req, 0.7);
+    llmc_request_set_temperature(req, 0.7, &err);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
     assert_non_null(strstr(err.message, "claude-opus-4-8 refuses temperature"));
     llmc_request_free(req);
     /* the 4.5 generation takes one of temperature and top_p */
     req = ask(TEST_MODEL_ANTHROPIC_BUDGET, "x");
-    llmc_request_set_temperature(req, 0.7);
-    llmc_request_set_top_p(req, 0.9);
+    llmc_request_set_temperature(req, 0.7, &err);
+    llmc_request_set_top_p(req, 0.9, &err);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
     assert_non_null(strstr(err.message, "refuses temperature and top_p together"));
-    llmc_request_set_top_p(req, -1);
+    llmc_request_set_top_p(req, -1, &err);
     llmc_response *r = send_ok(c, req);
     llmc_response_free(r);
     llmc_request_free(req);
     /* the same pair to a model with no such rule goes as it is */
     req = ask("anthropic/claude-opus-4-6", "x");
-    llmc_request_set_temperature(req, 0.7);
-    llmc_request_set_top_p(req, 0.9);
+    llmc_request_set_temperature(req, 0.7, &err);
+    llmc_request_set_top_p(req, 0.9, &err);
     r = send_ok(c, req);
     llmc_response_free(r);
     llmc_request_free(req);
@@ -161,16 +161,16 @@ static void test_anthropic_version(void **state)
     assert_string_equal(h, "2026-10-21");
     free(h);
     /* that version removed temperature, top_p and top_k: refused before sending */
-    llmc_request_set_temperature(req, 0.5);
+    llmc_request_set_temperature(req, 0.5, &err);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
     assert_non_null(strstr(err.message, "temperature is not accepted with anthropic-version 2026-10-21"));
-    llmc_request_set_temperature(req, -1);
+    llmc_request_set_temperature(req, -1, &err);
     llmc_request_set_body_field(req, "top_k", "5", NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
     assert_non_null(strstr(err.message, "top_k is not accepted"));
     llmc_request_set_body_field(req, "top_k", NULL, NULL);
     /* a request's own header wins, and the service refuses a version it does not know */
-    llmc_request_set_header(req, "anthropic-version", "2024-10-22");
+    llmc_request_set_header(req, "anthropic-version", "2024-10-22", &err);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
     assert_string_equal(err.message, "anthropic-version: \"2024-10-22\" is not a valid version");
     llmc_request_free(req);
@@ -188,9 +188,9 @@ static void test_count_tokens(void **state)
     (void)state;
     llmc_client *c = llmc_client_new();
     llmc_request *req = ask(TEST_MODEL_ANTHROPIC, "count these five words please");
-    llmc_request_set_system(req, "Be brief.");
-    llmc_request_set_max_tokens(req, 77);
-    llmc_request_add_stop(req, "END");
+    llmc_request_set_system(req, "Be brief.", NULL);
+    llmc_request_set_max_tokens(req, 77, NULL);
+    llmc_request_add_stop(req, "END", NULL);
     long n = -1;
     llmc_error err;
     assert_int_equal(llmc_count_tokens(c, req, &n, &err), LLMC_OK);

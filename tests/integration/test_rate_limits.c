@@ -74,7 +74,7 @@ static void test_responses_carry_rate_limits(void **state)
         const target *t = &targets[i];
         llmc_client *c = client_for(t);
         llmc_request *req = llmc_request_new(t->model);
-        llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
+        llmc_request_add_message(req, LLMC_ROLE_USER, "hi", NULL);
         llmc_response *resp = NULL;
         llmc_error err;
         assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_OK);
@@ -112,7 +112,7 @@ static void test_refusals_carry_rate_limits(void **state)
                          "\"anthropic-ratelimit-requests-reset\":\"2000-01-01T00:00:00Z\"}}");
     llmc_client *c = client_for(t);
     llmc_request *req = llmc_request_new(t->model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "hi", NULL);
     llmc_response *resp = NULL;
     llmc_error err;
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_RATE_LIMIT);

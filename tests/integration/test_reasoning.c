@@ -100,8 +100,8 @@ static void test_anthropic_forms_refused_before_sending(void **state)
     llmc_request_free(req);
     /* a temperature with thinking */
     req = ask(TEST_MODEL_ANTHROPIC, "x");
-    llmc_request_set_thinking(req, 2048);
-    llmc_request_set_temperature(req, 0.3);
+    llmc_request_set_thinking(req, 2048, &err);
+    llmc_request_set_temperature(req, 0.3, &err);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
     assert_non_null(strstr(err.message, "a temperature other than 1 cannot be combined with thinking"));
     llmc_request_free(req);
@@ -147,7 +147,7 @@ static void test_openai_reasoning_model(void **state)
     (void)state;
     llmc_client *c = llmc_client_new();
     llmc_request *req = ask("openai/gpt-5.4-mini", "sum it up");
-    llmc_request_set_max_tokens(req, 300);
+    llmc_request_set_max_tokens(req, 300, NULL);
     llmc_request_set_effort(req, LLMC_EFFORT_LOW, NULL);
     llmc_response *r = send_ok(c, req);
     json_t *body = last_body();
@@ -166,10 +166,10 @@ static void test_openai_reasoning_model(void **state)
 
     /* a temperature, refused before sending; the service's own 400s when sent anyway */
     llmc_error err;
-    llmc_request_set_temperature(req, 0.2);
+    llmc_request_set_temperature(req, 0.2, &err);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
     assert_non_null(strstr(err.message, "gpt-5.4-mini refuses a temperature other than 1"));
-    llmc_request_set_temperature(req, -1);
+    llmc_request_set_temperature(req, -1, &err);
     llmc_request_set_body_field(req, "max_tokens", "100", NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, false, &err);
     assert_string_equal(err.provider_code, "unsupported_parameter");

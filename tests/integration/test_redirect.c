@@ -66,7 +66,7 @@ static void test_library_refuses_every_redirect(void **state)
             const char *key = test_key(providers[p].upper, "VALID");
             assert_int_equal(llmc_client_set_key(c, providers[p].provider, key, &err), LLMC_OK);
             llmc_request *req = llmc_request_new(providers[p].model);
-            llmc_request_add_message(req, LLMC_ROLE_USER, "follow me");
+            llmc_request_add_message(req, LLMC_ROLE_USER, "follow me", &err);
             llmc_response *resp = NULL;
             llmc_code rc = llmc_messages_create(c, req, &resp, &err);
             if (rc != LLMC_E_INSECURE)

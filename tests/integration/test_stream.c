@@ -50,8 +50,8 @@ static llmc_request *request_for(const provider_case *p, const char *prompt)
 {
     llmc_request *req = llmc_request_new(p->model);
     assert_non_null(req);
-    llmc_request_set_system(req, "Be brief.");
-    llmc_request_add_message(req, LLMC_ROLE_USER, prompt);
+    llmc_request_set_system(req, "Be brief.", NULL);
+    llmc_request_add_message(req, LLMC_ROLE_USER, prompt, NULL);
     return req;
 }
 
@@ -317,8 +317,8 @@ static void test_long_stream(void **state)
         const provider_case *p = &providers[i];
         llmc_client *c = client_for(p, "VALID");
         llmc_request *req = llmc_request_new(p->model);
-        llmc_request_add_message(req, LLMC_ROLE_USER, prompt);
-        llmc_request_set_max_tokens(req, 2 * WORDS);
+        llmc_request_add_message(req, LLMC_ROLE_USER, prompt, NULL);
+        llmc_request_set_max_tokens(req, 2 * WORDS, NULL);
         llmc_error err;
         llmc_response *final = NULL;
         recorder r = {0};
@@ -355,7 +355,7 @@ static void test_tool_call_streamed(void **state)
         llmc_request *req = request_for(p, "what is the weather in Paris?");
         assert_int_equal(
             llmc_request_add_tool(req, "get_weather", "Current weather for a city",
-                                  "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}"),
+                                  "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}}}", NULL),
             LLMC_OK);
         llmc_error err;
         llmc_response *plain = NULL, *streamed = NULL;
@@ -372,9 +372,9 @@ static void test_tool_call_streamed(void **state)
         assert_string_equal(r.tool_input, "{\"location\":\"Paris\"}");
 
         /* the second step, streamed as well: the tool's answer comes back as text */
-        assert_int_equal(llmc_request_add_response(req, streamed), LLMC_OK);
+        assert_int_equal(llmc_request_add_response(req, streamed, &err), LLMC_OK);
         assert_int_equal(
-            llmc_request_add_tool_result(req, llmc_response_block_tool_id(streamed, last), "18 C and sunny", 0),
+            llmc_request_add_tool_result(req, llmc_response_block_tool_id(streamed, last), "18 C and sunny", 0, &err),
             LLMC_OK);
         llmc_response *second = NULL;
         recorder r2 = {.log_text = true};
@@ -425,7 +425,7 @@ static void test_refused_before_the_stream_starts(void **state)
     /* a missing model: the provider's 404 */
     llmc_client *c = client_for(&providers[0], "VALID");
     llmc_request *req = llmc_request_new("anthropic/missing-model");
-    llmc_request_add_message(req, LLMC_ROLE_USER, "hi");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "hi", NULL);
     llmc_error err;
     recorder r = {0};
     assert_int_equal(llmc_messages_stream(c, req, on_event, &r, NULL, &err), LLMC_E_NOT_FOUND);

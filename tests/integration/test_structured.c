@@ -60,7 +60,7 @@ static void test_reply_that_is_not_json(void **state)
     /* cut off by the limit: the position, and the cause first */
     llmc_request *req = ask(TEST_MODEL_OPENAI, "a rather long question for the model");
     llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, NULL, SCHEMA, NULL);
-    llmc_request_set_max_tokens(req, 3);
+    llmc_request_set_max_tokens(req, 3, NULL);
     llmc_response *r = send_ok(c, req);
     const char *json = "unchanged";
     llmc_error err;
@@ -167,7 +167,7 @@ static void test_cerebras_tools_with_format(void **state)
     llmc_client *c = llmc_client_new();
     llmc_error err;
     llmc_request *req = ask(TEST_MODEL_CEREBRAS, "x");
-    llmc_request_add_tool(req, "get_weather", NULL, NULL);
+    llmc_request_add_tool(req, "get_weather", NULL, NULL, &err);
     llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, NULL, SCHEMA, NULL);
     send_fails(c, req, LLMC_E_BAD_REQUEST, true, &err);
     assert_non_null(strstr(err.message, "tools together with a response format"));
@@ -234,7 +234,7 @@ static void test_parallel_tool_calls(void **state)
     llmc_client *c = llmc_client_new();
     for (size_t i = 0; i < 4; i++) {
         llmc_request *req = ask(models[i], "weather in Paris and Rome");
-        llmc_request_add_tool(req, "get_weather", NULL, NULL);
+        llmc_request_add_tool(req, "get_weather", NULL, NULL, NULL);
         llmc_response *r = send_ok(c, req);
         assert_int_equal(tool_calls(r), 2); /* the default: both at once */
         llmc_response *s = stream_ok(c, req, NULL);

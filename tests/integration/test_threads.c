@@ -75,7 +75,7 @@ static void *run_worker(void *arg)
         llmc_free(text);
     }
     llmc_request *req = llmc_request_new(w->model);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "stream these words to me");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "stream these words to me", &err);
     size_t events = 0;
     llmc_response *final = NULL;
     if (llmc_messages_stream(c, req, count_event, &events, &final, &err) != LLMC_OK || events == 0)
@@ -149,8 +149,8 @@ static void *run_cancelled(void *arg)
     llmc_client *c = llmc_client_new();
     llmc_cancel *token = llmc_cancel_new();
     llmc_request *req = llmc_request_new(TEST_MODEL_OPENAI);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "never answered");
-    llmc_request_set_cancel(req, token);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "never answered", NULL);
+    llmc_request_set_cancel(req, token, NULL);
     llmc_error err;
     for (int streamed = 0; streamed < 2; streamed++) {
         emulator_fault(&emu, "{\"path\":\"/openai/v1/chat/completions\",\"hang\":true}");

@@ -181,7 +181,7 @@ static outcome call(const emulator *emu, const char *ca, bool allow_insecure_htt
         assert_int_equal(llmc_client_set_ca_file(c, ca, &err), LLMC_OK);
     llmc_client_allow_insecure_http(c, allow_insecure_http);
     llmc_request *req = llmc_request_new(TEST_MODEL_ANTHROPIC);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "over tls");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "over tls", &err);
     llmc_response *resp = NULL;
     o.rc = llmc_messages_create(c, req, &resp, &o.err);
     if (resp)

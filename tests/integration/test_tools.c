@@ -75,9 +75,9 @@ static void test_two_step_tool_conversation(void **state)
         use_provider(p);
         llmc_client *c = llmc_client_new();
         llmc_request *req = llmc_request_new(p->model);
-        assert_int_equal(llmc_request_add_tool(req, "get_weather", "Current weather for a place", weather_schema),
+        assert_int_equal(llmc_request_add_tool(req, "get_weather", "Current weather for a place", weather_schema, NULL),
                          LLMC_OK);
-        llmc_request_add_message(req, LLMC_ROLE_USER, "What is the weather like?");
+        llmc_request_add_message(req, LLMC_ROLE_USER, "What is the weather like?", NULL);
         llmc_response *first = NULL;
         llmc_error err;
         assert_int_equal(llmc_messages_create(c, req, &first, &err), LLMC_OK);
@@ -102,8 +102,8 @@ static void test_two_step_tool_conversation(void **state)
         }
         json_decref(sent);
 
-        assert_int_equal(llmc_request_add_response(req, first), LLMC_OK);
-        assert_int_equal(llmc_request_add_tool_result(req, llmc_response_block_tool_id(first, b), "sunny and 21 C", 0),
+        assert_int_equal(llmc_request_add_response(req, first, &err), LLMC_OK);
+        assert_int_equal(llmc_request_add_tool_result(req, llmc_response_block_tool_id(first, b), "sunny and 21 C", 0, &err),
                          LLMC_OK);
         llmc_response *second = NULL;
         assert_int_equal(llmc_messages_create(c, req, &second, &err), LLMC_OK);
@@ -145,18 +145,18 @@ static void test_tool_choice_and_bad_schema(void **state)
 {
     (void)state;
     llmc_request *req = llmc_request_new("anthropic/x");
-    assert_int_equal(llmc_request_add_tool(req, "t", NULL, "{not json"), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_request_add_tool(req, "t", NULL, "[1,2]"), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_request_set_tool_choice(req, LLMC_TOOL_CHOICE_TOOL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_add_tool(req, "t", NULL, "{not json", NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_add_tool(req, "t", NULL, "[1,2]", NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_tool_choice(req, LLMC_TOOL_CHOICE_TOOL, NULL, NULL), LLMC_E_INVALID_ARG);
     llmc_request_free(req);
 
     for (size_t i = 0; i < 2; i++) {
         use_provider(&providers[i]);
         llmc_client *c = llmc_client_new();
         req = llmc_request_new(providers[i].model);
-        llmc_request_add_tool(req, "get_weather", NULL, weather_schema);
-        assert_int_equal(llmc_request_set_tool_choice(req, LLMC_TOOL_CHOICE_TOOL, "get_weather"), LLMC_OK);
-        llmc_request_add_message(req, LLMC_ROLE_USER, "weather?");
+        llmc_request_add_tool(req, "get_weather", NULL, weather_schema, NULL);
+        assert_int_equal(llmc_request_set_tool_choice(req, LLMC_TOOL_CHOICE_TOOL, "get_weather", NULL), LLMC_OK);
+        llmc_request_add_message(req, LLMC_ROLE_USER, "weather?", NULL);
         llmc_response *r = NULL;
         llmc_error err;
         assert_int_equal(llmc_messages_create(c, req, &r, &err), LLMC_OK);
@@ -184,8 +184,8 @@ static void test_images_as_base64(void **state)
         use_provider(&providers[i]);
         llmc_client *c = llmc_client_new();
         llmc_request *req = llmc_request_new(providers[i].model);
-        assert_int_equal(llmc_request_add_image(req, "image/png", png, sizeof png), LLMC_OK);
-        assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, "describe this"), LLMC_OK);
+        assert_int_equal(llmc_request_add_image(req, "image/png", png, sizeof png, NULL), LLMC_OK);
+        assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, "describe this", NULL), LLMC_OK);
         llmc_response *r = NULL;
         llmc_error err;
         assert_int_equal(llmc_messages_create(c, req, &r, &err), LLMC_OK);
@@ -221,13 +221,13 @@ static void test_multi_turn_from_responses(void **state)
     for (int turn = 0; turn < 3; turn++) {
         char text[32];
         snprintf(text, sizeof text, "turn %d", turn);
-        llmc_request_add_message(req, LLMC_ROLE_USER, text);
+        llmc_request_add_message(req, LLMC_ROLE_USER, text, &err);
         llmc_response *r = NULL;
         assert_int_equal(llmc_messages_create(c, req, &r, &err), LLMC_OK);
         char expect[48];
         snprintf(expect, sizeof expect, "You said: %s", text);
         assert_string_equal(llmc_response_text(r), expect);
-        assert_int_equal(llmc_request_add_response(req, r), LLMC_OK);
+        assert_int_equal(llmc_request_add_response(req, r, &err), LLMC_OK);
         llmc_response_free(r);
     }
     json_t *sent = last_body();
@@ -254,8 +254,8 @@ static void test_thinking_streamed_and_sent_back(void **state)
     llmc_client *c = llmc_client_new();
     /* the older call with a budget, to a model that takes only a budget: the budget is sent */
     llmc_request *req = llmc_request_new(TEST_MODEL_ANTHROPIC_BUDGET);
-    assert_int_equal(llmc_request_set_thinking(req, 2048), LLMC_OK);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "think first");
+    assert_int_equal(llmc_request_set_thinking(req, 2048, NULL), LLMC_OK);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "think first", NULL);
     llmc_response *plain = NULL, *streamed = NULL;
     llmc_error err;
     assert_int_equal(llmc_messages_create(c, req, &plain, &err), LLMC_OK);
@@ -273,8 +273,8 @@ static void test_thinking_streamed_and_sent_back(void **state)
         assert_string_equal(llmc_response_text(r), "You said: think first");
     }
     /* the next turn sends the thinking block back with its signature */
-    llmc_request_add_response(req, streamed);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "and then");
+    llmc_request_add_response(req, streamed, &err);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "and then", &err);
     llmc_response *next = NULL;
     assert_int_equal(llmc_messages_create(c, req, &next, &err), LLMC_OK);
     sent = last_body();

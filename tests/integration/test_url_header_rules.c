@@ -98,7 +98,7 @@ static void test_base_url_with_credentials_refused(void **state)
     assert_error_clean("llmc_models_list", &err);
     /* a streamed call and a remote batch go through the same check */
     llmc_request *req = llmc_request_new(TEST_MODEL_ANTHROPIC);
-    llmc_request_add_message(req, LLMC_ROLE_USER, "hello");
+    llmc_request_add_message(req, LLMC_ROLE_USER, "hello", &err);
     llmc_stream *s = NULL;
     assert_int_equal(llmc_stream_open(c, req, &s, &err), LLMC_E_CONFIG);
     assert_error_clean("llmc_stream_open", &err);
@@ -110,7 +110,7 @@ static void test_base_url_with_credentials_refused(void **state)
                            envf("ANTHROPIC_API_KEY=%s", test_key("ANTHROPIC", "VALID")), NULL};
     set_provider_env(plain);
     c = llmc_client_new();
-    assert_int_equal(llmc_request_set_base_url(req, url_with_password("anthropic")), LLMC_OK);
+    assert_int_equal(llmc_request_set_base_url(req, url_with_password("anthropic"), &err), LLMC_OK);
     llmc_response *resp = NULL;
     assert_int_equal(llmc_messages_create(c, req, &resp, &err), LLMC_E_CONFIG);
     assert_error_clean("llmc_messages_create with a per-request base URL", &err);
@@ -193,14 +193,14 @@ static void test_dangerous_headers_refused(void **state)
                                         "TE",    "Expect",         "Proxy-Connection",  "x-api-key",  "Authorization",
                                         "Cookie"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (llmc_request_set_header(req, names[i], "x") != LLMC_E_INVALID_ARG)
+        if (llmc_request_set_header(req, names[i], "x", NULL) != LLMC_E_INVALID_ARG)
             fail_msg("llmc_request_set_header accepted %s", names[i]);
     static const char *const values[] = {"a\r\nHost: evil", "a\nb", "bell\a", "nul-free\x01", "del\x7f", "esc\x1b[31m"};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-        if (llmc_request_set_header(req, "X-Team", values[i]) != LLMC_E_INVALID_ARG)
+        if (llmc_request_set_header(req, "X-Team", values[i], NULL) != LLMC_E_INVALID_ARG)
             fail_msg("llmc_request_set_header accepted control value %zu", i);
-    assert_int_equal(llmc_request_set_header(req, "X-Team", "tab\tok"), LLMC_OK);
-    assert_int_equal(llmc_request_set_header(req, "Bad Name", "x"), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_request_set_header(req, "X-Team", "tab\tok", NULL), LLMC_OK);
+    assert_int_equal(llmc_request_set_header(req, "Bad Name", "x", NULL), LLMC_E_INVALID_ARG);
     llmc_request_free(req);
 
     llmc_client *c = llmc_client_new();

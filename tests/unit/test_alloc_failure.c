@@ -188,13 +188,13 @@ static llmc_request *build_request(const char *model)
     llmc_request *req = llmc_request_new(model);
     if (!req)
         return NULL;
-    if (llmc_request_set_system(req, "Be terse.") != LLMC_OK ||
-        llmc_request_add_message(req, LLMC_ROLE_USER, "Hi \"there\"\n") != LLMC_OK ||
-        llmc_request_add_message(req, LLMC_ROLE_ASSISTANT, "Hello.") != LLMC_OK ||
-        llmc_request_add_message(req, LLMC_ROLE_USER, "Again") != LLMC_OK ||
-        llmc_request_set_max_tokens(req, 77) != LLMC_OK || llmc_request_set_temperature(req, 0.25) != LLMC_OK ||
-        llmc_request_add_stop(req, "END") != LLMC_OK || llmc_request_set_metadata(req, "user_id", "u1") != LLMC_OK ||
-        llmc_request_set_metadata(req, "team", "core") != LLMC_OK) {
+    if (llmc_request_set_system(req, "Be terse.", NULL) != LLMC_OK ||
+        llmc_request_add_message(req, LLMC_ROLE_USER, "Hi \"there\"\n", NULL) != LLMC_OK ||
+        llmc_request_add_message(req, LLMC_ROLE_ASSISTANT, "Hello.", NULL) != LLMC_OK ||
+        llmc_request_add_message(req, LLMC_ROLE_USER, "Again", NULL) != LLMC_OK ||
+        llmc_request_set_max_tokens(req, 77, NULL) != LLMC_OK || llmc_request_set_temperature(req, 0.25, NULL) != LLMC_OK ||
+        llmc_request_add_stop(req, "END", NULL) != LLMC_OK || llmc_request_set_metadata(req, "user_id", "u1", NULL) != LLMC_OK ||
+        llmc_request_set_metadata(req, "team", "core", NULL) != LLMC_OK) {
         llmc_request_free(req);
         return NULL;
     }
@@ -216,15 +216,15 @@ static llmc_request *build_feature_request(const char *model)
         llmc_response_free(r);
         return NULL;
     }
-    bool ok = llmc_request_set_system(req, "sys") == LLMC_OK &&
+    bool ok = llmc_request_set_system(req, "sys", NULL) == LLMC_OK &&
               llmc_request_add_tool_v2(req, "t", "d", "{\"type\":\"object\",\"additionalProperties\":false}",
                                        LLMC_TOOL_STRICT, NULL) == LLMC_OK &&
               llmc_request_add_document(req, "application/pdf", "%PDF-1.4", 8, "p", 1, NULL) == LLMC_OK &&
               llmc_request_add_document(req, "text/plain", "words", 5, "w", 1, NULL) == LLMC_OK &&
-              llmc_request_add_message(req, LLMC_ROLE_USER, "go") == LLMC_OK &&
+              llmc_request_add_message(req, LLMC_ROLE_USER, "go", NULL) == LLMC_OK &&
               llmc_anthropic_decode(reply, strlen(reply), r, NULL) == LLMC_OK &&
-              llmc_request_add_response(req, r) == LLMC_OK &&
-              llmc_request_add_message(req, LLMC_ROLE_USER, "more") == LLMC_OK &&
+              llmc_request_add_response(req, r, NULL) == LLMC_OK &&
+              llmc_request_add_message(req, LLMC_ROLE_USER, "more", NULL) == LLMC_OK &&
               llmc_request_set_thinking_mode(req, LLMC_THINKING_ADAPTIVE, 0, NULL) == LLMC_OK &&
               llmc_request_set_effort(req, LLMC_EFFORT_HIGH, NULL) == LLMC_OK &&
               llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, "n",

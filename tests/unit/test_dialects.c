@@ -18,17 +18,17 @@
 static llmc_request *full_request(void)
 {
     llmc_request *req = llmc_request_new("x/model");
-    llmc_request_set_system(req, "Be terse.");
-    llmc_request_add_message(req, LLMC_ROLE_USER, "Hi \"there\"\n");
-    llmc_request_add_message(req, LLMC_ROLE_ASSISTANT, "Hello.");
-    llmc_request_add_message(req, LLMC_ROLE_USER, "Again");
-    llmc_request_set_max_tokens(req, 77);
-    llmc_request_set_temperature(req, 0.25);
-    llmc_request_set_top_p(req, 0.5);
-    llmc_request_add_stop(req, "END");
-    llmc_request_add_stop(req, "STOP");
-    llmc_request_set_metadata(req, "user_id", "u1");
-    llmc_request_set_metadata(req, "team", "core");
+    llmc_request_set_system(req, "Be terse.", NULL);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "Hi \"there\"\n", NULL);
+    llmc_request_add_message(req, LLMC_ROLE_ASSISTANT, "Hello.", NULL);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "Again", NULL);
+    llmc_request_set_max_tokens(req, 77, NULL);
+    llmc_request_set_temperature(req, 0.25, NULL);
+    llmc_request_set_top_p(req, 0.5, NULL);
+    llmc_request_add_stop(req, "END", NULL);
+    llmc_request_add_stop(req, "STOP", NULL);
+    llmc_request_set_metadata(req, "user_id", "u1", NULL);
+    llmc_request_set_metadata(req, "team", "core", NULL);
     return req;
 }
 
@@ -76,7 +76,7 @@ static void test_anthropic_encode(void **state)
 
     /* defaults: max_tokens is required by Anthropic, so it is always sent; unset sampling is not */
     llmc_request *bare = llmc_request_new("m");
-    llmc_request_add_message(bare, LLMC_ROLE_USER, "x");
+    llmc_request_add_message(bare, LLMC_ROLE_USER, "x", NULL);
     root = encoded(enc_anthropic(bare, "m", true, NULL));
     assert_int_equal(json_integer_value(json_object_get(root, "max_tokens")), 1024);
     assert_null(json_object_get(root, "temperature"));
@@ -106,7 +106,7 @@ static void test_openai_encode(void **state)
     json_decref(root);
 
     llmc_request *bare = llmc_request_new("m");
-    llmc_request_add_message(bare, LLMC_ROLE_USER, "x");
+    llmc_request_add_message(bare, LLMC_ROLE_USER, "x", NULL);
     root = encoded(enc_openai(bare, "m", false, NULL));
     assert_null(json_object_get(root, "max_tokens")); /* the server's default applies */
     assert_null(json_object_get(root, "metadata"));
@@ -169,22 +169,22 @@ static void test_built_response_goes_back_as_the_assistant_turn(void **state)
     llmc_response *r = llmc_response_new();
     assert_non_null(r);
     assert_string_equal(llmc_response_text(r), "");
-    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_THINKING, "hmm", NULL, NULL, "sig-1"), LLMC_OK);
-    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TEXT, "Hello", NULL, NULL, NULL), LLMC_OK);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_THINKING, "hmm", NULL, NULL, "sig-1", NULL), LLMC_OK);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TEXT, "Hello", NULL, NULL, NULL, NULL), LLMC_OK);
     assert_int_equal(
-        llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{\"city\":\"Paris\"}", "toolu_1", "weather", NULL),
+        llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{\"city\":\"Paris\"}", "toolu_1", "weather", NULL, NULL),
         LLMC_OK);
-    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{}", "", "weather", NULL), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_OTHER, "x", NULL, NULL, NULL), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_response_append_block(NULL, LLMC_BLOCK_TEXT, "x", NULL, NULL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{}", "", "weather", NULL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_OTHER, "x", NULL, NULL, NULL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_append_block(NULL, LLMC_BLOCK_TEXT, "x", NULL, NULL, NULL, NULL), LLMC_E_INVALID_ARG);
     assert_int_equal(llmc_response_block_count(r), 3);
     assert_string_equal(llmc_response_text(r), "Hello");
     assert_string_equal(llmc_response_block_signature(r, 0), "sig-1");
     assert_string_equal(llmc_response_block_tool_id(r, 2), "toolu_1");
 
     llmc_request *req = llmc_request_new("anthropic/claude-sonnet-4-6");
-    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, "hi"), LLMC_OK);
-    assert_int_equal(llmc_request_add_response(req, r), LLMC_OK);
+    assert_int_equal(llmc_request_add_message(req, LLMC_ROLE_USER, "hi", NULL), LLMC_OK);
+    assert_int_equal(llmc_request_add_response(req, r, NULL), LLMC_OK);
     llmc_error err;
     char *body = enc_anthropic(req, "claude-sonnet-4-6", false, &err);
     assert_non_null(body);

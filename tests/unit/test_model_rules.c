@@ -97,8 +97,8 @@ static void test_json_object_only_model(void **state)
 {
     (void)state;
     llmc_request *req = llmc_request_new("deepseek/deepseek-chat");
-    llmc_request_set_system(req, "Be brief.");
-    llmc_request_add_message(req, LLMC_ROLE_USER, "a city");
+    llmc_request_set_system(req, "Be brief.", NULL);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "a city", NULL);
     assert_int_equal(llmc_request_set_format(req, LLMC_FORMAT_JSON_SCHEMA, "city",
                                              "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}",
                                              NULL),

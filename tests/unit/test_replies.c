@@ -382,9 +382,9 @@ static void test_custom_tool_call_kept(void **state)
 
     /* sent back as it came, in the assistant turn's tool_calls */
     llmc_request *req = llmc_request_new("openai/gpt-5.4");
-    llmc_request_add_message(req, LLMC_ROLE_USER, "run it");
-    assert_int_equal(llmc_request_add_response(req, r), LLMC_OK);
-    llmc_request_add_tool_result(req, "call_SYNTHETIC0001", "hello world", 0);
+    llmc_request_add_message(req, LLMC_ROLE_USER, "run it", NULL);
+    assert_int_equal(llmc_request_add_response(req, r, NULL), LLMC_OK);
+    llmc_request_add_tool_result(req, "call_SYNTHETIC0001", "hello world", 0, NULL);
     llmc_wire_ctx ctx = {.model = "gpt-5.4", .provider = "openai"};
     char *body = llmc_openai_encode(req, &ctx, NULL);
     json_t *root = json_loads(body, 0, NULL);
@@ -460,8 +460,8 @@ static void test_anthropic_replies_go_back_unchanged(void **state)
         llmc_response *r = llmc_response_alloc();
         assert_int_equal(llmc_anthropic_decode(text, n, r, NULL), LLMC_OK);
         llmc_request *req = llmc_request_new("anthropic/claude-x");
-        llmc_request_add_message(req, LLMC_ROLE_USER, "go on");
-        assert_int_equal(llmc_request_add_response(req, r), LLMC_OK);
+        llmc_request_add_message(req, LLMC_ROLE_USER, "go on", NULL);
+        assert_int_equal(llmc_request_add_response(req, r, NULL), LLMC_OK);
         llmc_wire_ctx ctx = {.model = "claude-x", .provider = "anthropic"};
         char *body = llmc_anthropic_encode(req, &ctx, NULL);
         assert_non_null(body);

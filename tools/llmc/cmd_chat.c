@@ -169,7 +169,7 @@ static void turn(chat *c, const char *msg)
     c->last_user = copy;
     llmc_error err;
     llmc_error_clear(&err);
-    if (llmc_request_add_message(s->req, LLMC_ROLE_USER, msg) != LLMC_OK) {
+    if (llmc_request_add_message(s->req, LLMC_ROLE_USER, msg, &err) != LLMC_OK) {
         fprintf(stderr, "llmc: error: out of memory\n");
         c->exit_code = EXIT_OTHER;
         return;
@@ -188,9 +188,9 @@ static void turn(chat *c, const char *msg)
         cli_report_warning(&err);
         cli_print_reply(resp, &s->o);
         fflush(stdout);
-        if (llmc_request_add_response(s->req, resp) != LLMC_OK ||
+        if (llmc_request_add_response(s->req, resp, &err) != LLMC_OK ||
             !transcript_add(&c->t, msg, llmc_response_text(resp))) {
-            llmc_request_drop_last_turn(s->req); /* keep the turns alternating */
+            llmc_request_drop_last_turn(s->req, &err); /* keep the turns alternating */
             fprintf(stderr, "llmc: error: out of memory\n");
             c->exit_code = EXIT_OTHER;
         }
@@ -203,7 +203,7 @@ static void turn(chat *c, const char *msg)
         else if (!reported)
             cli_report_error(NULL, &err);
         /* the unanswered turn goes, so the history stays user/assistant alternating */
-        llmc_request_drop_last_turn(s->req);
+        llmc_request_drop_last_turn(s->req, &err);
         c->last_ok = false;
     }
     cli_session_record(s, msg, rc == LLMC_OK ? resp : NULL, &err, cli_now_ms() - started);
@@ -218,8 +218,8 @@ static void retry(chat *c)
     }
     if (c->last_ok) {
         /* the reply is replaced: take the exchange out of the history, and out of what -c resends */
-        llmc_request_drop_last_turn(c->s.req);
-        llmc_request_drop_last_turn(c->s.req);
+        llmc_request_drop_last_turn(c->s.req, NULL);
+        llmc_request_drop_last_turn(c->s.req, NULL);
         transcript_pop(&c->t);
         cli_session_supersede_last(&c->s);
     }
@@ -262,7 +262,7 @@ static bool command(chat *c, const char *line)
         if (cli_session_clear(&c->s) != LLMC_OK) {
             fprintf(stderr, "llmc: error: out of memory\n");
         } else {
-            llmc_request_set_cancel(c->s.req, cancel_token);
+            llmc_request_set_cancel(c->s.req, cancel_token, NULL);
             transcript_clear(&c->t);
             c->last_ok = false;
             fprintf(stderr, "%s(conversation cleared; new conversation %s)%s\n", st.dim, c->s.cid, st.reset);
@@ -324,7 +324,7 @@ int cmd_chat(int argc, char **argv)
         cli_session_end(&c.s);
         return EXIT_OTHER;
     }
-    llmc_request_set_cancel(c.s.req, cancel_token);
+    llmc_request_set_cancel(c.s.req, cancel_token, &err);
     if (c.s.resumed_turns > 0)
         cli_conversation_pairs(c.s.log, c.s.cid, collect_pair, &c.t);
     c.last_ok = false;

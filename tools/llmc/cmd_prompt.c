@@ -152,7 +152,7 @@ int cmd_prompt(int argc, char **argv)
         if (!prompt)
             rc = cli_nomem(&err);
     }
-    if (rc == LLMC_OK && (rc = llmc_request_add_message(s.req, LLMC_ROLE_USER, prompt)) != LLMC_OK)
+    if (rc == LLMC_OK && (rc = llmc_request_add_message(s.req, LLMC_ROLE_USER, prompt, &err)) != LLMC_OK)
         cli_code(&err, rc);
     long started = cli_now_ms();
     bool sent = rc == LLMC_OK;

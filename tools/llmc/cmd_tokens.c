@@ -79,7 +79,7 @@ int cmd_tokens(int argc, char **argv)
     llmc_error_clear(&err);
     long n = 0;
     llmc_code rc = cli_setup(&o, &client, &req, &err);
-    if (rc == LLMC_OK && (rc = llmc_request_add_message(req, LLMC_ROLE_USER, prompt)) != LLMC_OK)
+    if (rc == LLMC_OK && (rc = llmc_request_add_message(req, LLMC_ROLE_USER, prompt, &err)) != LLMC_OK)
         cli_code(&err, rc);
     if (rc == LLMC_OK)
         rc = llmc_count_tokens(client, req, &n, &err);

@@ -96,14 +96,14 @@ static llmc_response *response_from_json(const char *text)
         const char *body = json_string_value(json_object_get(b, "text"));
         llmc_code rc = LLMC_OK;
         if (type && strcmp(type, "text") == 0)
-            rc = llmc_response_append_block(r, LLMC_BLOCK_TEXT, body, NULL, NULL, NULL);
+            rc = llmc_response_append_block(r, LLMC_BLOCK_TEXT, body, NULL, NULL, NULL, NULL);
         else if (type && strcmp(type, "thinking") == 0)
             rc = llmc_response_append_block(r, LLMC_BLOCK_THINKING, body, NULL, NULL,
-                                            json_string_value(json_object_get(b, "signature")));
+                                            json_string_value(json_object_get(b, "signature")), NULL);
         else if (type && strcmp(type, "tool_use") == 0)
             rc = llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, json_string_value(json_object_get(b, "input")),
                                             json_string_value(json_object_get(b, "id")),
-                                            json_string_value(json_object_get(b, "name")), NULL);
+                                            json_string_value(json_object_get(b, "name")), NULL, NULL);
         if (rc != LLMC_OK) {
             llmc_response_free(r);
             r = NULL;
@@ -147,12 +147,12 @@ int cli_conversation_load(cli_log *log, const char *cid, llmc_request *req, cli_
             llmc_response *r = turn ? response_from_json(turn) : NULL;
             /* a turn saved without blocks goes back as its text */
             if (!r && (r = llmc_response_new()) != NULL &&
-                llmc_response_append_block(r, LLMC_BLOCK_TEXT, reply ? reply : "", NULL, NULL, NULL) != LLMC_OK) {
+                llmc_response_append_block(r, LLMC_BLOCK_TEXT, reply ? reply : "", NULL, NULL, NULL, NULL) != LLMC_OK) {
                 llmc_response_free(r);
                 r = NULL;
             }
-            if (!r || llmc_request_add_message(req, LLMC_ROLE_USER, prompt ? prompt : "") != LLMC_OK ||
-                llmc_request_add_response(req, r) != LLMC_OK) {
+            if (!r || llmc_request_add_message(req, LLMC_ROLE_USER, prompt ? prompt : "", NULL) != LLMC_OK ||
+                llmc_request_add_response(req, r, NULL) != LLMC_OK) {
                 llmc_response_free(r);
                 sqlite3_finalize(st);
                 return -1;

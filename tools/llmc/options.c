@@ -367,7 +367,7 @@ llmc_code cli_setup(const cli_options *o, llmc_client **client_out, llmc_request
         model = DEFAULT_MODEL;
         origin = "llmc's default";
     }
-    if ((rc = llmc_request_set_model(req, model)) != LLMC_OK)
+    if ((rc = llmc_request_set_model(req, model, err)) != LLMC_OK)
         return cli_code(err, rc);
     /* An unknown provider is refused here, before a key is looked for or anything is sent. */
     if ((rc = cli_provider_of(client, model, origin, NULL, 0, NULL, 0, err)) != LLMC_OK)
@@ -418,16 +418,16 @@ llmc_code cli_apply_options(const cli_options *o, const char *model, llmc_client
     llmc_client_set_total_timeout(client, (long)(o->timeout * 1000));
     if (o->cacert && (rc = llmc_client_set_ca_file(client, o->cacert, err)) != LLMC_OK)
         return rc;
-    if (o->system && (rc = llmc_request_set_system(req, o->system)) != LLMC_OK)
+    if (o->system && (rc = llmc_request_set_system(req, o->system, err)) != LLMC_OK)
         return cli_code(err, rc);
-    if (o->max_tokens > 0 && (rc = llmc_request_set_max_tokens(req, (long)o->max_tokens)) != LLMC_OK)
+    if (o->max_tokens > 0 && (rc = llmc_request_set_max_tokens(req, (long)o->max_tokens, err)) != LLMC_OK)
         return cli_code(err, rc);
-    if (o->temperature >= 0 && (rc = llmc_request_set_temperature(req, o->temperature)) != LLMC_OK)
+    if (o->temperature >= 0 && (rc = llmc_request_set_temperature(req, o->temperature, err)) != LLMC_OK)
         return cli_code(err, rc);
-    if (o->top_p >= 0 && (rc = llmc_request_set_top_p(req, o->top_p)) != LLMC_OK)
+    if (o->top_p >= 0 && (rc = llmc_request_set_top_p(req, o->top_p, err)) != LLMC_OK)
         return cli_code(err, rc);
     for (int i = 0; i < o->n_stops; i++)
-        if ((rc = llmc_request_add_stop(req, o->stops[i])) != LLMC_OK)
+        if ((rc = llmc_request_add_stop(req, o->stops[i], err)) != LLMC_OK)
             return cli_code(err, rc);
     return cli_setup_features(o, client, req, err);
 }

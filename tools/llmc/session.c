@@ -226,7 +226,7 @@ llmc_code cli_session_set_model(cli_session *s, const char *model, llmc_error *e
         *err = r.result;
         return r.result.code;
     }
-    rc = llmc_request_set_model(s->req, model);
+    rc = llmc_request_set_model(s->req, model, err);
     if (rc != LLMC_OK)
         return cli_code(err, rc);
     snprintf(s->model, sizeof s->model, "%s", model);
@@ -241,7 +241,7 @@ llmc_code cli_session_set_system(cli_session *s, const char *system)
     char *copy = system && *system ? strdup(system) : NULL;
     if (system && *system && !copy)
         return LLMC_E_NOMEM;
-    llmc_code rc = llmc_request_set_system(s->req, copy);
+    llmc_code rc = llmc_request_set_system(s->req, copy, NULL);
     if (rc != LLMC_OK) {
         free(copy);
         return rc;
