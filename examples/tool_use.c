@@ -23,7 +23,8 @@ int main(int argc, char **argv)
     llmc_request *req = llmc_request_new(argc > 1 ? argv[1] : "anthropic/claude-sonnet-4-6");
     llmc_request_add_tool(req, "get_weather", "The current weather at a place",
                           "{\"type\":\"object\",\"properties\":{\"location\":{\"type\":\"string\"}},"
-                          "\"required\":[\"location\"]}", NULL);
+                          "\"required\":[\"location\"]}",
+                          NULL);
     llmc_request_add_message(req, LLMC_ROLE_USER, "What is the weather in Paris?", NULL);
     llmc_error err;
     int status = 1;

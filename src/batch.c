@@ -234,7 +234,7 @@ typedef struct prov {
     bool live; /* call needs llmc_call_finish */
     const char **header_lines;
     bl_estimate est; /* its tokens per byte, from its own counts */
-    size_t *queue; /* item indexes not yet started, in input order */
+    size_t *queue;   /* item indexes not yet started, in input order */
     size_t n_queue, next;
 } prov;
 
@@ -335,8 +335,8 @@ static bool fast_usage(const char *body, size_t len, long *in, long *out, long *
                 return false;
             bool is_in = llmc_j_eq(u, un, "input_tokens") || llmc_j_eq(u, un, "prompt_tokens");
             bool is_out = llmc_j_eq(u, un, "output_tokens") || llmc_j_eq(u, un, "completion_tokens");
-            bool is_cached = llmc_j_eq(u, un, "cache_read_input_tokens") ||
-                             llmc_j_eq(u, un, "cache_creation_input_tokens");
+            bool is_cached =
+                llmc_j_eq(u, un, "cache_read_input_tokens") || llmc_j_eq(u, un, "cache_creation_input_tokens");
             if ((is_in || is_out || is_cached) && llmc_j_uint(&c, &v)) {
                 if (is_in && !*in)
                     *in = v;

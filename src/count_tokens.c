@@ -14,8 +14,7 @@
 
 /* One exchange on the client's engine (retries, the 401 recovery and the diagnosis of a non-2xx
  * answer included); `url` NULL: the call's own. */
-static llmc_code exchange(llmc_call *call, const char *url, const char *body, llmc_http_response *resp,
-                          llmc_error *err)
+static llmc_code exchange(llmc_call *call, const char *url, const char *body, llmc_http_response *resp, llmc_error *err)
 {
     return llmc_engine_send(call->client->engine, call, "POST", url, body, strlen(body), NULL, true, resp, err);
 }

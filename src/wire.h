@@ -127,8 +127,8 @@ struct llmc_response {
     char *text; /* all text blocks joined */
     char *raw;
     llmc_rate_limits rate_limits; /* what the answer's headers said */
-    char *json;           /* llmc_response_json: the parsed reply, computed on first use */
-    llmc_error *json_err; /* … or why it did not parse */
+    char *json;                   /* llmc_response_json: the parsed reply, computed on first use */
+    llmc_error *json_err;         /* … or why it did not parse */
 };
 
 llmc_response *llmc_response_alloc(void);

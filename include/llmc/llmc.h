@@ -666,7 +666,8 @@ typedef enum llmc_tool_choice {
     LLMC_TOOL_CHOICE_NONE = 2, /* it must not call tools */
     LLMC_TOOL_CHOICE_TOOL = 3  /* it must call the tool named `name` */
 } llmc_tool_choice;
-LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name, llmc_error *err);
+LLMC_API llmc_code llmc_request_set_tool_choice(llmc_request *req, llmc_tool_choice choice, const char *name,
+                                                llmc_error *err);
 
 /* Append a reply as the assistant's turn, whole, so a conversation continues without copying
  * JSON: its text (with Anthropic citations), its tool calls, its thinking blocks with their
@@ -687,7 +688,8 @@ LLMC_API llmc_code llmc_request_add_tool_result(llmc_request *req, const char *t
 /* Attach an image (bytes of `media_type`, e.g. "image/png") to the current user turn, sent as
  * base64: Anthropic `image` blocks, OpenAI `image_url` data URLs. Add images before the turn's
  * text; llmc_request_add_message(LLMC_ROLE_USER, …) then joins the same turn. */
-LLMC_API llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len, llmc_error *err);
+LLMC_API llmc_code llmc_request_add_image(llmc_request *req, const char *media_type, const void *bytes, size_t len,
+                                          llmc_error *err);
 
 /* Documents in the current user turn (added, like images, before the turn's text):
  *  - llmc_request_add_document: `media_type` "application/pdf" (the bytes, sent as base64) or
@@ -926,7 +928,8 @@ LLMC_API const char *llmc_response_block_signature(const llmc_response *resp, si
  * it was. Ids, model, usage and stop reason stay empty. */
 LLMC_API llmc_response *llmc_response_new(void);
 LLMC_API llmc_code llmc_response_append_block(llmc_response *resp, llmc_block_type type, const char *text,
-                                              const char *tool_id, const char *tool_name, const char *signature, llmc_error *err);
+                                              const char *tool_id, const char *tool_name, const char *signature,
+                                              llmc_error *err);
 
 /* The provider's own name for a block's type: "text", "thinking", "tool_use" (OpenAI tool calls
  * too), "redacted_thinking", "server_tool_use", "web_search_tool_result", "custom" (an OpenAI

@@ -106,10 +106,11 @@ static void test_refusals_carry_rate_limits(void **state)
     (void)state;
     const target *t = &targets[0];
     emulator_call(&emu, "DELETE", "/_emulator/faults", NULL, NULL);
-    emulator_fault(&emu, "{\"path\":\"/anthropic/v1/messages\",\"status\":429,\"headers\":{"
-                         "\"retry-after\":\"7\",\"anthropic-ratelimit-requests-limit\":\"50\","
-                         "\"anthropic-ratelimit-requests-remaining\":\"0\","
-                         "\"anthropic-ratelimit-requests-reset\":\"2000-01-01T00:00:00Z\"}}");
+    emulator_fault(&emu,
+                   "{\"path\":\"/anthropic/v1/messages\",\"status\":429,\"headers\":{"
+                   "\"retry-after\":\"7\",\"anthropic-ratelimit-requests-limit\":\"50\","
+                   "\"anthropic-ratelimit-requests-remaining\":\"0\","
+                   "\"anthropic-ratelimit-requests-reset\":\"2000-01-01T00:00:00Z\"}}");
     llmc_client *c = client_for(t);
     llmc_request *req = llmc_request_new(t->model);
     llmc_request_add_message(req, LLMC_ROLE_USER, "hi", NULL);
@@ -119,7 +120,7 @@ static void test_refusals_carry_rate_limits(void **state)
     assert_int_equal(err.rate_limits.requests.limit, 50);
     assert_int_equal(err.rate_limits.requests.remaining, 0);
     assert_true(fabs(err.rate_limits.requests.reset_s) < 0.001); /* a reset in the past: now */
-    assert_int_equal(err.rate_limits.tokens.limit, -1);         /* the fault's headers win whole */
+    assert_int_equal(err.rate_limits.tokens.limit, -1);          /* the fault's headers win whole */
     assert_true(fabs(err.retry_after - 7) < 0.001);
     llmc_request_free(req);
     llmc_client_free(c);
@@ -135,8 +136,9 @@ static void test_verbose_shows_them(void **state)
     const char *args[] = {"-v", "--no-stream", "-m", t->model, "hi", NULL};
     cli_result r = run_cli(args, env, NULL);
     assert_int_equal(r.status, 0);
-    if (!strstr(r.err, "rate limits: requests 14399 of 14400 left, refills in 33011.4 s; tokens 59000 of 60000 "
-                       "left, refills in 59.5 s"))
+    if (!strstr(r.err,
+                "rate limits: requests 14399 of 14400 left, refills in 33011.4 s; tokens 59000 of 60000 "
+                "left, refills in 59.5 s"))
         fail_msg("-v does not show the rate limits:\n%s", r.err);
     cli_result_free(&r);
 }

@@ -103,8 +103,9 @@ static void test_two_step_tool_conversation(void **state)
         json_decref(sent);
 
         assert_int_equal(llmc_request_add_response(req, first, &err), LLMC_OK);
-        assert_int_equal(llmc_request_add_tool_result(req, llmc_response_block_tool_id(first, b), "sunny and 21 C", 0, &err),
-                         LLMC_OK);
+        assert_int_equal(
+            llmc_request_add_tool_result(req, llmc_response_block_tool_id(first, b), "sunny and 21 C", 0, &err),
+            LLMC_OK);
         llmc_response *second = NULL;
         assert_int_equal(llmc_messages_create(c, req, &second, &err), LLMC_OK);
         assert_string_equal(llmc_response_text(second), "Tool said: sunny and 21 C");

@@ -171,9 +171,10 @@ static void test_malformed_key(void **state)
 static void test_rejected(void **state)
 {
     (void)state;
-    emulator_fault(&emu, "{\"path\":\"/ollama/v1/chat/completions\",\"status\":401,"
-                         "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"Invalid API key\\\","
-                         "\\\"type\\\":\\\"invalid_request_error\\\",\\\"code\\\":\\\"invalid_api_key\\\"}}\"}");
+    emulator_fault(&emu,
+                   "{\"path\":\"/ollama/v1/chat/completions\",\"status\":401,"
+                   "\"body\":\"{\\\"error\\\":{\\\"message\\\":\\\"Invalid API key\\\","
+                   "\\\"type\\\":\\\"invalid_request_error\\\",\\\"code\\\":\\\"invalid_api_key\\\"}}\"}");
     const char *args[] = {"--json", "-m", "acme/llama3.2", "hi", NULL};
     const char *env[] = {envf("ACME_API_KEY=%s", ACME_KEY), acme_base(), home.xdg_env, NULL};
     int status;

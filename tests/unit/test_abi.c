@@ -40,10 +40,11 @@ PIN(llmc_batch_progress, 176);
 static void test_reserved_is_zero(void **state)
 {
     (void)state;
-    static const char reply[] = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
-                                "\"model\":\"claude-sonnet-4-6\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
-                                "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":7,\"output_tokens\":2,"
-                                "\"cache_read_input_tokens\":3,\"cache_creation_input_tokens\":1}}";
+    static const char reply[] =
+        "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+        "\"model\":\"claude-sonnet-4-6\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
+        "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":7,\"output_tokens\":2,"
+        "\"cache_read_input_tokens\":3,\"cache_creation_input_tokens\":1}}";
     llmc_response *r = llmc_response_alloc();
     llmc_error err;
     llmc_error_clear(&err);

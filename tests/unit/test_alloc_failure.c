@@ -192,8 +192,10 @@ static llmc_request *build_request(const char *model)
         llmc_request_add_message(req, LLMC_ROLE_USER, "Hi \"there\"\n", NULL) != LLMC_OK ||
         llmc_request_add_message(req, LLMC_ROLE_ASSISTANT, "Hello.", NULL) != LLMC_OK ||
         llmc_request_add_message(req, LLMC_ROLE_USER, "Again", NULL) != LLMC_OK ||
-        llmc_request_set_max_tokens(req, 77, NULL) != LLMC_OK || llmc_request_set_temperature(req, 0.25, NULL) != LLMC_OK ||
-        llmc_request_add_stop(req, "END", NULL) != LLMC_OK || llmc_request_set_metadata(req, "user_id", "u1", NULL) != LLMC_OK ||
+        llmc_request_set_max_tokens(req, 77, NULL) != LLMC_OK ||
+        llmc_request_set_temperature(req, 0.25, NULL) != LLMC_OK ||
+        llmc_request_add_stop(req, "END", NULL) != LLMC_OK ||
+        llmc_request_set_metadata(req, "user_id", "u1", NULL) != LLMC_OK ||
         llmc_request_set_metadata(req, "team", "core", NULL) != LLMC_OK) {
         llmc_request_free(req);
         return NULL;

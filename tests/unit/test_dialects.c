@@ -174,9 +174,11 @@ static void test_built_response_goes_back_as_the_assistant_turn(void **state)
     assert_int_equal(
         llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{\"city\":\"Paris\"}", "toolu_1", "weather", NULL, NULL),
         LLMC_OK);
-    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{}", "", "weather", NULL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_TOOL_USE, "{}", "", "weather", NULL, NULL),
+                     LLMC_E_INVALID_ARG);
     assert_int_equal(llmc_response_append_block(r, LLMC_BLOCK_OTHER, "x", NULL, NULL, NULL, NULL), LLMC_E_INVALID_ARG);
-    assert_int_equal(llmc_response_append_block(NULL, LLMC_BLOCK_TEXT, "x", NULL, NULL, NULL, NULL), LLMC_E_INVALID_ARG);
+    assert_int_equal(llmc_response_append_block(NULL, LLMC_BLOCK_TEXT, "x", NULL, NULL, NULL, NULL),
+                     LLMC_E_INVALID_ARG);
     assert_int_equal(llmc_response_block_count(r), 3);
     assert_string_equal(llmc_response_text(r), "Hello");
     assert_string_equal(llmc_response_block_signature(r, 0), "sig-1");

@@ -35,18 +35,20 @@ static void test_refusals_say_why(void **state)
     (void)state;
     llmc_request *req = llmc_request_new("anthropic/claude-sonnet-4-6");
     REFUSED(llmc_request_set_model(req, "", err), llmc_request_set_model(req, "", err), "needs a model");
-    REFUSED(llmc_request_add_message(req, (llmc_role)7, "x", err), llmc_request_add_message(req, (llmc_role)7, "x", err),
-            "role");
-    REFUSED(llmc_request_set_temperature(req, 2.5, err), llmc_request_set_temperature(req, 2.5, err), "between 0 and 2");
-    REFUSED(llmc_request_set_temperature(req, NAN, err), llmc_request_set_temperature(req, NAN, err), "between 0 and 2");
+    REFUSED(llmc_request_add_message(req, (llmc_role)7, "x", err),
+            llmc_request_add_message(req, (llmc_role)7, "x", err), "role");
+    REFUSED(llmc_request_set_temperature(req, 2.5, err), llmc_request_set_temperature(req, 2.5, err),
+            "between 0 and 2");
+    REFUSED(llmc_request_set_temperature(req, NAN, err), llmc_request_set_temperature(req, NAN, err),
+            "between 0 and 2");
     REFUSED(llmc_request_set_top_p(req, 1.5, err), llmc_request_set_top_p(req, 1.5, err), "between 0 and 1");
     REFUSED(llmc_request_set_max_tokens(req, -1, err), llmc_request_set_max_tokens(req, -1, err), "max_tokens");
     REFUSED(llmc_request_set_timeout(req, -5, err), llmc_request_set_timeout(req, -5, err), "(-5)");
     REFUSED(llmc_request_set_total_timeout(req, -5, err), llmc_request_set_total_timeout(req, -5, err), "(-5)");
     REFUSED(llmc_request_add_stop(req, "", err), llmc_request_add_stop(req, "", err), "stop sequence");
     REFUSED(llmc_request_set_metadata(req, "", "v", err), llmc_request_set_metadata(req, "", "v", err), "metadata");
-    REFUSED(llmc_request_add_image(req, "text/plain", "x", 1, err), llmc_request_add_image(req, "text/plain", "x", 1, err),
-            "image/");
+    REFUSED(llmc_request_add_image(req, "text/plain", "x", 1, err),
+            llmc_request_add_image(req, "text/plain", "x", 1, err), "image/");
     REFUSED(llmc_request_add_tool_result(req, "", "x", 0, err), llmc_request_add_tool_result(req, "", "x", 0, err),
             "the call's id");
     REFUSED(llmc_request_set_tool_choice(req, LLMC_TOOL_CHOICE_TOOL, NULL, err),
