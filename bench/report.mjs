@@ -169,7 +169,7 @@ p('', '![streaming](stream.png)', '');
 const cs = {};
 if (n({ scenario: 'cli_stream' })) {
   p('## 3b. The CLI streaming one 100,000-event reply into a pipe', '');
-  p(`\`llmc -m anthropic/${'claude-haiku-4-5'} "Hello there"\` (streaming, the default) with its stdout a pipe read by \`cat\`, ` +
+  p(`\`llmc --stream -m anthropic/${'claude-haiku-4-5'} "Hello there"\` (\`--stream\`: into a pipe the CLI otherwise waits for the whole reply) with its stdout a pipe read by \`cat\`, ` +
     `${fmt(meta.stream_events)} text deltas; process start to exit. The peer is \`curl -N\` fetching the same stream into ` +
     'the same kind of pipe: the raw bytes, nothing decoded (the floor). Events per second of wall time:', '');
   p('| server | llmc events/s | curl -N events/s | llmc / curl | llmc bytes out |');

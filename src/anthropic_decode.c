@@ -100,7 +100,7 @@ static llmc_code add_block(llmc_response *out, json_t *block, size_t i, int *oom
     return LLMC_OK;
 }
 
-llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out, llmc_error *err)
+llmc_code llmc_anthropic_decode_full(const char *body, size_t len, llmc_response *out, llmc_error *err)
 {
     json_t *root = llmc_json_parse(body, len, "Anthropic message", err);
     if (!root)
@@ -132,4 +132,12 @@ llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out
 done:
     json_decref(root);
     return rc;
+}
+
+llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out, llmc_error *err)
+{
+    llmc_code rc;
+    if (llmc_anthropic_decode_fast(body, len, out, &rc, err)) /* the common reply, without a tree */
+        return rc;
+    return llmc_anthropic_decode_full(body, len, out, err);
 }

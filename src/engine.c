@@ -338,8 +338,9 @@ static llmc_code step(llmc_engine *eng, curl_socket_t fd, int events, bool socke
     CURLMcode mc = socket_mode ? curl_multi_socket_action(eng->multi, fd, events, &running)
                                : curl_multi_perform(eng->multi, &running);
     reap(eng);
-    /* transfers that ended may have made room: fill it now, not after the next wait */
-    if (eng->live > 0) {
+    /* transfers that ended may have made room: fill it now, not after the next wait (also when
+     * none is left: with one in flight, the next must not wait for a timer) */
+    if (eng->live > 0 || eng->feed) {
         now = llmc_engine_now(eng);
         double w = start_due(eng, now);
         if (w < eng->queue_wake)

@@ -6,8 +6,6 @@
  */
 #include "wire.h"
 
-#define LLMC_MAX_JSON_DEPTH 256
-
 /* The deepest nesting of arrays/objects outside strings; stops early past the limit. */
 static int json_depth(const char *s, size_t len)
 {

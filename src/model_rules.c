@@ -108,11 +108,9 @@ static const llmc_model_rule rules[] = {
     {LLMC_DIALECT_OPENAI, NULL, "deepseek-reasoner", LLMC_RULE_JSON_OBJECT_ONLY, 0, 0, SRC_DEEPSEEK},
 };
 
-const llmc_model_rule *llmc_model_rule_find(llmc_dialect_kind dialect, const char *provider, const char *model,
-                                            unsigned aspect)
+static const llmc_model_rule *rule_scan(llmc_dialect_kind dialect, const char *provider, const char *model,
+                                        unsigned aspect)
 {
-    if (!model)
-        return NULL;
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         const llmc_model_rule *r = &rules[i];
         if (r->dialect != dialect || !(r->aspects & aspect))
@@ -123,6 +121,42 @@ const llmc_model_rule *llmc_model_rule_find(llmc_dialect_kind dialect, const cha
             return r;
     }
     return NULL;
+}
+
+/* The answers for the models a thread asks about, remembered: every request looks up its model
+ * several times (one per aspect), and the table is constant, so an answer never goes stale. */
+#define MEMO_SLOTS 32
+typedef struct rule_memo {
+    char provider[32], model[96];
+    unsigned aspect;
+    int dialect;
+    const llmc_model_rule *rule;
+    bool used;
+} rule_memo;
+static _Thread_local rule_memo memo[MEMO_SLOTS];
+
+const llmc_model_rule *llmc_model_rule_find(llmc_dialect_kind dialect, const char *provider, const char *model,
+                                            unsigned aspect)
+{
+    if (!model)
+        return NULL;
+    size_t pl = provider ? strlen(provider) : 0, ml = strlen(model);
+    if (pl >= sizeof memo[0].provider || ml >= sizeof memo[0].model)
+        return rule_scan(dialect, provider, model, aspect);
+    unsigned h = aspect * 31u + (unsigned)dialect;
+    for (size_t i = 0; i < ml; i++)
+        h = h * 131u + (unsigned char)model[i];
+    rule_memo *m = &memo[h % MEMO_SLOTS];
+    if (m->used && m->aspect == aspect && m->dialect == (int)dialect && strcmp(m->model, model) == 0 &&
+        strcmp(m->provider, provider ? provider : "") == 0)
+        return m->rule;
+    m->rule = rule_scan(dialect, provider, model, aspect);
+    memcpy(m->model, model, ml + 1);
+    memcpy(m->provider, provider ? provider : "", pl + 1);
+    m->aspect = aspect;
+    m->dialect = (int)dialect;
+    m->used = true;
+    return m->rule;
 }
 
 const llmc_model_rule *llmc_model_rule_at(size_t index)

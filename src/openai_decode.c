@@ -86,7 +86,7 @@ void llmc_openai_read_usage(json_t *root, llmc_usage *u, llmc_usage_more *more)
     more->reasoning = llmc_json_long(json_object_get(usage, "completion_tokens_details"), "reasoning_tokens");
 }
 
-llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err)
+llmc_code llmc_openai_decode_full(const char *body, size_t len, llmc_response *out, llmc_error *err)
 {
     json_t *root = llmc_json_parse(body, len, "chat completion", err);
     if (!root)
@@ -141,4 +141,12 @@ llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, l
 done:
     json_decref(root);
     return rc;
+}
+
+llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err)
+{
+    llmc_code rc;
+    if (llmc_openai_decode_fast(body, len, out, &rc, err)) /* the common reply, without a tree */
+        return rc;
+    return llmc_openai_decode_full(body, len, out, err);
 }

@@ -5,6 +5,7 @@
  * or tokens left until a reset). Pure arithmetic on times passed in, so unit tests drive it.
  */
 #include "ratelimit.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -103,88 +104,81 @@ double bl_parse_duration(const char *s)
     return any ? total : -1;
 }
 
-double bl_parse_rfc3339(const char *s)
+/* n decimal digits at s into *out. */
+static bool digits(const char *s, int n, int *out)
 {
-    int y, mo, d, h, mi;
-    double sec;
-    int used = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6)
-        return -1;
-    const char *tz = s + used;
-    double offset = 0;
-    if (*tz == '+' || *tz == '-') {
-        int oh = 0, om = 0;
-        if (sscanf(tz + 1, "%2d:%2d", &oh, &om) != 2)
-            return -1;
-        offset = (oh * 3600.0 + om * 60.0) * (*tz == '-' ? -1 : 1);
-    } else if (*tz != 'Z' && *tz != 'z') {
-        return -1;
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
     }
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = 0;
-    time_t t = timegm(&tm);
-    if (t == (time_t)-1)
-        return -1;
-    return (double)t + sec - offset;
-}
-
-/* `name: value` → the trimmed value in buf, when the header is `name`. */
-static bool header_is(const char *line, size_t n, const char *name, char *buf, size_t size)
-{
-    size_t k = strlen(name);
-    if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
-        return false;
-    const char *v = line + k + 1, *end = line + n;
-    while (v < end && (*v == ' ' || *v == '\t'))
-        v++;
-    while (end > v && isspace((unsigned char)end[-1]))
-        end--;
-    size_t len = (size_t)(end - v) < size - 1 ? (size_t)(end - v) : size - 1;
-    memcpy(buf, v, len);
-    buf[len] = '\0';
+    *out = v;
     return true;
 }
 
-/* A reset given as a date (Anthropic) or as seconds / a duration from now (the others). */
-static double reset_at(const char *v, double now, double wall)
+/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse: eras of 400
+ * years, March-based years so the leap day is last). Pure arithmetic: no timegm, no locale. */
+static long days_from_civil(long y, int m, int d)
 {
-    double when = bl_parse_rfc3339(v);
-    if (when >= 0)
-        return now + (when - wall > 0 ? when - wall : 0);
-    double d = bl_parse_duration(v);
-    return d >= 0 ? now + d : 0;
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+double bl_parse_rfc3339(const char *s)
+{
+    int y, mo, d, h, mi, se;
+    if (!s || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &h) || s[13] != ':' ||
+        !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
+        return -1;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+        return -1;
+    const char *p = s + 19;
+    double frac = 0;
+    if (*p == '.') {
+        double scale = 0.1;
+        if (*++p < '0' || *p > '9')
+            return -1;
+        for (; *p >= '0' && *p <= '9'; p++, scale /= 10)
+            frac += (*p - '0') * scale;
+    }
+    double offset = 0;
+    if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om))
+            return -1;
+        offset = (oh * 3600.0 + om * 60.0) * (*p == '-' ? -1 : 1);
+    } else if (*p != 'Z' && *p != 'z') {
+        return -1;
+    }
+    return (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + se + frac - offset;
+}
+
+void bl_provider_update(bl_provider *p, const llmc_rate_limits *rl, double now)
+{
+    /* Anthropic: requests and (input + output) tokens; Cerebras: requests per day and tokens per
+     * minute; OpenAI: requests and tokens. Each names a count left and when it comes back. */
+    if (rl->requests.remaining >= 0)
+        p->req_remaining = rl->requests.remaining;
+    if (rl->requests.reset_s >= 0)
+        p->req_reset_at = now + rl->requests.reset_s;
+    if (rl->tokens.remaining >= 0)
+        p->tok_remaining = rl->tokens.remaining;
+    if (rl->tokens.reset_s >= 0)
+        p->tok_reset_at = now + rl->tokens.reset_s;
 }
 
 void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, double wall)
 {
-    char v[96];
-    /* most lines are not rate-limit headers: "anthropic-ratelimit-…" or "x-ratelimit-…" only */
-    if (n < 20 || !((line[0] | 0x20) == 'a' ? strncasecmp(line + 10, "ratelimit-", 10) == 0
-                                            : (line[0] | 0x20) == 'x' && strncasecmp(line + 2, "ratelimit-", 10) == 0))
-        return;
-    /* Anthropic: requests and (input + output) tokens; Cerebras: requests per day and tokens per
-     * minute; OpenAI: requests and tokens. Each names a count left and when it comes back. */
-    if (header_is(line, n, "anthropic-ratelimit-requests-remaining", v, sizeof v) ||
-        header_is(line, n, "x-ratelimit-remaining-requests-day", v, sizeof v) ||
-        header_is(line, n, "x-ratelimit-remaining-requests", v, sizeof v))
-        p->req_remaining = strtol(v, NULL, 10);
-    else if (header_is(line, n, "anthropic-ratelimit-requests-reset", v, sizeof v) ||
-             header_is(line, n, "x-ratelimit-reset-requests-day", v, sizeof v) ||
-             header_is(line, n, "x-ratelimit-reset-requests", v, sizeof v))
-        p->req_reset_at = reset_at(v, now, wall);
-    else if (header_is(line, n, "anthropic-ratelimit-tokens-remaining", v, sizeof v) ||
-             header_is(line, n, "x-ratelimit-remaining-tokens-minute", v, sizeof v) ||
-             header_is(line, n, "x-ratelimit-remaining-tokens", v, sizeof v))
-        p->tok_remaining = strtol(v, NULL, 10);
-    else if (header_is(line, n, "anthropic-ratelimit-tokens-reset", v, sizeof v) ||
-             header_is(line, n, "x-ratelimit-reset-tokens-minute", v, sizeof v) ||
-             header_is(line, n, "x-ratelimit-reset-tokens", v, sizeof v))
-        p->tok_reset_at = reset_at(v, now, wall);
+    llmc_rate_limits rl;
+    llmc_rate_limits_none(&rl);
+    llmc_rate_limits_header(&rl, line, n, wall);
+    bl_provider_update(p, &rl, now);
 }
 
 bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, double now, double *wake_at)
@@ -235,61 +229,93 @@ bool llmc_rate_limits_any(const llmc_rate_limits *rl)
 enum { RL_REQUESTS, RL_TOKENS, RL_INPUT, RL_OUTPUT };
 enum { RL_LIMIT, RL_REMAINING, RL_RESET };
 
-/* Every provider's names for them (names that are the start of another come after it). */
-static const struct {
-    const char *name;
-    unsigned char which, field;
-} rate_headers[] = {
-    {"anthropic-ratelimit-requests-limit", RL_REQUESTS, RL_LIMIT},
-    {"anthropic-ratelimit-requests-remaining", RL_REQUESTS, RL_REMAINING},
-    {"anthropic-ratelimit-requests-reset", RL_REQUESTS, RL_RESET},
-    {"anthropic-ratelimit-tokens-limit", RL_TOKENS, RL_LIMIT},
-    {"anthropic-ratelimit-tokens-remaining", RL_TOKENS, RL_REMAINING},
-    {"anthropic-ratelimit-tokens-reset", RL_TOKENS, RL_RESET},
-    {"anthropic-ratelimit-input-tokens-limit", RL_INPUT, RL_LIMIT},
-    {"anthropic-ratelimit-input-tokens-remaining", RL_INPUT, RL_REMAINING},
-    {"anthropic-ratelimit-input-tokens-reset", RL_INPUT, RL_RESET},
-    {"anthropic-ratelimit-output-tokens-limit", RL_OUTPUT, RL_LIMIT},
-    {"anthropic-ratelimit-output-tokens-remaining", RL_OUTPUT, RL_REMAINING},
-    {"anthropic-ratelimit-output-tokens-reset", RL_OUTPUT, RL_RESET},
-    /* Cerebras: a day of requests, a minute of tokens; resets in seconds */
-    {"x-ratelimit-limit-requests-day", RL_REQUESTS, RL_LIMIT},
-    {"x-ratelimit-remaining-requests-day", RL_REQUESTS, RL_REMAINING},
-    {"x-ratelimit-reset-requests-day", RL_REQUESTS, RL_RESET},
-    {"x-ratelimit-limit-tokens-minute", RL_TOKENS, RL_LIMIT},
-    {"x-ratelimit-remaining-tokens-minute", RL_TOKENS, RL_REMAINING},
-    {"x-ratelimit-reset-tokens-minute", RL_TOKENS, RL_RESET},
-    /* OpenAI (and Groq, OpenRouter …): resets as durations ("6m0s") */
-    {"x-ratelimit-limit-requests", RL_REQUESTS, RL_LIMIT},
-    {"x-ratelimit-remaining-requests", RL_REQUESTS, RL_REMAINING},
-    {"x-ratelimit-reset-requests", RL_REQUESTS, RL_RESET},
-    {"x-ratelimit-limit-tokens", RL_TOKENS, RL_LIMIT},
-    {"x-ratelimit-remaining-tokens", RL_TOKENS, RL_REMAINING},
-    {"x-ratelimit-reset-tokens", RL_TOKENS, RL_RESET},
-};
+/* `word` (case-insensitive) at *p, followed by `end` or '-'; moves *p past it (and the '-'). */
+static bool take_word(const char **p, const char *end, const char *word)
+{
+    size_t k = strlen(word);
+    if ((size_t)(end - *p) < k || strncasecmp(*p, word, k) != 0)
+        return false;
+    const char *q = *p + k;
+    if (q < end && *q != '-')
+        return false;
+    *p = q < end ? q + 1 : q;
+    return true;
+}
 
+static int take_which(const char **p, const char *end)
+{
+    if (take_word(p, end, "requests"))
+        return RL_REQUESTS;
+    if (take_word(p, end, "tokens"))
+        return RL_TOKENS;
+    if (take_word(p, end, "input-tokens"))
+        return RL_INPUT;
+    if (take_word(p, end, "output-tokens"))
+        return RL_OUTPUT;
+    return -1;
+}
+
+static int take_field(const char **p, const char *end)
+{
+    if (take_word(p, end, "limit"))
+        return RL_LIMIT;
+    if (take_word(p, end, "remaining"))
+        return RL_REMAINING;
+    if (take_word(p, end, "reset"))
+        return RL_RESET;
+    return -1;
+}
+
+/* Read by its parts rather than matched against every name: Anthropic's
+ * `anthropic-ratelimit-<which>-<field>`, and `x-ratelimit-<field>-<which>` (OpenAI, Groq, …) with
+ * Cerebras' `-day` (requests) and `-minute` (tokens) windows. Other names (Fireworks'
+ * `-prompt`/`-generated` splits, …) are left alone. Every answer carries a dozen of these, so
+ * this runs on every call. */
 void llmc_rate_limits_header(llmc_rate_limits *rl, const char *line, size_t n, double wall)
 {
-    if (n < 20 || !((line[0] | 0x20) == 'a' ? strncasecmp(line + 10, "ratelimit-", 10) == 0
-                                            : (line[0] | 0x20) == 'x' && strncasecmp(line + 2, "ratelimit-", 10) == 0))
+    const char *colon = n > 20 ? memchr(line, ':', n) : NULL;
+    if (!colon)
         return;
-    char v[96];
-    for (size_t i = 0; i < sizeof rate_headers / sizeof rate_headers[0]; i++) {
-        if (!header_is(line, n, rate_headers[i].name, v, sizeof v))
-            continue;
-        llmc_rate_limit *all[] = {&rl->requests, &rl->tokens, &rl->input_tokens, &rl->output_tokens};
-        llmc_rate_limit *r = all[rate_headers[i].which];
-        if (rate_headers[i].field == RL_RESET) {
-            double when = bl_parse_rfc3339(v);
-            double d = when >= 0 ? when - wall : bl_parse_duration(v);
-            r->reset_s = d < 0 && when >= 0 ? 0 : d;
-        } else {
-            char *end;
-            long x = strtol(v, &end, 10);
-            if (end != v && x >= 0)
-                *(rate_headers[i].field == RL_LIMIT ? &r->limit : &r->remaining) = x;
-        }
+    const char *p = line, *name_end = colon;
+    int which, field;
+    if ((size_t)(name_end - p) > 20 && strncasecmp(p, "anthropic-ratelimit-", 20) == 0) {
+        p += 20;
+        if ((which = take_which(&p, name_end)) < 0 || (field = take_field(&p, name_end)) < 0)
+            return;
+    } else if ((size_t)(name_end - p) > 12 && strncasecmp(p, "x-ratelimit-", 12) == 0) {
+        p += 12;
+        if ((field = take_field(&p, name_end)) < 0 || (which = take_which(&p, name_end)) < 0 || which > RL_TOKENS)
+            return;
+        if (p < name_end &&
+            !(which == RL_REQUESTS ? take_word(&p, name_end, "day") : take_word(&p, name_end, "minute")))
+            return;
+    } else {
         return;
+    }
+    if (p != name_end)
+        return;
+    const char *v = colon + 1, *end = line + n;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    char value[96];
+    size_t len = (size_t)(end - v) < sizeof value - 1 ? (size_t)(end - v) : sizeof value - 1;
+    memcpy(value, v, len);
+    value[len] = '\0';
+    llmc_rate_limit *all[] = {&rl->requests, &rl->tokens, &rl->input_tokens, &rl->output_tokens};
+    llmc_rate_limit *r = all[which];
+    if (field == RL_RESET) {
+        double when = bl_parse_rfc3339(value);
+        if (when >= 0 && wall < 0)
+            wall = llmc_wall_s(); /* only a date needs the clock */
+        double d = when >= 0 ? when - wall : bl_parse_duration(value);
+        r->reset_s = d < 0 && when >= 0 ? 0 : d;
+    } else {
+        char *stop;
+        long x = strtol(value, &stop, 10);
+        if (stop != value && x >= 0)
+            *(field == RL_LIMIT ? &r->limit : &r->remaining) = x;
     }
 }
 

@@ -40,6 +40,8 @@ void bl_provider_init(bl_provider *p);
 /* Read one response header line (anthropic-ratelimit-*, x-ratelimit-*); `now` is monotonic,
  * `wall` the Unix time, for resets given as dates. */
 void bl_provider_header(bl_provider *p, const char *line, size_t n, double now, double wall);
+/* The same from what one answer's headers said (llmc_rate_limits_header), once per answer. */
+void bl_provider_update(bl_provider *p, const llmc_rate_limits *rl, double now);
 /* Whether a request costing `tokens` may start with `in_flight` already out; when not,
  * *wake_at is when to look again. */
 bool bl_provider_may_start(bl_provider *p, size_t in_flight, double tokens, double now, double *wake_at);
@@ -66,7 +68,7 @@ void llmc_rate_limits_none(llmc_rate_limits *rl);
 /* Whether any field was reported. */
 bool llmc_rate_limits_any(const llmc_rate_limits *rl);
 /* Read one response header line of any provider's rate-limit family into rl; `wall` is the Unix
- * time, for resets given as dates. */
+ * time, for resets given as dates (-1: read the clock only when a date needs it). */
 void llmc_rate_limits_header(llmc_rate_limits *rl, const char *line, size_t n, double wall);
 /* "requests 49 of 50 left, refills in 1.2 s; tokens …" (empty when nothing was reported). */
 void llmc_rate_limits_describe(const llmc_rate_limits *rl, char *out, size_t size);

@@ -40,10 +40,9 @@ struct llmc_stream {
     bool call_live;
     llmc_xfer *x;
     llmc_sdec dec;
-    bool started;         /* the provider answered 2xx with an event stream */
-    bool not_stream;      /* … or 2xx with JSON: it ignored "stream": true */
-    bool xfer_done;       /* the transfer is over (the decoder has heard how) */
-    llmc_error start_err; /* why it never started */
+    bool started;    /* the provider answered 2xx with an event stream */
+    bool not_stream; /* … or 2xx with JSON: it ignored "stream": true */
+    bool xfer_done;  /* the transfer is over (the decoder has heard how) */
     llmc_code start_rc;
     /* push mode: events go straight to the caller */
     llmc_event_fn user_fn;
@@ -168,18 +167,21 @@ static void on_done(void *owner, llmc_xfer *x, llmc_code rc)
         /* the stream's answer carried the rate limits */
         if (s->dec.final)
             s->dec.final->rate_limits = x->resp.rate;
-        s->dec.failure.rate_limits = x->resp.rate;
+        if (s->dec.failure)
+            s->dec.failure->rate_limits = x->resp.rate;
     } else if (rc == LLMC_OK && s->not_stream) {
-        s->start_rc =
-            llmc_error_set(&s->start_err, LLMC_E_PROTOCOL, "%s answered HTTP %ld with %s instead of an event stream",
-                           s->call.endpoint->name, x->resp.status, x->resp.content_type);
-        s->start_err.http_status = (int)x->resp.status;
-        llmc_strlcpy(s->start_err.provider, s->call.endpoint->name, sizeof s->start_err.provider);
-        llmc_strlcpy(s->start_err.request_id, x->resp.request_id, sizeof s->start_err.request_id);
-        s->start_err.attempts = x->attempts;
+        /* why it never started is kept in the transfer's own error (it lives as long as s) */
+        llmc_error *e = &x->err;
+        llmc_error_clear(e);
+        s->start_rc = llmc_error_set(e, LLMC_E_PROTOCOL, "%s answered HTTP %ld with %s instead of an event stream",
+                                     s->call.endpoint->name, x->resp.status, x->resp.content_type);
+        e->http_status = (int)x->resp.status;
+        llmc_strlcpy(e->provider, s->call.endpoint->name, sizeof e->provider);
+        llmc_strlcpy(e->request_id, x->resp.request_id, sizeof e->request_id);
+        e->attempts = x->attempts;
+        e->rate_limits = x->resp.rate;
     } else {
         s->start_rc = rc == LLMC_OK ? LLMC_E_PROTOCOL : rc;
-        s->start_err = x->err;
     }
     if (s->on_end)
         s->on_end(s->end_ud, s);
@@ -211,7 +213,6 @@ llmc_code llmc_stream_begin(llmc_client *c, llmc_engine *eng, const llmc_request
     s->eng = eng;
     s->user_fn = fn;
     s->user_data = userdata;
-    llmc_error_clear(&s->start_err);
     llmc_code rc = llmc_call_prepare(c, req, true, &s->call, err);
     s->call_live = true;
     if (rc != LLMC_OK) {
@@ -256,7 +257,7 @@ llmc_code llmc_stream_outcome(llmc_stream *s, llmc_response **final_out, llmc_er
         *final_out = NULL;
     if (!s->started) {
         if (err)
-            *err = s->start_err;
+            *err = s->x->err; /* why it never started */
         return s->start_rc;
     }
     llmc_code rc = llmc_sdec_result(&s->dec, err);

@@ -65,7 +65,11 @@ typedef struct llmc_sdec {
 
     llmc_buf scratch, scratch2; /* unescaped strings on the fast path */
     llmc_response *final;       /* built at DONE; owned until taken */
-    llmc_error failure;         /* the terminal error, once FAILED */
+    /* The terminal error, once FAILED: allocated then (an llmc_error is 4 KiB, and a thousand
+     * open streams rarely fail), so failure_code holds the code even when that allocation did not
+     * succeed. */
+    llmc_error *failure;
+    llmc_code failure_code;
 } llmc_sdec;
 
 void llmc_sdec_init(llmc_sdec *d, llmc_dialect_kind dialect, llmc_sdec_emit_fn emit, void *userdata);

@@ -215,7 +215,7 @@ static llmc_code block_start(llmc_sdec *d, json_t *root)
                                                                      : LLMC_BLOCK_OTHER;
     long bi = llmc_sdec_add_block(d, type, wire);
     if (bi < 0)
-        return d->failure.code;
+        return d->failure_code;
     llmc_sblock *b = &d->blocks[bi];
     if (type == LLMC_BLOCK_OTHER || type == LLMC_BLOCK_REDACTED_THINKING ||
         (type == LLMC_BLOCK_TOOL_USE && llmc_anthropic_tool_has_extra(cb))) {

@@ -28,7 +28,19 @@ void llmc_sdec_init(llmc_sdec *d, llmc_dialect_kind dialect, llmc_sdec_emit_fn e
     d->userdata = userdata;
     d->text_block = d->think_block = -1;
     llmc_sse_init(&d->sse, 0);
-    llmc_error_clear(&d->failure);
+}
+
+/* What a failure that could not get its record says (out of memory, while failing). */
+static const llmc_error no_memory_for_failure = {.code = LLMC_E_NOMEM, .message = "out of memory"};
+
+/* The record of the terminal error, cleared; NULL when it could not be allocated. */
+static llmc_error *failure_record(llmc_sdec *d)
+{
+    if (!d->failure)
+        d->failure = malloc(sizeof *d->failure);
+    if (d->failure)
+        llmc_error_clear(d->failure);
+    return d->failure;
 }
 
 static void free_blocks(llmc_sdec *d)
@@ -59,8 +71,10 @@ void llmc_sdec_free(llmc_sdec *d)
     llmc_buf_free(&d->scratch);
     llmc_buf_free(&d->scratch2);
     llmc_response_free(d->final);
+    free(d->failure);
     d->id = d->model = d->stop_raw = NULL;
     d->final = NULL;
+    d->failure = NULL;
 }
 
 static void fill_event_state(const llmc_sdec *d, llmc_event *ev)
@@ -73,7 +87,17 @@ static void fill_event_state(const llmc_sdec *d, llmc_event *ev)
 /* Enter FAILED with d->failure already filled, and emit the one ERROR event. */
 static llmc_code fail_now(llmc_sdec *d)
 {
-    llmc_error *f = &d->failure;
+    llmc_error *f = d->failure;
+    if (!f) {
+        d->state = LLMC_SDEC_FAILED;
+        d->failure_code = LLMC_E_NOMEM;
+        llmc_event ev = {
+            .type = LLMC_EVENT_ERROR, .text = "", .tool_id = "", .tool_name = "", .error = &no_memory_for_failure};
+        fill_event_state(d, &ev);
+        if (d->emit)
+            d->emit(d->userdata, &ev);
+        return LLMC_E_NOMEM;
+    }
     if (f->code == LLMC_OK)
         f->code = LLMC_E_PROTOCOL;
     if (!f->provider[0])
@@ -83,6 +107,7 @@ static llmc_code fail_now(llmc_sdec *d)
     if (!f->request_id[0])
         llmc_strlcpy(f->request_id, d->request_id, sizeof f->request_id);
     d->state = LLMC_SDEC_FAILED;
+    d->failure_code = f->code;
     llmc_event ev = {.type = LLMC_EVENT_ERROR, .text = "", .tool_id = "", .tool_name = "", .error = f};
     fill_event_state(d, &ev);
     if (d->emit)
@@ -93,34 +118,40 @@ static llmc_code fail_now(llmc_sdec *d)
 llmc_code llmc_sdec_error(llmc_sdec *d, llmc_code code, const char *fmt, ...)
 {
     if (d->state != LLMC_SDEC_RUNNING)
-        return d->state == LLMC_SDEC_FAILED ? d->failure.code : LLMC_OK;
-    llmc_error_clear(&d->failure);
-    d->failure.code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(d->failure.message, sizeof d->failure.message, fmt, ap);
-    va_end(ap);
+        return d->state == LLMC_SDEC_FAILED ? d->failure_code : LLMC_OK;
+    llmc_error *f = failure_record(d);
+    if (f) {
+        f->code = code;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(f->message, sizeof f->message, fmt, ap);
+        va_end(ap);
+    }
     return fail_now(d);
 }
 
 llmc_code llmc_sdec_fail(llmc_sdec *d, const llmc_error *why)
 {
     if (d->state != LLMC_SDEC_RUNNING)
-        return d->state == LLMC_SDEC_FAILED ? d->failure.code : LLMC_OK;
-    d->failure = *why;
+        return d->state == LLMC_SDEC_FAILED ? d->failure_code : LLMC_OK;
+    llmc_error *f = failure_record(d);
+    if (f)
+        *f = *why;
     return fail_now(d);
 }
 
 llmc_code llmc_sdec_provider_error(llmc_sdec *d, long status, const char *body, size_t len)
 {
     if (d->state != LLMC_SDEC_RUNNING)
-        return d->state == LLMC_SDEC_FAILED ? d->failure.code : LLMC_OK;
-    llmc_error_clear(&d->failure);
-    llmc_error_from_response(status, "application/json", body, len, d->provider[0] ? d->provider : "the provider",
-                             &d->failure);
-    d->failure.http_status = d->http_status; /* what really came over the wire: the stream's status */
-    if (!d->failure.message[0])
-        snprintf(d->failure.message, sizeof d->failure.message, "the provider reported an error mid-stream");
+        return d->state == LLMC_SDEC_FAILED ? d->failure_code : LLMC_OK;
+    llmc_error *f = failure_record(d);
+    if (f) {
+        llmc_error_from_response(status, "application/json", body, len, d->provider[0] ? d->provider : "the provider",
+                                 f);
+        f->http_status = d->http_status; /* what really came over the wire: the stream's status */
+        if (!f->message[0])
+            snprintf(f->message, sizeof f->message, "the provider reported an error mid-stream");
+    }
     return fail_now(d);
 }
 
@@ -248,7 +279,7 @@ static char *take_text(llmc_sblock *b)
 llmc_code llmc_sdec_done(llmc_sdec *d)
 {
     if (d->state != LLMC_SDEC_RUNNING)
-        return d->state == LLMC_SDEC_FAILED ? d->failure.code : LLMC_OK;
+        return d->state == LLMC_SDEC_FAILED ? d->failure_code : LLMC_OK;
     llmc_code rc = llmc_sdec_flush_all(d);
     if (rc != LLMC_OK)
         return rc;
@@ -323,8 +354,8 @@ llmc_code llmc_sdec_result(llmc_sdec *d, llmc_error *err)
     if (d->state != LLMC_SDEC_FAILED)
         return LLMC_OK;
     if (err)
-        *err = d->failure;
-    return d->failure.code;
+        *err = d->failure ? *d->failure : no_memory_for_failure;
+    return d->failure_code;
 }
 
 llmc_code llmc_sdec_feed(llmc_sdec *d, const char *bytes, size_t len, llmc_error *err)

@@ -21,7 +21,7 @@ static llmc_code add_reasoning(llmc_sdec *d, const char *s, size_t n)
     if (n == 0)
         return LLMC_OK;
     if (d->think_block < 0 && (d->think_block = llmc_sdec_add_block(d, LLMC_BLOCK_THINKING, -1)) < 0)
-        return d->failure.code;
+        return d->failure_code;
     return llmc_sdec_block_text(d, (size_t)d->think_block, LLMC_EVENT_THINKING, s, n);
 }
 
@@ -31,7 +31,7 @@ static llmc_code add_content(llmc_sdec *d, const char *s, size_t n)
     if (n == 0)
         return LLMC_OK;
     if (d->text_block < 0 && (d->text_block = llmc_sdec_add_block(d, LLMC_BLOCK_TEXT, -1)) < 0)
-        return d->failure.code;
+        return d->failure_code;
     return llmc_sdec_block_text(d, (size_t)d->text_block, LLMC_EVENT_TEXT, s, n);
 }
 
@@ -44,7 +44,7 @@ static llmc_code add_refusal(llmc_sdec *d, const char *s, size_t n)
             bi = (long)i;
     if (bi < 0) {
         if ((bi = llmc_sdec_add_block(d, LLMC_BLOCK_OTHER, -1)) < 0)
-            return d->failure.code;
+            return d->failure_code;
         if (llmc_sdec_set_str(&d->blocks[bi].kind, "refusal", 7) < 0 ||
             !(d->blocks[bi].whole = json_pack("{s:s}", "type", "refusal")))
             return oom(d);
@@ -180,7 +180,7 @@ static llmc_code other_call(llmc_sdec *d, json_t *tc, long wire, long bi, const 
     json_t *body = json_object_get(tc, type);
     if (bi < 0) {
         if ((bi = llmc_sdec_add_block(d, LLMC_BLOCK_OTHER, wire)) < 0)
-            return d->failure.code;
+            return d->failure_code;
         llmc_sblock *b = &d->blocks[bi];
         b->whole = json_deep_copy(tc);
         if (!b->whole || llmc_sdec_set_str(&b->kind, type, strlen(type)) < 0)
@@ -227,7 +227,7 @@ static llmc_code tool_calls(llmc_sdec *d, json_t *calls)
                 return llmc_sdec_error(d, LLMC_E_PROTOCOL, "chat completion chunk: tool call %ld has no function name",
                                        wire);
             if ((bi = llmc_sdec_add_block(d, LLMC_BLOCK_TOOL_USE, wire)) < 0)
-                return d->failure.code;
+                return d->failure_code;
             llmc_sblock *b = &d->blocks[bi];
             if (dup_str(&b->tool_id, json_object_get(tc, "id")) < 0 ||
                 dup_str(&b->tool_name, json_object_get(fn, "name")) < 0)
@@ -352,7 +352,7 @@ static llmc_code chunk(llmc_sdec *d, json_t *root, bool error_event, const llmc_
 llmc_code llmc_sdec_openai_finish(llmc_sdec *d)
 {
     if (d->content_seen && d->text_block < 0 && (d->text_block = llmc_sdec_add_block(d, LLMC_BLOCK_TEXT, -1)) < 0)
-        return d->failure.code;
+        return d->failure_code;
     for (size_t i = 0; i < d->n_blocks; i++) {
         llmc_sblock *b = &d->blocks[i];
         /* no arguments at all: the non-streamed decoder says "{}" too */

@@ -73,6 +73,8 @@ double llmc_now_s(void);
 double llmc_wall_s(void);
 
 /* ---- JSON with llmc's limits (json.c) ---- */
+/* The deepest nesting of arrays and objects llmc reads in a reply. */
+#define LLMC_MAX_JSON_DEPTH 256
 /* Parse JSON with llmc's limits (depth, size); on failure fills err with LLMC_E_PROTOCOL or
  * LLMC_E_LIMIT and returns NULL. */
 json_t *llmc_json_parse(const char *body, size_t len, const char *what, llmc_error *err);

@@ -195,6 +195,14 @@ const llmc_dialect *llmc_dialect_get(llmc_dialect_kind kind);
 /* ---- dialects (anthropic.c, openai.c, errors in errbody.c) ---- */
 char *llmc_anthropic_encode(const llmc_request *req, const llmc_wire_ctx *ctx, llmc_error *err);
 llmc_code llmc_anthropic_decode(const char *body, size_t len, llmc_response *out, llmc_error *err);
+/* reply_fast.c: the common reply (text blocks; a chat completion without calls or refusal) read
+ * without jansson. True when it was taken (*rc: LLMC_OK, or LLMC_E_NOMEM with err); false, with
+ * `out` untouched, when the full decoder must read it. */
+bool llmc_anthropic_decode_fast(const char *body, size_t len, llmc_response *out, llmc_code *rc, llmc_error *err);
+bool llmc_openai_decode_fast(const char *body, size_t len, llmc_response *out, llmc_code *rc, llmc_error *err);
+/* The decoders without the fast path (tests compare the two). */
+llmc_code llmc_anthropic_decode_full(const char *body, size_t len, llmc_response *out, llmc_error *err);
+llmc_code llmc_openai_decode_full(const char *body, size_t len, llmc_response *out, llmc_error *err);
 char *llmc_openai_encode(const llmc_request *req, const llmc_wire_ctx *ctx, llmc_error *err);
 llmc_code llmc_openai_decode(const char *body, size_t len, llmc_response *out, llmc_error *err);
 /* Decode any provider's error body (every shape in PROVIDERS.md, or none) into err: code from

@@ -169,12 +169,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
         len = llmc_call_scrub_bytes(x->call, copy, len);
         llmc_logf(x->call->opts.log, LLMC_LOG_DEBUG, "< %.*s%s", (int)len, copy, n > sizeof copy ? " …" : "");
     }
-    if (n > 20 && ((line[0] | 0x20) == 'a' || (line[0] | 0x20) == 'x')) {
-        double wall = llmc_wall_s();
-        llmc_rate_limits_header(&x->resp.rate, line, n, wall);
-        if (x->eng->limited)
-            bl_provider_header(&x->call->limits, line, n, llmc_engine_now(x->eng), wall);
-    }
+    if (n > 20 && ((line[0] | 0x20) == 'a' || (line[0] | 0x20) == 'x'))
+        llmc_rate_limits_header(&x->resp.rate, line, n, -1);
     if (n > 2 || n == 0 || (line[0] != '\r' && line[0] != '\n'))
         return n;
     /* the end of a header block: a 1xx interim answer is not the response */
@@ -184,6 +180,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
         return n;
     x->resp.status = status;
     x->resp.retry_after_s = x->ra_ms >= 0 ? x->ra_ms / 1000.0 : x->ra;
+    if (x->eng->limited) /* what the provider says is left paces the next transfers */
+        bl_provider_update(&x->call->limits, &x->resp.rate, llmc_engine_now(x->eng));
     /* a server may echo the key in a header: gone before anything logs or keeps it */
     llmc_call_scrub_headers(x->call, &x->resp);
     if (is_2xx(status) && may_stream(x) && x->ops->stream_start(x->owner, x))

@@ -96,6 +96,13 @@ static void test_parse_times(void **state)
     assert_true(fabs(bl_parse_rfc3339("2026-01-01T00:00:00.500Z") - (1767225600 + 0.5)) < 1e-6);
     assert_true(fabs(bl_parse_rfc3339("2026-01-01T01:00:00+01:00") - 1767225600) < 1e-6);
     assert_true(bl_parse_rfc3339("tomorrow") < 0);
+    /* by hand: leap days, the year 2100 (no leap day), the end of a month, bad fields */
+    assert_true(fabs(bl_parse_rfc3339("2024-02-29T12:00:00Z") - 1709208000) < 1e-6);
+    assert_true(fabs(bl_parse_rfc3339("2100-03-01T00:00:00Z") - 4107542400.0) < 1e-6);
+    assert_true(fabs(bl_parse_rfc3339("1999-12-31T23:59:59.25-05:00") - (946702799 + 0.25)) < 1e-6);
+    assert_true(bl_parse_rfc3339("2026-13-01T00:00:00Z") < 0);
+    assert_true(bl_parse_rfc3339("2026-01-01T00:00:00") < 0); /* no zone */
+    assert_true(bl_parse_rfc3339("2026-01-01T00:00:00.Z") < 0);
 }
 
 static void header(bl_provider *p, const char *line, double now, double wall)
@@ -153,6 +160,48 @@ static void test_provider_headers(void **state)
     assert_int_equal(z.tok_remaining, -1);
 }
 
+/* What a caller reads (llmc_response_rate_limits): every provider's names, by their parts. */
+static void rl_line(llmc_rate_limits *rl, const char *line)
+{
+    llmc_rate_limits_header(rl, line, strlen(line), 1767225600.0);
+}
+
+static void test_caller_rate_limits(void **state)
+{
+    (void)state;
+    llmc_rate_limits rl;
+    llmc_rate_limits_none(&rl);
+    assert_false(llmc_rate_limits_any(&rl));
+    rl_line(&rl, "anthropic-ratelimit-requests-limit: 4000\r\n");
+    rl_line(&rl, "Anthropic-RateLimit-Input-Tokens-Remaining: 1599000\r\n");
+    rl_line(&rl, "anthropic-ratelimit-output-tokens-reset: 2026-01-01T00:00:30Z\r\n");
+    assert_int_equal(rl.requests.limit, 4000);
+    assert_int_equal(rl.input_tokens.remaining, 1599000);
+    assert_true(fabs(rl.output_tokens.reset_s - 30) < 1e-6);
+    /* Cerebras: a day of requests, a minute of tokens, resets in seconds */
+    rl_line(&rl, "x-ratelimit-remaining-requests-day: 14399\r\n");
+    rl_line(&rl, "x-ratelimit-reset-tokens-minute: 59.5\r\n");
+    assert_int_equal(rl.requests.remaining, 14399);
+    assert_true(fabs(rl.tokens.reset_s - 59.5) < 1e-9);
+    /* OpenAI: durations */
+    rl_line(&rl, "X-RateLimit-Reset-Requests: 1m30s\r\n");
+    rl_line(&rl, "x-ratelimit-limit-tokens: 30000\r\n");
+    assert_true(fabs(rl.requests.reset_s - 90) < 1e-9);
+    assert_int_equal(rl.tokens.limit, 30000);
+    /* names llmc does not read, or that only start like one, change nothing */
+    llmc_rate_limits before = rl;
+    rl_line(&rl, "x-ratelimit-remaining-tokens-prompt: 5\r\n"); /* Fireworks' split */
+    rl_line(&rl, "x-ratelimit-limit-requests-minute: 5\r\n");   /* a window not of that kind */
+    rl_line(&rl, "anthropic-ratelimit-requests-limitless: 5\r\n");
+    rl_line(&rl, "anthropic-ratelimit-tokens: 5\r\n");
+    rl_line(&rl, "x-ratelimit-limit-requests-day-extra: 5\r\n");
+    rl_line(&rl, "x-ratelimit-limit-requests: many\r\n"); /* not a number */
+    assert_memory_equal(&before, &rl, sizeof rl);
+    /* a reset date already past counts as now */
+    rl_line(&rl, "anthropic-ratelimit-requests-reset: 2025-12-31T23:59:00Z\r\n");
+    assert_true(rl.requests.reset_s == 0);
+}
+
 static void test_estimate_learns_the_provider_ratio(void **state)
 {
     (void)state;
@@ -177,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_bucket_holds_rate),
         cmocka_unit_test(test_bucket_no_opening_burst_and_big_costs),
         cmocka_unit_test(test_parse_times),
+        cmocka_unit_test(test_caller_rate_limits),
         cmocka_unit_test(test_provider_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,6 +96,56 @@ static void summarize_error(llmc_buf *b, const llmc_error *e)
     put_excerpt(b, e->message, 60);
 }
 
+/* ---- the fast reader (reply_fast.c) against the full decoders ---- */
+
+static size_t fast_taken; /* recorded replies the fast reader took */
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether two decoded responses hold exactly the same (every field a caller can reach). */
+static bool same_response(const llmc_response *a, const llmc_response *b)
+{
+    if (!same_str(a->id, b->id) || !same_str(a->model, b->model) || !same_str(a->stop_reason_raw, b->stop_reason_raw) ||
+        a->stop_reason != b->stop_reason || memcmp(&a->usage, &b->usage, sizeof a->usage) != 0 ||
+        memcmp(&a->usage_more, &b->usage_more, sizeof a->usage_more) != 0 || a->n_blocks != b->n_blocks ||
+        !same_str(a->text, b->text))
+        return false;
+    for (size_t i = 0; i < a->n_blocks; i++) {
+        const llmc_block *x = &a->blocks[i], *y = &b->blocks[i];
+        if (x->type != y->type || x->dialect != y->dialect || !same_str(x->text, y->text) ||
+            !same_str(x->tool_id, y->tool_id) || !same_str(x->tool_name, y->tool_name) ||
+            !same_str(x->signature, y->signature) || !same_str(x->kind, y->kind) || !same_str(x->raw, y->raw) ||
+            (x->citations != NULL) != (y->citations != NULL))
+            return false;
+    }
+    return true;
+}
+
+/* When the fast reader takes `text`, it must give what the full decoder gives. */
+static void check_fast(const char *text, size_t n, bool anthropic, const char *what)
+{
+    llmc_error err;
+    llmc_error_clear(&err);
+    llmc_response *fast = llmc_response_alloc(), *full = llmc_response_alloc();
+    llmc_code frc = LLMC_E_PROTOCOL;
+    bool taken = anthropic ? llmc_anthropic_decode_fast(text, n, fast, &frc, &err)
+                           : llmc_openai_decode_fast(text, n, fast, &frc, &err);
+    llmc_code rc =
+        anthropic ? llmc_anthropic_decode_full(text, n, full, &err) : llmc_openai_decode_full(text, n, full, &err);
+    if (taken) {
+        fast_taken++;
+        if (frc != LLMC_OK || rc != LLMC_OK || !same_response(fast, full))
+            fail_msg("%s: the fast reader and the full decoder disagree", what);
+    } else if (fast->n_blocks || fast->id || fast->model) {
+        fail_msg("%s: the fast reader gave up but changed the response", what);
+    }
+    llmc_response_free(fast);
+    llmc_response_free(full);
+}
+
 /* ---- streams ---- */
 
 static llmc_code count_events(void *userdata, const llmc_event *ev)
@@ -216,6 +266,7 @@ static void decode_file(llmc_buf *b, const char *dir, const char *name)
             json_t *body = json_object_get(resp, "body") ? json_object_get(resp, "body") : resp;
             if (body) {
                 char *one = json_dumps(body, JSON_COMPACT);
+                check_fast(one, strlen(one), false, name);
                 llmc_response *r = llmc_response_alloc();
                 assert_int_equal(llmc_openai_decode(one, strlen(one), r, &err), LLMC_OK);
                 put(b, "%s: ", json_string_value(json_object_get(line, "custom_id")));
@@ -240,6 +291,7 @@ static void decode_file(llmc_buf *b, const char *dir, const char *name)
             n = strlen(text);
             json_decref(part);
         }
+        check_fast(text, n, anthropic, name);
         llmc_response *r = llmc_response_alloc();
         llmc_code rc = anthropic ? llmc_anthropic_decode(text, n, r, &err) : llmc_openai_decode(text, n, r, &err);
         if (rc == LLMC_OK)
@@ -284,6 +336,7 @@ static void test_every_recorded_reply(void **state)
         }
     }
     assert_true(files >= 85);
+    assert_true(fast_taken >= 10); /* the fast reader is really exercised by recorded replies */
     const char *expected_path = REPLIES "/EXPECTED";
     if (getenv("UPDATE_EXPECTED")) {
         FILE *f = fopen(expected_path, "wb");
@@ -304,6 +357,70 @@ static void test_every_recorded_reply(void **state)
     }
     free(want);
     llmc_buf_free(&got);
+}
+
+/* What the fast reader takes and what it leaves to the full decoder; the same answer either way. */
+static void test_fast_reader_edges(void **state)
+{
+    (void)state;
+    static const struct {
+        bool anthropic, taken;
+        const char *json;
+    } cases[] = {
+        {true, true,
+         "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[{\"type\":"
+         "\"text\",\"text\":\"h\\u00e9\\n\\ud83d\\ude00\"},{\"type\":\"text\",\"text\":\"\",\"citations\":null}],"
+         "\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":5,\"output_tokens\":2,"
+         "\"cache_creation\":{\"ephemeral_5m_input_tokens\":3,\"ephemeral_1h_input_tokens\":0},\"service_tier\":"
+         "\"standard\",\"output_tokens_details\":{\"thinking_tokens\":0}},\"container\":null}"},
+        {true, true, "{\"type\":\"message\",\"content\":[],\"usage\":{},\"stop_reason\":null}"},
+        /* left to the full decoder */
+        {true, false,
+         "{\"type\":\"message\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"n\",\"input\":{}}],\"usage\":{}}"},
+        {true, false,
+         "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"a\",\"citations\":[]}],\"usage\":{}}"},
+        {true, false, "{\"type\":\"message\",\"content\":[],\"content\":[],\"usage\":{}}"},
+        {true, false, "{\"type\":\"message\",\"model\":\"a\",\"model\":\"b\",\"content\":[],\"usage\":{}}"},
+        {true, false, "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"a\\u0000b\"}],\"usage\":{}}"},
+        {true, false, "{\"type\":\"message\",\"content\":[],\"usage\":{\"input_tokens\":1.5}}"},
+        {true, false, "{\"type\":\"message\",\"content\":[],\"usage\":{\"input_tokens\":-1}}"},
+        {true, false, "{\"type\":\"message\",\"usage\":{}}"},
+        {true, false, "{\"type\":\"error\",\"content\":[],\"usage\":{}}"},
+        {true, false, "{\"type\":\"message\",\"content\":[],\"usage\":{}} x"},
+        {true, false, "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"\xff\"}],\"usage\":{}}"},
+        {true, false, "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"a\"}]"},
+        {false, true,
+         "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+         "\"assistant\",\"content\":\"hi\",\"reasoning\":\"thought\",\"tool_calls\":[],\"refusal\":null},\"logprobs\":null,"
+         "\"finish_reason\":\"stop\"},{\"index\":1}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,"
+         "\"total_tokens\":7,\"prompt_tokens_details\":{\"cached_tokens\":1},\"completion_tokens_details\":"
+         "{\"reasoning_tokens\":2}}}"},
+        {false, true,
+         "{\"choices\":[{\"message\":{\"content\":null,\"reasoning_content\":\"\",\"reasoning\":\"r\"},"
+         "\"finish_reason\":null}]}"},
+        {false, false, "{\"choices\":[{\"message\":{\"content\":\"a\",\"refusal\":\"no\"}}]}"},
+        {false, false,
+         "{\"choices\":[{\"message\":{\"content\":null,\"tool_calls\":[{\"id\":\"1\",\"type\":\"function\","
+         "\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}"},
+        {false, false, "{\"choices\":[{\"message\":{\"content\":\"a\"}}],\"x_groq\":{\"usage\":{}}}"},
+        {false, false, "{\"choices\":[]}"},
+        {false, false, "{\"choices\":[{\"message\":{\"content\":[{\"type\":\"text\"}]}}]}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        llmc_response *r = llmc_response_alloc();
+        llmc_code rc = LLMC_E_PROTOCOL;
+        llmc_error err;
+        llmc_error_clear(&err);
+        size_t n = strlen(cases[i].json);
+        bool taken = cases[i].anthropic ? llmc_anthropic_decode_fast(cases[i].json, n, r, &rc, &err)
+                                        : llmc_openai_decode_fast(cases[i].json, n, r, &rc, &err);
+        if (taken != cases[i].taken)
+            fail_msg("case %zu: the fast reader %s it", i, taken ? "took" : "left");
+        llmc_response_free(r);
+        char what[32];
+        snprintf(what, sizeof what, "case %zu", i);
+        check_fast(cases[i].json, n, cases[i].anthropic, what);
+    }
 }
 
 /* ---- the cases the issue names ---- */
@@ -520,10 +637,15 @@ static void test_citations_read(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_recorded_reply),  cmocka_unit_test(test_integer_past_64_bits),
-        cmocka_unit_test(test_groq_usage_in_x_groq),  cmocka_unit_test(test_stream_error_with_numeric_code),
-        cmocka_unit_test(test_custom_tool_call_kept), cmocka_unit_test(test_anthropic_replies_go_back_unchanged),
-        cmocka_unit_test(test_pause_turn_reply),      cmocka_unit_test(test_citations_read),
+        cmocka_unit_test(test_every_recorded_reply),
+        cmocka_unit_test(test_fast_reader_edges),
+        cmocka_unit_test(test_integer_past_64_bits),
+        cmocka_unit_test(test_groq_usage_in_x_groq),
+        cmocka_unit_test(test_stream_error_with_numeric_code),
+        cmocka_unit_test(test_custom_tool_call_kept),
+        cmocka_unit_test(test_anthropic_replies_go_back_unchanged),
+        cmocka_unit_test(test_pause_turn_reply),
+        cmocka_unit_test(test_citations_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
