@@ -241,6 +241,8 @@ for r in $(seq "$ROUNDS"); do
     if [ $srv = emulator ]; then base=$EMU/anthropic; extra="x-emulator-stream-events: $STREAM_EVENTS"; else base=$NGX/sse/anthropic; extra="x-bench: 1"; fi
     record cli_stream llmc "$srv" "$r" env ANTHROPIC_BASE_URL="$base" ANTHROPIC_CUSTOM_HEADERS="$extra" \
       "$OUT/bin/pipe_time" "$STREAM_EVENTS" "$LLMC_CLI" -m "anthropic/$MODEL" --max-tokens 64 --stream "Hello there"
+    record cli_stream llmc_nolog "$srv" "$r" env ANTHROPIC_BASE_URL="$base" ANTHROPIC_CUSTOM_HEADERS="$extra" \
+      "$OUT/bin/pipe_time" "$STREAM_EVENTS" "$LLMC_CLI" -m "anthropic/$MODEL" --max-tokens 64 --stream --no-log "Hello there"
     record cli_stream curl "$srv" "$r" "$OUT/bin/pipe_time" "$STREAM_EVENTS" \
       curl -sfN -X POST "$base/v1/messages" -H @"$HDRS" -H "$extra" -d "$SBODY"
   done

@@ -19,10 +19,10 @@
 
 /* What a reader collected, built into the response only once the whole body was understood. */
 typedef struct fast_reply {
-    llmc_buf arena; /* every string read, each followed by its NUL */
-    size_t id, model, stop;                   /* offsets + 1 in arena (0: absent or null) */
-    size_t text[MAX_FAST_BLOCKS], n_text;     /* offsets + 1 */
-    size_t thinking;                          /* offsets + 1 (OpenAI reasoning) */
+    llmc_buf arena;                       /* every string read, each followed by its NUL */
+    size_t id, model, stop;               /* offsets + 1 in arena (0: absent or null) */
+    size_t text[MAX_FAST_BLOCKS], n_text; /* offsets + 1 */
+    size_t thinking;                      /* offsets + 1 (OpenAI reasoning) */
     llmc_usage usage;
     llmc_usage_more more;
 } fast_reply;

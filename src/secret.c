@@ -185,12 +185,14 @@ static size_t first_run(const char *text, size_t n, size_t min_run, const llmc_s
                 return i;
         return n;
     }
-    /* A run of 8 starting at i holds the window at the multiple of 4 in [i, i + 3]. */
+    /* A run of 8 starting at i holds the 4-byte window at the multiple of 5 in [i, i + 4]; so
+     * windows 5 apart see every run, and a window in none of the key's 4-grams rules out the five
+     * starts that end at it. */
     bool filtered = windows_ready(key);
-    for (size_t p = 0; p + 4 <= n; p += 4) {
+    for (size_t p = 0; p + 4 <= n; p += 5) {
         if (filtered && !window_in_key(key, text + p))
             continue;
-        for (size_t i = p >= 3 ? p - 3 : 0; i <= p; i++)
+        for (size_t i = p >= 4 ? p - 4 : 0; i <= p; i++)
             if (run_at(text, i, n, key) >= min_run)
                 return i;
     }

@@ -153,6 +153,20 @@ static void test_secret_scrub(void **state)
     snprintf(text, sizeof text, "%.12s and %.12s", k + 2, k + 30);
     assert_int_equal(llmc_secret_scrub(text, key), 2);
     assert_string_equal(text, "[REDACTED] and [REDACTED]");
+    /* every place a run can stand and every run of the key: the scan looks at every fifth
+     * window, so a run must be found whatever its start is modulo 5 */
+    for (size_t at = 0; at < 12; at++)
+        for (size_t from = 0; from + 8 <= strlen(k); from += 3)
+            for (size_t len = 8; len <= 11 && from + len <= strlen(k); len++) {
+                char t[128];
+                memset(t, '~', sizeof t);
+                memcpy(t + at, k + from, len);
+                size_t n = at + len + (from % 4); /* the text ends at the run or a little after */
+                t[n] = '\0';
+                size_t tl = n;
+                if (llmc_secret_scrub_buf(t, &tl, key) != 1 || memchr(t, k[from + 3], tl))
+                    fail_msg("a run of %zu from %zu at offset %zu was missed", len, from, at);
+            }
     llmc_secret_free(key);
 
     /* a short key (a LAN server's "abc123xy"): only whole copies */

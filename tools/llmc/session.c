@@ -319,9 +319,11 @@ void cli_session_record(cli_session *s, const char *prompt, const llmc_response 
         priced = cli_price_find(s->client, s->target, s->provider, x.served_model, &price);
         if (priced)
             x.cost = cli_cost(&price, &x.usage);
-        x.assistant_turn = turn = cli_assistant_turn_json(resp);
-        x.tool_calls = tools = cli_tool_calls_json(resp);
-        x.thinking = thinking = cli_thinking_text(resp);
+        if (s->log_on) { /* only the log keeps them: a long reply costs a JSON text each */
+            x.assistant_turn = turn = cli_assistant_turn_json(resp);
+            x.tool_calls = tools = cli_tool_calls_json(resp);
+            x.thinking = thinking = cli_thinking_text(resp);
+        }
     } else if (err) {
         x.error_class = error_class(err->code);
         const llmc_cause_info *info = llmc_cause_info_get(err->diagnosis.cause);
