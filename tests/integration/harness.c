@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,10 +71,16 @@ void emulator_start(emulator *emu, const char *const *extra_args)
     for (size_t i = 0; extra_args && extra_args[i] && n < 31; i++)
         argv[n++] = extra_args[i];
     argv[n] = NULL;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
     if (pid == 0) {
+        /* a test that dies before its teardown (a failed assertion, a sanitizer's abort) must not
+         * leave its emulator running: it goes with the test */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, STDOUT_FILENO);
         execv(EMULATOR_PATH, (char *const *)argv);
