@@ -141,41 +141,10 @@ done:
     return rc;
 }
 
-static bool terminal(const char *status)
-{
-    static const char *const done[] = {"completed", "failed", "expired", "cancelled"};
-    for (size_t i = 0; status && i < sizeof done / sizeof done[0]; i++)
-        if (strcmp(status, done[i]) == 0)
-            return true;
-    return false;
-}
-
 llmc_code br_openai_wait(remote *rm, json_t **batch_out, llmc_error *err)
 {
-    char *url = url_of(rm, "/batches/%s", api_id(rm));
-    if (!url)
-        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    llmc_code rc;
-    for (;;) {
-        json_t *batch = NULL;
-        if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &batch, NULL, err)) != LLMC_OK)
-            break;
-        const char *status = json_string_value(json_object_get(batch, "status"));
-        br_set_status(rm, status);
-        if (terminal(status)) {
-            *batch_out = batch;
-            break;
-        }
-        json_decref(batch);
-        if (!br_nap(rm->b, rm->b->poll_s)) {
-            rc = llmc_error_set(err, LLMC_E_ABORTED,
-                                "stopped waiting for %s; it goes on at the provider: collect it later with --resume %s",
-                                rm->b->remote_id, rm->b->remote_id);
-            break;
-        }
-    }
-    free(url);
-    return rc;
+    static const char *const done[] = {"completed", "failed", "expired", "cancelled", NULL};
+    return br_poll(rm, url_of(rm, "/batches/%s", api_id(rm)), "status", done, batch_out, err);
 }
 
 /* One output (or error) file line: {"custom_id","response":{"status_code","body"},"error"}. */

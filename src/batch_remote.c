@@ -156,6 +156,37 @@ bool br_nap(llmc_batch *b, double s)
     return !b->stop;
 }
 
+llmc_code br_poll(remote *rm, char *url, const char *status_key, const char *const *done, json_t **out,
+                  llmc_error *err)
+{
+    if (!url)
+        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
+    llmc_code rc;
+    for (;;) {
+        json_t *obj = NULL;
+        if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &obj, NULL, err)) != LLMC_OK)
+            break;
+        const char *status = json_string_value(json_object_get(obj, status_key));
+        br_set_status(rm, status);
+        bool over = false;
+        for (size_t i = 0; status && done[i] && !over; i++)
+            over = strcmp(status, done[i]) == 0;
+        if (over) {
+            *out = obj;
+            break;
+        }
+        json_decref(obj);
+        if (!br_nap(rm->b, rm->b->poll_s)) {
+            rc = llmc_error_set(err, LLMC_E_ABORTED,
+                                "stopped waiting for %s; it goes on at the provider: collect it later with --resume %s",
+                                rm->b->remote_id, rm->b->remote_id);
+            break;
+        }
+    }
+    free(url);
+    return rc;
+}
+
 static void mark_committed(void *userdata, size_t item)
 {
     remote *rm = userdata;
@@ -341,33 +372,10 @@ static llmc_code anthropic_create(remote *rm, llmc_error *err)
 /* Poll until processing_status is "ended"; *batch_out is the last batch object. */
 static llmc_code anthropic_wait(remote *rm, json_t **batch_out, llmc_error *err)
 {
+    static const char *const done[] = {"ended", NULL};
     char path[400];
     snprintf(path, sizeof path, "/v1/messages/batches/%s", rm->b->remote_id);
-    char *url = llmc_join_url(rm->base, path);
-    if (!url)
-        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    llmc_code rc;
-    for (;;) {
-        json_t *batch = NULL;
-        if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &batch, NULL, err)) != LLMC_OK)
-            break;
-        const char *status = json_string_value(json_object_get(batch, "processing_status"));
-        br_set_status(rm, status);
-        if (status && strcmp(status, "ended") == 0) {
-            *batch_out = batch;
-            break;
-        }
-        json_decref(batch);
-        if (!br_nap(rm->b, rm->b->poll_s)) {
-            rc = llmc_error_set(err, LLMC_E_ABORTED,
-                                "stopped waiting for %s; it goes on at the provider: collect it "
-                                "later with --resume %s",
-                                rm->b->remote_id, rm->b->remote_id);
-            break;
-        }
-    }
-    free(url);
-    return rc;
+    return br_poll(rm, llmc_join_url(rm->base, path), "processing_status", done, batch_out, err);
 }
 
 static llmc_code anthropic_line(remote *rm, const char *text, size_t len, llmc_error *err)
@@ -599,43 +607,11 @@ done:
     return rc;
 }
 
-static bool fw_terminal(const char *state)
-{
-    static const char *const done[] = {"JOB_STATE_COMPLETED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED",
-                                       "JOB_STATE_EXPIRED"};
-    for (size_t i = 0; state && i < sizeof done / sizeof done[0]; i++)
-        if (strcmp(state, done[i]) == 0)
-            return true;
-    return false;
-}
-
 static llmc_code fw_wait(remote *rm, json_t **job_out, llmc_error *err)
 {
-    char *url = fw_url(rm, "/v1/%s", rm->b->remote_id);
-    if (!url)
-        return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");
-    llmc_code rc;
-    for (;;) {
-        json_t *job = NULL;
-        if ((rc = rsend(rm, "GET", url, NULL, NULL, 0, true, &job, NULL, err)) != LLMC_OK)
-            break;
-        const char *state = json_string_value(json_object_get(job, "state"));
-        br_set_status(rm, state);
-        if (fw_terminal(state)) {
-            *job_out = job;
-            break;
-        }
-        json_decref(job);
-        if (!br_nap(rm->b, rm->b->poll_s)) {
-            rc = llmc_error_set(err, LLMC_E_ABORTED,
-                                "stopped waiting for %s; it goes on at the provider: collect it "
-                                "later with --resume %s",
-                                rm->b->remote_id, rm->b->remote_id);
-            break;
-        }
-    }
-    free(url);
-    return rc;
+    static const char *const done[] = {"JOB_STATE_COMPLETED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED",
+                                       "JOB_STATE_EXPIRED", NULL};
+    return br_poll(rm, fw_url(rm, "/v1/%s", rm->b->remote_id), "state", done, job_out, err);
 }
 
 static llmc_code fw_line(remote *rm, const char *text, size_t len, llmc_error *err)

@@ -35,6 +35,11 @@ llmc_code rsend(remote *rm, const char *method, const char *url, const char *con
                 size_t len, bool with_key, json_t **json_out, llmc_http_response *resp, llmc_error *err);
 /* Sleep up to `s` seconds, waking early (false) when the batch is asked to stop. */
 bool br_nap(llmc_batch *b, double s);
+/* GET `url` (taken: freed here; NULL means out of memory) every poll interval until the object's
+ * `status_key` is one of `done` (NULL-terminated); *out is that last object. Stopping the batch
+ * ends the wait with LLMC_E_ABORTED (the batch goes on at the provider). */
+llmc_code br_poll(remote *rm, char *url, const char *status_key, const char *const *done, json_t **out,
+                  llmc_error *err);
 /* Write one result line (taking it); `item` is SIZE_MAX on a resume without input. */
 llmc_code br_put(remote *rm, size_t item, char *line, bool ok, llmc_error *err);
 /* Whether a result for this id should be written; *item is its index (SIZE_MAX: no input). */
