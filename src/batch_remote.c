@@ -156,8 +156,7 @@ bool br_nap(llmc_batch *b, double s)
     return !b->stop;
 }
 
-llmc_code br_poll(remote *rm, char *url, const char *status_key, const char *const *done, json_t **out,
-                  llmc_error *err)
+llmc_code br_poll(remote *rm, char *url, const char *status_key, const char *const *done, json_t **out, llmc_error *err)
 {
     if (!url)
         return llmc_error_set(err, LLMC_E_NOMEM, "out of memory");

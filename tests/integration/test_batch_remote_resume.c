@@ -200,6 +200,41 @@ static void test_openai_killed_after_submit_resumes(void **state)
     assert_int_equal(count_requests("POST", "/openai/v1/files"), 1);
 }
 
+/* llmc_batch_stop while a remote batch runs ends the wait (not the batch) with LLMC_E_ABORTED,
+ * naming the id to resume; the record stays, so a rerun collects that same batch. */
+static void stop_while_waiting(void *userdata, const llmc_batch_progress *p)
+{
+    if (p->remote_status && strcmp(p->remote_status, "in_progress") == 0)
+        llmc_batch_stop(userdata);
+}
+
+static void test_openai_stop_while_waiting(void **state)
+{
+    (void)state;
+    const char *in = tmp("oai-stop.in"), *out = tmp("oai-stop.out");
+    write_openai_input(in, TEST_MODEL_OPENAI);
+    set_provider_env(batch_env(&emu, dir));
+    emulator_clear_requests(&emu);
+    llmc_error err;
+    llmc_client *c = llmc_client_new();
+    llmc_batch *b = llmc_batch_new(c);
+    llmc_batch_set_output(b, out, &err);
+    llmc_batch_set_poll_interval(b, 0.05);
+    llmc_batch_set_progress(b, stop_while_waiting, b, 0);
+    llmc_batch_add_header(b, "x-emulator-batch-delay-ms: 3000", &err);
+    assert_int_equal(llmc_batch_run_remote(b, in, LLMC_REMOTE_WAIT, &err), LLMC_E_ABORTED);
+    char id[256];
+    snprintf(id, sizeof id, "%s", llmc_batch_remote_id(b));
+    assert_non_null(strstr(err.message, "stopped waiting for"));
+    char resume[300];
+    snprintf(resume, sizeof resume, "--resume %s", id);
+    assert_non_null(strstr(err.message, resume));
+    assert_string_equal(recorded_id(out), id);
+    assert_int_equal(count_requests("POST", "/openai/v1/batches"), 1);
+    llmc_batch_free(b);
+    llmc_client_free(c);
+}
+
 /* Submitted without waiting through the library, then run again by a new handle: resumed, and an
  * output of that batch refuses another input. */
 static void test_openai_submit_then_rerun(void **state)
@@ -376,8 +411,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_killed_after_submit_resumes), cmocka_unit_test(test_openai_killed_after_submit_resumes),
-        cmocka_unit_test(test_openai_submit_then_rerun),    cmocka_unit_test(test_fireworks_submit_then_rerun),
-        cmocka_unit_test(test_record_guards_the_output),
+        cmocka_unit_test(test_openai_submit_then_rerun),    cmocka_unit_test(test_openai_stop_while_waiting),
+        cmocka_unit_test(test_fireworks_submit_then_rerun), cmocka_unit_test(test_record_guards_the_output),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
