@@ -37,25 +37,6 @@ static const char *tmp(const char *name)
     return b;
 }
 
-/* Every line whole and a result, each of the n ids exactly once. */
-static void assert_complete(const char *out, size_t n)
-{
-    int torn;
-    size_t bad, lines;
-    json_t *by_id = batch_read_out(out, &torn, &bad, &lines);
-    assert_false(torn);
-    assert_int_equal(bad, 0);
-    assert_int_equal(lines, n);
-    for (size_t i = 0; i < n; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "r%zu", i);
-        json_t *list = json_object_get(by_id, id);
-        if (!list || json_array_size(list) != 1)
-            fail_msg("%s: id %s appears %zu times", out, id, list ? json_array_size(list) : 0);
-    }
-    json_decref(by_id);
-}
-
 /* The pid recorded in OUT.lock, or 0. */
 static long lock_holder(const char *out)
 {
@@ -103,7 +84,7 @@ static void test_second_run_refused_naming_the_holder(void **state)
     int status = 0;
     waitpid(holder, &status, 0);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    assert_complete(out, N_REQUESTS);
+    batch_assert_complete(out, N_REQUESTS);
     /* the refused run sent nothing: every request went out once */
     assert_true(sent_before <= N_REQUESTS);
     assert_int_equal(emulator_request_count(&emu), N_REQUESTS);
@@ -129,7 +110,7 @@ static void test_wait_flag_waits_for_the_holder(void **state)
     int status = 0;
     waitpid(holder, &status, 0);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    assert_complete(out, N_REQUESTS);
+    batch_assert_complete(out, N_REQUESTS);
     assert_int_equal(emulator_request_count(&emu), N_REQUESTS);
 }
 
@@ -192,7 +173,7 @@ static void test_library_lock(void **state)
     flock(fd, LOCK_UN);
     close(fd);
     assert_int_equal(llmc_batch_run(b, in, &err), LLMC_OK);
-    assert_complete(out, 3);
+    batch_assert_complete(out, 3);
 
     /* a pid file left by a run that died (no lock behind it) stops no one */
     batch_write_text(lock_path, "999999\n");
@@ -245,7 +226,7 @@ static void test_disk_full_mid_commit(void **state)
     r = run_cli(args, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
     cli_result_free(&r);
-    assert_complete(out, N_REQUESTS);
+    batch_assert_complete(out, N_REQUESTS);
 }
 
 static void test_glued_line_refused_on_reopen(void **state)

@@ -37,24 +37,6 @@ static const char *tmp(const char *name)
     return b;
 }
 
-static void assert_complete(const char *out, size_t n)
-{
-    int torn;
-    size_t bad, lines;
-    json_t *by_id = batch_read_out(out, &torn, &bad, &lines);
-    assert_false(torn);
-    assert_int_equal(bad, 0);
-    assert_int_equal(lines, n);
-    for (size_t i = 0; i < n; i++) {
-        char id[16];
-        snprintf(id, sizeof id, "r%zu", i);
-        json_t *list = json_object_get(by_id, id);
-        if (!list || json_array_size(list) != 1)
-            fail_msg("%s: id %s appears %zu times", out, id, list ? json_array_size(list) : 0);
-    }
-    json_decref(by_id);
-}
-
 /* How many recorded requests were `method` to a path starting with `prefix`. */
 static size_t count_requests(const char *method, const char *prefix)
 {
@@ -177,7 +159,7 @@ static void killed_after_submit_resumes(const char *in, const char *out, const c
     assert_non_null(strstr(r.err, id));
     cli_result_free(&r);
     assert_int_equal(count_requests("POST", create_path), 1);
-    assert_complete(out, N_REQUESTS);
+    batch_assert_complete(out, N_REQUESTS);
     assert_false(exists(record)); /* done with */
 }
 
@@ -291,7 +273,7 @@ static void test_openai_submit_then_rerun(void **state)
     llmc_client_free(c);
     assert_int_equal(count_requests("POST", "/openai/v1/batches"), 1);
     assert_int_equal(count_requests("POST", "/openai/v1/files"), 1);
-    assert_complete(out, N_REQUESTS);
+    batch_assert_complete(out, N_REQUESTS);
     assert_string_equal(recorded_id(out), "");
 }
 
@@ -331,7 +313,7 @@ static void test_fireworks_submit_then_rerun(void **state)
     llmc_batch_free(b);
     llmc_client_free(c);
     assert_int_equal(count_requests("POST", "/fireworks/v1/accounts/test-account/batchInferenceJobs"), 1);
-    assert_complete(out, N_REQUESTS);
+    batch_assert_complete(out, N_REQUESTS);
     assert_string_equal(recorded_id(out), "");
     unsetenv("FIREWORKS_BASE_URL");
     unsetenv("FIREWORKS_API_KEY");
@@ -374,7 +356,7 @@ static void test_record_guards_the_output(void **state)
     r = run_cli(resume, batch_env(&emu, dir), NULL);
     assert_int_equal(r.status, 0);
     cli_result_free(&r);
-    assert_complete(out, N_REQUESTS);
+    batch_assert_complete(out, N_REQUESTS);
     assert_string_equal(recorded_id(out), "");
 
     /* a damaged record is an error, not a fresh submission */

@@ -10,6 +10,7 @@
 #include "harness.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -105,6 +106,37 @@ static inline json_t *batch_read_out(const char *path, int *torn, size_t *bad, s
     free(text);
     return by_id;
 }
+
+/* Whether OUT is complete for ids "r0".."r{n-1}": every line whole and a result, n lines, each id
+ * exactly once; when not, why goes to `why`. */
+static inline bool batch_complete(const char *out, size_t n, char *why, size_t why_size)
+{
+    int torn;
+    size_t bad, lines;
+    json_t *by_id = batch_read_out(out, &torn, &bad, &lines);
+    bool ok = !torn && bad == 0 && lines == n;
+    if (!ok)
+        snprintf(why, why_size, "%s: %s, %zu lines not results, %zu lines for %zu ids", out, torn ? "torn" : "whole",
+                 bad, lines, n);
+    for (size_t i = 0; ok && i < n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "r%zu", i);
+        json_t *list = json_object_get(by_id, id);
+        if (!list || json_array_size(list) != 1) {
+            snprintf(why, why_size, "%s: id %s appears %zu times", out, id, list ? json_array_size(list) : 0);
+            ok = false;
+        }
+    }
+    json_decref(by_id);
+    return ok;
+}
+/* The same as a cmocka assertion (a macro: cmocka is included by the test after this header). */
+#define batch_assert_complete(out, n)                                                                                  \
+    do {                                                                                                               \
+        char why_[512];                                                                                                \
+        if (!batch_complete((out), (n), why_, sizeof why_))                                                            \
+            fail_msg("%s", why_);                                                                                      \
+    } while (0)
 
 static inline size_t batch_count_lines(const char *path)
 {
