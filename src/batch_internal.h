@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * batch_internal.h — what the batch files share: the parsed input (batch_input.c), the durable
- * output (batch_out.c), the rate limiter (batch_limit.c), and the batch handle that the local
+ * output (batch_out.c), the rate limiter (ratelimit.c), and the batch handle that the local
  * runner (batch.c) and the remote flows (batch_remote.c) drive.
  */
 #ifndef LLMC_BATCH_INTERNAL_H

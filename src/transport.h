@@ -51,7 +51,7 @@ void llmc_http_configure(CURL *h, const llmc_transport_opts *o, const char *url,
                          char *errbuf);
 /* Capture one response header line into resp (request-id / x-request-id, content-type, location,
  * x-should-retry; an HTTP/ status line resets them). retry-after-ms and retry-after go to the two
- * doubles (-1 when absent); the caller combines them as llmc_http_send does. Used by streams. */
+ * doubles (-1 when absent), which the transfer combines (retry-after-ms first) once the headers end. */
 void llmc_http_header_line(const char *line, size_t n, llmc_http_response *resp, double *retry_after_ms,
                            double *retry_after);
 /* The header list for one request: `headers` plus the auth header built from `cred` (x-api-key
